@@ -1,0 +1,62 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is for the team and CI.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app wsgi
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+POSTGRES_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: run test test-postgres translations extract-messages serve-prod mail-worker clean help
+
+help:
+	@echo "make run            set up, migrate, load demo data and serve http://$(HOST):$(PORT)"
+	@echo "make test           run the whole test suite (SQLite)"
+	@echo "make test-postgres  run the whole test suite against PostgreSQL ($(POSTGRES_TEST_URL))"
+	@echo "make serve-prod     gunicorn plus the mail worker, as in production"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+# Compiled message catalogs (.mo) are built, not committed.
+translations: $(VENV)/.installed
+	@$(BIN)/pybabel compile --use-fuzzy -q -d app/translations
+
+extract-messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
+	$(BIN)/pybabel update -q -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+
+run: $(VENV)/.installed translations
+	$(FLASK) db upgrade
+	$(FLASK) demo load
+	@echo
+	@echo "The portal runs at http://$(HOST):$(PORT)  (stop with Ctrl+C)"
+	@echo "Candidates: open one of the booking links above. Mail is written to instance/mail/."
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.installed-dev translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-postgres: $(VENV)/.installed-dev translations
+	FLASK_TEST_DATABASE_URI=$(POSTGRES_TEST_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+mail-worker: $(VENV)/.installed
+	$(FLASK) mail send --loop
+
+serve-prod: $(VENV)/.installed translations
+	$(FLASK) db upgrade
+	FLASK_DEPLOYMENT=production $(BIN)/gunicorn --workers $${WORKERS:-3} --bind $(HOST):$(PORT) wsgi:app & \
+	  gunicorn_pid=$$!; trap 'kill $$gunicorn_pid' EXIT INT TERM; \
+	  FLASK_DEPLOYMENT=production $(FLASK) mail send --loop
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,99 @@
+"""The feedback-hour portal: an application factory of small named steps."""
+
+import logging
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from app.config import DEFAULTS
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build the portal: settings from defaults, the environment (``FLASK_*``) and ``overrides``."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    configure(app, overrides)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_cli(app)
+    return app
+
+
+def configure(app: Flask, overrides: dict | None) -> None:
+    """Read settings; fill in the embedded SQLite database and a development secret key."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env()
+    if overrides:
+        app.config.from_mapping(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'portal.sqlite3'}"
+    production = app.config.get("DEPLOYMENT", "development") == "production"
+    if not app.config.get("SECRET_KEY"):
+        if production:
+            raise RuntimeError(
+                "FLASK_SECRET_KEY is not set. In production the portal refuses to start without it: "
+                "generate one with  python -c 'import secrets; print(secrets.token_hex(32))'  "
+                "and pass it as the environment variable FLASK_SECRET_KEY."
+            )
+        app.config["SECRET_KEY"] = _development_secret_key(Path(app.instance_path))
+    if production:
+        app.config.update(
+            SESSION_COOKIE_SECURE=True,
+            SESSION_COOKIE_NAME="__Host-session",
+            REMEMBER_COOKIE_SECURE=True,
+        )
+    if not app.config.get("MAIL_FOLDER"):
+        app.config["MAIL_FOLDER"] = str(Path(app.instance_path) / "mail")
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+
+def _development_secret_key(instance: Path) -> str:
+    """A random key kept in instance/ so that sessions survive a restart of the dev server."""
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def register_extensions(app: Flask) -> None:
+    from app import database, i18n
+    from app.extensions import babel, csrf, db, limiter, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=lambda: "Europe/Amsterdam")
+    limiter.init_app(app)
+    database.configure_engine(app)
+    i18n.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.booking.routes import bp as booking_bp
+    from app.main.routes import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(booking_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from app import errors
+
+    errors.init_app(app)
+
+
+def register_cli(app: Flask) -> None:
+    from app.demo.cli import demo_cli
+    from app.mail.cli import mail_cli
+
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(mail_cli)

@@ -1,0 +1,1 @@
+"""The candidate's self-service: book, reschedule or cancel a slot, or wait for one."""

@@ -1,0 +1,58 @@
+"""Forms on the candidate's personal page."""
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, SelectMultipleField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.models import Topic
+
+TOPIC_LABELS = {
+    Topic.WENT_WELL: _l("What went well in my application"),
+    Topic.IMPROVE: _l("What I could do better"),
+    Topic.CV_PROFILE: _l("My CV and online profile"),
+    Topic.OTHER: _l("Something else (tell us below)"),
+}
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class _QuestionLength:
+    """The limit comes from settings, so it is read when the form is checked."""
+
+    def __call__(self, form, field):
+        limit = current_app.config["QUESTION_MAX_LENGTH"]
+        if len(field.data or "") > limit:
+            raise ValidationError(
+                _l("Please keep your question to %(limit)s characters (now %(count)s).",
+                   limit=limit, count=len(field.data))
+            )
+
+
+class BookingForm(FlaskForm):
+    slot = IntegerField(_l("Time"), validators=[InputRequired(_l("Please choose a time."))])
+    topics = MultiCheckboxField(
+        _l("What would you like to talk about?"),
+        choices=[(t.value, label) for t, label in TOPIC_LABELS.items()],
+        validators=[InputRequired(_l("Please tick at least one subject."))],
+    )
+    question = TextAreaField(_l("Your question or anything we should know (optional)"),
+                             validators=[Optional(), _QuestionLength()])
+
+
+class RescheduleForm(FlaskForm):
+    slot = IntegerField(_l("New time"), validators=[InputRequired(_l("Please choose a new time."))])
+    sequence = HiddenField(validators=[InputRequired()])
+
+
+class CancelForm(FlaskForm):
+    sequence = HiddenField(validators=[InputRequired()])
+
+
+class WaitlistForm(FlaskForm):
+    """Join or leave the waitlist; the button says which."""

@@ -1,0 +1,207 @@
+"""The candidate's personal page, reached only through the link in their e-mail."""
+
+from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from app.booking import services
+from app.booking.forms import TOPIC_LABELS, BookingForm, CancelForm, RescheduleForm, WaitlistForm
+from app.database import utcnow
+from app.extensions import db, limiter
+from app.i18n import current_language
+from app.mail.notifications import booking_ics
+from app.models import Booking, BookingStatus, Candidate
+from app.tokens import booking_url, resolve_token
+
+bp = Blueprint("booking", __name__, url_prefix="/b")
+limiter.limit(lambda: current_app.config["TOKEN_PAGE_RATE_LIMIT"])(bp)
+
+
+@bp.url_value_preprocessor
+def _load_candidate(endpoint, values) -> None:
+    """Every page here starts from the token in the URL; unknown or expired tokens end in 404 or 410."""
+    token = (values or {}).get("token", "")
+    invitation = resolve_token(token)
+    g.token = token
+    g.candidate = invitation.candidate
+    g.candidate_language = invitation.candidate.language
+
+
+@bp.after_request
+def _private(response: Response) -> Response:
+    # The token is in the URL: never send it on to another site, and never keep the page in a shared cache.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _page(template: str, **context) -> str:
+    context.setdefault("booking", services.open_booking(g.candidate))
+    return render_template(
+        template,
+        candidate=g.candidate,
+        token=g.token,
+        topic_labels={t.value: label for t, label in TOPIC_LABELS.items()},
+        closes_hours=current_app.config["BOOKING_CLOSES_HOURS"],
+        **context,
+    )
+
+
+@bp.get("/<token>")
+def show(token: str):
+    """The candidate's page: their booking if they have one, otherwise the free slots or the waitlist."""
+    candidate: Candidate = g.candidate
+    now = utcnow()
+    booking = services.open_booking(candidate)
+    if booking is not None:
+        return _manage_page(booking, now)
+    past = [b for b in candidate.bookings if b.status in (BookingStatus.ATTENDED, BookingStatus.NO_SHOW)]
+    if past:
+        return _page("booking/done.html", past=past[-1])
+    return _picker_page(BookingForm(), now)
+
+
+def _picker_page(form: BookingForm, now, status: int = 200):
+    days = services.free_slots_by_day(now)
+    return _page(
+        "booking/pick.html", form=form, days=days,
+        waitlist=services.waitlist_entry(g.candidate), waitlist_form=WaitlistForm(),
+    ), status
+
+
+def _manage_page(booking: Booking, now, reschedule_form: RescheduleForm | None = None, status: int = 200):
+    can_change = services.is_open(booking.slot.session, now)
+    days = services.free_slots_by_day(now, exclude_slot_id=booking.slot_id) if can_change else []
+    reschedule_form = reschedule_form or RescheduleForm(sequence=booking.sequence)
+    reschedule_form.sequence.data = booking.sequence
+    return _page(
+        "booking/manage.html", booking=booking, can_change=can_change, days=days,
+        reschedule_form=reschedule_form, cancel_form=CancelForm(sequence=booking.sequence),
+    ), status
+
+
+@bp.post("/<token>/book")
+def book(token: str):
+    """Book the chosen slot with the chosen subjects."""
+    candidate: Candidate = g.candidate
+    form = BookingForm()
+    now = utcnow()
+    if not form.validate_on_submit():
+        if services.open_booking(candidate) is not None:
+            return redirect(url_for(".show", token=token))
+        return _picker_page(form, now, status=422)
+    try:
+        services.book_slot(
+            candidate, form.slot.data, form.topics.data, form.question.data or "",
+            token=token, language=current_language(), now=now,
+        )
+    except services.AlreadyBooked:
+        # Most often a double click: the first submit already booked. Show the booking as it stands.
+        return redirect(url_for(".confirmation", token=token))
+    except services.BookingError as exc:
+        flash(str(exc.message), "error")
+        return _picker_page(form, now, status=409)
+    return redirect(url_for(".confirmation", token=token))
+
+
+@bp.get("/<token>/confirmed")
+def confirmation(token: str):
+    """What the candidate sees right after booking."""
+    booking = services.open_booking(g.candidate)
+    if booking is None:
+        return redirect(url_for(".show", token=token))
+    return _page("booking/confirmation.html", booking=booking)
+
+
+@bp.get("/<token>/invite.ics")
+def download_invite(token: str):
+    """The current booking as a calendar file, for people who prefer to add it themselves."""
+    booking = services.open_booking(g.candidate)
+    if booking is None:
+        return redirect(url_for(".show", token=token))
+    body = booking_ics(booking, "REQUEST", booking_url(token))
+    return Response(
+        body, mimetype="text/calendar",
+        headers={"Content-Disposition": 'attachment; filename="feedbackgesprek.ics"'},
+    )
+
+
+@bp.post("/<token>/reschedule")
+def reschedule(token: str):
+    """Move the booking to another free slot."""
+    booking = services.open_booking(g.candidate)
+    now = utcnow()
+    if booking is None:
+        flash(_("You have no booking to move (any more). This is how it stands now."), "info")
+        return redirect(url_for(".show", token=token))
+    form = RescheduleForm()
+    if not form.validate_on_submit():
+        return _manage_page(booking, now, reschedule_form=form, status=422)
+    try:
+        services.reschedule_booking(booking, form.slot.data, _as_int(form.sequence.data), token=token, now=now)
+    except services.BookingChanged as exc:
+        db.session.rollback()
+        flash(str(exc.message), "info")
+        return redirect(url_for(".show", token=token))
+    except services.BookingError as exc:
+        flash(str(exc.message), "error")
+        return _manage_page(services.open_booking(g.candidate), now, status=409)
+    flash(_("Your conversation has moved. We have sent you an updated calendar invitation."), "success")
+    return redirect(url_for(".show", token=token))
+
+
+@bp.get("/<token>/cancel")
+def confirm_cancel(token: str):
+    """Ask once more before cancelling."""
+    booking = services.open_booking(g.candidate)
+    if booking is None:
+        return redirect(url_for(".show", token=token))
+    return _page("booking/cancel.html", booking=booking, can_change=services.is_open(booking.slot.session, utcnow()),
+                 cancel_form=CancelForm(sequence=booking.sequence))
+
+
+@bp.post("/<token>/cancel")
+def cancel(token: str):
+    """Cancel the booking; the slot is free again."""
+    booking = services.open_booking(g.candidate)
+    if booking is None:
+        flash(_("There is no booking to cancel (any more). This is how it stands now."), "info")
+        return redirect(url_for(".show", token=token))
+    form = CancelForm()
+    if not form.validate_on_submit():
+        return redirect(url_for(".show", token=token))
+    try:
+        services.cancel_booking(booking, _as_int(form.sequence.data), token=token)
+    except services.BookingError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error" if isinstance(exc, services.BookingClosed) else "info")
+        return redirect(url_for(".show", token=token))
+    flash(_("Your conversation is cancelled. You can book a new time below whenever you like."), "success")
+    return redirect(url_for(".show", token=token))
+
+
+@bp.post("/<token>/waitlist")
+def join_waitlist(token: str):
+    """Wait for a free place."""
+    if WaitlistForm().validate_on_submit():
+        try:
+            services.join_waitlist(g.candidate, language=current_language())
+        except services.AlreadyBooked:
+            return redirect(url_for(".show", token=token))
+        flash(_("You are on the waitlist. We will e-mail you as soon as a place comes free."), "success")
+    return redirect(url_for(".show", token=token))
+
+
+@bp.post("/<token>/waitlist/leave")
+def leave_waitlist(token: str):
+    """Stop waiting."""
+    if WaitlistForm().validate_on_submit():
+        services.leave_waitlist(g.candidate)
+        flash(_("You are no longer on the waitlist."), "info")
+    return redirect(url_for(".show", token=token))
+
+
+def _as_int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

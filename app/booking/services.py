@@ -1,0 +1,369 @@
+"""The booking rules. Views call these functions and turn their exceptions into messages."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from itertools import groupby
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from app.database import utcnow
+from app.events import record_event
+from app.extensions import db
+from app.mail import notifications
+from app.models import (
+    Booking,
+    BookingStatus,
+    Candidate,
+    FeedbackSession,
+    SessionStatus,
+    Slot,
+    Topic,
+    WaitlistEntry,
+    WaitlistStatus,
+)
+from app.timeutil import day_before_at, local
+from app.tokens import keep_links_alive
+
+REMINDER_TIME = time(9, 0)
+LINK_GRACE = timedelta(days=14)
+
+
+class BookingError(Exception):
+    """A rule said no. ``message`` is what the candidate reads."""
+
+    message = _l("That did not work. Please try again.")
+
+    def __init__(self, message=None):
+        super().__init__(str(message or self.message))
+        if message is not None:
+            self.message = message
+
+
+class SlotTaken(BookingError):
+    message = _l("Sorry, this slot was just taken by someone else. Please choose another one below.")
+
+
+class SlotUnavailable(BookingError):
+    message = _l("This slot can no longer be booked. Please choose one of the slots below.")
+
+
+class BookingClosed(BookingError):
+    message = _l("Changes are no longer possible online this close to the conversation.")
+
+
+class AlreadyBooked(BookingError):
+    message = _l("You already have a booking. You can move or cancel it below.")
+
+
+class BookingChanged(BookingError):
+    message = _l("Your booking was changed in the meantime. This is how it stands now.")
+
+
+class InvalidTopics(BookingError):
+    message = _l("Please choose what you would like to talk about.")
+
+
+@dataclass(frozen=True)
+class DaySlots:
+    """The free slots of one day, for the picker."""
+
+    day: object
+    session: FeedbackSession
+    slots: list[Slot]
+
+
+def closing_delta() -> timedelta:
+    return timedelta(hours=current_app.config["BOOKING_CLOSES_HOURS"])
+
+
+def closes_at(session: FeedbackSession) -> datetime:
+    """The moment online booking, moving and cancelling close for ``session``."""
+    return session.starts_at - closing_delta()
+
+
+def is_open(session: FeedbackSession, now: datetime) -> bool:
+    return session.status == SessionStatus.PUBLISHED and now < closes_at(session)
+
+
+def _active_booking_exists():
+    return (
+        sa.select(Booking.id)
+        .where(Booking.slot_id == Slot.id, Booking.status != BookingStatus.CANCELLED)
+        .exists()
+    )
+
+
+def _free_slots_query(now: datetime):
+    return (
+        sa.select(Slot)
+        .join(Slot.session)
+        .where(
+            FeedbackSession.status == SessionStatus.PUBLISHED,
+            FeedbackSession.starts_at > now + closing_delta(),
+            ~_active_booking_exists(),
+        )
+        .order_by(Slot.starts_at)
+    )
+
+
+def free_slots(now: datetime | None = None) -> list[Slot]:
+    """Slots that can be booked right now, in time order."""
+    return list(db.session.scalars(_free_slots_query(now or utcnow())))
+
+
+def free_slots_by_day(now: datetime | None = None, *, exclude_slot_id: int | None = None) -> list[DaySlots]:
+    slots = [s for s in free_slots(now) if s.id != exclude_slot_id]
+    return [
+        DaySlots(day=day, session=group[0].session, slots=group)
+        for day, group in ((d, list(g)) for d, g in groupby(slots, key=lambda s: local(s.starts_at).date()))
+    ]
+
+
+def count_free_slots(now: datetime) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(_free_slots_query(now).subquery()))
+
+
+def open_booking(candidate: Candidate) -> Booking | None:
+    """The candidate's booking that still lies ahead (status booked), if any."""
+    return db.session.scalar(
+        sa.select(Booking).where(Booking.candidate_id == candidate.id, Booking.status == BookingStatus.BOOKED)
+    )
+
+
+def _bookable_slot(slot_id: int | None, now: datetime) -> Slot:
+    slot = db.session.get(Slot, slot_id) if slot_id else None
+    if slot is None or slot.session.status != SessionStatus.PUBLISHED or slot.starts_at <= now:
+        raise SlotUnavailable()
+    if not is_open(slot.session, now):
+        raise BookingClosed()
+    return slot
+
+
+def _clean_topics(topics: list[str]) -> list[str]:
+    known = [t.value for t in Topic]
+    chosen = [t for t in known if t in set(topics or [])]
+    if not chosen:
+        raise InvalidTopics()
+    return chosen
+
+
+def book_slot(
+    candidate: Candidate, slot_id: int | None, topics: list[str], question: str, *, token: str,
+    language: str | None = None, now: datetime | None = None,
+) -> Booking:
+    """Book ``slot_id`` for ``candidate`` and queue the confirmation with its invitation.
+
+    The database decides races: its partial unique indexes allow one active booking per slot and one
+    open booking per candidate. The loser gets SlotTaken (or AlreadyBooked), never a half-written booking.
+    """
+    now = now or utcnow()
+    existing = open_booking(candidate)
+    if existing is not None:
+        raise AlreadyBooked()
+    slot = _bookable_slot(slot_id, now)
+    chosen = _clean_topics(topics)
+    question = (question or "").strip()
+    if len(question) > current_app.config["QUESTION_MAX_LENGTH"]:
+        raise BookingError(_l("Your question is too long."))
+    if language:
+        candidate.language = language
+    booking = Booking(
+        candidate=candidate, slot=slot, topics=chosen, question=question,
+        uid=f"{uuid.uuid4()}@feedbackspreekuur", sequence=0,
+    )
+    db.session.add(booking)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        if open_booking(candidate) is not None:
+            raise AlreadyBooked() from None
+        raise SlotTaken() from None
+    _settle_waitlist(candidate)
+    keep_links_alive(candidate, slot.ends_at + LINK_GRACE)
+    record_event("booked", candidate, session_id=slot.session_id, at=now)
+    notifications.notify_booking_confirmed(booking, token)
+    db.session.commit()
+    return booking
+
+
+def reschedule_booking(
+    booking: Booking, new_slot_id: int | None, expected_sequence: int, *, token: str,
+    now: datetime | None = None,
+) -> Booking:
+    """Move ``booking`` to another free slot in one atomic update, and send the updated invitation.
+
+    ``expected_sequence`` is the version the candidate saw: a form from an older page never moves
+    a booking that has changed since.
+    """
+    now = now or utcnow()
+    _check_still_current(booking, expected_sequence)
+    if not is_open(booking.slot.session, now):
+        raise BookingClosed()
+    new_slot = _bookable_slot(new_slot_id, now)
+    if new_slot.id == booking.slot_id:
+        return booking
+    old_slot_id = booking.slot_id
+    try:
+        result = db.session.execute(
+            sa.update(Booking)
+            .where(Booking.id == booking.id, Booking.status == BookingStatus.BOOKED,
+                   Booking.sequence == expected_sequence)
+            .values(slot_id=new_slot.id, sequence=Booking.sequence + 1, updated_at=now)
+        )
+    except IntegrityError:
+        db.session.rollback()
+        raise SlotTaken() from None
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise BookingChanged()
+    db.session.refresh(booking)
+    keep_links_alive(booking.candidate, new_slot.ends_at + LINK_GRACE)
+    record_event("rescheduled", booking.candidate, session_id=new_slot.session_id, at=now)
+    notifications.notify_booking_rescheduled(booking, token)
+    db.session.flush()
+    _offer_after_change(now, freed_slot_id=old_slot_id)
+    db.session.commit()
+    return booking
+
+
+def cancel_booking(booking: Booking, expected_sequence: int, *, token: str, now: datetime | None = None) -> Booking:
+    """Cancel ``booking``: the slot is free again and the calendar event is withdrawn."""
+    now = now or utcnow()
+    _check_still_current(booking, expected_sequence)
+    if not is_open(booking.slot.session, now):
+        raise BookingClosed()
+    result = db.session.execute(
+        sa.update(Booking)
+        .where(Booking.id == booking.id, Booking.status == BookingStatus.BOOKED,
+               Booking.sequence == expected_sequence)
+        .values(status=BookingStatus.CANCELLED, sequence=Booking.sequence + 1, cancelled_at=now, updated_at=now)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise BookingChanged()
+    db.session.refresh(booking)
+    record_event("cancelled", booking.candidate, session_id=booking.slot.session_id, at=now)
+    notifications.notify_booking_cancelled(booking, token)
+    db.session.flush()
+    _offer_after_change(now, freed_slot_id=booking.slot_id)
+    db.session.commit()
+    return booking
+
+
+def _check_still_current(booking: Booking, expected_sequence: int | None) -> None:
+    if booking.status != BookingStatus.BOOKED or expected_sequence != booking.sequence:
+        raise BookingChanged()
+
+
+def _offer_after_change(now: datetime, freed_slot_id: int) -> None:
+    slot = db.session.get(Slot, freed_slot_id)
+    if slot is not None and is_open(slot.session, now):
+        offer_free_slots(now=now)
+
+
+# --- waitlist -------------------------------------------------------------------------------------
+
+def waitlist_entry(candidate: Candidate) -> WaitlistEntry | None:
+    return db.session.scalar(
+        sa.select(WaitlistEntry).where(
+            WaitlistEntry.candidate_id == candidate.id,
+            WaitlistEntry.status.in_([WaitlistStatus.WAITING, WaitlistStatus.OFFERED]),
+        )
+    )
+
+
+def join_waitlist(candidate: Candidate, *, language: str | None = None) -> WaitlistEntry:
+    """Put the candidate on the waitlist (once; joining twice changes nothing)."""
+    entry = waitlist_entry(candidate)
+    if entry is not None:
+        return entry
+    if open_booking(candidate) is not None:
+        raise AlreadyBooked()
+    if language:
+        candidate.language = language
+    entry = WaitlistEntry(candidate=candidate)
+    db.session.add(entry)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        return waitlist_entry(candidate)
+    record_event("waitlisted", candidate)
+    db.session.commit()
+    return entry
+
+
+def leave_waitlist(candidate: Candidate) -> None:
+    entry = waitlist_entry(candidate)
+    if entry is not None:
+        entry.status = WaitlistStatus.LEFT
+        db.session.commit()
+
+
+def _settle_waitlist(candidate: Candidate) -> None:
+    entry = waitlist_entry(candidate)
+    if entry is not None:
+        entry.status = WaitlistStatus.BOOKED
+
+
+def offer_free_slots(*, now: datetime | None = None) -> int:
+    """Offer free slots to waiting candidates, first come, first served.
+
+    Each free slot is offered to one person at a time: offers younger than WAITLIST_OFFER_HOURS still
+    count against the free slots, so a freed slot does not go out to the whole list at once. Called
+    when a slot frees up, when a session is published, and by the mail worker. Does not commit.
+    """
+    now = now or utcnow()
+    window = timedelta(hours=current_app.config["WAITLIST_OFFER_HOURS"])
+    outstanding = db.session.scalar(
+        sa.select(sa.func.count(WaitlistEntry.id)).where(
+            WaitlistEntry.status == WaitlistStatus.OFFERED, WaitlistEntry.offered_at > now - window
+        )
+    )
+    room = count_free_slots(now) - outstanding
+    if room <= 0:
+        return 0
+    waiting = list(
+        db.session.scalars(
+            sa.select(WaitlistEntry)
+            .where(WaitlistEntry.status == WaitlistStatus.WAITING)
+            .order_by(WaitlistEntry.created_at, WaitlistEntry.id)
+            .limit(room)
+        )
+    )
+    for entry in waiting:
+        entry.status, entry.offered_at = WaitlistStatus.OFFERED, now
+        notifications.notify_waitlist_offer(entry)
+    return len(waiting)
+
+
+# --- reminders ------------------------------------------------------------------------------------
+
+def queue_reminders(*, now: datetime | None = None) -> int:
+    """Queue the reminder for every conversation tomorrow that has not had one. Does not commit."""
+    now = now or utcnow()
+    candidates = db.session.scalars(
+        sa.select(Booking)
+        .join(Booking.slot)
+        .where(
+            Booking.status == BookingStatus.BOOKED,
+            Booking.reminder_queued_at.is_(None),
+            Slot.starts_at > now,
+            Slot.starts_at < now + timedelta(days=2),
+        )
+    )
+    queued = 0
+    for booking in candidates:
+        due = day_before_at(booking.slot.starts_at, REMINDER_TIME)
+        if now < due:
+            continue
+        booking.reminder_queued_at = now
+        if booking.created_at < due:  # someone who booked after that moment just had the confirmation
+            notifications.notify_booking_reminder(booking)
+            queued += 1
+    return queued

@@ -1,0 +1,46 @@
+"""Default settings. Every one of them can be overridden from the environment with the
+``FLASK_`` prefix, e.g. ``FLASK_SQLALCHEMY_DATABASE_URI`` or ``FLASK_BOOKING_CLOSES_HOURS=48``."""
+
+DEFAULTS: dict[str, object] = {
+    # Database: a SQLite file in instance/ unless FLASK_SQLALCHEMY_DATABASE_URI says otherwise.
+    "SQLALCHEMY_DATABASE_URI": None,
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # Languages: Dutch first, English second.
+    "BABEL_DEFAULT_LOCALE": "nl",
+    "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
+    "LANGUAGES": ["nl", "en"],
+    "DISPLAY_TIMEZONE": "Europe/Amsterdam",
+    # Where the portal is reached from outside; used for links in e-mails sent by the worker.
+    "PORTAL_URL": "http://127.0.0.1:5000",
+    "ORGANISATION_NAME": "Ziekenhuis Demo",
+    # How the candidate reaches a person when the portal can no longer help.
+    "RECRUITER_CONTACT_EMAIL": "werving@example.org",
+    "RECRUITER_CONTACT_PHONE": "",
+    # The candidate's personal link and booking rules.
+    "INVITATION_VALID_DAYS": 56,
+    "BOOKING_CLOSES_HOURS": 24,
+    "QUESTION_MAX_LENGTH": 500,
+    "WAITLIST_OFFER_HOURS": 48,
+    # Mail. Without MAIL_SERVER, mail is written to instance/mail/ and logged instead of sent.
+    "MAIL_SERVER": None,
+    "MAIL_PORT": 25,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_USE_TLS": False,
+    "MAIL_USE_SSL": False,
+    "MAIL_DEFAULT_SENDER": "Feedbackspreekuur <feedback@example.org>",
+    "MAIL_TIMEOUT": 10,
+    "MAIL_MAX_ATTEMPTS": 8,
+    "MAIL_RETRY_BASE_SECONDS": 60,
+    "MAIL_FOLDER": None,
+    # Rate limits: memory storage counts per process; use a Redis URI in production.
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "TOKEN_PAGE_RATE_LIMIT": "60 per minute",
+    "RESEND_RATE_LIMIT": "5 per 15 minutes",
+    # Session cookie defaults; production hardening is applied in create_app.
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+}

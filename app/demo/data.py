@@ -1,0 +1,117 @@
+"""Idempotent demo data: the coming monthly sessions and a handful of rejected candidates."""
+
+import base64
+import hashlib
+import hmac
+import uuid
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from app.database import utcnow
+from app.events import record_event
+from app.extensions import db
+from app.models import Booking, Candidate, FeedbackSession, Invitation, SessionStatus, Stage
+from app.sessions.services import create_session
+from app.timeutil import from_local, local
+from app.tokens import booking_url, hash_token
+
+LOCATION = "Hoofdgebouw, route 42, spreekkamer 3"
+VIDEO_URL = "https://meet.example.org/feedbackspreekuur"
+
+
+@dataclass(frozen=True)
+class DemoCandidate:
+    name: str
+    email: str
+    vacancy: str
+    department: str
+    stage: Stage
+    language: str
+    days_since_rejection: int
+    booked: bool = False
+
+
+DEMO_CANDIDATES = [
+    DemoCandidate("Sanne de Vries", "sanne.devries@example.org", "Verpleegkundige IC", "Intensive Care",
+                  Stage.INTERVIEW, "nl", 2),
+    DemoCandidate("Mohammed El Amrani", "m.elamrani@example.org", "Data-analist", "Bedrijfsbureau",
+                  Stage.CV_SCREENING, "nl", 1),
+    DemoCandidate("Emily Clarke", "emily.clarke@example.org", "Research nurse", "Oncologie",
+                  Stage.PHONE, "en", 3),
+    DemoCandidate("Joost Bakker", "joost.bakker@example.org", "Projectleider ICT", "ICT",
+                  Stage.INTERVIEW, "nl", 5, booked=True),
+    DemoCandidate("Aylin Yilmaz", "aylin.yilmaz@example.org", "Doktersassistent", "Polikliniek Interne",
+                  Stage.CV_SCREENING, "nl", 0),
+]
+
+
+def second_tuesday(year: int, month: int) -> date:
+    first = date(year, month, 1)
+    first_tuesday = first + timedelta(days=(1 - first.weekday()) % 7)
+    return first_tuesday + timedelta(days=7)
+
+
+def upcoming_session_days(count: int, today: date) -> list[date]:
+    """The second Tuesday of this and the next months, from at least three days after ``today``."""
+    days, year, month = [], today.year, today.month
+    while len(days) < count:
+        day = second_tuesday(year, month)
+        if day >= today + timedelta(days=3):
+            days.append(day)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return days
+
+
+def demo_token(email: str) -> str:
+    """A stable token per demo address, derived from the secret key, so reloading prints the same links."""
+    digest = hmac.new(current_app.config["SECRET_KEY"].encode(), f"demo:{email}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def load_demo() -> list[tuple[Candidate, str]]:
+    """Create whatever demo data is missing; return each demo candidate with their booking URL."""
+    now = utcnow()
+    today = local(now).date()
+    sessions = []
+    for day in upcoming_session_days(3, today):
+        existing = db.session.scalar(
+            sa.select(FeedbackSession).where(FeedbackSession.starts_at == from_local(day, time(16, 0)))
+        )
+        sessions.append(existing or create_session(
+            day=day, start=time(16, 0), end=time(18, 0), breaks=[["17:00", "17:15"]],
+            location=LOCATION, video_url=VIDEO_URL, status=SessionStatus.PUBLISHED,
+        ))
+    db.session.flush()
+
+    links = []
+    for index, demo in enumerate(DEMO_CANDIDATES):
+        candidate = db.session.scalar(sa.select(Candidate).where(Candidate.email == demo.email))
+        if candidate is None:
+            candidate = Candidate(
+                name=demo.name, email=demo.email, vacancy=demo.vacancy, department=demo.department,
+                stage=demo.stage, language=demo.language,
+                rejected_on=today - timedelta(days=demo.days_since_rejection),
+            )
+            db.session.add(candidate)
+            db.session.flush()
+            record_event("invited", candidate)
+        token = demo_token(demo.email)
+        invitation = db.session.scalar(sa.select(Invitation).where(Invitation.token_hash == hash_token(token)))
+        if invitation is None:
+            db.session.add(Invitation(candidate=candidate, token_hash=hash_token(token),
+                                      expires_at=now + timedelta(days=current_app.config["INVITATION_VALID_DAYS"])))
+        elif invitation.expires_at <= now:
+            invitation.expires_at = now + timedelta(days=current_app.config["INVITATION_VALID_DAYS"])
+        if demo.booked and not candidate.bookings:
+            slot = sessions[0].slots[index % len(sessions[0].slots)]
+            db.session.add(Booking(candidate=candidate, slot=slot, topics=["improve", "cv_profile"],
+                                   question="Hoe kan ik mijn projectervaring beter laten zien?",
+                                   uid=f"{uuid.uuid4()}@feedbackspreekuur"))
+            db.session.flush()
+            record_event("booked", candidate, session_id=slot.session_id)
+        links.append((candidate, booking_url(token)))
+    db.session.commit()
+    return links

@@ -1,0 +1,21 @@
+"""``flask --app wsgi mail send [--loop]``."""
+
+import click
+from flask.cli import AppGroup
+
+from app.mail.worker import run_forever, run_scheduled, send_due
+
+mail_cli = AppGroup("mail", help="Send the e-mails in the outbox.")
+
+
+@mail_cli.command("send")
+@click.option("--loop", is_flag=True, help="Keep running as a worker instead of sending once.")
+@click.option("--interval", default=10.0, show_default=True, help="Seconds between rounds with --loop.")
+def send_command(loop: bool, interval: float) -> None:
+    """Queue due reminders and waitlist offers, then send every e-mail that is due."""
+    if loop:
+        click.echo(f"Mail worker started; a round every {interval:g} s. Stop with Ctrl+C.")
+        run_forever(interval)
+        return
+    run_scheduled()
+    click.echo(f"Mail: {send_due()}.")

@@ -1,0 +1,79 @@
+"""Writing e-mails to the outbox, and turning an outbox row into a MIME message."""
+
+import re
+from email.message import EmailMessage
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+
+from app.extensions import db
+from app.models import Candidate, OutboxMessage
+
+_LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x85\u2028\u2029]+")
+_TOKEN_IN_LINK = re.compile(r"(/b/)[A-Za-z0-9_-]{43}")
+
+
+def header_safe(text: str) -> str:
+    """Text for an e-mail header: line breaks (which would start a new header) become spaces."""
+    return _LINE_BREAKS.sub(" ", text or "").strip()
+
+
+def queue_email(
+    *,
+    kind: str,
+    candidate: Candidate,
+    subject: str,
+    template: str,
+    context: dict,
+    ics: bytes | None = None,
+    ics_method: str | None = None,
+) -> OutboxMessage:
+    """Render ``templates/email/<template>.txt`` and ``.html`` in the candidate's language and add
+    the result to the outbox in the current transaction: it is sent only if that transaction commits."""
+    with force_locale(candidate.language):
+        context = {"candidate": candidate, "organisation": current_app.config["ORGANISATION_NAME"], **context}
+        body_text = render_template(f"email/{template}.txt", **context)
+        body_html = render_template(f"email/{template}.html", **context)
+        subject = str(subject)
+    message = OutboxMessage(
+        kind=kind,
+        candidate_id=candidate.id,
+        to_address=formataddr((header_safe(candidate.name), header_safe(candidate.email))),
+        subject=header_safe(subject)[:300],
+        body_text=body_text,
+        body_html=body_html,
+        ics=ics,
+        ics_method=ics_method,
+    )
+    db.session.add(message)
+    return message
+
+
+def build_mime(message: OutboxMessage) -> EmailMessage:
+    """The e-mail as sent: plain text and HTML, and where there is one, the invitation both as a
+    ``text/calendar; method=...`` alternative (what Outlook and Gmail look for) and as invite.ics."""
+    mime = EmailMessage()
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    mime["From"] = sender
+    mime["To"] = message.to_address
+    mime["Subject"] = message.subject
+    mime["Date"] = formatdate(localtime=False)
+    domain = parseaddr(sender)[1].partition("@")[2] or "localhost"
+    mime["Message-ID"] = make_msgid(idstring=f"outbox{message.id}", domain=domain)
+    mime["Auto-Submitted"] = "auto-generated"
+    mime.set_content(message.body_text)
+    mime.add_alternative(message.body_html, subtype="html")
+    if message.ics:
+        params = {"method": message.ics_method, "charset": "UTF-8"}
+        mime.add_alternative(message.ics, maintype="text", subtype="calendar", params=params)
+        name = "cancel.ics" if message.ics_method == "CANCEL" else "invite.ics"
+        mime.add_attachment(message.ics, maintype="application", subtype="ics", filename=name)
+    return mime
+
+
+def scrub_sent(message: OutboxMessage) -> None:
+    """Once delivered, the stored copy keeps no working personal link and no invitation file."""
+    message.body_text = _TOKEN_IN_LINK.sub(r"\1…", message.body_text)
+    message.body_html = _TOKEN_IN_LINK.sub(r"\1…", message.body_html)
+    message.ics = None

@@ -1,0 +1,137 @@
+"""The mail worker: claims due outbox rows, sends them, and retries with back-off.
+
+Claiming takes a lease (``locked_until``) in its own short transaction, so that two workers never
+send the same row (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite's BEGIN IMMEDIATE serialises the
+claim), and a worker killed mid-send loses nothing: its lease runs out and another worker takes the row.
+"""
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from app.database import utcnow
+from app.extensions import db
+from app.mail.outbox import build_mime, scrub_sent
+from app.mail.transport import PermanentFailure, TemporaryFailure, deliver
+from app.models import OutboxMessage, OutboxStatus
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+MAX_BACKOFF = timedelta(hours=6)
+
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+    def __str__(self) -> str:
+        return f"sent {self.sent}, will retry {self.retrying}, failed {self.failed}"
+
+
+def claim_due(now: datetime, limit: int) -> list[int]:
+    """Lease up to ``limit`` due messages to this worker and return their ids."""
+    due = sa.or_(
+        sa.and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now),
+        sa.and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.locked_until < now),
+    )
+    query = sa.select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(limit)
+    if db.engine.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    ids = list(db.session.scalars(query))
+    if ids:
+        db.session.execute(
+            sa.update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids))
+            .values(status=OutboxStatus.SENDING, locked_until=now + LEASE)
+        )
+    db.session.commit()
+    return ids
+
+
+def backoff(attempts: int) -> timedelta:
+    """1, 2, 4, 8 ... times the base delay, capped at six hours."""
+    base = timedelta(seconds=current_app.config["MAIL_RETRY_BASE_SECONDS"])
+    return min(base * (2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+def send_one(message_id: int) -> str:
+    """Send one leased message and record the result; returns "sent", "retrying" or "failed"."""
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None or message.status != OutboxStatus.SENDING:
+        db.session.rollback()
+        return "skipped"
+    mime = build_mime(message)
+    db.session.rollback()  # hold no transaction (and on SQLite no write lock) while talking to SMTP
+    outcome, error = "sent", None
+    try:
+        deliver(mime)
+    except TemporaryFailure as exc:
+        outcome, error = "retrying", str(exc)
+    except PermanentFailure as exc:
+        outcome, error = "failed", str(exc)
+
+    message = db.session.get(OutboxMessage, message_id)
+    now = utcnow()
+    message.attempts += 1
+    message.locked_until = None
+    if outcome == "sent":
+        message.status, message.sent_at, message.last_error = OutboxStatus.SENT, now, None
+        scrub_sent(message)
+    else:
+        message.last_error = error
+        log.warning("mail %s to %s not sent (attempt %s): %s", message.id, message.to_address, message.attempts, error)
+        if outcome == "retrying" and message.attempts < current_app.config["MAIL_MAX_ATTEMPTS"]:
+            message.status, message.next_attempt_at = OutboxStatus.PENDING, now + backoff(message.attempts)
+        else:
+            outcome, message.status = "failed", OutboxStatus.FAILED
+    db.session.commit()
+    return outcome
+
+
+def send_due(*, now: datetime | None = None, batch: int = 50) -> SendReport:
+    """Send everything that is due now, batch by batch, until nothing is left."""
+    report = SendReport()
+    while True:
+        ids = claim_due(now or utcnow(), batch)
+        if not ids:
+            return report
+        for message_id in ids:
+            outcome = send_one(message_id)
+            if outcome == "sent":
+                report.sent += 1
+            elif outcome == "retrying":
+                report.retrying += 1
+            elif outcome == "failed":
+                report.failed += 1
+
+
+def run_scheduled(now: datetime | None = None) -> None:
+    """Queue the mail that time itself causes: reminders and waitlist offers."""
+    from app.booking.services import offer_free_slots, queue_reminders
+
+    now = now or utcnow()
+    queue_reminders(now=now)
+    offer_free_slots(now=now)
+    db.session.commit()
+
+
+def run_forever(interval: float) -> None:
+    while True:
+        try:
+            run_scheduled()
+            report = send_due()
+            if report.sent or report.retrying or report.failed:
+                log.info("mail worker: %s", report)
+        except Exception:  # keep the worker alive; the next round tries again
+            db.session.rollback()
+            log.exception("mail worker round failed")
+        finally:
+            db.session.remove()
+        time.sleep(interval)

@@ -1,0 +1,1 @@
+"""Public pages: the home page, asking for the link again, and the language switch."""

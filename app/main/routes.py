@@ -1,0 +1,58 @@
+"""The home page, the lost-link form and the language switch."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from app.extensions import limiter
+from app.main.forms import LanguageForm, ResendLinkForm
+from app.main.services import resend_link
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def home():
+    """What the feedback hour is, and how to get your link again."""
+    return render_template("main/home.html", form=ResendLinkForm())
+
+
+@bp.post("/link")
+@limiter.limit(lambda: current_app.config["RESEND_RATE_LIMIT"])
+def request_link():
+    """Send a fresh link; the answer is the same whether or not the address is known."""
+    form = ResendLinkForm()
+    if not form.validate_on_submit():
+        return render_template("main/home.html", form=form), 422
+    resend_link(form.email.data)
+    flash(
+        _("If this address belongs to someone who may book a feedback conversation, a new link is on its way. "
+          "Check your inbox (and spam folder) in a few minutes."),
+        "success",
+    )
+    return redirect(url_for(".home"))
+
+
+@bp.post("/language/<code>")
+def set_language(code: str):
+    """Switch language; the choice is kept in the session cookie."""
+    form = LanguageForm()
+    if code in current_app.config["LANGUAGES"] and form.validate_on_submit():
+        session["lang"] = code
+    return redirect(_safe_next(form.next.data))
+
+
+@bp.get("/healthz")
+def health():
+    return {"status": "ok"}
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: never an open redirect to somewhere else."""
+    if not target:
+        return url_for(".home")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return url_for(".home")
+    return target

@@ -1,0 +1,263 @@
+"""The portal's data: feedback sessions and their slots, candidates, their personal links,
+bookings, the waitlist, the mail outbox and an anonymous event log for the figures."""
+
+import enum
+import uuid
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.database import UTCDateTime, utcnow
+from app.extensions import db
+
+
+def _enum(enum_cls: type[enum.Enum], name: str) -> sa.Enum:
+    """A portable enum column: a short string with a check constraint on every database."""
+    return sa.Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class SessionStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+class Stage(enum.StrEnum):
+    CV_SCREENING = "cv_screening"
+    PHONE = "phone"
+    INTERVIEW = "interview"
+
+
+class BookingStatus(enum.StrEnum):
+    BOOKED = "booked"
+    CANCELLED = "cancelled"
+    ATTENDED = "attended"
+    NO_SHOW = "no_show"
+
+
+class WaitlistStatus(enum.StrEnum):
+    WAITING = "waiting"
+    OFFERED = "offered"
+    BOOKED = "booked"
+    LEFT = "left"
+
+
+class OutboxStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class Topic(enum.StrEnum):
+    WENT_WELL = "went_well"
+    IMPROVE = "improve"
+    CV_PROFILE = "cv_profile"
+    OTHER = "other"
+
+
+class FeedbackSession(db.Model):
+    """One monthly feedback hour: a day with a start, an end and slots in between."""
+
+    __tablename__ = "feedback_session"
+    __table_args__ = (
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        sa.CheckConstraint("slot_minutes BETWEEN 5 AND 120", name="slot_minutes_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    slot_minutes: Mapped[int] = mapped_column(default=15)
+    # Breaks as local times, e.g. [["17:00", "17:15"]]: no slot starts inside one.
+    breaks: Mapped[list] = mapped_column(sa.JSON, default=list)
+    location: Mapped[str] = mapped_column(sa.String(200), default="")
+    video_url: Mapped[str] = mapped_column(sa.String(500), default="")
+    status: Mapped[SessionStatus] = mapped_column(
+        _enum(SessionStatus, "session_status"), default=SessionStatus.DRAFT
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    slots: Mapped[list["Slot"]] = relationship(
+        back_populates="session", order_by="Slot.starts_at", cascade="all, delete-orphan"
+    )
+
+
+class Slot(db.Model):
+    """A conversation of ``slot_minutes`` within a session; holds at most one active booking."""
+
+    __tablename__ = "slot"
+    __table_args__ = (
+        sa.UniqueConstraint("session_id", "starts_at", name="uq_slot_session_start"),
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(sa.ForeignKey("feedback_session.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    session: Mapped[FeedbackSession] = relationship(back_populates="slots")
+
+
+class Candidate(db.Model):
+    """A rejected applicant. Has no account: reaches the portal through an invitation link."""
+
+    __tablename__ = "candidate"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # A random, meaningless key that the anonymous event log uses instead of the person.
+    ref: Mapped[str] = mapped_column(sa.String(32), unique=True, default=lambda: uuid.uuid4().hex)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    email: Mapped[str] = mapped_column(sa.String(320), index=True)
+    vacancy: Mapped[str] = mapped_column(sa.String(200))
+    department: Mapped[str] = mapped_column(sa.String(200), default="")
+    stage: Mapped[Stage] = mapped_column(_enum(Stage, "candidate_stage"))
+    rejected_on: Mapped[date] = mapped_column(sa.Date)
+    rejection_reason: Mapped[str | None] = mapped_column(sa.String(100))
+    language: Mapped[str] = mapped_column(sa.String(5), default="nl")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    invitations: Mapped[list["Invitation"]] = relationship(
+        back_populates="candidate", cascade="all, delete-orphan", order_by="Invitation.created_at"
+    )
+    bookings: Mapped[list["Booking"]] = relationship(
+        back_populates="candidate", cascade="all, delete-orphan", order_by="Booking.created_at"
+    )
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.strip() else self.name
+
+
+class Invitation(db.Model):
+    """A personal link. Only the SHA-256 of its random token is stored."""
+
+    __tablename__ = "invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(sa.ForeignKey("candidate.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    candidate: Mapped[Candidate] = relationship(back_populates="invitations")
+
+
+ACTIVE_BOOKING = sa.text("status <> 'cancelled'")
+OPEN_BOOKING = sa.text("status = 'booked'")
+
+
+class Booking(db.Model):
+    """A candidate's conversation in a slot. The database allows one active booking per slot."""
+
+    __tablename__ = "booking"
+    __table_args__ = (
+        sa.Index(
+            "uq_booking_active_slot", "slot_id", unique=True,
+            sqlite_where=ACTIVE_BOOKING, postgresql_where=ACTIVE_BOOKING,
+        ),
+        sa.Index(
+            "uq_booking_open_candidate", "candidate_id", unique=True,
+            sqlite_where=OPEN_BOOKING, postgresql_where=OPEN_BOOKING,
+        ),
+        sa.CheckConstraint("sequence >= 0", name="sequence_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(sa.ForeignKey("candidate.id", ondelete="CASCADE"), index=True)
+    slot_id: Mapped[int] = mapped_column(sa.ForeignKey("slot.id", ondelete="RESTRICT"), index=True)
+    status: Mapped[BookingStatus] = mapped_column(
+        _enum(BookingStatus, "booking_status"), default=BookingStatus.BOOKED
+    )
+    topics: Mapped[list] = mapped_column(sa.JSON, default=list)
+    question: Mapped[str] = mapped_column(sa.Text, default="")
+    # The calendar invitation's identity: the same UID for every update, a higher SEQUENCE each time.
+    uid: Mapped[str] = mapped_column(sa.String(100), unique=True)
+    sequence: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reminder_queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    candidate: Mapped[Candidate] = relationship(back_populates="bookings")
+    slot: Mapped[Slot] = relationship()
+
+
+class WaitlistEntry(db.Model):
+    """A candidate waiting for a free slot; offers go out first come, first served."""
+
+    __tablename__ = "waitlist_entry"
+    __table_args__ = (
+        sa.Index(
+            "uq_waitlist_entry_open_candidate", "candidate_id", unique=True,
+            sqlite_where=sa.text("status IN ('waiting', 'offered')"),
+            postgresql_where=sa.text("status IN ('waiting', 'offered')"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(sa.ForeignKey("candidate.id", ondelete="CASCADE"), index=True)
+    status: Mapped[WaitlistStatus] = mapped_column(
+        _enum(WaitlistStatus, "waitlist_status"), default=WaitlistStatus.WAITING
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    candidate: Mapped[Candidate] = relationship()
+
+
+class OutboxMessage(db.Model):
+    """An e-mail, written in the same transaction as the change that caused it; the worker sends it."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (sa.Index("ix_outbox_message_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(50))
+    candidate_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("candidate.id", ondelete="SET NULL"), index=True
+    )
+    to_address: Mapped[str] = mapped_column(sa.String(320))
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    body_text: Mapped[str] = mapped_column(sa.Text)
+    body_html: Mapped[str] = mapped_column(sa.Text)
+    ics: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
+    ics_method: Mapped[str | None] = mapped_column(sa.String(10))
+    status: Mapped[OutboxStatus] = mapped_column(
+        _enum(OutboxStatus, "outbox_status"), default=OutboxStatus.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Event(db.Model):
+    """One step of a candidate's way through the feedback hour, kept without personal data."""
+
+    __tablename__ = "event"
+    __table_args__ = (sa.Index("ix_event_kind_occurred", "kind", "occurred_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(30))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    candidate_ref: Mapped[str] = mapped_column(sa.String(32), index=True)
+    department: Mapped[str] = mapped_column(sa.String(200), default="")
+    vacancy: Mapped[str] = mapped_column(sa.String(200), default="")
+    stage: Mapped[str] = mapped_column(sa.String(20), default="")
+    session_id: Mapped[int | None] = mapped_column()

@@ -1,0 +1,1 @@
+"""Planning the monthly feedback sessions and their slots."""

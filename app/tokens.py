@@ -1,0 +1,81 @@
+"""Personal links: a random token of 256 bits, of which only the SHA-256 is stored."""
+
+import hashlib
+import re
+import secrets
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from app.database import utcnow
+from app.extensions import db
+from app.models import Candidate, Invitation
+
+TOKEN_BYTES = 32
+_TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{43}$")
+
+
+class TokenUnknown(Exception):
+    """No invitation has this token (mistyped, cut off, tampered with, or erased)."""
+
+
+class TokenExpired(Exception):
+    """The invitation exists but has expired or was revoked."""
+
+    def __init__(self, invitation: Invitation):
+        super().__init__("invitation expired")
+        self.invitation = invitation
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("ascii")).hexdigest()
+
+
+def issue_invitation(candidate: Candidate, *, expires_at: datetime | None = None) -> str:
+    """Create a personal link for ``candidate`` and return its token (never stored as such)."""
+    if expires_at is None:
+        expires_at = utcnow() + timedelta(days=current_app.config["INVITATION_VALID_DAYS"])
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    db.session.add(Invitation(candidate=candidate, token_hash=hash_token(token), expires_at=expires_at))
+    return token
+
+
+def fresh_token(candidate: Candidate) -> str:
+    """A new link that lives as long as the candidate's longest-living valid link."""
+    now = utcnow()
+    valid = [i.expires_at for i in candidate.invitations if i.revoked_at is None and i.expires_at > now]
+    return issue_invitation(candidate, expires_at=max(valid) if valid else None)
+
+
+def resolve_token(token: str, *, now: datetime | None = None) -> Invitation:
+    """The invitation behind ``token``; raises TokenUnknown or TokenExpired."""
+    if not _TOKEN_SHAPE.match(token or ""):
+        raise TokenUnknown()
+    invitation = db.session.scalar(sa.select(Invitation).where(Invitation.token_hash == hash_token(token)))
+    if invitation is None:
+        raise TokenUnknown()
+    now = now or utcnow()
+    if invitation.revoked_at is not None or invitation.expires_at <= now:
+        raise TokenExpired(invitation)
+    return invitation
+
+
+def keep_links_alive(candidate: Candidate, until: datetime) -> None:
+    """Make sure the candidate's valid links work at least until ``until`` (e.g. after their conversation)."""
+    now = utcnow()
+    for invitation in candidate.invitations:
+        if invitation.revoked_at is None and invitation.expires_at > now and invitation.expires_at < until:
+            invitation.expires_at = until
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute URL on PORTAL_URL, so that links in e-mails never depend on a request's Host header."""
+    base = current_app.config["PORTAL_URL"].rstrip("/")
+    adapter = current_app.url_map.bind("portal.invalid", script_name="/")
+    return base + adapter.build(endpoint, values)
+
+
+def booking_url(token: str) -> str:
+    return external_url("booking.show", token=token)
+

@@ -1,0 +1,203 @@
+"""Shared fixtures: an app on a migrated database (SQLite by default, PostgreSQL when
+FLASK_TEST_DATABASE_URI says so), factories that state only what a test cares about, and a real
+SMTP server."""
+
+import email
+import email.policy
+import os
+import re
+import threading
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP as SMTPProtocol
+
+from app import create_app
+from app.database import utcnow
+from app.extensions import db
+from app.models import Candidate, FeedbackSession, OutboxMessage, SessionStatus, Stage
+from app.sessions.services import create_session
+from app.timeutil import local
+from app.tokens import issue_invitation
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("FLASK_TEST_DATABASE_URI")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """Migrate a clean database once per run: the schema exists only through the migrations."""
+    url = _database_url(tmp_path_factory)
+    if url.startswith("postgresql"):
+        engine = sa.create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+            connection.execute(sa.text("CREATE SCHEMA public"))
+        engine.dispose()
+    from flask_migrate import upgrade
+
+    app = create_app(_settings(url, tmp_path_factory.mktemp("instance")))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return url
+
+
+def _settings(url: str, instance: Path) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "MAIL_SERVER": None,
+        "MAIL_FOLDER": str(instance / "mail"),
+        "PORTAL_URL": "http://portal.test",
+        "MAIL_RETRY_BASE_SECONDS": 1,
+    }
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = create_app(_settings(database_url, tmp_path))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_all_tables()
+        db.engine.dispose()
+
+
+def _empty_all_tables() -> None:
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+# --- factories -------------------------------------------------------------------------------------
+
+@pytest.fixture
+def make_session(app):
+    """make_session(days_ahead=14, start="16:00", end="18:00", **overrides) -> a published session."""
+
+    def make(days_ahead: int = 14, start: str = "16:00", end: str = "18:00", **overrides) -> FeedbackSession:
+        day = local(utcnow()).date() + timedelta(days=days_ahead)
+        options = {"location": "Spreekkamer 3", "video_url": "https://meet.example.org/fb",
+                   "status": SessionStatus.PUBLISHED, "slot_minutes": 15}
+        options.update(overrides)
+        session = create_session(day=day, start=_clock(start), end=_clock(end), **options)
+        db.session.commit()
+        return session
+
+    return make
+
+
+def _clock(text: str) -> time:
+    hours, minutes = text.split(":")
+    return time(int(hours), int(minutes))
+
+
+@pytest.fixture
+def make_candidate(app):
+    """make_candidate(**overrides) -> (candidate, token) with a valid personal link."""
+    counter = iter(range(1, 10_000))
+
+    def make(expires_at: datetime | None = None, **overrides) -> tuple[Candidate, str]:
+        n = next(counter)
+        values = {"name": f"Kandidaat {n} Jansen", "email": f"kandidaat{n}@example.org",
+                  "vacancy": "Verpleegkundige", "department": "Cardiologie", "stage": Stage.INTERVIEW,
+                  "rejected_on": date.today() - timedelta(days=1), "language": "nl"}
+        values.update(overrides)
+        candidate = Candidate(**values)
+        db.session.add(candidate)
+        db.session.flush()
+        token = issue_invitation(candidate, expires_at=expires_at)
+        db.session.commit()
+        return candidate, token
+
+    return make
+
+
+def outbox(kind: str | None = None) -> list[OutboxMessage]:
+    query = sa.select(OutboxMessage).order_by(OutboxMessage.id)
+    if kind:
+        query = query.where(OutboxMessage.kind == kind)
+    return list(db.session.scalars(query))
+
+
+def free_slot_ids(html: str) -> list[int]:
+    return [int(v) for v in re.findall(r'name="slot" id="slot-\d+" value="(\d+)"', html)]
+
+
+# --- a real SMTP server ----------------------------------------------------------------------------
+
+class _Collector:
+    def __init__(self):
+        self.messages: list[email.message.EmailMessage] = []
+        self.refuse_with: str | None = None
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.refuse_with:
+            return self.refuse_with
+        message = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
+        with self.lock:
+            self.messages.append(message)
+        return "250 OK"
+
+
+class SmtpServer:
+    """An aiosmtpd server on 127.0.0.1 that keeps what it receives."""
+
+    def __init__(self, port: int = 0):
+        self.handler = _Collector()
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=port or _free_port())
+        self.port = self.controller.port
+
+    def start(self):
+        self.controller.start()
+        return self
+
+    def stop(self):
+        self.controller.stop()
+
+    @property
+    def messages(self):
+        with self.handler.lock:
+            return list(self.handler.messages)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A running SMTP server that the app sends to."""
+    server = SmtpServer().start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_TIMEOUT=5)
+    yield server
+    server.stop()
+
+
+__all__ = ["outbox", "free_slot_ids", "SmtpServer", "SMTPProtocol"]

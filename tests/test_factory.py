@@ -1,0 +1,58 @@
+"""Configuration: settings from the environment, the schema from the migrations."""
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from app import create_app
+from app.extensions import db
+
+
+def test_settings_come_from_prefixed_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("FLASK_BOOKING_CLOSES_HOURS", "48")
+    monkeypatch.setenv("FLASK_SQLALCHEMY_DATABASE_URI", f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    app = create_app({"SECRET_KEY": "x"})
+    assert app.config["BOOKING_CLOSES_HOURS"] == 48
+    assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("x.sqlite3")
+
+
+def test_production_without_secret_key_refuses_to_start(monkeypatch):
+    monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
+    monkeypatch.setenv("FLASK_DEPLOYMENT", "production")
+    with pytest.raises(RuntimeError, match="FLASK_SECRET_KEY"):
+        create_app()
+
+
+def test_production_hardens_the_session_cookie(monkeypatch):
+    monkeypatch.setenv("FLASK_DEPLOYMENT", "production")
+    app = create_app({"SECRET_KEY": "x" * 32})
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_NAME"] == "__Host-session"
+
+
+def test_development_key_is_generated_once_and_kept(tmp_path, monkeypatch):
+    monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
+    monkeypatch.delenv("FLASK_DEPLOYMENT", raising=False)
+    first = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).config["SECRET_KEY"]
+    second = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).config["SECRET_KEY"]
+    assert first == second and len(first) == 64
+
+
+def test_models_and_migrations_agree(app):
+    """Autogenerate against the migrated database finds nothing to do."""
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        diff = compare_metadata(context, db.metadata)
+    assert diff == []
+
+
+def test_database_is_set_up_for_concurrent_writers(app):
+    """SQLite: WAL and a busy timeout so writers wait in turn; PostgreSQL needs neither."""
+    with db.engine.connect() as connection:
+        if db.engine.dialect.name == "sqlite":
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+        else:
+            assert db.engine.dialect.name == "postgresql"
+            assert connection.exec_driver_sql("SHOW server_version_num").scalar() >= "130000"
