@@ -65,24 +65,35 @@ def _development_secret_key(instance: Path) -> str:
 
 
 def register_extensions(app: Flask) -> None:
-    from app import database, i18n
-    from app.extensions import babel, csrf, db, limiter, migrate
+    from app import database, i18n, labels
+    from app.auth.services import load_user
+    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=lambda: "Europe/Amsterdam")
     limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
     database.configure_engine(app)
     i18n.init_app(app)
+    labels.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.admin.routes import bp as admin_bp
+    from app.auth.routes import bp as auth_bp
     from app.booking.routes import bp as booking_bp
     from app.main.routes import bp as main_bp
+    from app.recruiter.routes import bp as recruiter_bp
+    from app.stats.routes import bp as stats_bp
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(booking_bp)
+    for blueprint in (main_bp, booking_bp, auth_bp, recruiter_bp, admin_bp, stats_bp):
+        app.register_blueprint(blueprint)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -92,8 +103,9 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
+    from app.auth.cli import users_cli
     from app.demo.cli import demo_cli
     from app.mail.cli import mail_cli
 
-    app.cli.add_command(demo_cli)
-    app.cli.add_command(mail_cli)
+    for group in (demo_cli, mail_cli, users_cli):
+        app.cli.add_command(group)

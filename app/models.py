@@ -8,6 +8,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from flask_login import UserMixin
+
 from app.database import UTCDateTime, utcnow
 from app.extensions import db
 
@@ -66,6 +68,54 @@ class Topic(enum.StrEnum):
     OTHER = "other"
 
 
+class Role(enum.StrEnum):
+    RECRUITER = "recruiter"
+    HR = "hr"
+    ADMIN = "admin"
+
+
+class PoolSource(enum.StrEnum):
+    BOOKING = "booking"
+    RECRUITER = "recruiter"
+    LINK = "link"
+
+
+class User(UserMixin, db.Model):
+    """A member of staff: recruiter, HR or admin. Candidates have no account."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(320), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    password_hash: Mapped[str] = mapped_column(sa.String(300))
+    role: Mapped[Role] = mapped_column(_enum(Role, "user_role"))
+    active: Mapped[bool] = mapped_column(default=True)
+    # Changes whenever the password or role changes, so that older login sessions stop working.
+    session_version: Mapped[int] = mapped_column(default=0)
+    # The secret of the recruiter's calendar feed; only its hash is kept.
+    feed_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+
+session_host = sa.Table(
+    "session_host",
+    db.metadata,
+    sa.Column("session_id", sa.ForeignKey("feedback_session.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
 class FeedbackSession(db.Model):
     """One monthly feedback hour: a day with a start, an end and slots in between."""
 
@@ -92,6 +142,7 @@ class FeedbackSession(db.Model):
     slots: Mapped[list["Slot"]] = relationship(
         back_populates="session", order_by="Slot.starts_at", cascade="all, delete-orphan"
     )
+    hosts: Mapped[list[User]] = relationship(secondary=session_host, order_by="User.name")
 
 
 class Slot(db.Model):
@@ -128,6 +179,9 @@ class Candidate(db.Model):
     rejection_reason: Mapped[str | None] = mapped_column(sa.String(100))
     language: Mapped[str] = mapped_column(sa.String(5), default="nl")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the rejection e-mail with the personal link was queued, and the one gentle reminder after it.
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    invite_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     invitations: Mapped[list["Invitation"]] = relationship(
         back_populates="candidate", cascade="all, delete-orphan", order_by="Invitation.created_at"
@@ -191,9 +245,78 @@ class Booking(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reminder_queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The outcome, recorded by the recruiter after the conversation.
+    cancelled_late: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    suitable_after_all: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    follow_up_action: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
+    follow_up_on: Mapped[date | None] = mapped_column(sa.Date)
+    outcome_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    summary_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     candidate: Mapped[Candidate] = relationship(back_populates="bookings")
     slot: Mapped[Slot] = relationship()
+    note: Mapped["PreparationNote | None"] = relationship(back_populates="booking", cascade="all, delete-orphan")
+
+
+class PreparationNote(db.Model):
+    """The recruiter's preparation, by the three talking points, plus free notes."""
+
+    __tablename__ = "preparation_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(sa.ForeignKey("booking.id", ondelete="CASCADE"), unique=True)
+    went_well: Mapped[str] = mapped_column(sa.Text, default="")
+    why_not: Mapped[str] = mapped_column(sa.Text, default="")
+    advice: Mapped[str] = mapped_column(sa.Text, default="")
+    free_notes: Mapped[str] = mapped_column(sa.Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    booking: Mapped[Booking] = relationship(back_populates="note")
+
+
+class EmailTemplate(db.Model):
+    """The editable rejection e-mail, one per language and stage. Placeholders: {name}, {vacancy}."""
+
+    __tablename__ = "email_template"
+    __table_args__ = (sa.UniqueConstraint("language", "stage", name="uq_email_template_language_stage"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    language: Mapped[str] = mapped_column(sa.String(5))
+    stage: Mapped[Stage] = mapped_column(_enum(Stage, "template_stage"))
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    body: Mapped[str] = mapped_column(sa.Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class PoolMembership(db.Model):
+    """Consent to stay in the talent pool: asked, never assumed; lasts 12 months."""
+
+    __tablename__ = "pool_membership"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(sa.ForeignKey("candidate.id", ondelete="CASCADE"), index=True)
+    source: Mapped[PoolSource] = mapped_column(_enum(PoolSource, "pool_source"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    renewal_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    candidate: Mapped[Candidate] = relationship()
+
+
+class FeedbackRule(db.Model):
+    """A rule for the feedback checker that an admin added on top of the shipped data files."""
+
+    __tablename__ = "feedback_rule"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    language: Mapped[str] = mapped_column(sa.String(5))
+    category: Mapped[str] = mapped_column(sa.String(30))
+    pattern: Mapped[str] = mapped_column(sa.String(300))
+    suggestion: Mapped[str] = mapped_column(sa.String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class WaitlistEntry(db.Model):

@@ -6,6 +6,7 @@ import email
 import email.policy
 import os
 import re
+import secrets
 import threading
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -32,22 +33,31 @@ def _database_url(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
-    """Migrate a clean database once per run: the schema exists only through the migrations."""
+def database_url(tmp_path_factory):
+    """Migrate a clean database once per run: the schema exists only through the migrations.
+
+    On PostgreSQL each run gets a schema of its own, so that two runs on one server never collide.
+    """
     url = _database_url(tmp_path_factory)
+    schema = None
     if url.startswith("postgresql"):
-        engine = sa.create_engine(url)
-        with engine.begin() as connection:
-            connection.execute(sa.text("DROP SCHEMA public CASCADE"))
-            connection.execute(sa.text("CREATE SCHEMA public"))
-        engine.dispose()
+        schema = f"test_{os.getpid()}_{secrets.token_hex(3)}"
+        admin = sa.create_engine(url)
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        separator = "&" if "?" in url else "?"
+        url = f"{url}{separator}options=-csearch_path%3D{schema}"
     from flask_migrate import upgrade
 
     app = create_app(_settings(url, tmp_path_factory.mktemp("instance")))
     with app.app_context():
         upgrade()
         db.engine.dispose()
-    return url
+    yield url
+    if schema:
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 def _settings(url: str, instance: Path) -> dict:

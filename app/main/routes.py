@@ -40,7 +40,7 @@ def set_language(code: str):
     form = LanguageForm()
     if code in current_app.config["LANGUAGES"] and form.validate_on_submit():
         session["lang"] = code
-    return redirect(_safe_next(form.next.data))
+    return redirect(safe_next(form.next.data))
 
 
 @bp.get("/healthz")
@@ -48,11 +48,12 @@ def health():
     return {"status": "ok"}
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None, default: str | None = None) -> str:
     """Only a path on this site: never an open redirect to somewhere else."""
+    fallback = default or url_for("main.home")
     if not target:
-        return url_for(".home")
+        return fallback
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return url_for(".home")
+        return fallback
     return target

@@ -1,0 +1,39 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import Email, EqualTo, InputRequired, Length
+
+from app.auth.passwords import MIN_LENGTH
+from app.labels import ROLE
+
+ROLE_CHOICES = [(role.value, label) for role, label in ROLE.items()]
+
+
+class NewUserForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[
+        InputRequired(_l("Please enter an e-mail address.")), Length(max=320),
+        Email(message=_l("That does not look like an e-mail address."), check_deliverability=False)])
+    name = StringField(_l("Name"), validators=[InputRequired(_l("Please enter a name.")), Length(max=200)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[InputRequired()])
+
+
+class EditUserForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[InputRequired(_l("Please enter a name.")), Length(max=200)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[InputRequired()])
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something (deactivate, reactivate, reset password)."""
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"), validators=[InputRequired(_l("Please enter your current password."))])
+    new = PasswordField(_l("New password"), validators=[
+        InputRequired(_l("Please choose a new password.")),
+        Length(min=MIN_LENGTH, max=1000, message=_l("Use at least %(min)s characters.", min=MIN_LENGTH))])
+    repeat = PasswordField(_l("New password again"), validators=[
+        InputRequired(_l("Please repeat the new password.")),
+        EqualTo("new", message=_l("The two new passwords are not the same."))])
+
+
+

@@ -1,0 +1,50 @@
+"""Signing in and out for staff."""
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from app.auth.forms import LoginForm
+from app.auth.services import LoginLocked, authenticate
+from app.extensions import limiter
+from app.main.routes import safe_next
+from app.models import Role
+
+bp = Blueprint("auth", __name__)
+
+
+def home_for(role: Role) -> str:
+    """Where each role starts after signing in: HR with the figures, everyone else with the sessions."""
+    return url_for("stats.dashboard") if role == Role.HR else url_for("recruiter.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"])
+def login():
+    """The staff sign-in page."""
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user.role))
+    form = LoginForm(next=request.args.get("next", ""))
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form), 422 if form.is_submitted() else 200
+    try:
+        user = authenticate(form.email.data, form.password.data)
+    except LoginLocked:
+        flash(_("Too many failed attempts. Please wait a few minutes and try again."), "error")
+        return render_template("auth/login.html", form=form), 429
+    if user is None:
+        flash(_("That e-mail address and password do not match an active account."), "error")
+        return render_template("auth/login.html", form=form), 401
+    next_url = form.next.data
+    session.clear()  # a fresh session on every sign-in
+    login_user(user)
+    return redirect(safe_next(next_url, default=home_for(user.role)))
+
+
+@bp.post("/logout")
+def logout():
+    """Sign out and forget the session."""
+    logout_user()
+    session.clear()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,1 @@
+"""The recruiter's overview page and the staff menu."""

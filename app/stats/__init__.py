@@ -1,0 +1,1 @@
+"""Figures for HR: aggregates from the anonymous event log, never about a person."""
