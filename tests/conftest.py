@@ -211,3 +211,47 @@ def smtp_server(app):
 
 
 __all__ = ["outbox", "free_slot_ids", "SmtpServer", "SMTPProtocol"]
+
+
+# --- staff -----------------------------------------------------------------------------------------
+
+STAFF_PASSWORD = "a long enough test password"
+
+
+@pytest.fixture
+def make_user(app):
+    """make_user(role="recruiter", **overrides) -> User with password STAFF_PASSWORD."""
+    from app.auth.services import create_user
+    from app.models import Role
+
+    counter = iter(range(1, 10_000))
+
+    def make(role: str = "recruiter", email: str | None = None, name: str | None = None):
+        n = next(counter)
+        user = create_user(email or f"{role}{n}@staff.example.org", name or f"{role.title()} {n}", Role(role),
+                           STAFF_PASSWORD)
+        db.session.commit()
+        return user
+
+    return make
+
+
+class AuthActions:
+    """Sign the test client in and out, as flaskr's tests do."""
+
+    def __init__(self, client, make_user):
+        self._client, self._make_user = client, make_user
+
+    def login(self, role: str = "recruiter", user=None):
+        user = user or self._make_user(role)
+        response = self._client.post("/login", data={"email": user.email, "password": STAFF_PASSWORD})
+        assert response.status_code == 302, response.data[:500]
+        return user
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client, make_user):
+    return AuthActions(client, make_user)
