@@ -89,10 +89,11 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.routes import bp as auth_bp
     from app.booking.routes import bp as booking_bp
     from app.main.routes import bp as main_bp
+    from app.outbox.routes import bp as outbox_bp
     from app.recruiter.routes import bp as recruiter_bp
     from app.stats.routes import bp as stats_bp
 
-    for blueprint in (main_bp, booking_bp, auth_bp, recruiter_bp, admin_bp, stats_bp):
+    for blueprint in (main_bp, booking_bp, auth_bp, recruiter_bp, admin_bp, stats_bp, outbox_bp):
         app.register_blueprint(blueprint)
 
 

@@ -15,6 +15,8 @@ import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP as SMTPProtocol
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 
 from app import create_app
 from app.database import utcnow
@@ -74,9 +76,21 @@ def _settings(url: str, instance: Path) -> dict:
     }
 
 
+class FreshGlobalsClient(FlaskClient):
+    """The app fixture keeps one app context open so that tests can use db.session; in production
+    every request has its own. Start every request with an empty ``g`` so that nothing (such as
+    Flask-Login's cached user) leaks from one request or client to the next."""
+
+    def open(self, *args, **kwargs):
+        if has_app_context():  # client threads run without one and get a fresh context per request
+            g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(database_url, tmp_path):
     app = create_app(_settings(database_url, tmp_path))
+    app.test_client_class = FreshGlobalsClient
     with app.app_context():
         yield app
         db.session.remove()

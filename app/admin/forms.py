@@ -1,12 +1,12 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
 from app.auth.passwords import MIN_LENGTH
 from app.labels import ROLE
 
-ROLE_CHOICES = [(role.value, label) for role, label in ROLE.items()]
+ROLE_CHOICES = [SelectChoice(role.value, label) for role, label in ROLE.items()]
 
 
 class NewUserForm(FlaskForm):

@@ -118,17 +118,18 @@ def reset_password(user_id: int):
 def change_own_password():
     """Every member of staff can change their own password."""
     form = ChangePasswordForm()
+    user: User = current_user._get_current_object()
     if form.validate_on_submit():
-        if not verify_password(current_user.password_hash, form.current.data):
+        if not verify_password(user.password_hash, form.current.data):
             form.current.errors.append(_("That is not your current password."))
         else:
             try:
-                set_password(current_user, form.new.data)
+                set_password(user, form.new.data)
             except AccountError:
                 form.new.errors.append(_("Please choose a longer password."))
             else:
                 db.session.commit()
-                login_user(current_user)  # stay signed in here; other sessions end
+                login_user(user)  # stay signed in here; other sessions end
                 flash(_("Your password is changed."), "success")
                 return redirect(url_for("main.home"))
     return render_template("admin/change_password.html", form=form), 422 if form.errors else 200

@@ -3,7 +3,7 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectMultipleField, TextAreaField
+from wtforms import HiddenField, IntegerField, SelectChoice, SelectMultipleField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -38,7 +38,7 @@ class BookingForm(FlaskForm):
     slot = IntegerField(_l("Time"), validators=[InputRequired(_l("Please choose a time."))])
     topics = MultiCheckboxField(
         _l("What would you like to talk about?"),
-        choices=[(t.value, label) for t, label in TOPIC_LABELS.items()],
+        choices=[SelectChoice(t.value, label) for t, label in TOPIC_LABELS.items()],
         validators=[InputRequired(_l("Please tick at least one subject."))],
     )
     question = TextAreaField(_l("Your question or anything we should know (optional)"),
@@ -47,10 +47,13 @@ class BookingForm(FlaskForm):
 
 class RescheduleForm(FlaskForm):
     slot = IntegerField(_l("New time"), validators=[InputRequired(_l("Please choose a new time."))])
+    # Which booking, in which version, the page showed: a form from an older page never acts on a newer one.
+    booking = HiddenField(validators=[InputRequired()])
     sequence = HiddenField(validators=[InputRequired()])
 
 
 class CancelForm(FlaskForm):
+    booking = HiddenField(validators=[InputRequired()])
     sequence = HiddenField(validators=[InputRequired()])
 
 

@@ -1,0 +1,56 @@
+"""Listing and retrying outbox messages."""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from app.database import utcnow
+from app.extensions import db
+from app.models import OutboxMessage, OutboxStatus
+
+PAGE_SIZE = 50
+
+
+class NotRetryable(Exception):
+    """Only a failed e-mail can be retried."""
+
+
+@dataclass
+class OutboxPage:
+    messages: list[OutboxMessage]
+    counts: dict[str, int]
+    page: int
+    has_next: bool
+
+
+def list_messages(*, status: str | None = None, kind: str | None = None, search: str = "",
+                  page: int = 1) -> OutboxPage:
+    """Newest first, filtered by state, kind and (part of) the address or subject."""
+    query = sa.select(OutboxMessage)
+    if status in {s.value for s in OutboxStatus}:
+        query = query.where(OutboxMessage.status == OutboxStatus(status))
+    if kind:
+        query = query.where(OutboxMessage.kind == kind)
+    if search:
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(sa.or_(sa.func.lower(OutboxMessage.to_address).like(pattern),
+                                   sa.func.lower(OutboxMessage.subject).like(pattern)))
+    page = max(page, 1)
+    rows = list(db.session.scalars(
+        query.order_by(OutboxMessage.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)))
+    counts = dict.fromkeys((s.value for s in OutboxStatus), 0)
+    counts.update({s.value: n for s, n in db.session.execute(
+        sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status))})
+    return OutboxPage(messages=rows[:PAGE_SIZE], counts=counts, page=page, has_next=len(rows) > PAGE_SIZE)
+
+
+def kinds() -> list[str]:
+    return list(db.session.scalars(sa.select(OutboxMessage.kind).distinct().order_by(OutboxMessage.kind)))
+
+
+def retry_message(message: OutboxMessage) -> None:
+    """Put a failed e-mail back in the queue with a fresh count of attempts. Commits."""
+    if message.status != OutboxStatus.FAILED:
+        raise NotRetryable()
+    message.status, message.attempts, message.next_attempt_at = OutboxStatus.PENDING, 0, utcnow()
+    db.session.commit()
