@@ -1,4 +1,9 @@
-"""The anonymous event log behind the figures: what happened, when, to which pseudonymous candidate."""
+"""The anonymous event log behind the figures: what happened, when, to which pseudonymous candidate.
+
+An event keeps the candidate's random ``ref`` and the facts the figures group by (department,
+vacancy, stage, rejection reason, rejection date), never a name, an address or a note, so that
+every count survives the erasure of the person.
+"""
 
 from datetime import datetime
 
@@ -6,9 +11,20 @@ from app.database import utcnow
 from app.extensions import db
 from app.models import Candidate, Event
 
+# The kinds of event, in the order of the journey.
+KINDS = (
+    "invited", "waitlisted", "booked", "rescheduled", "cancelled", "cancelled_late", "attended", "no_show",
+    "suitable", "pool_requested", "joined_pool", "left_pool", "reapplied", "hired", "surveyed",
+)
 
-def record_event(kind: str, candidate: Candidate, *, session_id: int | None = None, at: datetime | None = None) -> Event:
-    """Log ``kind`` for ``candidate`` by their random ``ref`` only: it survives the person's erasure."""
+
+def record_event(
+    kind: str, candidate: Candidate, *, session_id: int | None = None, at: datetime | None = None,
+    value: int | None = None, user_id: int | None = None,
+) -> Event:
+    """Log ``kind`` for ``candidate`` by their random ``ref`` only. Does not commit."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown event kind {kind!r}")
     event = Event(
         kind=kind,
         occurred_at=at or utcnow(),
@@ -16,7 +32,11 @@ def record_event(kind: str, candidate: Candidate, *, session_id: int | None = No
         department=candidate.department or "",
         vacancy=candidate.vacancy or "",
         stage=str(candidate.stage.value if candidate.stage else ""),
+        reason=candidate.rejection_reason or "",
+        rejected_on=candidate.rejected_on,
         session_id=session_id,
+        value=value,
+        user_id=user_id,
     )
     db.session.add(event)
     return event

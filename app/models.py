@@ -252,6 +252,7 @@ class Booking(db.Model):
     follow_up_on: Mapped[date | None] = mapped_column(sa.Date)
     outcome_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     summary_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    survey_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     candidate: Mapped[Candidate] = relationship(back_populates="bookings")
     slot: Mapped[Slot] = relationship()
@@ -383,4 +384,82 @@ class Event(db.Model):
     department: Mapped[str] = mapped_column(sa.String(200), default="")
     vacancy: Mapped[str] = mapped_column(sa.String(200), default="")
     stage: Mapped[str] = mapped_column(sa.String(20), default="")
+    reason: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
+    rejected_on: Mapped[date | None] = mapped_column(sa.Date)
     session_id: Mapped[int | None] = mapped_column()
+    # A number that belongs to the event: a survey score, or the minutes a conversation took.
+    value: Mapped[int | None] = mapped_column()
+    # The member of staff involved (e.g. the host of the conversation), never the candidate.
+    user_id: Mapped[int | None] = mapped_column()
+
+
+class PoolTag(db.Model):
+    """A recruiter's tag on a talent-pool member: a skill or a preferred department."""
+
+    __tablename__ = "pool_tag"
+    __table_args__ = (sa.UniqueConstraint("membership_id", "kind", "value", name="uq_pool_tag_membership_kind_value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    membership_id: Mapped[int] = mapped_column(sa.ForeignKey("pool_membership.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))  # "skill" or "department"
+    value: Mapped[str] = mapped_column(sa.String(100))
+
+
+class Reapplication(db.Model):
+    """An earlier candidate applied again."""
+
+    __tablename__ = "reapplication"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(sa.ForeignKey("candidate.id", ondelete="CASCADE"), index=True)
+    vacancy: Mapped[str] = mapped_column(sa.String(200))
+    applied_on: Mapped[date] = mapped_column(sa.Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Hire(db.Model):
+    """An earlier candidate was hired; attributed to the feedback hour if they had a conversation before."""
+
+    __tablename__ = "hire"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(sa.ForeignKey("candidate.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(sa.String(200))
+    department: Mapped[str] = mapped_column(sa.String(200), default="")
+    start_date: Mapped[date] = mapped_column(sa.Date)
+    attributed: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SurveyResponse(db.Model):
+    """The candidate's two answers after the conversation."""
+
+    __tablename__ = "survey_response"
+    __table_args__ = (
+        sa.CheckConstraint("useful BETWEEN 1 AND 5", name="useful_range"),
+        sa.CheckConstraint("recommend BETWEEN 0 AND 10", name="recommend_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(sa.ForeignKey("booking.id", ondelete="CASCADE"), unique=True)
+    useful: Mapped[int] = mapped_column()
+    recommend: Mapped[int] = mapped_column()
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AuditEntry(db.Model):
+    """Who did what to personal data, and when; never the content of notes."""
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (sa.Index("ix_audit_entry_at", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Kept as plain values so that the log outlives the account and the candidate.
+    user_id: Mapped[int | None] = mapped_column()
+    user_email: Mapped[str] = mapped_column(sa.String(320), default="")
+    action: Mapped[str] = mapped_column(sa.String(50), index=True)
+    target_type: Mapped[str] = mapped_column(sa.String(50), default="")
+    target_id: Mapped[int | None] = mapped_column()
+    detail: Mapped[str] = mapped_column(sa.String(500), default="")

@@ -15,7 +15,7 @@ bp = Blueprint("recruiter", __name__, url_prefix="/recruiter")
 STAFF_MENU = [
     ("sessions.list_sessions", _l("Sessions")),
     ("candidates.list_candidates", _l("Candidates")),
-    ("pool.list_members", _l("Talent pool")),
+    ("talent.list_members", _l("Talent pool")),
     ("outbox.list_messages", _l("Outbox")),
 ]
 
