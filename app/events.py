@@ -14,7 +14,7 @@ from app.models import Candidate, Event
 # The kinds of event, in the order of the journey.
 KINDS = (
     "invited", "waitlisted", "booked", "rescheduled", "cancelled", "cancelled_late", "attended", "no_show",
-    "suitable", "pool_requested", "joined_pool", "left_pool", "reapplied", "hired", "surveyed",
+    "suitable", "pool_requested", "joined_pool", "left_pool", "reapplied", "hired", "surveyed", "recommended",
 )
 
 

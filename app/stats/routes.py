@@ -1,22 +1,50 @@
-"""The HR dashboard."""
+"""The HR dashboard: aggregates only, never names or notes."""
 
-from datetime import timedelta
-
-from flask import Blueprint, render_template
+from flask import Blueprint, Response, abort, render_template, request
 
 from app.auth.decorators import role_required
 from app.database import utcnow
 from app.models import Role
-from app.stats.queries import FUNNEL, funnel_counts
+from app.stats.export import to_csv
+from app.stats.periods import CHOICES, parse_period
+from app.stats.presentation import STEP_LABELS, build_tables, cell, rate
+from app.stats.queries import FUNNEL, dashboard_data
+from app.timeutil import local
 
 bp = Blueprint("stats", __name__, url_prefix="/hr")
+
+
+@bp.app_template_filter("suppress_month")
+def _suppress_month(month: dict) -> dict:
+    """A month of the trend with small cells hidden, for the chart."""
+    return {key: (cell(value) if key != "month" else value) for key, value in month.items()}
+
+
+def _selection():
+    return parse_period(request.args, local(utcnow()).date())
 
 
 @bp.get("/")
 @role_required(Role.HR, Role.ADMIN)
 def dashboard():
-    """Conversion from rejection to rehire over the last 12 months, in aggregates only."""
-    end = utcnow()
-    start = end - timedelta(days=365)
-    return render_template("stats/dashboard.html", counts=funnel_counts(start, end), steps=FUNNEL,
-                           start=start, end=end)
+    """Conversion from rejection to rehire for the chosen period (the last 12 months by default)."""
+    selection = _selection()
+    data = dashboard_data(selection.period)
+    return render_template(
+        "stats/dashboard.html", data=data, tables=build_tables(data), selection=selection, choices=CHOICES,
+        step_labels=STEP_LABELS, rate=rate,
+        funnel_items=[(str(STEP_LABELS[step]), data.funnel[step]) for step in FUNNEL], query_args={k: v for k, v in request.args.items() if k != "sep"},
+    )
+
+
+@bp.get("/export/<name>.csv")
+@role_required(Role.HR, Role.ADMIN)
+def export(name: str):
+    """One of the dashboard's tables as CSV; ?sep=semicolon for Dutch Excel."""
+    selection = _selection()
+    tables = build_tables(dashboard_data(selection.period))
+    table = tables.get(name) or abort(404)
+    body = to_csv(table.header, table.rows, semicolon=request.args.get("sep") == "semicolon")
+    filename = f"feedbackspreekuur-{name}-{selection.first_day}-{selection.last_day}.csv"
+    return Response("\ufeff" + body, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -1,0 +1,103 @@
+"""Turning the dashboard's figures into tables: the same cells on screen and in the CSV export.
+
+Small cells are suppressed: a breakdown cell of 1 to 4 people shows "< 5", and a rate that would
+reveal such a cell is left out.
+"""
+
+from dataclasses import dataclass
+
+from flask_babel import format_date, lazy_gettext as _l
+
+from app.labels import STAGE
+from app.models import Stage
+from app.stats.queries import BREAKDOWN_KINDS, FUNNEL, Dashboard
+from app.timeutil import local
+
+SMALL = 5
+SUPPRESSED = "< 5"
+
+STEP_LABELS = {
+    "invited": _l("Invited"),
+    "booked": _l("Booked"),
+    "attended": _l("Attended"),
+    "no_show": _l("No-show"),
+    "suitable": _l("Suitable after all"),
+    "joined_pool": _l("Joined the talent pool"),
+    "reapplied": _l("Applied again"),
+    "hired": _l("Hired"),
+}
+REASON_LABELS = {
+    "experience": _l("Experience"),
+    "skills": _l("Skills"),
+    "qualifications": _l("Qualifications"),
+    "team_fit": _l("Fit with the team's work"),
+    "other": _l("Other"),
+    "": _l("Not recorded"),
+}
+
+
+def cell(n: int, *, suppress: bool = True) -> str | int:
+    return SUPPRESSED if suppress and 0 < n < SMALL else n
+
+
+def rate(part: int, whole: int, *, suppress: bool = True) -> str:
+    if not whole or (suppress and (0 < part < SMALL or 0 < whole < SMALL)):
+        return ""
+    return f"{round(100 * part / whole)}%"
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    header: list[str]
+    rows: list[list]
+    numeric_from: int = 1
+
+
+def funnel_table(d: Dashboard) -> Table:
+    f = d.funnel
+    rows, previous = [], None
+    for step in FUNNEL:
+        rows.append([str(STEP_LABELS[step]), f[step], rate(f[step], previous, suppress=False) if previous is not None
+                     else "", rate(f[step], f["invited"], suppress=False)])
+        previous = f[step]
+    rows.insert(3, [str(STEP_LABELS["no_show"]), f["no_show"], "", ""])
+    return Table("funnel", str(_l("From rejection to rehire")),
+                 [str(_l("Step")), str(_l("People")), str(_l("Of the step before")), str(_l("Of those invited"))], rows)
+
+
+def breakdown_table(key: str, title: str, first_column: str, data: dict, labels=None) -> Table:
+    header = [first_column] + [str(STEP_LABELS[k]) for k in BREAKDOWN_KINDS] + [str(_l("Booked of invited")),
+                                                                                 str(_l("Hired of attended"))]
+    rows = []
+    for name, counts in data.items():
+        label = str(labels.get(name, name)) if labels else (name or str(_l("Not recorded")))
+        rows.append([label] + [cell(counts[k]) for k in BREAKDOWN_KINDS]
+                    + [rate(counts["booked"], counts["invited"]), rate(counts["hired"], counts["attended"])])
+    return Table(key, title, header, rows)
+
+
+def build_tables(d: Dashboard) -> dict[str, Table]:
+    stage_labels = {s.value: STAGE[s] for s in Stage} | {"": _l("Not recorded")}
+    tables = [
+        funnel_table(d),
+        breakdown_table("department", str(_l("Per department")), str(_l("Department")), d.by_department),
+        breakdown_table("vacancy", str(_l("Per vacancy")), str(_l("Vacancy")), d.by_vacancy),
+        breakdown_table("stage", str(_l("By stage reached")), str(_l("Stage")), d.by_stage, stage_labels),
+        breakdown_table("reason", str(_l("By rejection reason")), str(_l("Reason")), d.by_reason, REASON_LABELS),
+        Table("trend", str(_l("Month by month")),
+              [str(_l("Month")), str(STEP_LABELS["invited"]), str(STEP_LABELS["booked"]),
+               str(STEP_LABELS["attended"]), str(STEP_LABELS["hired"])],
+              [[m["month"], cell(m["invited"]), cell(m["booked"]), cell(m["attended"]), cell(m["hired"])]
+               for m in d.trend]),
+        Table("seats", str(_l("Seat use per session")),
+              [str(_l("Session")), str(_l("Slots offered")), str(STEP_LABELS["attended"]), str(STEP_LABELS["no_show"]),
+               str(_l("Seats used"))],
+              [[format_date(local(s["starts_at"]).date(), "medium"), s["offered"], cell(s["attended"]),
+                cell(s["no_show"]), rate(s["attended"] + s["no_show"], s["offered"])] for s in d.seats]),
+        Table("recruiters", str(_l("Recruiter time")),
+              [str(_l("Recruiter")), str(_l("Year")), str(_l("Conversations")), str(_l("Hours"))],
+              [[r["recruiter"] or str(_l("Unknown")), r["year"], r["conversations"], r["hours"]] for r in d.recruiters]),
+    ]
+    return {t.key: t for t in tables}
