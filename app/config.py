@@ -38,6 +38,12 @@ DEFAULTS: dict[str, object] = {
     "RATELIMIT_HEADERS_ENABLED": True,
     "TOKEN_PAGE_RATE_LIMIT": "60 per minute",
     "RESEND_RATE_LIMIT": "5 per 15 minutes",
+    # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
+    "PROXY_FIX_HOPS": 0,
+    # "production" requires FLASK_SECRET_KEY and makes cookies Secure with the __Host- prefix.
+    "DEPLOYMENT": "development",
+    "BOOKING_ACTION_RATE_LIMIT": "10 per minute",
+    "LOGIN_RATE_LIMIT": "20 per minute",
     # Session cookie defaults; production hardening is applied in create_app.
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

@@ -14,12 +14,16 @@ from app.tokens import booking_url, resolve_token
 
 bp = Blueprint("booking", __name__, url_prefix="/b")
 limiter.limit(lambda: current_app.config["TOKEN_PAGE_RATE_LIMIT"])(bp)
+action_limit = limiter.limit(lambda: current_app.config["BOOKING_ACTION_RATE_LIMIT"])
 
 
-@bp.url_value_preprocessor
-def _load_candidate(endpoint, values) -> None:
-    """Every page here starts from the token in the URL; unknown or expired tokens end in 404 or 410."""
-    token = (values or {}).get("token", "")
+@bp.before_request
+def _load_candidate() -> None:
+    """Every page here starts from the token in the URL; unknown or expired tokens end in 404 or 410.
+
+    A before_request function (not a URL value preprocessor) so that the rate limit, which Flask-Limiter
+    checks before it, also counts guesses at tokens."""
+    token = (request.view_args or {}).get("token", "")
     invitation = resolve_token(token)
     g.token = token
     g.candidate = invitation.candidate
@@ -71,15 +75,16 @@ def _picker_page(form: BookingForm, now, status: int = 200):
 def _manage_page(booking: Booking, now, reschedule_form: RescheduleForm | None = None, status: int = 200):
     can_change = services.is_open(booking.slot.session, now)
     days = services.free_slots_by_day(now, exclude_slot_id=booking.slot_id) if can_change else []
-    reschedule_form = reschedule_form or RescheduleForm(sequence=booking.sequence)
-    reschedule_form.sequence.data = booking.sequence
+    reschedule_form = reschedule_form or RescheduleForm()
+    reschedule_form.booking.data, reschedule_form.sequence.data = booking.id, booking.sequence
     return _page(
         "booking/manage.html", booking=booking, can_change=can_change, days=days,
-        reschedule_form=reschedule_form, cancel_form=CancelForm(sequence=booking.sequence),
+        reschedule_form=reschedule_form, cancel_form=CancelForm(booking=booking.id, sequence=booking.sequence),
     ), status
 
 
 @bp.post("/<token>/book")
+@action_limit
 def book(token: str):
     """Book the chosen slot with the chosen subjects."""
     candidate: Candidate = g.candidate
@@ -126,6 +131,7 @@ def download_invite(token: str):
 
 
 @bp.post("/<token>/reschedule")
+@action_limit
 def reschedule(token: str):
     """Move the booking to another free slot."""
     booking = services.open_booking(g.candidate)
@@ -137,7 +143,7 @@ def reschedule(token: str):
     if not form.validate_on_submit():
         return _manage_page(booking, now, reschedule_form=form, status=422)
     try:
-        services.reschedule_booking(booking, form.slot.data, _as_int(form.sequence.data), token=token, now=now)
+        services.reschedule_booking(booking, form.slot.data, _expected_sequence(form, booking), token=token, now=now)
     except services.BookingChanged as exc:
         db.session.rollback()
         flash(str(exc.message), "info")
@@ -156,10 +162,11 @@ def confirm_cancel(token: str):
     if booking is None:
         return redirect(url_for(".show", token=token))
     return _page("booking/cancel.html", booking=booking, can_change=services.is_open(booking.slot.session, utcnow()),
-                 cancel_form=CancelForm(sequence=booking.sequence))
+                 cancel_form=CancelForm(booking=booking.id, sequence=booking.sequence))
 
 
 @bp.post("/<token>/cancel")
+@action_limit
 def cancel(token: str):
     """Cancel the booking; the slot is free again."""
     booking = services.open_booking(g.candidate)
@@ -170,7 +177,7 @@ def cancel(token: str):
     if not form.validate_on_submit():
         return redirect(url_for(".show", token=token))
     try:
-        services.cancel_booking(booking, _as_int(form.sequence.data), token=token)
+        services.cancel_booking(booking, _expected_sequence(form, booking), token=token)
     except services.BookingError as exc:
         db.session.rollback()
         flash(str(exc.message), "error" if isinstance(exc, services.BookingClosed) else "info")
@@ -180,6 +187,7 @@ def cancel(token: str):
 
 
 @bp.post("/<token>/waitlist")
+@action_limit
 def join_waitlist(token: str):
     """Wait for a free place."""
     if WaitlistForm().validate_on_submit():
@@ -192,12 +200,21 @@ def join_waitlist(token: str):
 
 
 @bp.post("/<token>/waitlist/leave")
+@action_limit
 def leave_waitlist(token: str):
     """Stop waiting."""
     if WaitlistForm().validate_on_submit():
         services.leave_waitlist(g.candidate)
         flash(_("You are no longer on the waitlist."), "info")
     return redirect(url_for(".show", token=token))
+
+
+def _expected_sequence(form: RescheduleForm | CancelForm, booking: Booking) -> int | None:
+    """The version of ``booking`` the form was made for; None (never current) if it was made for another
+    booking, e.g. one the candidate cancelled before booking again, whose first version is also 0."""
+    if _as_int(form.booking.data) != booking.id:
+        return None
+    return _as_int(form.sequence.data)
 
 
 def _as_int(value) -> int | None:

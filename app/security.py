@@ -1,0 +1,45 @@
+"""Security headers on every response, and running behind a reverse proxy."""
+
+from flask import Flask, Response, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+# No inline script or style anywhere: every script and stylesheet comes from static/.
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+# Pages reached through a secret in the URL: the candidate's link and the recruiters' calendar feed.
+TOKEN_PATH_PREFIXES = ("/b/", "/feed/")
+
+
+def init_app(app: Flask) -> None:
+    hops = int(app.config.get("PROXY_FIX_HOPS", 0) or 0)
+    if hops:
+        # Trust X-Forwarded-For/-Proto/-Host from exactly this many proxies in front of the app.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    @app.after_request
+    def _security_headers(response: Response) -> Response:
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if request.path.startswith(TOKEN_PATH_PREFIXES):
+            headers["Referrer-Policy"] = "no-referrer"
+            headers["Cache-Control"] = "no-store"
+        else:
+            headers.setdefault("Referrer-Policy", "same-origin")
+        if app.config.get("DEPLOYMENT") == "production":
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response
