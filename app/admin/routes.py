@@ -7,6 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
+from app.audit.services import record_audit
 from app.admin.forms import ActionForm, ChangePasswordForm, EditUserForm, NewUserForm
 from app.auth.decorators import role_required
 from app.auth.passwords import verify_password
@@ -52,6 +53,9 @@ def create_user_view():
         else:
             password = _temporary_password()
             user = create_user(form.email.data, form.name.data, Role(form.role.data), password)
+            db.session.flush()
+            record_audit("account_created", target_type="user", target_id=user.id,
+                         detail=f"{user.email} as {user.role.value}")
             db.session.commit()
             return render_template("admin/password_shown.html", user=user, password=password, created=True)
     users = db.session.scalars(sa.select(User).order_by(User.active.desc(), User.name)).all()
@@ -71,6 +75,8 @@ def edit_user(user_id: int):
         else:
             if new_role != user.role:
                 user.session_version += 1  # a new role takes effect at the next sign-in
+                record_audit("role_changed", target_type="user", target_id=user.id,
+                             detail=f"{user.email}: {user.role.value} -> {new_role.value}")
             user.name, user.role = form.name.data.strip(), new_role
             db.session.commit()
             flash(_("The account of %(name)s is saved.", name=user.name), "success")
@@ -92,6 +98,8 @@ def toggle_active(user_id: int):
         else:
             user.active = not user.active
             user.session_version += 1
+            record_audit("account_activated" if user.active else "account_deactivated", target_type="user",
+                         target_id=user.id, detail=user.email)
             db.session.commit()
             flash(_("%(name)s can sign in again.", name=user.name) if user.active
                   else _("%(name)s can no longer sign in.", name=user.name), "success")
@@ -107,6 +115,7 @@ def reset_password(user_id: int):
         return redirect(url_for(".edit_user", user_id=user.id))
     password = _temporary_password()
     set_password(user, password)
+    record_audit("password_reset", target_type="user", target_id=user.id, detail=user.email)
     db.session.commit()
     if user.id == current_user.id:
         login_user(user)

@@ -1,0 +1,56 @@
+"""Writing and reading the audit log. Entries name the action and its target, never the content."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import current_user
+
+from app.extensions import db
+from app.models import AuditEntry
+
+ACTIONS = (
+    "note_viewed", "note_changed", "summary_sent", "export", "import", "erased", "data_downloaded",
+    "role_changed", "account_created", "account_deactivated", "account_activated", "password_reset",
+    "feedback_rule_changed",
+)
+PAGE_SIZE = 100
+
+
+def record_audit(action: str, *, target_type: str = "", target_id: int | None = None, detail: str = "",
+                 actor=None) -> AuditEntry:
+    """Add an entry for the signed-in user (or ``actor``; the system when neither). Does not commit."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    user = actor if actor is not None else (current_user if current_user and current_user.is_authenticated else None)
+    entry = AuditEntry(
+        user_id=user.id if user else None,
+        user_email=user.email if user else "system",
+        action=action, target_type=target_type, target_id=target_id, detail=detail[:500],
+    )
+    db.session.add(entry)
+    return entry
+
+
+@dataclass
+class AuditPage:
+    entries: list[AuditEntry]
+    page: int
+    has_next: bool
+
+
+def list_entries(*, action: str = "", user: str = "", start: datetime | None = None, end: datetime | None = None,
+                 page: int = 1) -> AuditPage:
+    query = sa.select(AuditEntry)
+    if action:
+        query = query.where(AuditEntry.action == action)
+    if user:
+        query = query.where(sa.func.lower(AuditEntry.user_email).like(f"%{user.strip().lower()}%"))
+    if start:
+        query = query.where(AuditEntry.at >= start)
+    if end:
+        query = query.where(AuditEntry.at < end)
+    page = max(page, 1)
+    rows = list(db.session.scalars(query.order_by(AuditEntry.id.desc()).offset((page - 1) * PAGE_SIZE)
+                                   .limit(PAGE_SIZE + 1)))
+    return AuditPage(rows[:PAGE_SIZE], page, len(rows) > PAGE_SIZE)
