@@ -33,6 +33,8 @@ DEFAULTS: dict[str, object] = {
     "MAIL_MAX_ATTEMPTS": 8,
     "MAIL_RETRY_BASE_SECONDS": 60,
     "MAIL_FOLDER": None,
+    # Privacy: personal data goes this many days after the procedure ends (talent pool: when consent ends).
+    "RETENTION_DAYS": 28,
     # Rate limits: memory storage counts per process; use a Redis URI in production.
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_HEADERS_ENABLED": True,
