@@ -7,13 +7,14 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 POSTGRES_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-postgres translations extract-messages serve-prod mail-worker clean help
+.PHONY: run test test-postgres translations extract-messages serve-prod mail-worker bench bench-dashboard clean help
 
 help:
 	@echo "make run            set up, migrate, load demo data and serve http://$(HOST):$(PORT)"
 	@echo "make test           run the whole test suite (SQLite)"
 	@echo "make test-postgres  run the whole test suite against PostgreSQL ($(POSTGRES_TEST_URL))"
 	@echo "make serve-prod     gunicorn plus the mail worker, as in production"
+	@echo "make bench          run the benchmarks (bench/README.md; BENCH_SCALE=100000 for a quick run)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,11 +30,11 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 
 # Compiled message catalogs (.mo) are built, not committed.
 translations: $(VENV)/.installed
-	@$(BIN)/pybabel compile --use-fuzzy -q -d app/translations
+	@$(BIN)/pybabel -q compile --use-fuzzy -d app/translations
 
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
-	$(BIN)/pybabel update -q -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
+	$(BIN)/pybabel -q update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
 
 run: $(VENV)/.installed translations
 	$(FLASK) db upgrade
@@ -57,6 +58,12 @@ serve-prod: $(VENV)/.installed translations
 	FLASK_DEPLOYMENT=production $(BIN)/gunicorn --workers $${WORKERS:-3} --bind $(HOST):$(PORT) wsgi:app & \
 	  gunicorn_pid=$$!; trap 'kill $$gunicorn_pid' EXIT INT TERM; \
 	  FLASK_DEPLOYMENT=production $(FLASK) mail send --loop
+
+# Benchmarks, never part of the tests: they build their own databases (bench/README.md).
+bench: bench-dashboard
+
+bench-dashboard: $(VENV)/.installed translations
+	$(BIN)/python -m bench.dashboard
 
 clean:
 	rm -rf $(VENV) .pytest_cache

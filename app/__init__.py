@@ -65,7 +65,7 @@ def _development_secret_key(instance: Path) -> str:
 
 
 def register_extensions(app: Flask) -> None:
-    from app import database, i18n, labels
+    from app import database, i18n, labels, security
     from app.auth.services import load_user
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -82,18 +82,29 @@ def register_extensions(app: Flask) -> None:
     database.configure_engine(app)
     i18n.init_app(app)
     labels.init_app(app)
+    security.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     from app.admin.routes import bp as admin_bp
+    from app.audit.routes import bp as audit_bp
     from app.auth.routes import bp as auth_bp
     from app.booking.routes import bp as booking_bp
+    from app.candidates.routes import bp as candidates_bp
     from app.main.routes import bp as main_bp
+    from app.notes.routes import bp as notes_bp
     from app.outbox.routes import bp as outbox_bp
+    from app.privacy.routes import bp as privacy_bp
+    from app.pool.routes import bp as pool_bp
     from app.recruiter.routes import bp as recruiter_bp
+    from app.sessions.routes import bp as sessions_bp
     from app.stats.routes import bp as stats_bp
+    from app.survey.routes import bp as survey_bp
+    from app.talent.consent import bp as talent_link_bp
+    from app.talent.routes import bp as talent_bp
 
-    for blueprint in (main_bp, booking_bp, auth_bp, recruiter_bp, admin_bp, stats_bp, outbox_bp):
+    for blueprint in (main_bp, booking_bp, auth_bp, recruiter_bp, admin_bp, audit_bp, stats_bp, outbox_bp, privacy_bp, candidates_bp, sessions_bp,
+                      notes_bp, pool_bp, talent_bp, talent_link_bp, survey_bp):
         app.register_blueprint(blueprint)
 
 
@@ -107,6 +118,7 @@ def register_cli(app: Flask) -> None:
     from app.auth.cli import users_cli
     from app.demo.cli import demo_cli
     from app.mail.cli import mail_cli
+    from app.privacy.cli import privacy_cli
 
-    for group in (demo_cli, mail_cli, users_cli):
+    for group in (demo_cli, mail_cli, users_cli, privacy_cli):
         app.cli.add_command(group)

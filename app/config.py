@@ -9,13 +9,11 @@ DEFAULTS: dict[str, object] = {
     "BABEL_DEFAULT_LOCALE": "nl",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
     "LANGUAGES": ["nl", "en"],
-    "DISPLAY_TIMEZONE": "Europe/Amsterdam",
     # Where the portal is reached from outside; used for links in e-mails sent by the worker.
     "PORTAL_URL": "http://127.0.0.1:5000",
     "ORGANISATION_NAME": "Ziekenhuis Demo",
     # How the candidate reaches a person when the portal can no longer help.
     "RECRUITER_CONTACT_EMAIL": "werving@example.org",
-    "RECRUITER_CONTACT_PHONE": "",
     # The candidate's personal link and booking rules.
     "INVITATION_VALID_DAYS": 56,
     "BOOKING_CLOSES_HOURS": 24,

@@ -18,7 +18,7 @@ CONTENT_SECURITY_POLICY = "; ".join([
 ])
 
 # Pages reached through a secret in the URL: the candidate's link and the recruiters' calendar feed.
-TOKEN_PATH_PREFIXES = ("/b/", "/feed/")
+TOKEN_PATH_PREFIXES = ("/b/", "/recruiter/sessions/feed/")
 
 
 def init_app(app: Flask) -> None:

@@ -17,6 +17,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP as SMTPProtocol
 from flask import g, has_app_context
 from flask.testing import FlaskClient
+from jinja2 import MemcachedBytecodeCache
 
 from app import create_app
 from app.database import utcnow
@@ -62,6 +63,13 @@ def database_url(tmp_path_factory):
         admin.dispose()
 
 
+class _DictCache(dict):
+    """The smallest cache that Jinja's MemcachedBytecodeCache accepts: compiled templates, shared by all tests."""
+
+    def set(self, key, value, timeout=None):
+        self[key] = value
+
+
 def _settings(url: str, instance: Path) -> dict:
     return {
         "TESTING": True,
@@ -74,6 +82,9 @@ def _settings(url: str, instance: Path) -> dict:
         "PORTAL_URL": "http://portal.test",
         "MAIL_RETRY_BASE_SECONDS": 1,
     }
+
+
+_TEMPLATE_CACHE = MemcachedBytecodeCache(_DictCache())
 
 
 class FreshGlobalsClient(FlaskClient):
@@ -91,6 +102,7 @@ class FreshGlobalsClient(FlaskClient):
 def app(database_url, tmp_path):
     app = create_app(_settings(database_url, tmp_path))
     app.test_client_class = FreshGlobalsClient
+    app.jinja_env.bytecode_cache = _TEMPLATE_CACHE  # each test's app would otherwise compile every template anew
     with app.app_context():
         yield app
         db.session.remove()

@@ -35,8 +35,10 @@ def login():
     if user is None:
         flash(_("That e-mail address and password do not match an active account."), "error")
         return render_template("auth/login.html", form=form), 401
-    next_url = form.next.data
-    session.clear()  # a fresh session on every sign-in
+    next_url, language = form.next.data, session.get("lang")
+    session.clear()  # a fresh session on every sign-in; only the chosen language carries over
+    if language:
+        session["lang"] = language
     login_user(user)
     return redirect(safe_next(next_url, default=home_for(user.role)))
 

@@ -1,5 +1,6 @@
 """The booking rules. Views call these functions and turn their exceptions into messages."""
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -30,6 +31,10 @@ from app.tokens import keep_links_alive
 
 REMINDER_TIME = time(9, 0)
 LINK_GRACE = timedelta(days=14)
+# Ids are 32-bit integers in the database; a larger number from a form is no slot (and SQLite cannot bind it).
+MAX_ID = 2**31 - 1
+# Control characters (other than tab and line breaks) are invisible, and PostgreSQL refuses NUL in text.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class BookingError(Exception):
@@ -53,6 +58,14 @@ class SlotUnavailable(BookingError):
 
 class BookingClosed(BookingError):
     message = _l("Changes are no longer possible online this close to the conversation.")
+
+
+class SlotClosedForBooking(BookingError):
+    message = _l("Online booking for that day has closed. Please choose a time on another day.")
+
+
+class SameSlot(BookingError):
+    message = _l("That is already your time, so nothing has changed.")
 
 
 class AlreadyBooked(BookingError):
@@ -135,11 +148,11 @@ def open_booking(candidate: Candidate) -> Booking | None:
 
 
 def _bookable_slot(slot_id: int | None, now: datetime) -> Slot:
-    slot = db.session.get(Slot, slot_id) if slot_id else None
+    slot = db.session.get(Slot, slot_id) if isinstance(slot_id, int) and 0 < slot_id <= MAX_ID else None
     if slot is None or slot.session.status != SessionStatus.PUBLISHED or slot.starts_at <= now:
         raise SlotUnavailable()
     if not is_open(slot.session, now):
-        raise BookingClosed()
+        raise SlotClosedForBooking()
     return slot
 
 
@@ -166,7 +179,7 @@ def book_slot(
         raise AlreadyBooked()
     slot = _bookable_slot(slot_id, now)
     chosen = _clean_topics(topics)
-    question = (question or "").strip()
+    question = _CONTROL_CHARS.sub("", question or "").strip()
     if len(question) > current_app.config["QUESTION_MAX_LENGTH"]:
         raise BookingError(_l("Your question is too long."))
     if language:
@@ -206,7 +219,7 @@ def reschedule_booking(
         raise BookingClosed()
     new_slot = _bookable_slot(new_slot_id, now)
     if new_slot.id == booking.slot_id:
-        return booking
+        raise SameSlot()
     old_slot_id = booking.slot_id
     try:
         result = db.session.execute(

@@ -13,7 +13,8 @@ from flask import current_app
 from app.database import utcnow
 from app.events import record_event
 from app.extensions import db
-from app.models import Booking, Candidate, FeedbackSession, Invitation, SessionStatus, Stage
+from app.auth.services import create_user, find_user
+from app.models import Booking, Candidate, FeedbackSession, Invitation, Role, SessionStatus, Stage, User
 from app.sessions.services import create_session
 from app.timeutil import from_local, local
 from app.tokens import booking_url, hash_token
@@ -65,6 +66,29 @@ def upcoming_session_days(count: int, today: date) -> list[date]:
     return days
 
 
+DEMO_STAFF = [
+    ("recruiter", "recruiter@example.org", "Rosa Recruiter"),
+    ("hr", "hr@example.org", "Hanneke HR"),
+    ("admin", "admin@example.org", "Arjen Admin"),
+]
+
+
+def demo_password(email: str) -> str:
+    """A demo password derived from this installation's secret key: stable here, unknown elsewhere."""
+    digest = hmac.new(current_app.config["SECRET_KEY"].encode(), f"demo-password:{email}".encode(), hashlib.sha256)
+    return base64.urlsafe_b64encode(digest.digest()).decode()[:16]
+
+
+def load_demo_staff() -> list[tuple[User, str]]:
+    """One account per role (created once); returns each with its password, for the newcomer to sign in."""
+    accounts = []
+    for role, email, name in DEMO_STAFF:
+        user = find_user(email) or create_user(email, name, Role(role), demo_password(email))
+        accounts.append((user, demo_password(email)))
+    db.session.flush()
+    return accounts
+
+
 def demo_token(email: str) -> str:
     """A stable token per demo address, derived from the secret key, so reloading prints the same links."""
     digest = hmac.new(current_app.config["SECRET_KEY"].encode(), f"demo:{email}".encode(), hashlib.sha256).digest()
@@ -73,6 +97,7 @@ def demo_token(email: str) -> str:
 
 def load_demo() -> list[tuple[Candidate, str]]:
     """Create whatever demo data is missing; return each demo candidate with their booking URL."""
+    staff = load_demo_staff()
     now = utcnow()
     today = local(now).date()
     sessions = []
@@ -84,6 +109,8 @@ def load_demo() -> list[tuple[Candidate, str]]:
             day=day, start=time(16, 0), end=time(18, 0), breaks=[["17:00", "17:15"]],
             location=LOCATION, video_url=VIDEO_URL, status=SessionStatus.PUBLISHED,
         ))
+        if not sessions[-1].hosts:
+            sessions[-1].hosts = [staff[0][0]]
     db.session.flush()
 
     links = []

@@ -6,8 +6,8 @@ from flask_babel import force_locale, gettext as _
 
 from app.mail.ics import booking_invitation
 from app.mail.outbox import queue_email
-from app.models import Booking, BookingStatus, Candidate, OutboxMessage, WaitlistEntry, WaitlistStatus
-from app.tokens import booking_url, fresh_token
+from app.models import Booking, BookingStatus, Candidate, OutboxMessage, PoolMembership, WaitlistEntry, WaitlistStatus
+from app.tokens import booking_url, external_url, fresh_token
 
 
 def booking_ics(booking: Booking, method: str, link: str) -> bytes:
@@ -113,4 +113,121 @@ def notify_link_resent(candidate: Candidate) -> OutboxMessage:
         subject = _("Your personal link for the feedback hour")
     return queue_email(
         kind="link_resent", candidate=candidate, subject=subject, template="link_resent", context={"link": link},
+    )
+
+
+def notify_session_cancelled(booking: Booking, token: str, next_session=None) -> OutboxMessage:
+    """The whole feedback hour is cancelled: a CANCEL invitation, and the next session ahead to book
+    (or, when none is planned, word that they are on the waitlist)."""
+    assert booking.status == BookingStatus.CANCELLED
+    link = booking_url(token)
+    with force_locale(booking.candidate.language):
+        subject = _("The feedback hour is cancelled")
+    return queue_email(
+        kind="session_cancelled", candidate=booking.candidate, subject=subject, template="session_cancelled",
+        context={"booking": booking, "link": link, "next_session": next_session},
+        ics=booking_ics(booking, "CANCEL", link), ics_method="CANCEL",
+    )
+
+
+def notify_booking_dropped(booking: Booking, token: str, next_session=None) -> OutboxMessage:
+    """A change to the feedback hour left no place for this conversation: a CANCEL invitation and
+    where to book again (or word that they are on the waitlist)."""
+    assert booking.status == BookingStatus.CANCELLED
+    link = booking_url(token)
+    with force_locale(booking.candidate.language):
+        subject = _("Your feedback conversation cannot go ahead")
+    return queue_email(
+        kind="booking_dropped", candidate=booking.candidate, subject=subject, template="session_booking_dropped",
+        context={"booking": booking, "link": link, "next_session": next_session},
+        ics=booking_ics(booking, "CANCEL", link), ics_method="CANCEL",
+    )
+
+
+def notify_session_changed(booking: Booking, token: str) -> OutboxMessage:
+    """The place, video link or length of a booked conversation changed: the updated invitation."""
+    assert booking.status == BookingStatus.BOOKED and booking.sequence > 0
+    link = booking_url(token)
+    with force_locale(booking.candidate.language):
+        subject = _("New details for your feedback conversation")
+    return queue_email(
+        kind="session_changed", candidate=booking.candidate, subject=subject, template="session_changed",
+        context={"booking": booking, "link": link},
+        ics=booking_ics(booking, "REQUEST", link), ics_method="REQUEST",
+    )
+
+
+def notify_rejection(candidate: Candidate, token: str, *, subject: str, intro: str, personal_line: str,
+                     expires_at) -> OutboxMessage:
+    """The rejection e-mail: the template's text, the recruiter's personal line and the personal link."""
+    assert personal_line.strip(), "a rejection e-mail always carries the recruiter's personal line"
+    return queue_email(
+        kind="rejection", candidate=candidate, subject=subject, template="rejection",
+        context={"intro": intro, "personal_line": personal_line, "link": booking_url(token), "expires_at": expires_at},
+    )
+
+
+def notify_invite_reminder(candidate: Candidate, token: str, *, expires_at) -> OutboxMessage | None:
+    """The one gentle reminder to an invited candidate who has not booked."""
+    if any(b.status != BookingStatus.CANCELLED for b in candidate.bookings):
+        return None
+    with force_locale(candidate.language):
+        subject = _("Would you still like a feedback conversation?")
+    return queue_email(
+        kind="invite_reminder", candidate=candidate, subject=subject, template="invite_reminder",
+        context={"link": booking_url(token), "expires_at": expires_at},
+    )
+
+
+def notify_pool_consent_request(membership: PoolMembership) -> OutboxMessage | None:
+    """The question whether the candidate wants to join the talent pool, with a link to answer it."""
+    if membership.consented_at is not None or membership.withdrawn_at is not None:
+        return None
+    candidate = membership.candidate
+    link = external_url("pool.confirm_consent", token=fresh_token(candidate))
+    with force_locale(candidate.language):
+        subject = _("May we keep your details for future vacancies?")
+    return queue_email(
+        kind="pool_consent_request", candidate=candidate, subject=subject, template="pool_consent_request",
+        context={"link": link},
+    )
+
+
+def notify_feedback_summary(booking: Booking, *, went_well: str, why_not: str, advice: str) -> OutboxMessage:
+    """The short written summary of the conversation, as the recruiter edited it."""
+    assert booking.status == BookingStatus.ATTENDED
+    with force_locale(booking.candidate.language):
+        subject = _("A short summary of your feedback conversation")
+    return queue_email(
+        kind="feedback_summary", candidate=booking.candidate, subject=subject, template="feedback_summary",
+        context={"booking": booking, "went_well": went_well, "why_not": why_not, "advice": advice},
+    )
+
+
+def notify_pool_renewal(membership: PoolMembership, token: str) -> OutboxMessage | None:
+    """A month before consent ends: renew it, or withdraw it, each with one click and a confirmation."""
+    if membership.consented_at is None or membership.withdrawn_at is not None:
+        return None
+    candidate = membership.candidate
+    with force_locale(candidate.language):
+        subject = _("Would you like to stay in our talent pool?")
+    return queue_email(
+        kind="pool_renewal", candidate=candidate, subject=subject, template="pool_renewal",
+        context={
+            "membership": membership,
+            "renew_link": external_url("talent_link.renew_consent", token=token),
+            "withdraw_link": external_url("talent_link.withdraw_consent", token=token),
+        },
+    )
+
+
+def notify_survey_request(booking: Booking, token: str) -> OutboxMessage | None:
+    """After the conversation: two short questions, answered from the candidate's link."""
+    if booking.status != BookingStatus.ATTENDED:
+        return None
+    with force_locale(booking.candidate.language):
+        subject = _("Two short questions about your feedback conversation")
+    return queue_email(
+        kind="survey_request", candidate=booking.candidate, subject=subject, template="survey_request",
+        context={"booking": booking, "link": external_url("survey.take_survey", token=token)},
     )

@@ -35,13 +35,15 @@ class SendReport:
         return f"sent {self.sent}, will retry {self.retrying}, failed {self.failed}"
 
 
-def claim_due(now: datetime, limit: int) -> list[int]:
-    """Lease up to ``limit`` due messages to this worker and return their ids."""
+def claim_due(now: datetime, limit: int, *, after_id: int = 0) -> list[int]:
+    """Lease up to ``limit`` due messages with an id above ``after_id`` to this worker and return their ids."""
     due = sa.or_(
         sa.and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now),
         sa.and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.locked_until < now),
     )
-    query = sa.select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(limit)
+    query = (
+        sa.select(OutboxMessage.id).where(due, OutboxMessage.id > after_id).order_by(OutboxMessage.id).limit(limit)
+    )
     if db.engine.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
     ids = list(db.session.scalars(query))
@@ -58,7 +60,8 @@ def claim_due(now: datetime, limit: int) -> list[int]:
 def backoff(attempts: int) -> timedelta:
     """1, 2, 4, 8 ... times the base delay, capped at six hours."""
     base = timedelta(seconds=current_app.config["MAIL_RETRY_BASE_SECONDS"])
-    return min(base * (2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+    # Bound the exponent too: a large attempt count would overflow timedelta before the cap applies.
+    return min(base * (2 ** min(max(attempts - 1, 0), 20)), MAX_BACKOFF)
 
 
 def send_one(message_id: int) -> str:
@@ -96,12 +99,18 @@ def send_one(message_id: int) -> str:
 
 
 def send_due(*, now: datetime | None = None, batch: int = 50) -> SendReport:
-    """Send everything that is due now, batch by batch, until nothing is left."""
+    """Send everything that is due now, batch by batch, until nothing is left.
+
+    Each message gets at most one attempt per run: the batches move forward by id, so a message that
+    failed and is due again before the run ends (a short back-off) waits for the next run.
+    """
     report = SendReport()
+    last_id = 0
     while True:
-        ids = claim_due(now or utcnow(), batch)
+        ids = claim_due(now or utcnow(), batch, after_id=last_id)
         if not ids:
             return report
+        last_id = max(ids)
         for message_id in ids:
             outcome = send_one(message_id)
             if outcome == "sent":
@@ -113,12 +122,18 @@ def send_due(*, now: datetime | None = None, batch: int = 50) -> SendReport:
 
 
 def run_scheduled(now: datetime | None = None) -> None:
-    """Queue the mail that time itself causes: reminders and waitlist offers."""
+    """Queue the mail that time itself causes: reminders, waitlist offers and the one invite reminder."""
     from app.booking.services import offer_free_slots, queue_reminders
+    from app.candidates.services import queue_invite_reminders
+    from app.survey.services import queue_survey_requests
+    from app.talent.services import queue_pool_renewals
 
     now = now or utcnow()
     queue_reminders(now=now)
     offer_free_slots(now=now)
+    queue_invite_reminders(now=now)
+    queue_pool_renewals(now=now)
+    queue_survey_requests(now=now)
     db.session.commit()
 
 

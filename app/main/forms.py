@@ -7,6 +7,8 @@ from wtforms.validators import Email, InputRequired, Length
 class ResendLinkForm(FlaskForm):
     email = EmailField(
         _l("Your e-mail address"),
+        # Phones often add a space after an autocompleted address; it is not part of the address.
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
         validators=[
             InputRequired(_l("Please enter your e-mail address.")),
             Length(max=320, message=_l("That e-mail address is too long.")),

@@ -158,3 +158,11 @@ def test_create_user_rejects_short_passwords(app):
 
     with pytest.raises(AccountError):
         create_user("x@example.org", "X", Role.HR, "short")
+
+
+def test_the_chosen_language_survives_signing_in(client, make_user):
+    user = make_user("recruiter")
+    client.post("/language/en", data={"next": "/login"})
+    client.post("/login", data={"email": user.email, "password": STAFF_PASSWORD})
+    page = client.get("/recruiter/").get_data(as_text=True)
+    assert '<html lang="en">' in page

@@ -1,0 +1,404 @@
+"""Reading a CSV export of an applicant tracking system into rejected candidates.
+
+A pure builder: bytes in, a preview out (every row with its values and its errors). It touches no
+database; the caller passes in which (e-mail, vacancy) pairs exist already. Headers and values may be
+in Dutch or English; the separator is a comma, a semicolon or a tab; the text is UTF-8 with or
+without a byte-order mark.
+"""
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+
+from app.models import Stage
+from app.timeutil import AMSTERDAM
+
+# The fields of a candidate, in the order of the preview table.
+FIELDS = ("name", "email", "vacancy", "department", "stage", "rejected_on", "language", "rejection_reason")
+REQUIRED_COLUMNS = ("name", "email", "vacancy", "stage", "rejected_on")
+
+COLUMN_LABELS = {
+    "name": _l("Name"),
+    "email": _l("E-mail address"),
+    "vacancy": _l("Vacancy"),
+    "department": _l("Department"),
+    "stage": _l("Stage"),
+    "rejected_on": _l("Rejection date"),
+    "language": _l("Language"),
+    "rejection_reason": _l("Rejection reason"),
+}
+
+# Header names as an applicant tracking system may write them, compared without case, spaces or
+# punctuation ("E-mail" == "email" == "E_MAIL").
+_HEADER_NAMES = {
+    "name": ["name", "naam", "full name", "volledige naam", "candidate", "kandidaat", "sollicitant", "applicant"],
+    "email": ["email", "e-mail", "e-mailadres", "emailadres", "email address", "e-mail address", "mail"],
+    "vacancy": ["vacancy", "vacature", "job", "position", "functie", "role"],
+    "department": ["department", "afdeling", "team"],
+    "stage": ["stage", "fase", "phase", "stap", "step"],
+    "rejected_on": ["rejection date", "afwijzingsdatum", "datum afwijzing", "rejected on", "afgewezen op",
+                    "date rejected", "datum", "date"],
+    "language": ["language", "taal"],
+    "rejection_reason": ["rejection reason", "reason", "reden", "afwijzingsreden", "reden afwijzing",
+                         "reason for rejection"],
+}
+
+_STAGE_NAMES = {
+    Stage.CV_SCREENING: ["cv_screening", "cv screening", "cv", "cv-selectie", "cv selectie", "cvselectie",
+                         "screening", "brief", "briefselectie", "selectie", "application", "sollicitatiebrief",
+                         "resume screening"],
+    Stage.PHONE: ["phone", "phone interview", "phone screen", "phone screening", "telefoon", "telefonisch",
+                  "telefoongesprek", "telefonisch gesprek", "telefonische screening", "belronde"],
+    Stage.INTERVIEW: ["interview", "gesprek", "sollicitatiegesprek", "eerste gesprek", "tweede gesprek",
+                      "job interview", "first interview", "second interview", "final interview",
+                      "gesprekken", "interviews"],
+}
+
+_LANGUAGE_NAMES = {
+    "nl": ["nl", "nld", "dutch", "nederlands", "nl-nl", "nl_nl"],
+    "en": ["en", "eng", "english", "engels", "en-gb", "en-us", "en_gb", "en_us"],
+}
+
+# The fixed categories of a rejection reason; the labels are shown on screen.
+REJECTION_REASONS = {
+    "experience": _l("Experience"),
+    "skills": _l("Skills"),
+    "qualifications": _l("Qualifications or diploma"),
+    "team_fit": _l("Fit with the team's work"),
+    "other": _l("Other"),
+}
+_REASON_NAMES = {
+    "experience": ["experience", "ervaring", "werkervaring", "work experience"],
+    "skills": ["skills", "skill", "vaardigheden", "vaardigheid", "competenties", "competencies"],
+    "qualifications": ["qualifications", "qualification", "kwalificaties", "kwalificatie", "opleiding",
+                       "diploma", "diploma's", "education", "certificates", "certificaten"],
+    "team_fit": ["team_fit", "fit with the team's work", "fit with the team", "team fit",
+                 "aansluiting bij het werk van het team", "aansluiting bij het team", "aansluiting", "team"],
+    "other": ["other", "anders", "overig", "overige", "something else"],
+}
+
+
+def _key(text: str) -> str:
+    """A name to compare: without case, spaces or punctuation."""
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+def _lookup(names: dict) -> dict[str, object]:
+    return {_key(alias): value for value, aliases in names.items() for alias in [str(value), *aliases]}
+
+
+HEADERS = _lookup(_HEADER_NAMES)
+STAGES = _lookup(_STAGE_NAMES)
+LANGUAGES = _lookup(_LANGUAGE_NAMES)
+REASONS = _lookup(_REASON_NAMES)
+
+MAX_LENGTH = {"name": 200, "email": 320, "vacancy": 200, "department": 200}
+_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_DATE_DUTCH = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class ImportRefused(Exception):
+    """The file as a whole cannot be read; ``message`` says why, for the recruiter."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+@dataclass(frozen=True)
+class CandidateData:
+    """A rejected candidate as entered by hand or read from a file, already checked."""
+
+    name: str
+    email: str
+    vacancy: str
+    department: str
+    stage: Stage
+    rejected_on: date
+    language: str
+    rejection_reason: str | None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return duplicate_key(self.email, self.vacancy)
+
+
+@dataclass
+class ImportRow:
+    """One line of the file: what it said, and either a candidate or the reasons it is refused."""
+
+    number: int
+    values: dict[str, str]
+    data: CandidateData | None = None
+    errors: list = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.data is not None and not self.errors
+
+
+@dataclass
+class ImportPreview:
+    rows: list[ImportRow]
+    columns: list[str]
+    delimiter: str
+
+    @property
+    def good(self) -> list[ImportRow]:
+        return [row for row in self.rows if row.ok]
+
+    @property
+    def bad(self) -> list[ImportRow]:
+        return [row for row in self.rows if not row.ok]
+
+
+def duplicate_key(email: str, vacancy: str) -> tuple[str, str]:
+    """The same person for the same vacancy: e-mail without case, vacancy without case or extra spaces."""
+    return email.strip().casefold(), " ".join(vacancy.split()).casefold()
+
+
+def clean_text(value: str) -> str:
+    """One line of text: control characters removed, surrounding spaces trimmed."""
+    return _CONTROL_CHARS.sub("", value or "").strip()
+
+
+def parse_date(text: str) -> date | None:
+    """YYYY-MM-DD or DD-MM-YYYY (also with / or .); None when it is neither or no real day."""
+    text = text.strip()
+    match = _DATE_ISO.match(text)
+    if match:
+        year, month, day = match.groups()
+    else:
+        match = _DATE_DUTCH.match(text)
+        if not match:
+            return None
+        day, month, year = match.groups()
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def parse_stage(text: str) -> Stage | None:
+    return STAGES.get(_key(text))
+
+
+def parse_language(text: str) -> str | None:
+    return LANGUAGES.get(_key(text)) if text.strip() else "nl"
+
+
+def parse_reason(text: str) -> str | None:
+    return REASONS.get(_key(text))
+
+
+def check_email(text: str) -> str | None:
+    """The address if it can receive mail as far as its form goes, else None."""
+    try:
+        return validate_email(text, check_deliverability=False).normalized
+    except EmailNotValidError:
+        return None
+
+
+def decode(content: bytes, *, max_bytes: int) -> str:
+    """The file as text, or ImportRefused when it is empty, too large, or not UTF-8 text."""
+    if len(content) > max_bytes:
+        raise ImportRefused(_l("The file is larger than %(limit)s. Split it into smaller files.",
+                               limit=_size(max_bytes)))
+    if not content.strip():
+        raise ImportRefused(_l("The file is empty."))
+    if b"\x00" in content:
+        raise ImportRefused(_l("This is not a text file (it contains binary data). Export the list as CSV "
+                               "(UTF-8) from the applicant tracking system or a spreadsheet."))
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportRefused(_l("The file is not UTF-8 text. Save it as \"CSV UTF-8\" and try again.")) from None
+    if not text.strip():
+        raise ImportRefused(_l("The file is empty."))
+    return text
+
+
+def _size(limit: int) -> str:
+    if limit >= 1_000_000:
+        return f"{limit / 1_000_000:g} MB"
+    if limit >= 1000:
+        return f"{limit / 1000:g} kB"
+    return f"{limit} bytes"
+
+
+def detect_delimiter(header_line: str) -> str:
+    """The separator of the header line: whichever of semicolon, tab and comma it holds most of."""
+    counts = {sep: header_line.count(sep) for sep in (";", "\t", ",")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] else ","
+
+
+def map_header(header: list[str]) -> list[str | None]:
+    """Which field each column holds (None for an empty column name); ImportRefused for unknown
+    or repeated columns, or when a required one is missing."""
+    fields: list[str | None] = []
+    unknown = []
+    for cell in header:
+        name = clean_text(cell)
+        if not name:
+            fields.append(None)
+            continue
+        known = HEADERS.get(_key(name))
+        if known is None:
+            unknown.append(name)
+        fields.append(known)
+    found = [f for f in fields if f]
+    if not found:
+        raise ImportRefused(_l("The first line does not name the columns. It should, for example: "
+                               "%(example)s.", example="naam;e-mail;vacature;afdeling;fase;afwijzingsdatum;taal;reden"))
+    if unknown:
+        raise ImportRefused(_l("Unknown columns: %(columns)s. Known columns are: %(known)s.",
+                               columns=", ".join(f"\"{u}\"" for u in unknown), known=_known_columns()))
+    repeated = sorted({f for f in found if found.count(f) > 1}, key=FIELDS.index)
+    if repeated:
+        raise ImportRefused(_l("These columns appear more than once: %(columns)s.",
+                               columns=", ".join(str(COLUMN_LABELS[f]) for f in repeated)))
+    missing = [f for f in REQUIRED_COLUMNS if f not in found]
+    if missing:
+        raise ImportRefused(_l("These columns are missing: %(columns)s.",
+                               columns=", ".join(str(COLUMN_LABELS[f]) for f in missing)))
+    return fields
+
+
+def _known_columns() -> str:
+    return "; ".join(f"{_HEADER_NAMES[f][0]} / {_HEADER_NAMES[f][1]}" for f in FIELDS)
+
+
+def read_rows(text: str, *, max_rows: int) -> tuple[list[str | None], str, list[tuple[int, list[str]]]]:
+    """The header's fields, the separator, and the data rows with their row number (the header is row 1)."""
+    first_line = next(line for line in text.splitlines() if line.strip())
+    delimiter = detect_delimiter(first_line)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    fields: list[str | None] | None = None
+    rows = []
+    try:
+        for number, record in enumerate(reader, start=1):
+            if not any(cell.strip() for cell in record):
+                continue
+            if fields is None:
+                fields = map_header(record)
+                continue
+            if len(rows) >= max_rows:
+                raise ImportRefused(_l("The file has more than %(limit)s rows. Split it into smaller files.",
+                                       limit=max_rows))
+            rows.append((number, record))
+    except csv.Error as error:
+        raise ImportRefused(_l("The file is not valid CSV (near line %(line)s: %(error)s).",
+                               line=reader.line_num, error=str(error))) from None
+    if fields is None:
+        raise ImportRefused(_l("The file is empty."))
+    if not rows:
+        raise ImportRefused(_l("The file names the columns but has no rows with candidates."))
+    return fields, delimiter, rows
+
+
+def check_row(number: int, fields: list[str | None], record: list[str], *, today: date) -> ImportRow:
+    """One row's values and everything wrong with them (no duplicate check: that needs the whole file)."""
+    values = dict.fromkeys(FIELDS, "")
+    for index, cell in enumerate(record):
+        name = fields[index] if index < len(fields) else None
+        if name:
+            values[name] = clean_text(cell)
+    row = ImportRow(number=number, values=values)
+    extra = [cell for index, cell in enumerate(record)
+             if (index >= len(fields) or fields[index] is None) and cell.strip()]
+    if extra:
+        row.errors.append(_l("This row has more values than there are columns (a separator too many?)."))
+
+    for name, limit in MAX_LENGTH.items():
+        if len(values[name]) > limit:
+            row.errors.append(_l("%(column)s is longer than %(limit)s characters.",
+                                 column=COLUMN_LABELS[name], limit=limit))
+    if not values["name"]:
+        row.errors.append(_l("The name is missing."))
+    email = None
+    if not values["email"]:
+        row.errors.append(_l("The e-mail address is missing."))
+    else:
+        email = check_email(values["email"])
+        if email is None:
+            row.errors.append(_l("\"%(value)s\" is not a valid e-mail address.", value=values["email"]))
+    if not values["vacancy"]:
+        row.errors.append(_l("The vacancy is missing."))
+    stage = parse_stage(values["stage"])
+    if stage is None:
+        if values["stage"]:
+            row.errors.append(_l("Unknown stage \"%(value)s\" (use CV screening, phone or interview).",
+                                 value=values["stage"]))
+        else:
+            row.errors.append(_l("The stage is missing."))
+    rejected_on = parse_date(values["rejected_on"])
+    if rejected_on is None:
+        if values["rejected_on"]:
+            row.errors.append(_l("Cannot read the date \"%(value)s\" (use YYYY-MM-DD or DD-MM-YYYY).",
+                                 value=values["rejected_on"]))
+        else:
+            row.errors.append(_l("The rejection date is missing."))
+    elif rejected_on > today:
+        row.errors.append(_l("The rejection date %(value)s is in the future.", value=values["rejected_on"]))
+    language = parse_language(values["language"])
+    if language is None:
+        row.errors.append(_l("Unknown language \"%(value)s\" (use nl or en).", value=values["language"]))
+    reason = None
+    if values["rejection_reason"]:
+        reason = parse_reason(values["rejection_reason"])
+        if reason is None:
+            row.errors.append(_l("Unknown rejection reason \"%(value)s\" (use %(known)s).",
+                                 value=values["rejection_reason"], known=", ".join(REJECTION_REASONS)))
+    if not row.errors:
+        row.data = CandidateData(
+            name=" ".join(values["name"].split()), email=email, vacancy=" ".join(values["vacancy"].split()),
+            department=" ".join(values["department"].split()), stage=stage, rejected_on=rejected_on,
+            language=language, rejection_reason=reason,
+        )
+    return row
+
+
+def mark_duplicates(rows: Iterable[ImportRow], exists: Callable[[tuple[str, str]], bool]) -> None:
+    """A second row for the same e-mail and vacancy, or one already in the portal, is an error."""
+    first_seen: dict[tuple[str, str], int] = {}
+    for row in rows:
+        if not row.values["email"] or not row.values["vacancy"]:
+            continue
+        key = duplicate_key(row.data.email if row.data else row.values["email"], row.values["vacancy"])
+        if key in first_seen:
+            row.errors.append(_l("Same e-mail address and vacancy as row %(row)s.", row=first_seen[key]))
+        else:
+            first_seen[key] = row.number
+            if exists(key):
+                row.errors.append(_l("This candidate is already in the portal for this vacancy."))
+        if row.errors:
+            row.data = None
+
+
+def parse_csv(
+    content: bytes,
+    *,
+    today: date,
+    exists: Callable[[tuple[str, str]], bool] = lambda key: False,
+    max_bytes: int = 1_000_000,
+    max_rows: int = 10_000,
+) -> ImportPreview:
+    """Read ``content`` into a preview; ImportRefused when the file as a whole cannot be used."""
+    text = decode(content, max_bytes=max_bytes)
+    fields, delimiter, records = read_rows(text, max_rows=max_rows)
+    rows = [check_row(number, fields, record, today=today) for number, record in records]
+    mark_duplicates(rows, exists)
+    return ImportPreview(rows=rows, columns=[f for f in FIELDS if f in fields], delimiter=delimiter)
+
+
+def today_local() -> date:
+    """Today on the Amsterdam calendar: a rejection 'today' in the Netherlands is never in the future."""
+    return datetime.now(AMSTERDAM).date()

@@ -1,0 +1,135 @@
+"""Forms of the candidates pages: adding one by hand, the CSV upload and its confirmation, the rejection
+e-mail (one personal line per candidate) and the template editor."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField, DateField, EmailField, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
+
+from app.candidates.csv_import import REJECTION_REASONS, CandidateData, today_local
+from app.candidates.services import LANGUAGES, PERSONAL_LINE_MAX, ImportMode, placeholder_errors
+from app.labels import STAGE
+from app.models import Candidate, Stage
+
+
+def _strip(value):
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+def _strip_text(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class LocalDateField(DateField):
+    """A date field whose "cannot read this" message is ours, in the visitor's language."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Enter the date as day, month and year.")) from None
+
+
+def _not_in_future(form, field):
+    if field.data and field.data > today_local():
+        raise ValidationError(_l("The rejection date cannot be in the future."))
+
+
+class CandidateForm(FlaskForm):
+    name = StringField(_l("Name"), filters=[_strip], validators=[
+        DataRequired(_l("Please enter the candidate's name.")), Length(max=200)])
+    email = EmailField(_l("E-mail address"), filters=[_strip], validators=[
+        DataRequired(_l("Please enter an e-mail address.")), Length(max=320),
+        Email(message=_l("That does not look like an e-mail address."), check_deliverability=False)])
+    vacancy = StringField(_l("Vacancy"), filters=[_strip], validators=[
+        DataRequired(_l("Please enter the vacancy.")), Length(max=200)])
+    department = StringField(_l("Department"), filters=[_strip], validators=[Length(max=200)])
+    stage = SelectField(_l("Rejected after"), choices=[SelectChoice(s.value, label) for s, label in STAGE.items()],
+                        validators=[InputRequired(_l("Please choose the stage."))])
+    rejected_on = LocalDateField(_l("Rejection date"), validators=[
+        InputRequired(_l("Please enter the rejection date.")), _not_in_future])
+    language = SelectField(_l("Language of the e-mail"), default="nl",
+                           choices=[SelectChoice(code, label) for code, label in LANGUAGES.items()])
+    rejection_reason = SelectField(
+        _l("Reason for the rejection (optional)"),
+        choices=[SelectChoice("", _l("Not given"))]
+        + [SelectChoice(key, label) for key, label in REJECTION_REASONS.items()],
+        default="")
+
+    def candidate_data(self) -> CandidateData:
+        return CandidateData(
+            name=self.name.data, email=self.email.data, vacancy=self.vacancy.data,
+            department=self.department.data or "", stage=Stage(self.stage.data), rejected_on=self.rejected_on.data,
+            language=self.language.data, rejection_reason=self.rejection_reason.data or None,
+        )
+
+
+class UploadForm(FlaskForm):
+    file = FileField(_l("CSV file"), validators=[FileRequired(_l("Please choose a file."))])
+
+
+class ConfirmImportForm(FlaskForm):
+    mode = RadioField(_l("What to import"), choices=[
+        SelectChoice(ImportMode.ALL_OR_NOTHING.value, _l("Import nothing unless all rows are good")),
+        SelectChoice(ImportMode.GOOD_ROWS.value, _l("Import all good rows and skip the rows with an error")),
+    ], default=ImportMode.ALL_OR_NOTHING.value, validators=[InputRequired(_l("Please choose what to import."))])
+
+
+class _Placeholders:
+    def __call__(self, form, field):
+        errors = placeholder_errors(field.data or "")
+        if errors:
+            raise ValidationError(errors[0])
+
+
+class EmailTemplateForm(FlaskForm):
+    subject = StringField(_l("Subject"), filters=[_strip], validators=[
+        DataRequired(_l("Please enter a subject.")), Length(max=200), _Placeholders()])
+    body = TextAreaField(_l("Text"), filters=[_strip_text], validators=[
+        DataRequired(_l("Please enter the text of the e-mail.")), Length(max=5000), _Placeholders()])
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something."""
+
+
+class RejectionForm(FlaskForm):
+    """One personal line per candidate (all required), plus what the recruiter saw in the preview and,
+    for someone who had the e-mail already, the confirmation to send it again."""
+
+    ids = HiddenField()
+
+    def line(self, candidate: Candidate):
+        return self[f"line_{candidate.id}"]
+
+    def seen(self, candidate: Candidate):
+        return self[f"seen_{candidate.id}"]
+
+    def resend(self, candidate: Candidate):
+        return self[f"resend_{candidate.id}"] if f"resend_{candidate.id}" in self else None
+
+
+def rejection_form(candidates: list[Candidate]) -> RejectionForm:
+    """A RejectionForm with the fields for these candidates."""
+
+    class Form(RejectionForm):
+        pass
+
+    for candidate in candidates:
+        setattr(Form, f"line_{candidate.id}", TextAreaField(
+            _l("Personal line for %(name)s", name=candidate.name), filters=[_strip_text], validators=[
+                DataRequired(_l("Write the personal line: something specific from the application and the "
+                                "concrete reason.")),
+                Length(max=PERSONAL_LINE_MAX, message=_l("Keep the personal line to %(limit)s characters.",
+                                                         limit=PERSONAL_LINE_MAX))]))
+        setattr(Form, f"seen_{candidate.id}", HiddenField())
+        if candidate.invited_at is not None:
+            setattr(Form, f"resend_{candidate.id}", BooleanField(
+                _l("Yes, send it again with a new personal link")))
+    form = Form()
+    form.ids.data = ",".join(str(c.id) for c in candidates)
+    return form

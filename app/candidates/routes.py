@@ -1,0 +1,307 @@
+"""The recruiter's candidates: the list, one candidate, adding by hand or from a CSV file, the rejection
+e-mail with the personal link (to one or to a selection) and its templates."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
+
+from app.auth.decorators import STAFF, role_required
+from app.candidates import services
+from app.candidates.csv_import import COLUMN_LABELS, REJECTION_REASONS, ImportRefused
+from app.candidates.forms import (
+    ActionForm,
+    CandidateForm,
+    ConfirmImportForm,
+    EmailTemplateForm,
+    UploadForm,
+    rejection_form,
+)
+from app.candidates.services import LANGUAGES, PROGRESS_LABELS, CandidateError, ImportMode, Progress
+from app.database import utcnow
+from app.extensions import db
+from app.models import Candidate, Stage
+
+bp = Blueprint("candidates", __name__, url_prefix="/recruiter/candidates")
+
+MAX_SELECTION = 100
+EXAMPLE_VACANCY = {"nl": "Verpleegkundige", "en": "Nurse"}
+MAX_ID = 2**31 - 1
+
+
+@bp.before_request
+@role_required(*STAFF)
+def _staff_only():
+    """Every page here shows names and addresses: recruiters and admins only."""
+
+
+@bp.context_processor
+def _labels() -> dict:
+    return {
+        "progress_labels": PROGRESS_LABELS,
+        "reason_label": lambda value: str(REJECTION_REASONS.get(value, value or "")),
+        "language_label": lambda value: str(LANGUAGES.get(value, value)),
+        "column_labels": COLUMN_LABELS,
+    }
+
+
+def _get_candidate(candidate_id: int) -> Candidate:
+    candidate = db.session.get(Candidate, candidate_id) if candidate_id <= MAX_ID else None
+    if candidate is None:
+        abort(404)
+    return candidate
+
+
+# --- the list and one candidate ---------------------------------------------------------------------
+
+@bp.get("/")
+@role_required(*STAFF)
+def list_candidates():
+    """Every rejected candidate with how far they got, filtered; select some to write to."""
+    args = request.args
+    progress = args.get("status", "")
+    progress = Progress(progress) if progress in Progress.__members__.values() else None
+    page = args.get("page", "1")
+    result = services.list_candidates(
+        progress=progress,
+        vacancy=args.get("vacancy", "")[:200],
+        department=args.get("department", "")[:200],
+        search=args.get("q", "")[:200],
+        page=int(page) if page.isdigit() and len(page) < 7 else 1,
+    )
+    vacancies, departments = services.filter_choices()
+    filtered = any(args.get(k) for k in ("status", "vacancy", "department", "q"))
+    return render_template(
+        "candidates/list.html", result=result, vacancies=vacancies, departments=departments,
+        status=progress.value if progress else "", filtered=filtered,
+    )
+
+
+@bp.get("/<int:candidate_id>")
+@role_required(*STAFF)
+def show_candidate(candidate_id: int):
+    """A candidate's details, links, bookings and the e-mails sent to them."""
+    candidate = _get_candidate(candidate_id)
+    return render_template(
+        "candidates/show.html", candidate=candidate, row=services.candidate_row(candidate),
+        messages=services.sent_messages(candidate), now=utcnow(),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(*STAFF)
+def add_candidate():
+    """Add a rejected candidate by hand."""
+    form = CandidateForm()
+    if form.validate_on_submit():
+        try:
+            candidate = services.add_candidate(form.candidate_data())
+        except services.DuplicateCandidate as error:
+            form.email.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("%(name)s is added. Write the rejection e-mail now: feedback is worth most when it comes fast.",
+                    name=candidate.name), "success")
+            return redirect(url_for(".show_candidate", candidate_id=candidate.id))
+    if not form.is_submitted():
+        form.rejected_on.data = services.today_local()
+    return render_template("candidates/new.html", form=form), 422 if form.is_submitted() else 200
+
+
+# --- the CSV import ---------------------------------------------------------------------------------
+
+@bp.route("/import", methods=["GET", "POST"])
+@role_required(*STAFF)
+def upload_import():
+    """Upload a CSV export; the preview shows every row and what is wrong with it. Nothing is saved yet."""
+    form = UploadForm()
+    if form.validate_on_submit():
+        limit = current_app.config.get("CSV_IMPORT_MAX_BYTES", 1_000_000)
+        content = form.file.data.read(limit + 1)
+        try:
+            preview = services.preview_import(content)
+        except ImportRefused as refused:
+            form.file.errors.append(refused.message)
+        else:
+            import_id = services.store_upload(content)
+            return render_template(
+                "candidates/import_preview.html", preview=preview, import_id=import_id,
+                form=ConfirmImportForm(), filename=form.file.data.filename or "",
+            )
+    return render_template("candidates/import.html", form=form, limits=_limits()), 422 if form.is_submitted() else 200
+
+
+def _limits() -> dict:
+    config = current_app.config
+    return {"bytes": config.get("CSV_IMPORT_MAX_BYTES", 1_000_000), "rows": config.get("CSV_IMPORT_MAX_ROWS", 10_000)}
+
+
+@bp.post("/import/<import_id>")
+@role_required(*STAFF)
+def confirm_import(import_id: str):
+    """Import the uploaded file as the recruiter chose, checked again now, in one transaction."""
+    form = ConfirmImportForm()
+    upload = UploadForm(formdata=None)
+    try:
+        content = services.load_upload(import_id)
+    except services.ImportExpired as error:
+        upload.file.errors = [error.message]
+        return render_template("candidates/import.html", form=upload, limits=_limits()), 410
+    try:
+        preview = services.preview_import(content)
+    except ImportRefused as refused:  # e.g. the limits were lowered in between
+        services.discard_upload(import_id)
+        upload.file.errors = [refused.message]
+        return render_template("candidates/import.html", form=upload, limits=_limits()), 422
+    if form.validate_on_submit():
+        try:
+            candidates = services.import_candidates(preview, ImportMode(form.mode.data))
+        except services.NotAllRowsGood as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            services.discard_upload(import_id)
+            skipped = len(preview.bad)
+            message = ngettext("%(num)s candidate is imported.", "%(num)s candidates are imported.", len(candidates))
+            if skipped:
+                message += " " + ngettext("%(num)s row with an error was skipped.",
+                                          "%(num)s rows with an error were skipped.", skipped)
+            flash(message, "success")
+            return redirect(url_for(".list_candidates", status=Progress.NOT_INVITED.value))
+    return render_template(
+        "candidates/import_preview.html", preview=preview, import_id=import_id, form=form, filename="",
+    ), 422
+
+
+# --- the rejection e-mail ---------------------------------------------------------------------------
+
+@bp.route("/<int:candidate_id>/rejection", methods=["GET", "POST"])
+@role_required(*STAFF)
+def write_rejection(candidate_id: int):
+    """Write the personal line, look at the e-mail exactly as it will go out, and send it."""
+    candidate = _get_candidate(candidate_id)
+    return _rejection_page([candidate], back=url_for(".show_candidate", candidate_id=candidate.id))
+
+
+@bp.route("/rejections", methods=["GET", "POST"])
+@role_required(*STAFF)
+def write_rejections():
+    """The rejection e-mail to a selection: one personal line each, all sent at once."""
+    ids = []
+    for value in request.values.getlist("ids"):
+        ids += [int(part) for part in value.split(",") if part.strip().isdigit() and len(part.strip()) < 10]
+    candidates = services.get_candidates(ids[:MAX_SELECTION + 1])
+    if not candidates:
+        flash(_("Select one or more candidates first."), "error")
+        return redirect(url_for(".list_candidates"))
+    if len(candidates) > MAX_SELECTION:
+        flash(_("Select at most %(limit)s candidates at a time.", limit=MAX_SELECTION), "error")
+        return redirect(url_for(".list_candidates"))
+    return _rejection_page(candidates, back=url_for(".list_candidates"))
+
+
+def _rejection_page(candidates: list[Candidate], *, back: str):
+    """Preview first; send only what was previewed. Bad input re-renders with the text kept."""
+    form = rejection_form(candidates)
+    previews, status = {}, 200
+    if form.is_submitted():
+        status = 422
+        if form.validate():
+            try:
+                previews = {c.id: services.preview_rejection(c, form.line(c).data) for c in candidates}
+            except CandidateError as error:
+                flash(error.message, "error")
+            else:
+                if request.form.get("action") == "send":
+                    sent = _send_if_previewed(form, candidates, previews)
+                    if sent is not None:
+                        return sent
+                status = 200 if not form.errors else 422
+                for candidate in candidates:
+                    form.seen(candidate).data = previews[candidate.id].email.fingerprint
+    return render_template(
+        "candidates/rejection.html", form=form, candidates=candidates, previews=previews, back=back,
+    ), status
+
+
+def _send_if_previewed(form, candidates: list[Candidate], previews: dict):
+    """Send to all, or to none: only when each e-mail is the one previewed and every re-send is confirmed."""
+    changed = [c for c in candidates if form.seen(c).data != previews[c.id].email.fingerprint]
+    unconfirmed = [c for c in candidates if form.resend(c) is not None and not form.resend(c).data]
+    for candidate in unconfirmed:
+        form.resend(candidate).errors = [_("Confirm that this candidate gets the e-mail again, with a new link.")]
+    if changed:
+        flash(_("The e-mail changed since the preview. Check the preview below, then send."), "warning")
+    if changed or unconfirmed:
+        return None
+    for candidate in candidates:
+        services.send_rejection(candidate, form.line(candidate).data, resend=form.resend(candidate) is not None)
+    db.session.commit()
+    if len(candidates) == 1:
+        flash(_("The rejection e-mail to %(name)s is on its way, with a personal link.", name=candidates[0].name),
+              "success")
+        return redirect(url_for(".show_candidate", candidate_id=candidates[0].id))
+    flash(ngettext("%(num)s rejection e-mail is on its way.", "%(num)s rejection e-mails are on their way.",
+                   len(candidates)), "success")
+    return redirect(url_for(".list_candidates"))
+
+
+# --- the templates ----------------------------------------------------------------------------------
+
+def _language_and_stage(language: str, stage: str) -> tuple[str, Stage]:
+    if language not in LANGUAGES or stage not in Stage.__members__.values():
+        abort(404)
+    return language, Stage(stage)
+
+
+@bp.get("/templates")
+@role_required(*STAFF)
+def list_templates():
+    """The rejection e-mail per language and stage."""
+    return render_template("candidates/templates.html", templates=services.all_templates())
+
+
+@bp.route("/templates/<language>/<stage>", methods=["GET", "POST"])
+@role_required(*STAFF)
+def edit_template(language: str, stage: str):
+    """Edit one template; unknown placeholders are refused with a message."""
+    language, stage_value = _language_and_stage(language, stage)
+    current = services.get_template(language, stage_value)
+    form = EmailTemplateForm(data={"subject": current.subject, "body": current.body})
+    if form.validate_on_submit():
+        try:
+            services.save_template(language, stage_value, form.subject.data, form.body.data)
+        except services.TemplateInvalid as error:
+            form.body.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("The template is saved."), "success")
+            return redirect(url_for(".edit_template", language=language, stage=stage_value.value))
+    return render_template(
+        "candidates/template_edit.html", form=form, template=current, reset_form=ActionForm(),
+        example=_example(current) if not form.errors else None,
+    ), 422 if form.errors else 200
+
+
+def _example(template: services.TemplateText) -> services.Preview | None:
+    """The saved template as a candidate would get it, with example values."""
+    example = Candidate(name="Sam de Vries", email="sam@example.org", stage=template.stage,
+                        vacancy=EXAMPLE_VACANCY.get(template.language, "Verpleegkundige"), language=template.language)
+    with force_locale(template.language):
+        line = _("(Here comes the personal line you write for each candidate.)")
+    try:
+        return services.preview_rejection(example, line)
+    except CandidateError:
+        return None
+
+
+@bp.post("/templates/<language>/<stage>/reset")
+@role_required(*STAFF)
+def reset_template(language: str, stage: str):
+    """Go back to the default text."""
+    language, stage_value = _language_and_stage(language, stage)
+    if ActionForm().validate_on_submit():
+        services.reset_template(language, stage_value)
+        db.session.commit()
+        flash(_("The template is back to the default text."), "success")
+    return redirect(url_for(".edit_template", language=language, stage=stage_value.value))

@@ -1,0 +1,570 @@
+"""Rejected candidates: the list and its filters, adding them by hand or from a CSV file, the rejection
+e-mail with the personal link (its editable templates per language and stage), and the one gentle
+reminder to those who did nothing with it. Views call these functions and turn their exceptions into
+messages; none of them commits unless it says so."""
+
+import enum
+import hashlib
+import json
+import re
+import secrets
+import string
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
+from app.candidates.csv_import import CandidateData, ImportPreview, duplicate_key, parse_csv, today_local
+from app.database import utcnow
+from app.events import record_event
+from app.extensions import db
+from app.mail import notifications
+from app.models import (
+    Booking,
+    BookingStatus,
+    Candidate,
+    EmailTemplate,
+    Invitation,
+    OutboxMessage,
+    Stage,
+    WaitlistEntry,
+)
+from app.tokens import fresh_token, issue_invitation
+
+LANGUAGES = {"nl": _l("Dutch"), "en": _l("English")}
+PAGE_SIZE = 50
+PERSONAL_LINE_MAX = 1000
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class CandidateError(Exception):
+    """Something the recruiter asked for cannot be done; ``message`` says why."""
+
+    message = _l("This cannot be done.")
+
+    def __init__(self, message=None):
+        super().__init__(str(message or self.message))
+        if message is not None:
+            self.message = message
+
+
+class DuplicateCandidate(CandidateError):
+    message = _l("This person is already in the list for this vacancy.")
+
+
+class PersonalLineMissing(CandidateError):
+    message = _l("Write the personal line: something specific from the application and the concrete reason.")
+
+
+class AlreadyInvited(CandidateError):
+    message = _l("This candidate has had the rejection e-mail already. Confirm to send it again with a new link.")
+
+
+class TemplateInvalid(CandidateError):
+    message = _l("The e-mail template has an error.")
+
+
+class NotAllRowsGood(CandidateError):
+    """'Import nothing unless all rows are good' was chosen and some rows are not."""
+
+
+class ImportExpired(CandidateError):
+    message = _l("This upload is no longer available. Upload the file again.")
+
+
+# --- progress and the list --------------------------------------------------------------------------
+
+class Progress(enum.StrEnum):
+    """How far a candidate got: the furthest step only."""
+
+    NOT_INVITED = "not_invited"
+    INVITED = "invited"
+    BOOKED = "booked"
+    ATTENDED = "attended"
+
+
+PROGRESS_LABELS = {
+    Progress.NOT_INVITED: _l("Not invited yet"),
+    Progress.INVITED: _l("Invited, not booked"),
+    Progress.BOOKED: _l("Booked"),
+    Progress.ATTENDED: _l("Attended"),
+}
+
+
+def _has_booking():
+    return sa.exists().where(Booking.candidate_id == Candidate.id, Booking.status != BookingStatus.CANCELLED)
+
+
+def _has_attended():
+    return sa.exists().where(Booking.candidate_id == Candidate.id, Booking.status == BookingStatus.ATTENDED)
+
+
+@dataclass(frozen=True)
+class CandidateRow:
+    candidate: Candidate
+    booked: bool
+    attended: bool
+
+    @property
+    def invited(self) -> bool:
+        return self.candidate.invited_at is not None
+
+    @property
+    def progress(self) -> Progress:
+        if self.attended:
+            return Progress.ATTENDED
+        if self.booked:
+            return Progress.BOOKED
+        return Progress.INVITED if self.invited else Progress.NOT_INVITED
+
+
+@dataclass(frozen=True)
+class CandidatePage:
+    rows: list[CandidateRow]
+    total: int
+    page: int
+    pages: int
+
+
+def list_candidates(
+    *, progress: Progress | None = None, vacancy: str = "", department: str = "", search: str = "", page: int = 1
+) -> CandidatePage:
+    """Candidates, newest rejection first, filtered by progress, vacancy, department and a name or address."""
+    booked, attended = _has_booking(), _has_attended()
+    conditions = []
+    if progress == Progress.NOT_INVITED:
+        conditions += [Candidate.invited_at.is_(None), ~booked]
+    elif progress == Progress.INVITED:
+        conditions += [Candidate.invited_at.is_not(None), ~booked]
+    elif progress == Progress.BOOKED:
+        conditions += [booked, ~attended]
+    elif progress == Progress.ATTENDED:
+        conditions.append(attended)
+    if vacancy:
+        conditions.append(Candidate.vacancy == vacancy)
+    if department:
+        conditions.append(Candidate.department == department)
+    search = search.strip()
+    if search:
+        conditions.append(sa.or_(Candidate.name.icontains(search, autoescape=True),
+                                 Candidate.email.icontains(search, autoescape=True)))
+    total = db.session.scalar(sa.select(sa.func.count(Candidate.id)).where(*conditions))
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    result = db.session.execute(
+        sa.select(Candidate, booked.label("booked"), attended.label("attended"))
+        .where(*conditions)
+        .order_by(Candidate.rejected_on.desc(), Candidate.id.desc())
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    ).all()
+    rows = [CandidateRow(candidate, bool(b), bool(a)) for candidate, b, a in result]
+    return CandidatePage(rows=rows, total=total, page=page, pages=pages)
+
+
+def candidate_row(candidate: Candidate) -> CandidateRow:
+    statuses = {b.status for b in candidate.bookings}
+    booked = bool(statuses - {BookingStatus.CANCELLED})
+    return CandidateRow(candidate, booked, BookingStatus.ATTENDED in statuses)
+
+
+def filter_choices() -> tuple[list[str], list[str]]:
+    """The vacancies and departments that occur, for the filters."""
+    vacancies = db.session.scalars(sa.select(Candidate.vacancy).distinct().order_by(Candidate.vacancy)).all()
+    departments = db.session.scalars(
+        sa.select(Candidate.department).where(Candidate.department != "").distinct().order_by(Candidate.department)
+    ).all()
+    return list(vacancies), list(departments)
+
+
+def get_candidates(ids: list[int]) -> list[Candidate]:
+    """The candidates with these ids, in the order given; unknown ids are left out."""
+    if not ids:
+        return []
+    found = {c.id: c for c in db.session.scalars(sa.select(Candidate).where(Candidate.id.in_(ids)))}
+    return [found[i] for i in dict.fromkeys(ids) if i in found]
+
+
+def sent_messages(candidate: Candidate) -> list[OutboxMessage]:
+    """The e-mails the outbox holds for this candidate, newest first."""
+    return list(db.session.scalars(
+        sa.select(OutboxMessage).where(OutboxMessage.candidate_id == candidate.id)
+        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+    ))
+
+
+# --- adding candidates ------------------------------------------------------------------------------
+
+def _existing_keys() -> set[tuple[str, str]]:
+    return {duplicate_key(email, vacancy)
+            for email, vacancy in db.session.execute(sa.select(Candidate.email, Candidate.vacancy))}
+
+
+def _new_candidate(data: CandidateData) -> Candidate:
+    return Candidate(
+        name=data.name, email=data.email, vacancy=data.vacancy, department=data.department, stage=data.stage,
+        rejected_on=data.rejected_on, language=data.language, rejection_reason=data.rejection_reason,
+    )
+
+
+def add_candidate(data: CandidateData) -> Candidate:
+    """Add one rejected candidate; DuplicateCandidate when the same address is there for the same vacancy."""
+    if data.key in _existing_keys():
+        raise DuplicateCandidate()
+    candidate = _new_candidate(data)
+    db.session.add(candidate)
+    db.session.flush()
+    return candidate
+
+
+# --- the CSV import ---------------------------------------------------------------------------------
+
+class ImportMode(enum.StrEnum):
+    GOOD_ROWS = "good_rows"
+    ALL_OR_NOTHING = "all_or_nothing"
+
+
+_IMPORT_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
+IMPORT_KEEP = timedelta(hours=24)
+
+
+def preview_import(content: bytes) -> ImportPreview:
+    """Read and check an uploaded file; ImportRefused when the file as a whole cannot be used."""
+    config = current_app.config
+    existing = _existing_keys()
+    return parse_csv(
+        content,
+        today=today_local(),
+        exists=existing.__contains__,
+        max_bytes=config.get("CSV_IMPORT_MAX_BYTES", 1_000_000),
+        max_rows=config.get("CSV_IMPORT_MAX_ROWS", 10_000),
+    )
+
+
+def import_candidates(preview: ImportPreview, mode: ImportMode) -> list[Candidate]:
+    """Add the good rows (or, with ALL_OR_NOTHING, all rows only if every one is good). Does not commit:
+    the caller commits once, so the import is saved whole or not at all."""
+    bad = preview.bad
+    if mode == ImportMode.ALL_OR_NOTHING and bad:
+        raise NotAllRowsGood(_l(
+            "Nothing is imported: %(bad)s of %(total)s rows have an error. Correct the file, or choose to "
+            "import only the good rows.", bad=len(bad), total=len(preview.rows)))
+    if not preview.good:
+        raise NotAllRowsGood(_l("Nothing is imported: none of the rows can be imported."))
+    candidates = [_new_candidate(row.data) for row in preview.good]
+    db.session.add_all(candidates)
+    db.session.flush()
+    return candidates
+
+
+def _imports_folder() -> Path:
+    folder = Path(current_app.config.get("CSV_IMPORT_FOLDER") or Path(current_app.instance_path) / "imports")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def store_upload(content: bytes) -> str:
+    """Keep an uploaded file until the recruiter confirms; returns its random id. Drops stale uploads."""
+    folder = _imports_folder()
+    cutoff = time.time() - IMPORT_KEEP.total_seconds()
+    for old in folder.glob("*.csv"):
+        try:
+            if old.stat().st_mtime < cutoff:
+                old.unlink()
+        except OSError:
+            pass
+    import_id = secrets.token_urlsafe(16)
+    path = folder / f"{import_id}.csv"
+    path.write_bytes(content)
+    path.chmod(0o600)
+    return import_id
+
+
+def load_upload(import_id: str) -> bytes:
+    """The stored upload (to be read and checked again); ImportExpired when it is gone."""
+    if not _IMPORT_ID.match(import_id or ""):
+        raise ImportExpired()
+    path = _imports_folder() / f"{import_id}.csv"
+    try:
+        return path.read_bytes()
+    except OSError:
+        raise ImportExpired() from None
+
+
+def discard_upload(import_id: str) -> None:
+    if _IMPORT_ID.match(import_id or ""):
+        (_imports_folder() / f"{import_id}.csv").unlink(missing_ok=True)
+
+
+# --- the rejection e-mail templates -----------------------------------------------------------------
+
+PLACEHOLDERS = ("name", "vacancy")
+
+# The texts used until a recruiter edits them. The e-mail is: this text, then the recruiter's personal
+# line, then the line with the personal link, then the greeting. So the text ends with the decision.
+DEFAULT_TEMPLATES: dict[tuple[str, Stage], tuple[str, str]] = {
+    ("nl", Stage.CV_SCREENING): (
+        "Je sollicitatie voor {vacancy}",
+        "Beste {name},\n\n"
+        "Dank je wel voor je sollicitatie voor de functie {vacancy} en voor de tijd die je erin hebt gestoken. "
+        "We hebben je cv en motivatie zorgvuldig gelezen. We nodigen je niet uit voor een gesprek, en we "
+        "vertellen je graag waarom.",
+    ),
+    ("nl", Stage.PHONE): (
+        "Je sollicitatie voor {vacancy}",
+        "Beste {name},\n\n"
+        "Dank je wel voor je sollicitatie voor de functie {vacancy} en voor het telefoongesprek dat we met je "
+        "hadden. We hebben besloten niet verder te gaan met je sollicitatie. Dat is niet het bericht waarop je "
+        "hoopte; we leggen je graag uit hoe we tot dit besluit kwamen.",
+    ),
+    ("nl", Stage.INTERVIEW): (
+        "Je sollicitatie voor {vacancy}",
+        "Beste {name},\n\n"
+        "Dank je wel voor je sollicitatie voor de functie {vacancy} en voor de tijd en energie die je in de "
+        "gesprekken hebt gestoken. Zoals we je telefonisch hebben laten weten, gaan we niet verder met je "
+        "sollicitatie. We begrijpen dat dit teleurstellend is, zeker zo ver in de procedure.",
+    ),
+    ("en", Stage.CV_SCREENING): (
+        "Your application for {vacancy}",
+        "Dear {name},\n\n"
+        "Thank you for applying for the position of {vacancy} and for the time you put into your application. "
+        "We have read your CV and letter carefully. We will not invite you for an interview, and we would like "
+        "to tell you why.",
+    ),
+    ("en", Stage.PHONE): (
+        "Your application for {vacancy}",
+        "Dear {name},\n\n"
+        "Thank you for applying for the position of {vacancy} and for our phone conversation. We have decided "
+        "not to continue with your application. We know this is not the news you hoped for; we would like to "
+        "explain how we came to this decision.",
+    ),
+    ("en", Stage.INTERVIEW): (
+        "Your application for {vacancy}",
+        "Dear {name},\n\n"
+        "Thank you for applying for the position of {vacancy} and for the time and energy you put into the "
+        "interviews. As we told you on the phone, we will not continue with your application. We understand "
+        "this is disappointing, especially this far into the procedure.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class TemplateText:
+    language: str
+    stage: Stage
+    subject: str
+    body: str
+    updated_at: datetime | None  # None: the default text, never edited
+
+    @property
+    def edited(self) -> bool:
+        return self.updated_at is not None
+
+
+def _template_row(language: str, stage: Stage) -> EmailTemplate | None:
+    return db.session.scalar(
+        sa.select(EmailTemplate).where(EmailTemplate.language == language, EmailTemplate.stage == stage)
+    )
+
+
+def get_template(language: str, stage: Stage) -> TemplateText:
+    """The rejection e-mail for this language and stage: the edited one, else the default."""
+    if language not in LANGUAGES:
+        language = "nl"
+    row = _template_row(language, stage)
+    if row is not None:
+        return TemplateText(language, stage, row.subject, row.body, row.updated_at)
+    subject, body = DEFAULT_TEMPLATES[(language, stage)]
+    return TemplateText(language, stage, subject, body, None)
+
+
+def all_templates() -> list[TemplateText]:
+    return [get_template(language, stage) for language in LANGUAGES for stage in Stage]
+
+
+def placeholder_errors(text: str) -> list:
+    """What is wrong with the placeholders in ``text`` (empty when nothing): only {name} and {vacancy}."""
+    allowed = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
+    try:
+        parts = list(string.Formatter().parse(text))
+    except ValueError:
+        return [_l("A curly brace is not closed or not opened. Placeholders look like %(allowed)s; "
+                   "to show a brace itself, write it twice: {{ or }}.", allowed=allowed)]
+    errors = []
+    for _literal, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if name == "":
+            errors.append(_l("Empty braces {} are not a placeholder. You can use %(allowed)s.", allowed=allowed))
+        elif name not in PLACEHOLDERS:
+            errors.append(_l("Unknown placeholder {%(name)s}. You can use %(allowed)s.", name=name, allowed=allowed))
+        elif spec or conversion:
+            errors.append(_l("Write the placeholder as {%(name)s}, without anything after it inside the braces.",
+                             name=name))
+    return list(dict.fromkeys(errors))
+
+
+def save_template(language: str, stage: Stage, subject: str, body: str) -> EmailTemplate:
+    """Store an edited template; TemplateInvalid when a placeholder is unknown or malformed."""
+    errors = placeholder_errors(subject) + placeholder_errors(body)
+    if errors:
+        raise TemplateInvalid(errors[0])
+    row = _template_row(language, stage)
+    if row is None:
+        row = EmailTemplate(language=language, stage=stage)
+        db.session.add(row)
+    row.subject, row.body = subject.strip(), body.replace("\r\n", "\n").replace("\r", "\n").strip()
+    row.updated_at = utcnow()
+    db.session.flush()
+    return row
+
+
+def reset_template(language: str, stage: Stage) -> None:
+    """Go back to the default text."""
+    row = _template_row(language, stage)
+    if row is not None:
+        db.session.delete(row)
+
+
+def fill(text: str, *, name: str, vacancy: str) -> str:
+    """The template's text with the placeholders filled in."""
+    try:
+        return text.format_map({"name": name, "vacancy": vacancy})
+    except (KeyError, IndexError, ValueError, AttributeError):
+        raise TemplateInvalid(_l("The e-mail template has an unknown placeholder; correct it in the template "
+                                 "editor.")) from None
+
+
+# --- the rejection e-mail ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RejectionEmail:
+    """The parts of one candidate's rejection e-mail, before the link is made."""
+
+    subject: str
+    intro: str
+    personal_line: str
+    stage: Stage
+    language: str
+
+    @property
+    def fingerprint(self) -> str:
+        """Identifies exactly what the recruiter saw in the preview, so that nothing else is sent."""
+        parts = [self.language, self.stage.value, self.subject, self.intro, self.personal_line]
+        return hashlib.sha256(json.dumps(parts).encode()).hexdigest()[:32]
+
+
+def clean_personal_line(text: str | None) -> str:
+    """The personal line without invisible characters or trailing spaces; PersonalLineMissing when empty."""
+    text = _CONTROL_CHARS.sub("", (text or "").replace("\r\n", "\n")).strip()
+    if not text:
+        raise PersonalLineMissing()
+    if len(text) > PERSONAL_LINE_MAX:
+        raise PersonalLineMissing(_l("Keep the personal line to %(limit)s characters.", limit=PERSONAL_LINE_MAX))
+    return text
+
+
+def compose_rejection(candidate: Candidate, personal_line: str) -> RejectionEmail:
+    """The candidate's template filled with their name and vacancy, plus the recruiter's personal line."""
+    template = get_template(candidate.language, candidate.stage)
+    values = {"name": candidate.first_name, "vacancy": candidate.vacancy}
+    return RejectionEmail(
+        subject=fill(template.subject, **values),
+        intro=fill(template.body, **values),
+        personal_line=clean_personal_line(personal_line),
+        stage=candidate.stage,
+        language=template.language,
+    )
+
+
+def link_expiry(now: datetime | None = None) -> datetime:
+    return (now or utcnow()) + timedelta(days=current_app.config["INVITATION_VALID_DAYS"])
+
+
+def preview_link() -> str:
+    """What the link looks like in a preview: the real one is made when the e-mail is sent."""
+    return current_app.config["PORTAL_URL"].rstrip("/") + "/b/…"
+
+
+@dataclass(frozen=True)
+class Preview:
+    email: RejectionEmail
+    to: str
+    text: str
+
+
+def preview_rejection(candidate: Candidate, personal_line: str) -> Preview:
+    """The e-mail exactly as it will be queued (same template, same language), with a stand-in link."""
+    email = compose_rejection(candidate, personal_line)
+    with force_locale(candidate.language):
+        text = render_template(
+            "email/rejection.txt", candidate=candidate, organisation=current_app.config["ORGANISATION_NAME"],
+            intro=email.intro, personal_line=email.personal_line, link=preview_link(), expires_at=link_expiry(),
+        )
+    return Preview(email=email, to=f"{candidate.name} <{candidate.email}>", text=text)
+
+
+def send_rejection(
+    candidate: Candidate, personal_line: str, *, resend: bool = False, now: datetime | None = None
+) -> OutboxMessage:
+    """Queue the rejection e-mail with a freshly issued personal link. Sending again needs ``resend``
+    (and issues another link). The raw token lives only in the queued e-mail."""
+    if candidate.invited_at is not None and not resend:
+        raise AlreadyInvited()
+    email = compose_rejection(candidate, personal_line)
+    now = now or utcnow()
+    expires_at = link_expiry(now)
+    token = issue_invitation(candidate, expires_at=expires_at)
+    message = notifications.notify_rejection(
+        candidate, token, subject=email.subject, intro=email.intro, personal_line=email.personal_line,
+        expires_at=expires_at,
+    )
+    first = candidate.invited_at is None
+    candidate.invited_at = now
+    if first:  # the figures count a person once as invited, however often the e-mail goes out
+        record_event("invited", candidate, at=now)
+    return message
+
+
+# --- the one gentle reminder ------------------------------------------------------------------------
+
+def queue_invite_reminders(*, now: datetime | None = None) -> int:
+    """Remind, once, invited candidates who have done nothing with their link for INVITE_REMINDER_DAYS:
+    no booking (not even a cancelled one), never on the waitlist, and a link that still works.
+    Each candidate is claimed with a conditional update, so two workers never both remind. Does not commit."""
+    now = now or utcnow()
+    days = current_app.config.get("INVITE_REMINDER_DAYS", 7)
+    valid_link = sa.exists().where(
+        Invitation.candidate_id == Candidate.id, Invitation.revoked_at.is_(None), Invitation.expires_at > now
+    )
+    due = list(db.session.scalars(
+        sa.select(Candidate).where(
+            Candidate.invited_at.is_not(None),
+            Candidate.invited_at <= now - timedelta(days=days),
+            Candidate.invite_reminder_at.is_(None),
+            ~sa.exists().where(Booking.candidate_id == Candidate.id),
+            ~sa.exists().where(WaitlistEntry.candidate_id == Candidate.id),
+            valid_link,
+        ).order_by(Candidate.id)
+    ))
+    queued = 0
+    for candidate in due:
+        claimed = db.session.execute(
+            sa.update(Candidate)
+            .where(Candidate.id == candidate.id, Candidate.invite_reminder_at.is_(None))
+            .values(invite_reminder_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if not claimed:
+            continue
+        db.session.refresh(candidate, ["invite_reminder_at"])
+        token = fresh_token(candidate)
+        expires_at = max(i.expires_at for i in candidate.invitations if i.revoked_at is None and i.expires_at > now)
+        notifications.notify_invite_reminder(candidate, token, expires_at=expires_at)
+        queued += 1
+    return queued

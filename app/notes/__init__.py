@@ -1,0 +1,1 @@
+"""Preparing and holding the conversation: agenda, notes with the feedback checker, outcome, summary."""

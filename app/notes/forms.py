@@ -1,0 +1,149 @@
+"""Forms for preparing and following up a conversation, and for the checker's rules."""
+
+import re
+
+from flask import current_app
+from flask_babel import format_number, lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField, DateField, RadioField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from app.notes.checker import CATEGORIES, InvalidPattern, validate_pattern
+
+TEXT_MAX_LENGTH = 5000
+# Control characters (other than tab and line breaks) are invisible, and PostgreSQL refuses NUL in text.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value: str | None) -> str:
+    """What the recruiter typed, with browser line endings made plain and invisible characters removed."""
+    if value is None:
+        return ""
+    return _CONTROL_CHARS.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def strip(value: str | None) -> str:
+    return clean_text(value).strip()
+
+
+class _MaxLength:
+    """A length limit that says how long the text is now, so the recruiter knows how much to cut."""
+
+    def __init__(self, limit: int = TEXT_MAX_LENGTH):
+        self.limit = limit
+
+    def __call__(self, form, field):
+        count = len(field.data or "")
+        if count > self.limit:
+            raise ValidationError(_l("Please keep this to %(limit)s characters (now %(count)s).",
+                                     limit=format_number(self.limit), count=format_number(count)))
+
+
+def _text_field(label):
+    return TextAreaField(label, filters=[clean_text], validators=[_MaxLength()])
+
+
+# The three talking points of a good feedback conversation, each with a one-line hint on writing it.
+TALKING_POINTS = {
+    "went_well": (_l("What went well?"),
+                  _l("Start with something specific and positive from the application or the interview.")),
+    "why_not": (_l("Why not this role?"),
+                _l("Name the concrete mismatch as a requirement of the role: experience, skills or the "
+                   "team's way of working.")),
+    "advice": (_l("What is your advice?"),
+               _l("One concrete tip: the CV, how they tell their story, or where to look.")),
+}
+FREE_NOTES = (_l("Free notes"), _l("Anything else, for yourself. Free notes are never sent to the candidate."))
+NOTE_LABELS = {**{name: label for name, (label, _hint) in TALKING_POINTS.items()}, "free_notes": FREE_NOTES[0]}
+NOTE_HINTS = {**{name: hint for name, (_label, hint) in TALKING_POINTS.items()}, "free_notes": FREE_NOTES[1]}
+
+
+class NoteForm(FlaskForm):
+    went_well = _text_field(TALKING_POINTS["went_well"][0])
+    why_not = _text_field(TALKING_POINTS["why_not"][0])
+    advice = _text_field(TALKING_POINTS["advice"][0])
+    free_notes = _text_field(FREE_NOTES[0])
+
+
+OUTCOMES = {
+    "attended": _l("The conversation took place"),
+    "no_show": _l("The candidate did not come (no-show)"),
+    "cancelled_late": _l("The candidate cancelled too late to give the time to someone else"),
+}
+
+
+class OutcomeForm(FlaskForm):
+    outcome = RadioField(_l("What happened?"), choices=[SelectChoice(k, label) for k, label in OUTCOMES.items()],
+                         validators=[InputRequired(_l("Please choose what happened."))])
+    suitable_after_all = BooleanField(
+        _l("Turned out suitable after all: the conversation showed what the CV did not"))
+    follow_up_action = StringField(_l("Follow-up action"), filters=[strip], validators=[
+        Optional(), Length(max=500, message=_l("Please keep the follow-up action to 500 characters."))])
+    follow_up_on = DateField(_l("Follow-up date"), validators=[Optional()])
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.suitable_after_all.data and self.outcome.data != "attended":
+            self.suitable_after_all.errors.append(
+                _l("Only a conversation that took place can show that someone is suitable after all."))
+            valid = False
+        if self.follow_up_action.data and not self.follow_up_on.data and not self.follow_up_on.errors:
+            self.follow_up_on.errors.append(_l("Please give a date for the follow-up."))
+            valid = False
+        if self.follow_up_on.data and not self.follow_up_action.data and not self.follow_up_action.errors:
+            self.follow_up_action.errors.append(_l("Please say what the follow-up is."))
+            valid = False
+        return valid
+
+
+class PoolOfferForm(FlaskForm):
+    """The button that asks the candidate by e-mail whether they want to join the talent pool."""
+
+
+SUMMARY_LABELS = {
+    "went_well": _l("What went well"),
+    "why_not": _l("Why it did not work out this time"),
+    "advice": _l("Our advice"),
+}
+
+
+class SummaryForm(FlaskForm):
+    went_well = _text_field(SUMMARY_LABELS["went_well"])
+    why_not = _text_field(SUMMARY_LABELS["why_not"])
+    advice = _text_field(SUMMARY_LABELS["advice"])
+    preview = SubmitField(_l("Preview"))
+    send = SubmitField(_l("Send to the candidate"))
+
+
+def _valid_pattern(form, field):
+    try:
+        validate_pattern(field.data or "")
+    except InvalidPattern as exc:
+        raise ValidationError(exc.message) from None
+
+
+def _language_choices():
+    names = {"nl": _l("Dutch"), "en": _l("English")}
+    return [SelectChoice(code, names.get(code, code)) for code in current_app.config["LANGUAGES"]]
+
+
+class RuleForm(FlaskForm):
+    language = SelectField(_l("Language"), validators=[InputRequired()])
+    category = SelectField(_l("Kind of warning"), choices=[SelectChoice(k, label) for k, label in CATEGORIES.items()],
+                           validators=[InputRequired()])
+    pattern = StringField(_l("Phrase or pattern"), filters=[strip], validators=[
+        InputRequired(_l("Please enter a phrase or pattern.")),
+        Length(max=300, message=_l("Please keep the pattern to 300 characters.")), _valid_pattern])
+    suggestion = TextAreaField(_l("Suggestion: how to say it better"), filters=[strip], validators=[
+        InputRequired(_l("Please write a suggestion.")),
+        Length(max=500, message=_l("Please keep the suggestion to 500 characters."))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = _language_choices()
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something (remove a rule)."""

@@ -1,0 +1,259 @@
+"""The recruiter's side of a conversation: the day agenda, preparation notes with the feedback checker,
+the outcome, the talent-pool offer and the written summary; and the checker's rules."""
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.auth.decorators import STAFF, role_required
+from app.extensions import db
+from app.i18n import clock
+from app.models import Booking, FeedbackRule, FeedbackSession, Role
+from app.notes import checker, services
+from app.notes.forms import (
+    NOTE_HINTS,
+    NOTE_LABELS,
+    OUTCOMES,
+    ActionForm,
+    NoteForm,
+    OutcomeForm,
+    PoolOfferForm,
+    RuleForm,
+    SummaryForm,
+)
+from app.pool import services as pool
+
+bp = Blueprint("notes", __name__, url_prefix="/recruiter")
+
+CHECK_MAX_LENGTH = 20_000
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
+
+
+def _get_or_404(model, ident: int):
+    return (db.session.get(model, ident) if ident <= MAX_ID else None) or abort(404)
+
+
+def _booking(booking_id: int) -> Booking:
+    return _get_or_404(Booking, booking_id)
+
+
+# --- the day agenda ----------------------------------------------------------------------------------
+
+@bp.get("/sessions/<int:session_id>/agenda")
+@role_required(*STAFF)
+def agenda(session_id: int):
+    """The conversations of one feedback hour in time order, to prepare and to print for the day."""
+    session = _get_or_404(FeedbackSession, session_id)
+    rows = services.session_agenda(session)
+    booked = [row.booking for row in rows if row.booking is not None]
+    context = dict(
+        session=session, rows=rows, booked=booked, is_prepared=services.is_prepared,
+        prepared=sum(1 for b in booked if services.is_prepared(b.note)),
+        with_notes=request.args.get("notes") == "1",
+        note_labels=NOTE_LABELS,
+    )
+    if request.args.get("print") == "1":
+        return render_template("notes/agenda_print.html", **context)
+    return render_template("notes/agenda.html", **context)
+
+
+# --- preparation notes -------------------------------------------------------------------------------
+
+def _note_page(booking: Booking, form: NoteForm, status: int = 200):
+    texts = {name: form[name].data or "" for name in services.NOTE_FIELDS}
+    return render_template(
+        "notes/edit_note.html", booking=booking, candidate=booking.candidate, form=form,
+        hints=NOTE_HINTS,
+        warnings=services.text_warnings(texts, booking.candidate.language), note=booking.note,
+    ), status
+
+
+@bp.route("/bookings/<int:booking_id>/notes", methods=["GET", "POST"])
+@role_required(*STAFF)
+def edit_note(booking_id: int):
+    """The preparation, by the three talking points plus free notes; warnings from the checker beside each."""
+    booking = _booking(booking_id)
+    form = NoteForm(obj=booking.note)
+    if not form.is_submitted():
+        return _note_page(booking, form)
+    if not form.validate():
+        return _note_page(booking, form, 422)
+    services.save_note(booking, {name: form[name].data for name in services.NOTE_FIELDS}, user=current_user)
+    flash(_("The notes are saved."), "success")
+    return redirect(url_for(".edit_note", booking_id=booking.id))
+
+
+@bp.post("/bookings/<int:booking_id>/notes/autosave")
+@role_required(*STAFF)
+def autosave_note(booking_id: int):
+    """Save the notes as typed (called by notes.js while the recruiter writes); answers in JSON."""
+    booking = _booking(booking_id)
+    form = NoteForm()
+    if not form.validate():
+        errors = {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+        first = next(iter(errors.items()), None)
+        message = (_("Not saved: %(field)s %(error)s", field=form[first[0]].label.text, error=first[1][0])
+                   if first and first[0] in form else _("Not saved. Please try again."))
+        return jsonify(saved=False, message=message, errors=errors), 422
+    texts = {name: form[name].data for name in services.NOTE_FIELDS}
+    note = services.save_note(booking, texts, user=current_user)
+    warnings = services.text_warnings(texts, booking.candidate.language)
+    return jsonify(
+        saved=True, saved_at=clock(note.updated_at),
+        message=_("Saved at %(time)s", time=clock(note.updated_at)),
+        warnings={name: [w.as_json() for w in found] for name, found in warnings.items()},
+    )
+
+
+@bp.post("/feedback-check")
+@role_required(*STAFF)
+def check_text():
+    """The checker's warnings for a text, while the recruiter types (JSON in, JSON out)."""
+    data = request.get_json(silent=True)
+    text = data.get("text") if isinstance(data, dict) else None
+    if not isinstance(text, str):
+        return jsonify(error=_("Send the text to check as JSON: {\"text\": \"...\"}.")), 400
+    if len(text) > CHECK_MAX_LENGTH:
+        return jsonify(error=_("This text is too long to check.")), 400
+    language = data.get("language") if isinstance(data.get("language"), str) else ""
+    found = checker.check_languages(text, services.checker_languages(language))
+    return jsonify(warnings=[w.as_json() for w in found])
+
+
+# --- after the conversation --------------------------------------------------------------------------
+
+def _outcome_page(booking: Booking, form: OutcomeForm, status: int = 200):
+    return render_template(
+        "notes/outcome.html", booking=booking, candidate=booking.candidate, form=form,
+        pool_form=PoolOfferForm(), pool_member=pool.current_membership(booking.candidate),
+        pool_question=pool.open_request(booking.candidate), pool_answered=pool.last_answer(booking.candidate),
+        current_outcome=services.current_outcome(booking), outcomes=OUTCOMES,
+    ), status
+
+
+@bp.route("/bookings/<int:booking_id>/outcome", methods=["GET", "POST"])
+@role_required(*STAFF)
+def record_outcome(booking_id: int):
+    """How the conversation went, whether the candidate turned out suitable, and what follows."""
+    booking = _booking(booking_id)
+    form = OutcomeForm(obj=booking)
+    if not form.is_submitted():
+        form.outcome.data = services.current_outcome(booking) or "attended"
+        return _outcome_page(booking, form)
+    if not form.validate():
+        return _outcome_page(booking, form, 422)
+    try:
+        services.record_outcome(
+            booking, form.outcome.data, suitable_after_all=form.suitable_after_all.data,
+            follow_up_action=form.follow_up_action.data, follow_up_on=form.follow_up_on.data, user=current_user,
+        )
+    except services.NotesError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+        return _outcome_page(_booking(booking_id), form, 409)
+    flash(_("The outcome is saved."), "success")
+    return redirect(url_for(".record_outcome", booking_id=booking.id))
+
+
+@bp.post("/bookings/<int:booking_id>/talent-pool")
+@role_required(*STAFF)
+def offer_pool(booking_id: int):
+    """Ask the candidate by e-mail whether they want to join the talent pool."""
+    booking = _booking(booking_id)
+    if PoolOfferForm().validate_on_submit():
+        try:
+            pool.request_consent(booking.candidate)
+        except pool.PoolError as exc:
+            db.session.rollback()
+            flash(str(exc.message), "info")
+        else:
+            flash(_("%(name)s has been sent an e-mail asking for consent to join the talent pool.",
+                    name=booking.candidate.name), "success")
+    return redirect(url_for(".record_outcome", booking_id=booking.id))
+
+
+# --- the written summary -----------------------------------------------------------------------------
+
+def _summary_page(booking: Booking, form: SummaryForm, *, blocked=None, preview: bool = False,
+                  status: int = 200):
+    texts = {name: form[name].data or "" for name in services.SUMMARY_FIELDS}
+    return render_template(
+        "notes/summary.html", booking=booking, candidate=booking.candidate, form=form, blocked=blocked,
+        preview_text=services.summary_preview(booking, texts) if preview else None,
+        warnings=services.text_warnings(texts, booking.candidate.language),
+    ), status
+
+
+@bp.route("/bookings/<int:booking_id>/summary", methods=["GET", "POST"])
+@role_required(*STAFF)
+def send_summary(booking_id: int):
+    """Write, preview and send the candidate a short summary of the advice, starting from the notes."""
+    booking = _booking(booking_id)
+    if request.method == "GET":
+        form = SummaryForm(data=services.summary_defaults(booking))
+    else:
+        form = SummaryForm()
+    try:
+        services.check_summary_possible(booking)
+    except services.NotesError as exc:
+        return _summary_page(booking, form, blocked=exc.message, status=409 if form.is_submitted() else 200)
+    if not form.is_submitted():
+        return _summary_page(booking, form)
+    if not form.validate():
+        return _summary_page(booking, form, status=422)
+    texts = {name: form[name].data for name in services.SUMMARY_FIELDS}
+    if not any(text.strip() for text in texts.values()):
+        flash(str(services.SummaryEmpty.message), "error")
+        return _summary_page(booking, form, status=422)
+    if not form.send.data:
+        return _summary_page(booking, form, preview=True)
+    try:
+        services.send_summary(booking, texts)
+    except services.NotesError as exc:
+        db.session.rollback()
+        flash(str(exc.message), "error")
+        return redirect(url_for(".send_summary", booking_id=booking_id))
+    flash(_("The summary has been sent to %(name)s.", name=booking.candidate.name), "success")
+    return redirect(url_for(".record_outcome", booking_id=booking.id))
+
+
+# --- the checker's rules -----------------------------------------------------------------------------
+
+def _rules_page(form: RuleForm | None = None, status: int = 200):
+    return render_template(
+        "notes/rules.html", shipped={language: checker.file_rules(language) for language in checker.file_languages()},
+        added=checker.admin_rules(),
+        categories=checker.CATEGORIES, form=form or RuleForm(), action_form=ActionForm(),
+        is_admin=current_user.role == Role.ADMIN,
+    ), status
+
+
+@bp.get("/feedback-rules")
+@role_required(*STAFF)
+def list_rules():
+    """Every rule the checker uses: those shipped per language and those admins added."""
+    return _rules_page()
+
+
+@bp.post("/feedback-rules")
+@role_required(Role.ADMIN)
+def add_rule():
+    """Add a rule on top of the shipped ones."""
+    form = RuleForm()
+    if not form.validate_on_submit():
+        return _rules_page(form, 422)
+    services.add_rule(language=form.language.data, category=form.category.data, pattern=form.pattern.data,
+                      suggestion=form.suggestion.data)
+    flash(_("The rule is added. The checker uses it from now on."), "success")
+    return redirect(url_for(".list_rules"))
+
+
+@bp.post("/feedback-rules/<int:rule_id>/delete")
+@role_required(Role.ADMIN)
+def delete_rule(rule_id: int):
+    """Remove a rule an admin added (the shipped rules stay)."""
+    rule = _get_or_404(FeedbackRule, rule_id)
+    if ActionForm().validate_on_submit():
+        services.delete_rule(rule)
+        flash(_("The rule is removed."), "success")
+    return redirect(url_for(".list_rules"))

@@ -1,0 +1,269 @@
+"""Preparing and following up a conversation: the day agenda, the notes, the outcome and the
+written summary. Views call these functions and turn their exceptions into messages."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+from flask_babel import force_locale, lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from app.database import utcnow
+from app.events import record_event
+from app.extensions import db
+from app.mail import notifications
+from app.models import (
+    Booking,
+    BookingStatus,
+    Candidate,
+    Event,
+    FeedbackRule,
+    FeedbackSession,
+    OutboxMessage,
+    PreparationNote,
+    Slot,
+    User,
+)
+from app.notes import checker
+
+NOTE_FIELDS = ("went_well", "why_not", "advice", "free_notes")
+SUMMARY_FIELDS = ("went_well", "why_not", "advice")  # never the free notes
+OUTCOME_STATUS = {"attended": BookingStatus.ATTENDED, "no_show": BookingStatus.NO_SHOW,
+                  "cancelled_late": BookingStatus.CANCELLED}
+
+
+class NotesError(Exception):
+    """A rule said no. ``message`` is what the recruiter reads."""
+
+    message = _l("That did not work. Please try again.")
+
+    def __init__(self, message=None):
+        super().__init__(str(message or self.message))
+        if message is not None:
+            self.message = message
+
+
+class OutcomeTooEarly(NotesError):
+    message = _l("The conversation has not started yet. You can record whether it took place once it has.")
+
+
+class CancelledByCandidate(NotesError):
+    message = _l("The candidate cancelled this conversation online, so there is no outcome to record.")
+
+
+class SlotTakenSince(NotesError):
+    message = _l("Someone else has booked this time since the cancellation, so this booking cannot be "
+                 "changed back.")
+
+
+class SummaryNeedsConversation(NotesError):
+    message = _l("A summary can be sent once the conversation has taken place and is recorded as such.")
+
+
+class SummaryEmpty(NotesError):
+    message = _l("The summary is empty. Write at least one of the three parts.")
+
+
+class SummaryAlreadySent(NotesError):
+    message = _l("The summary has already been sent.")
+
+
+# --- the day agenda ----------------------------------------------------------------------------------
+
+@dataclass
+class AgendaRow:
+    """One slot of the day: its conversation, if booked, and any booking cancelled there too late."""
+
+    slot: Slot
+    booking: Booking | None = None
+    cancelled_late: list[Booking] = field(default_factory=list)
+
+
+def session_agenda(session: FeedbackSession) -> list[AgendaRow]:
+    """Every slot of ``session`` in time order with the conversation in it (two queries in all)."""
+    rows = {slot.id: AgendaRow(slot) for slot in session.slots}
+    bookings = db.session.scalars(
+        sa.select(Booking)
+        .join(Booking.slot)
+        .where(Slot.session_id == session.id,
+               sa.or_(Booking.status != BookingStatus.CANCELLED, Booking.cancelled_late.is_(True)))
+        .options(selectinload(Booking.candidate), selectinload(Booking.note))
+        .order_by(Booking.created_at)
+    )
+    for booking in bookings:
+        row = rows[booking.slot_id]
+        if booking.status == BookingStatus.CANCELLED:
+            row.cancelled_late.append(booking)
+        else:
+            row.booking = booking
+    return list(rows.values())
+
+
+def is_prepared(note: PreparationNote | None) -> bool:
+    """Prepared means at least one of the three talking points is written."""
+    return note is not None and any(getattr(note, name).strip() for name in SUMMARY_FIELDS)
+
+
+# --- notes -------------------------------------------------------------------------------------------
+
+def save_note(booking: Booking, texts: dict[str, str], *, user: User) -> PreparationNote:
+    """Store the four parts of the preparation at once. Commits."""
+    note = booking.note
+    if note is None:
+        note = PreparationNote(booking=booking)
+        db.session.add(note)
+    for name in NOTE_FIELDS:
+        setattr(note, name, texts.get(name) or "")
+    note.updated_by_id = user.id
+    note.updated_at = utcnow()
+    db.session.commit()
+    return note
+
+
+def checker_languages(first: str = "") -> list[str]:
+    """``first`` (usually the candidate's language), then the portal's other languages: notes are not
+    always written in the candidate's language."""
+    return list(dict.fromkeys(language for language in (first, *current_app.config["LANGUAGES"]) if language))
+
+
+def text_warnings(texts: dict[str, str], language: str) -> dict[str, list[checker.Finding]]:
+    """The checker's warnings for each text, by field name, ``language`` first."""
+    languages = checker_languages(language)
+    return {name: checker.check_languages(text or "", languages) for name, text in texts.items()}
+
+
+# --- after the conversation --------------------------------------------------------------------------
+
+def current_outcome(booking: Booking) -> str | None:
+    if booking.status == BookingStatus.ATTENDED:
+        return "attended"
+    if booking.status == BookingStatus.NO_SHOW:
+        return "no_show"
+    if booking.status == BookingStatus.CANCELLED and booking.cancelled_late:
+        return "cancelled_late"
+    return None
+
+
+def record_outcome(
+    booking: Booking, outcome: str, *, suitable_after_all: bool, follow_up_action: str,
+    follow_up_on: date | None, user: User | None = None, now: datetime | None = None,
+) -> Booking:
+    """Record how the conversation went. Commits.
+
+    Recording again corrects the earlier record: the event log then holds the corrected outcome only,
+    so that the figures count what really happened.
+    """
+    now = now or utcnow()
+    status = OUTCOME_STATUS[outcome]
+    if booking.status == BookingStatus.CANCELLED and not booking.cancelled_late:
+        raise CancelledByCandidate()
+    if status != BookingStatus.CANCELLED and now < booking.slot.starts_at:
+        raise OutcomeTooEarly()
+    if suitable_after_all and status != BookingStatus.ATTENDED:
+        raise NotesError(_l("Only a conversation that took place can show that someone is suitable after all."))
+    previous, was_suitable = current_outcome(booking), booking.suitable_after_all
+    candidate, session_id = booking.candidate, booking.slot.session_id
+
+    booking.status = status
+    booking.cancelled_late = outcome == "cancelled_late"
+    booking.cancelled_at = (booking.cancelled_at or now) if booking.cancelled_late else None
+    booking.suitable_after_all = suitable_after_all
+    booking.follow_up_action = follow_up_action or ""
+    booking.follow_up_on = follow_up_on
+    booking.outcome_recorded_at = now
+    try:
+        db.session.flush()
+    except IntegrityError:  # back from "cancelled late" while someone else booked the slot meanwhile
+        db.session.rollback()
+        raise SlotTakenSince() from None
+
+    # A conversation (and what it showed) counts at the time it was planned; a late cancellation when recorded.
+    held_at = now if outcome == "cancelled_late" else booking.slot.starts_at
+    user_id = user.id if user is not None else None
+    if outcome != previous:
+        if previous:
+            _forget_event(previous, candidate, session_id)
+        record_event(outcome, candidate, session_id=session_id, at=held_at, user_id=user_id)
+    if suitable_after_all and not was_suitable:
+        record_event("suitable", candidate, session_id=session_id, at=booking.slot.starts_at, user_id=user_id)
+    elif was_suitable and not suitable_after_all:
+        _forget_event("suitable", candidate, session_id)
+    db.session.commit()
+    return booking
+
+
+def _forget_event(kind: str, candidate: Candidate, session_id: int) -> None:
+    """Remove an outcome event that a correction has overtaken."""
+    db.session.execute(
+        sa.delete(Event).where(Event.kind == kind, Event.candidate_ref == candidate.ref,
+                               Event.session_id == session_id)
+    )
+
+
+# --- the written summary -----------------------------------------------------------------------------
+
+def summary_defaults(booking: Booking) -> dict[str, str]:
+    """The summary's starting text: the three talking points of the notes, never the free notes."""
+    note = booking.note
+    return {name: (getattr(note, name) if note else "") for name in SUMMARY_FIELDS}
+
+
+def summary_preview(booking: Booking, texts: dict[str, str]) -> str:
+    """The summary e-mail's text as the candidate will read it, in their language."""
+    candidate = booking.candidate
+    with force_locale(candidate.language):
+        return render_template(
+            "email/feedback_summary.txt", candidate=candidate, booking=booking,
+            organisation=current_app.config["ORGANISATION_NAME"],
+            **{name: (texts.get(name) or "").strip() for name in SUMMARY_FIELDS},
+        )
+
+
+def check_summary_possible(booking: Booking) -> None:
+    if booking.status != BookingStatus.ATTENDED:
+        raise SummaryNeedsConversation()
+    if booking.summary_sent_at is not None:
+        raise SummaryAlreadySent()
+
+
+def send_summary(booking: Booking, texts: dict[str, str], *, now: datetime | None = None) -> OutboxMessage:
+    """Queue the summary e-mail to the candidate and note when it went. Commits.
+
+    A second click (or a second tab) never sends it twice: only the request that marks the booking
+    as sent queues the e-mail.
+    """
+    now = now or utcnow()
+    check_summary_possible(booking)
+    parts = {name: (texts.get(name) or "").strip() for name in SUMMARY_FIELDS}
+    if not any(parts.values()):
+        raise SummaryEmpty()
+    marked = db.session.execute(
+        sa.update(Booking)
+        .where(Booking.id == booking.id, Booking.summary_sent_at.is_(None),
+               Booking.status == BookingStatus.ATTENDED)
+        .values(summary_sent_at=now)
+    )
+    if marked.rowcount != 1:
+        db.session.rollback()
+        raise SummaryAlreadySent()
+    message = notifications.notify_feedback_summary(booking, **parts)
+    db.session.commit()
+    return message
+
+
+# --- the checker's rules -----------------------------------------------------------------------------
+
+def add_rule(*, language: str, category: str, pattern: str, suggestion: str) -> FeedbackRule:
+    """Add a rule on top of the shipped ones. The pattern must have passed checker.validate_pattern. Commits."""
+    checker.validate_pattern(pattern)
+    rule = FeedbackRule(language=language, category=category, pattern=pattern, suggestion=suggestion)
+    db.session.add(rule)
+    db.session.commit()
+    return rule
+
+
+def delete_rule(rule: FeedbackRule) -> None:
+    db.session.delete(rule)
+    db.session.commit()

@@ -1,0 +1,200 @@
+"""Forms for planning sessions: one session, a series of months, and the buttons that change a session."""
+
+import re
+from datetime import time
+from urllib.parse import urlsplit
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField, HiddenField, IntegerField, SelectChoice, SelectField, SelectMultipleField, StringField,
+)
+from wtforms.fields import DateField, TimeField, URLField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.models import User
+from app.sessions import services
+from app.sessions.services import MAX_SERIES_MONTHS, MAX_SLOT_MINUTES, MIN_SLOT_MINUTES, SessionPlan
+
+# Control characters are invisible, and PostgreSQL refuses NUL in text.
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+
+NTH_LABELS = {
+    1: _l("first"), 2: _l("second"), 3: _l("third"), 4: _l("fourth"), -1: _l("last"),
+}
+WEEKDAY_LABELS = {
+    0: _l("Monday"), 1: _l("Tuesday"), 2: _l("Wednesday"), 3: _l("Thursday"), 4: _l("Friday"),
+    5: _l("Saturday"), 6: _l("Sunday"),
+}
+
+
+def _choices(labels: dict) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in labels.items()]
+
+
+def _clean(text: str | None) -> str:
+    return " ".join(_CONTROL_CHARS.sub(" ", text or "").split())
+
+
+class DayField(DateField):
+    """A date (the browser's date picker sends 2026-03-10), with a message a person understands."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Please enter a date, e.g. 2026-03-10.")) from None
+
+
+class ClockField(TimeField):
+    """A time on the Amsterdam clock: 16:00, 16:00:00 or 16.00."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, format=["%H:%M", "%H:%M:%S"], **kwargs)
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            valuelist = [v.strip().replace(".", ":") for v in valuelist]
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Please enter a time, e.g. 16:00.")) from None
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return self.data.strftime("%H:%M") if self.data else ""
+
+
+class WholeNumberField(IntegerField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Please enter a whole number.")) from None
+
+
+class HostsField(SelectMultipleField):
+    """Check boxes, one per member of staff who may host."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(_l("Please choose the hosts from the list.")) from None
+
+    def pre_validate(self, form):
+        known = {self.coerce(c.value) for c in self._choices_from_input(self.choices) or []}
+        if any(value not in known for value in self.data or []):
+            raise ValidationError(_l("Please choose the hosts from the list."))
+
+
+def web_link(form, field) -> None:
+    """An http(s) address with a host: anything else is no video link a candidate can open."""
+    value = (field.data or "").strip()
+    if not value:
+        return
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or any(c.isspace() for c in value):
+        raise ValidationError(_l("Please enter a web address that starts with https:// (or http://)."))
+
+
+class LayoutForm(FlaskForm):
+    """What a session and a series share: the times, the slots, the place and the hosts."""
+
+    start = ClockField(_l("Start"), default=time(16, 0),
+                       validators=[InputRequired(_l("Please enter the start time."))])
+    end = ClockField(_l("End"), default=time(18, 0), validators=[InputRequired(_l("Please enter the end time."))])
+    slot_minutes = WholeNumberField(
+        _l("Minutes per conversation"), default=15,
+        validators=[InputRequired(_l("Please enter how many minutes a conversation lasts.")),
+                    NumberRange(MIN_SLOT_MINUTES, MAX_SLOT_MINUTES,
+                                _l("Choose between %(min)s and %(max)s minutes.",
+                                   min=MIN_SLOT_MINUTES, max=MAX_SLOT_MINUTES))],
+    )
+    breaks = StringField(_l("Breaks (optional)"), validators=[Optional(), Length(max=300)])
+    location = StringField(_l("Location (optional)"), filters=[_clean], validators=[Length(max=200)])
+    video_url = URLField(_l("Video link (optional)"), filters=[lambda v: (v or "").strip()],
+                         validators=[Length(max=500), web_link])
+    hosts = HostsField(_l("Hosts"), coerce=int,
+                       validators=[InputRequired(_l("Please choose at least one host."))])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parsed_breaks: list[list[str]] = []
+
+    def set_host_choices(self, users: list[User]) -> None:
+        self.hosts.choices = [
+            SelectChoice(u.id, u.name if u.active else str(_l("%(name)s (deactivated)", name=u.name))) for u in users
+        ]
+
+    def validate_breaks(self, field) -> None:
+        try:
+            self.parsed_breaks = services.parse_breaks(field.data or "")
+        except services.SessionError as error:
+            raise ValidationError(error.message) from None
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields one by one, then how they fit together (end after start, breaks inside, a slot at least)."""
+        valid = super().validate(extra_validators)
+        if self.start.errors or self.end.errors or self.breaks.errors:
+            return False
+        problems = services.layout_problems(
+            day=self._day(), start=self.start.data, end=self.end.data,
+            slot_minutes=None if self.slot_minutes.errors else self.slot_minutes.data,
+            breaks=self.parsed_breaks,
+        )
+        for name, message in problems:
+            self[name].errors = [*self[name].errors, message]
+        return valid and not problems
+
+    def _day(self):
+        return None
+
+    def layout(self, day) -> SessionPlan:
+        return SessionPlan(
+            day=day, start=self.start.data, end=self.end.data, slot_minutes=self.slot_minutes.data,
+            breaks=tuple(tuple(b) for b in self.parsed_breaks), location=self.location.data or "",
+            video_url=self.video_url.data or "", host_ids=tuple(self.hosts.data or ()),
+        )
+
+
+class SessionForm(LayoutForm):
+    day = DayField(_l("Date"), validators=[InputRequired(_l("Please choose a date."))])
+
+    def _day(self):
+        return None if self.day.errors else self.day.data
+
+    def plan(self) -> SessionPlan:
+        return self.layout(self.day.data)
+
+    def fill(self, plan: SessionPlan) -> None:
+        """Show a stored session in the form."""
+        self.day.data, self.start.data, self.end.data = plan.day, plan.start, plan.end
+        self.slot_minutes.data, self.breaks.data = plan.slot_minutes, services.format_breaks(plan.break_list)
+        self.location.data, self.video_url.data, self.hosts.data = plan.location, plan.video_url, list(plan.host_ids)
+
+
+class SeriesForm(LayoutForm):
+    nth = SelectField(_l("Which"), coerce=int, default=2, choices=_choices(NTH_LABELS))
+    weekday = SelectField(_l("Day of the week"), coerce=int, default=1, choices=_choices(WEEKDAY_LABELS))
+    months = WholeNumberField(
+        _l("For how many months"), default=6,
+        validators=[InputRequired(_l("Please enter a number of months.")),
+                    NumberRange(1, MAX_SERIES_MONTHS, _l("Choose between 1 and %(max)s months.", max=MAX_SERIES_MONTHS))],
+    )
+    publish = BooleanField(_l("Publish right away (candidates can book at once)"))
+
+
+class ConfirmForm(FlaskForm):
+    """A button that acts on what the recruiter saw: ``expected`` fingerprints the bookings on the page."""
+
+    expected = HiddenField()
+
+
+class ActionForm(FlaskForm):
+    """A button that changes a session (publish, close, delete, renew the feed)."""

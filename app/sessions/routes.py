@@ -1,0 +1,324 @@
+"""Planning the monthly feedback hours: the list, one session with its slots, creating and changing
+sessions, publishing, closing and cancelling them, a series of months, and the recruiter's calendar feed."""
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, ngettext
+from flask_login import current_user
+
+from app.auth.decorators import STAFF, role_required
+from app.database import utcnow
+from app.extensions import db, limiter
+from app.i18n import format_day
+from app.models import FeedbackSession
+from app.sessions import feed, services
+from app.sessions.forms import NTH_LABELS, WEEKDAY_LABELS, ActionForm, ConfirmForm, SeriesForm, SessionForm
+
+bp = Blueprint("sessions", __name__, url_prefix="/recruiter/sessions")
+
+# Fields of the edit form that the confirmation page sends back with the recruiter's decision.
+_DECISION_FIELDS = ("csrf_token", "resolution", "expected")
+
+
+def _get_session(session_id: int) -> FeedbackSession:
+    return db.session.get(FeedbackSession, session_id) or abort(404)
+
+
+def _to_session(session: FeedbackSession):
+    return redirect(url_for(".show_session", session_id=session.id))
+
+
+@bp.after_request
+def _private(response: Response) -> Response:
+    # Candidate names and the feed's secret address: never in a shared cache, never sent on to another site.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+# --- the list and one session ----------------------------------------------------------------------
+
+@bp.get("/")
+@role_required(*STAFF)
+def list_sessions():
+    """Sessions ahead with booked and offered places, the past ones below."""
+    ahead, past = services.session_overview()
+    return render_template("sessions/list.html", ahead=ahead, past=past)
+
+
+@bp.get("/<int:session_id>")
+@role_required(*STAFF)
+def show_session(session_id: int):
+    """One session: its details, every slot with who booked it, and what can be done with it."""
+    session = _get_session(session_id)
+    return render_template(
+        "sessions/show.html", feedback_session=session, slots=services.slot_overview(session),
+        editable=services.is_editable(session), action_form=ActionForm(),
+    )
+
+
+# --- creating and changing -------------------------------------------------------------------------
+
+def _session_form(session: FeedbackSession | None = None) -> SessionForm:
+    form = SessionForm()
+    form.set_host_choices(services.host_choices(session))
+    return form
+
+
+def _form_page(form: SessionForm, session: FeedbackSession | None, status: int = 200):
+    return render_template("sessions/form.html", form=form, feedback_session=session), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(*STAFF)
+def new_session():
+    """Plan one feedback hour; it starts as a draft."""
+    form = _session_form()
+    if not form.is_submitted():
+        form.hosts.data = [current_user.id]
+        return _form_page(form, None)
+    if not form.validate():
+        return _form_page(form, None, 422)
+    session = services.create_planned_session(form.plan())
+    flash(_("The feedback hour is saved as a draft with %(count)s conversations. Publish it when candidates may book.",
+            count=len(session.slots)), "success")
+    return _to_session(session)
+
+
+@bp.route("/<int:session_id>/edit", methods=["GET", "POST"])
+@role_required(*STAFF)
+def edit_session(session_id: int):
+    """Change a session. When the change removes booked slots, nothing is saved until the recruiter
+    has chosen what happens to those conversations."""
+    session = _get_session(session_id)
+    if not services.is_editable(session):
+        flash(str(services.SessionLocked.message), "error")
+        return _to_session(session)
+    form = _session_form(session)
+    if not form.is_submitted():
+        form.fill(services.plan_of(session))
+        if not form.hosts.data:
+            form.hosts.data = [current_user.id]
+        return _form_page(form, session)
+    resolution = request.form.get("resolution")
+    if not form.validate():
+        return _form_page(form, session, 422)
+    if resolution == "back":
+        return _form_page(form, session)
+    try:
+        report = services.update_session(
+            session, form.plan(), resolution=resolution, expected=request.form.get("expected"),
+            actor_id=current_user.id,
+        )
+    except services.DecisionNeeded as needed:
+        return _confirm_change_page(session, needed.change)
+    except services.SessionLocked as error:
+        flash(str(error.message), "error")
+        return _to_session(session)
+    except services.ChangedMeanwhile as changed:
+        flash(str(changed.message), "warning")
+        session = _get_session(session_id)
+        change = services.plan_change(session, form.plan())
+        if change.moves:
+            return _confirm_change_page(session, change)
+        return _form_page(form, session, 409)
+    flash(_save_message(report), "success")
+    return _to_session(session)
+
+
+def _confirm_change_page(session: FeedbackSession, change: services.LayoutChange):
+    carry = [(k, v) for k, v in request.form.items(multi=True) if k not in _DECISION_FIELDS]
+    return render_template(
+        "sessions/confirm_change.html", feedback_session=session, change=change, carry=carry,
+        form=ConfirmForm(formdata=None, expected=change.fingerprint),
+    )
+
+
+def _save_message(report: services.UpdateReport) -> str:
+    parts = [_("The feedback hour is saved.")]
+    if report.moved:
+        parts.append(ngettext("%(num)s conversation moved; the candidate gets the new time by e-mail.",
+                              "%(num)s conversations moved; the candidates get the new time by e-mail.",
+                              report.moved))
+    if report.cancelled:
+        parts.append(ngettext("%(num)s conversation cancelled; the candidate is told by e-mail.",
+                              "%(num)s conversations cancelled; the candidates are told by e-mail.",
+                              report.cancelled))
+    if report.informed:
+        parts.append(ngettext("%(num)s booked candidate gets the new details by e-mail.",
+                              "%(num)s booked candidates get the new details by e-mail.", report.informed))
+    return " ".join(parts)
+
+
+# --- publishing, closing, cancelling, deleting -----------------------------------------------------
+
+@bp.post("/<int:session_id>/publish")
+@role_required(*STAFF)
+def publish_session(session_id: int):
+    """Open the session for booking; people on the waitlist are offered its places."""
+    session = _get_session(session_id)
+    if ActionForm().validate_on_submit():
+        try:
+            offered = services.publish_session(session)
+        except services.SessionError as error:
+            flash(str(error.message), "error")
+        else:
+            message = _("The feedback hour is published: candidates can book it now.")
+            if offered:
+                message += " " + ngettext("%(num)s person on the waitlist was offered a place.",
+                                          "%(num)s people on the waitlist were offered a place.", offered)
+            flash(message, "success")
+    return _to_session(session)
+
+
+@bp.post("/<int:session_id>/close")
+@role_required(*STAFF)
+def close_session(session_id: int):
+    """Stop new bookings; the conversations already booked go ahead."""
+    session = _get_session(session_id)
+    if ActionForm().validate_on_submit():
+        try:
+            services.close_session(session)
+        except services.SessionError as error:
+            flash(str(error.message), "error")
+        else:
+            flash(_("The feedback hour is closed: no new bookings. Booked conversations go ahead."), "success")
+    return _to_session(session)
+
+
+@bp.get("/<int:session_id>/cancel")
+@role_required(*STAFF)
+def confirm_cancel(session_id: int):
+    """Ask first: who will be told that their conversation does not go ahead."""
+    session = _get_session(session_id)
+    if not services.is_editable(session):
+        flash(str(services.SessionLocked.message), "error")
+        return _to_session(session)
+    bookings = services.booked_in(session)
+    return render_template(
+        "sessions/confirm_cancel.html", feedback_session=session, bookings=bookings,
+        next_session=services.next_session_ahead(utcnow(), exclude_slot_ids={s.id for s in session.slots}),
+        form=ConfirmForm(formdata=None, expected=services.cancel_fingerprint(session)),
+    )
+
+
+@bp.post("/<int:session_id>/cancel")
+@role_required(*STAFF)
+def cancel_session(session_id: int):
+    """Cancel the session; every booked candidate gets a CANCEL invitation and the next session."""
+    session = _get_session(session_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return redirect(url_for(".confirm_cancel", session_id=session.id))
+    try:
+        told = services.cancel_session(session, expected=form.expected.data or "", actor_id=current_user.id)
+    except services.ChangedMeanwhile as error:
+        flash(str(error.message), "warning")
+        return redirect(url_for(".confirm_cancel", session_id=session_id))
+    except services.SessionError as error:
+        flash(str(error.message), "error")
+        return _to_session(session)
+    flash(_("The feedback hour is cancelled.") + " " + ngettext(
+        "%(num)s candidate is told by e-mail.", "%(num)s candidates are told by e-mail.", told), "success")
+    return _to_session(session)
+
+
+@bp.post("/<int:session_id>/delete")
+@role_required(*STAFF)
+def delete_session(session_id: int):
+    """Remove a draft nobody ever booked."""
+    session = _get_session(session_id)
+    if not ActionForm().validate_on_submit():
+        return _to_session(session)
+    try:
+        services.delete_draft(session)
+    except services.SessionError as error:
+        flash(str(error.message), "error")
+        return _to_session(session)
+    flash(_("The draft is deleted."), "success")
+    return redirect(url_for(".list_sessions"))
+
+
+# --- a series of months ----------------------------------------------------------------------------
+
+@bp.route("/plan", methods=["GET", "POST"])
+@role_required(*STAFF)
+def plan_series():
+    """Plan several months at once: preview the dates first, then create them."""
+    form = SeriesForm()
+    form.set_host_choices(services.host_choices())
+    if not form.is_submitted():
+        form.hosts.data = [current_user.id]
+        return _series_page(form)
+    if not form.validate():
+        return _series_page(form, status=422)
+    preview = services.preview_series(form.nth.data, form.weekday.data, form.months.data)
+    if request.form.get("step") != "create":
+        return _series_page(form, preview=preview)
+    created, skipped = services.plan_series(
+        form.nth.data, form.weekday.data, form.months.data, form.layout(None), publish=form.publish.data,
+    )
+    if created:
+        flash(ngettext("%(num)s feedback hour is planned.", "%(num)s feedback hours are planned.", len(created))
+              + " " + (_("They are published.") if form.publish.data else _("They are drafts until you publish them.")),
+              "success")
+    for day in skipped:
+        flash(_("Skipped %(day)s: there is a feedback hour on that day already.", day=format_day(day)), "info")
+    if not created:
+        flash(_("No new feedback hours: every date has one already."), "warning")
+    return redirect(url_for(".list_sessions"))
+
+
+def _series_page(form: SeriesForm, preview=None, status: int = 200):
+    return render_template(
+        "sessions/plan_series.html", form=form, preview=preview,
+        rule=_("the %(nth)s %(weekday)s of each month", nth=NTH_LABELS.get(form.nth.data, ""),
+               weekday=WEEKDAY_LABELS.get(form.weekday.data, "")),
+    ), status
+
+
+# --- the calendar feed -----------------------------------------------------------------------------
+
+@bp.get("/feed")
+@role_required(*STAFF)
+def feed_settings():
+    """How to subscribe to one's own calendar feed, and renewing or stopping its address."""
+    return render_template("sessions/feed.html", has_feed=current_user.feed_token_hash is not None,
+                           url=None, action_form=ActionForm())
+
+
+@bp.post("/feed")
+@role_required(*STAFF)
+def renew_feed():
+    """A new secret feed address, shown once; the old one stops working."""
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for(".feed_settings"))
+    renewing = current_user.feed_token_hash is not None
+    token = feed.issue_feed_token(current_user)
+    db.session.commit()
+    flash(_("Your new feed address is ready. The old address no longer works.") if renewing
+          else _("Your feed address is ready."), "success")
+    return render_template("sessions/feed.html", has_feed=True, url=feed.feed_url(token), action_form=ActionForm())
+
+
+@bp.post("/feed/stop")
+@role_required(*STAFF)
+def stop_feed():
+    """Switch the feed off: its address stops working."""
+    if ActionForm().validate_on_submit():
+        feed.stop_feed(current_user)
+        db.session.commit()
+        flash(_("Your calendar feed is switched off."), "success")
+    return redirect(url_for(".feed_settings"))
+
+
+@bp.get("/feed/<token>.ics")
+@limiter.limit(lambda: current_app.config["TOKEN_PAGE_RATE_LIMIT"])
+def calendar_feed(token: str):
+    """The feed itself, for calendar apps: no sign-in, the secret address is the key."""
+    user = feed.user_for_feed(token)
+    if user is None:
+        abort(404)
+    return Response(
+        feed.host_calendar(user), mimetype="text/calendar",
+        headers={"Content-Disposition": 'inline; filename="feedback-hour.ics"'},
+    )

@@ -1,0 +1,1 @@
+"""The candidate's two-question survey after the feedback conversation."""

@@ -1,0 +1,63 @@
+"""The survey page, reached from the candidate's personal link after their conversation."""
+
+from flask import Blueprint, Response, current_app, g, redirect, render_template, url_for
+
+from app.extensions import db, limiter
+from app.survey import services
+from app.survey.forms import SurveyForm
+from app.tokens import resolve_token
+
+bp = Blueprint("survey", __name__, url_prefix="/b")
+limiter.limit(lambda: current_app.config["TOKEN_PAGE_RATE_LIMIT"])(bp)
+
+
+@bp.url_value_preprocessor
+def _load_candidate(endpoint, values) -> None:
+    """Every page here starts from the token in the URL; unknown or expired tokens end in 404 or 410."""
+    invitation = resolve_token((values or {}).get("token", ""))
+    g.candidate = invitation.candidate
+    g.candidate_language = invitation.candidate.language
+
+
+@bp.after_request
+def _private(response: Response) -> Response:
+    # The token is in the URL: never send it on to another site, and never keep the page in a shared cache.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/<token>/survey", methods=["GET", "POST"])
+def take_survey(token: str):
+    """Two questions about the candidate's own latest conversation; answered once, after that the thanks."""
+    booking = services.survey_booking(g.candidate)
+    if booking is None:
+        return render_template("survey/unavailable.html", candidate=g.candidate, token=token), 404
+    if services.response_for(booking) is not None:
+        return redirect(url_for(".thanks", token=token))
+    form = SurveyForm()
+    if form.validate_on_submit():
+        try:
+            services.submit_survey(booking, useful=int(form.useful.data), recommend=int(form.recommend.data),
+                                   comment=form.comment.data or "")
+        except services.AlreadyAnswered:
+            db.session.rollback()
+            return redirect(url_for(".thanks", token=token))
+        except services.SurveyError as error:
+            db.session.rollback()
+            form.comment.errors.append(error.message)
+        else:
+            db.session.commit()
+            return redirect(url_for(".thanks", token=token))
+    return render_template(
+        "survey/survey.html", form=form, booking=booking, candidate=g.candidate, token=token,
+    ), 422 if form.is_submitted() else 200
+
+
+@bp.get("/<token>/survey/thanks")
+def thanks(token: str):
+    """The thank-you page."""
+    booking = services.survey_booking(g.candidate)
+    if booking is None or services.response_for(booking) is None:
+        return redirect(url_for(".take_survey", token=token))
+    return render_template("survey/thanks.html", candidate=g.candidate, token=token)

@@ -1,0 +1,111 @@
+"""The survey after the conversation: which conversation it is about, one answer per conversation,
+and the one e-mail that asks for it. Nothing here commits."""
+
+import re
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from app.database import utcnow
+from app.events import record_event
+from app.extensions import db
+from app.mail import notifications
+from app.models import Booking, BookingStatus, Candidate, SurveyResponse
+from app.tokens import fresh_token, keep_links_alive
+
+USEFUL_RANGE = range(1, 6)
+# Control characters other than tab and line breaks are invisible, and PostgreSQL refuses NUL in text.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+RECOMMEND_RANGE = range(0, 11)
+COMMENT_MAX_LENGTH = 1000
+# Only conversations whose outcome was recorded this recently get the e-mail: an old history (an import,
+# the first run of the job) never sets off a wave of late surveys.
+REQUEST_WITHIN = timedelta(days=14)
+# The link in the e-mail works at least this long.
+LINK_DAYS = 30
+
+
+class SurveyError(Exception):
+    """The answer cannot be stored; ``message`` says why."""
+
+    message = _l("Your answer could not be saved. Please try again.")
+
+    def __init__(self, message=None):
+        super().__init__(str(message or self.message))
+        if message is not None:
+            self.message = message
+
+
+class AlreadyAnswered(SurveyError):
+    message = _l("You have already answered these questions. Thank you!")
+
+
+class AnswerOutOfRange(SurveyError):
+    message = _l("Please choose one of the numbers shown.")
+
+
+def survey_booking(candidate: Candidate) -> Booking | None:
+    """The candidate's latest conversation that took place and whose outcome the recruiter recorded."""
+    held = [b for b in candidate.bookings if b.status == BookingStatus.ATTENDED and b.outcome_recorded_at]
+    return max(held, key=lambda b: b.slot.starts_at, default=None)
+
+
+def response_for(booking: Booking) -> SurveyResponse | None:
+    return db.session.scalar(sa.select(SurveyResponse).where(SurveyResponse.booking_id == booking.id))
+
+
+def submit_survey(booking: Booking, *, useful: int, recommend: int, comment: str = "") -> SurveyResponse:
+    """Store the one answer to this conversation's survey and log it for the figures (the usefulness score
+    as the event's value). A second answer raises AlreadyAnswered, also when two arrive at once."""
+    if useful not in USEFUL_RANGE or recommend not in RECOMMEND_RANGE:
+        raise AnswerOutOfRange()
+    comment = _CONTROL_CHARS.sub("", comment or "").strip()
+    if len(comment) > COMMENT_MAX_LENGTH:
+        raise SurveyError(_l("Please keep your comment to %(limit)s characters.", limit=COMMENT_MAX_LENGTH))
+    if response_for(booking) is not None:
+        raise AlreadyAnswered()
+    response = SurveyResponse(booking_id=booking.id, useful=useful, recommend=recommend, comment=comment)
+    try:
+        with db.session.begin_nested():
+            db.session.add(response)
+    except IntegrityError:  # the same answer, sent twice at the same moment
+        raise AlreadyAnswered() from None
+    record_event("surveyed", booking.candidate, value=useful, session_id=booking.slot.session_id)
+    # The recommendation score gets an event of its own, so that it too survives the person's erasure.
+    record_event("recommended", booking.candidate, value=recommend, session_id=booking.slot.session_id)
+    return response
+
+
+def queue_survey_requests(*, now: datetime | None = None) -> int:
+    """Queue the survey e-mail, once, for each conversation that took place and has its outcome recorded.
+    Each booking is claimed with a conditional update, so two workers never both send."""
+    now = now or utcnow()
+    due = list(db.session.scalars(
+        sa.select(Booking).where(
+            Booking.status == BookingStatus.ATTENDED,
+            Booking.outcome_recorded_at.is_not(None),
+            Booking.outcome_recorded_at > now - REQUEST_WITHIN,
+            Booking.survey_requested_at.is_(None),
+            ~sa.exists().where(SurveyResponse.booking_id == Booking.id),
+        ).order_by(Booking.id)
+    ))
+    queued = 0
+    for booking in due:
+        claimed = db.session.execute(
+            sa.update(Booking)
+            .where(Booking.id == booking.id, Booking.survey_requested_at.is_(None))
+            # keep updated_at: asking for a survey is not a change to the booking
+            .values(survey_requested_at=now, updated_at=Booking.updated_at)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if not claimed:
+            continue
+        db.session.refresh(booking, ["survey_requested_at"])
+        candidate = booking.candidate
+        token = fresh_token(candidate)
+        keep_links_alive(candidate, now + timedelta(days=LINK_DAYS))
+        notifications.notify_survey_request(booking, token)
+        queued += 1
+    return queued

@@ -1,0 +1,93 @@
+"""The candidate's own say over the talent pool, from their personal link: join (an unticked box),
+renew the consent, or withdraw it at once. Each change is a confirmed POST, never a GET."""
+
+from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from app.database import utcnow
+from app.extensions import db, limiter
+from app.i18n import format_day
+from app.talent import services
+from app.talent.forms import ActionForm, JoinPoolForm
+from app.tokens import resolve_token
+
+bp = Blueprint("talent_link", __name__, url_prefix="/b")
+limiter.limit(lambda: current_app.config["TOKEN_PAGE_RATE_LIMIT"])(bp)
+
+
+@bp.url_value_preprocessor
+def _load_candidate(endpoint, values) -> None:
+    """Every page here starts from the token in the URL; unknown or expired tokens end in 404 or 410."""
+    invitation = resolve_token((values or {}).get("token", ""))
+    g.candidate = invitation.candidate
+    g.candidate_language = invitation.candidate.language
+
+
+@bp.after_request
+def _private(response: Response) -> Response:
+    # The token is in the URL: never send it on to another site, and never keep the page in a shared cache.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _page(template: str, token: str, status: int = 200, **context):
+    now = utcnow()
+    return render_template(
+        template, candidate=g.candidate, token=token, now=now,
+        membership=services.current_membership(g.candidate, now),
+        renewed_until=services.add_months(now, services.CONSENT_MONTHS), **context,
+    ), status
+
+
+@bp.route("/<token>/pool/join", methods=["GET", "POST"])
+def join_pool(token: str):
+    """Ask to join the talent pool; only a ticked box is consent. Members see until when, and how to leave."""
+    form = JoinPoolForm()
+    if form.is_submitted():
+        if not form.validate():
+            return _page("talent/join.html", token, 422, form=form)
+        try:
+            membership = services.join_pool(g.candidate)
+        except services.AlreadyMember as error:
+            db.session.rollback()
+            flash(error.message, "info")
+        else:
+            db.session.commit()
+            flash(_("Thank you. You are in our talent pool until %(day)s.",
+                    day=format_day(membership.expires_at)), "success")
+        return redirect(url_for(".join_pool", token=token))
+    return _page("talent/join.html", token, form=form)
+
+
+@bp.route("/<token>/pool/renew", methods=["GET", "POST"])
+def renew_consent(token: str):
+    """Stay in the talent pool for twelve more months, after a confirmation."""
+    form = ActionForm()
+    if form.validate_on_submit():
+        try:
+            membership = services.renew_consent(g.candidate)
+        except services.NotMember as error:
+            db.session.rollback()
+            flash(error.message, "info")
+            return redirect(url_for(".join_pool", token=token))
+        db.session.commit()
+        flash(_("Thank you. You stay in our talent pool until %(day)s.", day=format_day(membership.expires_at)),
+              "success")
+        return redirect(url_for(".join_pool", token=token))
+    return _page("talent/renew.html", token, form=form)
+
+
+@bp.route("/<token>/pool/withdraw", methods=["GET", "POST"])
+def withdraw_consent(token: str):
+    """Leave the talent pool: after one confirmation the consent ends at once."""
+    form = ActionForm()
+    if form.validate_on_submit():
+        ended = services.withdraw_consent(g.candidate)
+        db.session.commit()
+        if ended:
+            flash(_("You have left our talent pool. We will not contact you about vacancies any more."), "success")
+        else:
+            flash(_("You are not in our talent pool (any more)."), "info")
+        return redirect(url_for(".withdraw_consent", token=token))
+    return _page("talent/withdraw.html", token, form=form)

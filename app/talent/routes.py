@@ -1,0 +1,183 @@
+"""The recruiter's talent pool: the members, one member with their history and tags, and recording
+re-applications and hires of earlier candidates."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from app.auth.decorators import STAFF, role_required
+from app.database import utcnow
+from app.extensions import db
+from app.models import Candidate, PoolMembership
+from app.talent import services
+from app.talent.forms import ActionForm, HireForm, ReapplicationForm, TagForm
+
+bp = Blueprint("talent", __name__, url_prefix="/recruiter/talent")
+
+MAX_ID = 2**31 - 1
+
+
+@bp.before_request
+@role_required(*STAFF)
+def _staff_only():
+    """Every page here shows names and addresses: recruiters and admins only."""
+
+
+@bp.context_processor
+def _labels() -> dict:
+    return {
+        "tag_kinds": services.TAG_KINDS,
+        "pool_source_label": lambda source: str(services.SOURCES.get(source, source)),
+    }
+
+
+def _get_member(membership_id: int) -> PoolMembership | None:
+    return services.get_member(membership_id) if membership_id <= MAX_ID else None
+
+
+def _gone():
+    flash(_("This person is not in the talent pool (any more): the consent was withdrawn or has ended."), "info")
+    return redirect(url_for(".list_members"))
+
+
+@bp.get("/")
+@role_required(*STAFF)
+def list_members():
+    """Members with current consent, filtered by skill, department or name; consent ending soon stands out."""
+    args = request.args
+    page = args.get("page", "1")
+    filters = {key: args.get(key, "")[:200] for key in ("q", "skill", "department")}
+    result = services.list_members(
+        skill=filters["skill"], department=filters["department"], search=filters["q"],
+        page=int(page) if page.isdigit() and len(page) < 7 else 1,
+    )
+    skills, departments = services.filter_choices()
+    return render_template(
+        "talent/list.html", result=result, skills=skills, departments=departments, filters=filters,
+        filtered=any(filters.values()), now=utcnow(),
+    )
+
+
+@bp.get("/<int:membership_id>")
+@role_required(*STAFF)
+def show_member(membership_id: int):
+    """One member: consent, tags, and their applications, conversations, re-applications and hires."""
+    membership = _get_member(membership_id)
+    if membership is None:
+        return _gone()
+    return _member_page(membership, TagForm())
+
+
+def _member_page(membership: PoolMembership, form: TagForm, status: int = 200):
+    return render_template(
+        "talent/show.html", membership=membership, candidate=membership.candidate, form=form,
+        history=services.member_history(membership), remove_form=ActionForm(),
+        expiring_soon=services.expiring_soon(membership, utcnow()),
+    ), status
+
+
+@bp.post("/<int:membership_id>/tags")
+@role_required(*STAFF)
+def add_tag(membership_id: int):
+    """Add a skill or a preferred department; a bad or duplicate tag comes back with the text kept."""
+    membership = _get_member(membership_id)
+    if membership is None:
+        return _gone()
+    form = TagForm()
+    if not form.validate_on_submit():
+        return _member_page(membership, form, 422)
+    try:
+        tag = services.add_tag(membership, form.kind.data, form.value.data)
+    except services.TalentError as error:
+        db.session.rollback()
+        form.value.errors.append(error.message)
+        return _member_page(membership, form, 422)
+    db.session.commit()
+    flash(_("The tag “%(tag)s” is added.", tag=tag.value), "success")
+    return redirect(url_for(".show_member", membership_id=membership.id))
+
+
+@bp.post("/<int:membership_id>/tags/<int:tag_id>/remove")
+@role_required(*STAFF)
+def remove_tag(membership_id: int, tag_id: int):
+    """Remove a tag from the member."""
+    membership = _get_member(membership_id)
+    if membership is None:
+        return _gone()
+    if ActionForm().validate_on_submit():
+        if tag_id <= MAX_ID and services.remove_tag(membership, tag_id):
+            db.session.commit()
+            flash(_("The tag is removed."), "success")
+        else:
+            flash(_("That tag was already removed."), "info")
+    return redirect(url_for(".show_member", membership_id=membership.id))
+
+
+@bp.get("/records")
+@role_required(*STAFF)
+def list_records():
+    """The latest re-applications and hires of earlier candidates."""
+    reapplications, hires = services.recent_records()
+    return render_template("talent/records.html", reapplications=reapplications, hires=hires)
+
+
+def _prefill_email(form) -> None:
+    if not form.is_submitted():
+        form.email.data = request.args.get("email", "")[:320]
+
+
+@bp.route("/reapplications/new", methods=["GET", "POST"])
+@role_required(*STAFF)
+def record_reapplication():
+    """Record that an earlier candidate applied again, found by e-mail address."""
+    form = ReapplicationForm()
+    _prefill_email(form)
+    if not form.is_submitted():
+        form.applied_on.data = services.today_local()
+    if form.validate_on_submit():
+        try:
+            reapplication = services.record_reapplication(form.email.data, form.vacancy.data, form.applied_on.data)
+        except services.UnknownEmail as error:
+            form.email.errors.append(error.message)
+        except services.UnreasonableDate as error:
+            form.applied_on.errors.append(error.message)
+        except services.TalentError as error:
+            flash(error.message, "error")
+        else:
+            candidate = db.session.get(Candidate, reapplication.candidate_id)
+            db.session.commit()
+            flash(_("The re-application of %(name)s for %(vacancy)s is recorded.",
+                    name=candidate.name, vacancy=reapplication.vacancy), "success")
+            return redirect(url_for(".list_records"))
+        db.session.rollback()
+    status = 422 if form.is_submitted() else 200
+    return render_template("talent/reapplication.html", form=form), status
+
+
+@bp.route("/hires/new", methods=["GET", "POST"])
+@role_required(*STAFF)
+def record_hire():
+    """Record that an earlier candidate was hired; the portal works out whether it counts for the feedback hour."""
+    form = HireForm()
+    _prefill_email(form)
+    if form.validate_on_submit():
+        try:
+            hire = services.record_hire(form.email.data, form.role.data, form.department.data, form.start_date.data)
+        except services.UnknownEmail as error:
+            form.email.errors.append(error.message)
+        except services.UnreasonableDate as error:
+            form.start_date.errors.append(error.message)
+        except services.TalentError as error:
+            flash(error.message, "error")
+        else:
+            candidate = db.session.get(Candidate, hire.candidate_id)
+            db.session.commit()
+            if hire.attributed:
+                flash(_("The hire of %(name)s is recorded. It counts for the feedback hour: %(name)s had a "
+                        "feedback conversation before starting.", name=candidate.name), "success")
+            else:
+                flash(_("The hire of %(name)s is recorded. It does not count for the feedback hour: there was no "
+                        "feedback conversation before the start date.", name=candidate.name), "success")
+            return redirect(url_for(".list_records"))
+        db.session.rollback()
+    status = 422 if form.is_submitted() else 200
+    return render_template("talent/hire.html", form=form), status

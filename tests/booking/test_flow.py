@@ -1,0 +1,174 @@
+"""The candidate's whole way through the portal, with the Flask test client: from the link in the
+rejection e-mail to a booking, and on to moving, cancelling and booking again."""
+
+from babel.dates import format_date
+
+from app.extensions import db
+from app.models import BookingStatus
+from app.timeutil import local
+from tests.booking.helpers import active_bookings, all_bookings, book, day_groups, form_hidden_fields, page_text
+from tests.conftest import free_slot_ids, outbox
+
+
+def test_link_greets_by_first_name_and_lists_free_slots_by_day_in_amsterdam_time(
+    client, make_session, candidate_en
+):
+    first = make_session(days_ahead=14, start="16:00", end="16:30")
+    second = make_session(days_ahead=15, start="16:00", end="16:30")
+    _, token = candidate_en(name="Sanne de Vries", vacancy="Verpleegkundige IC")
+
+    response = client.get(f"/b/{token}")
+
+    assert response.status_code == 200
+    text = page_text(response)
+    assert "Hello Sanne," in text
+    assert "de Vries" not in text
+    assert "Verpleegkundige IC" in text
+    assert "Spreekkamer 3" in text
+    groups = day_groups(response)
+    assert [labels for _, labels in groups] == [["16:00 – 16:15", "16:15 – 16:30"]] * 2
+    assert [day for day, _ in groups] == [  # e.g. "Sunday, December 6, 2026", one heading per day
+        format_date(local(session.starts_at).date(), format="full", locale="en") for session in (first, second)
+    ]
+    # 16:00 on an Amsterdam clock is 14:00 or 15:00 UTC: the page must show the local time.
+    utc_clock = first.starts_at.strftime("%H:%M")
+    assert utc_clock in ("14:00", "15:00")
+    assert f"{utc_clock} –" not in text
+    assert free_slot_ids(response.get_data(as_text=True)) == [s.id for s in first.slots + second.slots]
+
+
+def test_book_confirm_manage_reschedule_cancel_and_book_again(client, make_session, candidate_en):
+    session = make_session(start="16:00", end="17:00")
+    first, second, third = session.slots[:3]
+    candidate, token = candidate_en(name="Sanne de Vries")
+
+    # Book with topics and a question.
+    response = book(client, token, first.id, topics=["improve", "cv_profile"], question="Wat mist er in mijn cv?")
+    assert response.status_code == 302
+    assert response.location.endswith(f"/b/{token}/confirmed")
+
+    confirmation = page_text(client.get(response.location))
+    assert "Your conversation is booked" in confirmation
+    assert "16:00 – 16:15" in confirmation
+    assert "What I could do better; My CV and online profile" in confirmation
+    assert "Wat mist er in mijn cv?" in confirmation
+    assert candidate.email in confirmation
+
+    [booking] = active_bookings()
+    assert (booking.candidate_id, booking.slot_id) == (candidate.id, first.id)
+    assert booking.topics == ["improve", "cv_profile"]
+    assert booking.question == "Wat mist er in mijn cv?"
+    assert [m.kind for m in outbox()] == ["booking_confirmed"]
+
+    # The same link now shows the booking, and offers the other free slots to move to.
+    manage = client.get(f"/b/{token}")
+    text = page_text(manage)
+    assert "Hello Sanne, this is your conversation" in text
+    assert "16:00 – 16:15" in text
+    assert first.id not in free_slot_ids(manage.get_data(as_text=True))
+    assert second.id in free_slot_ids(manage.get_data(as_text=True))
+
+    # Reschedule to the 16:30 slot.
+    form = form_hidden_fields(manage, "/reschedule")
+    response = client.post(f"/b/{token}/reschedule", data={**form, "slot": third.id})
+    assert response.status_code == 302
+    text = page_text(client.get(response.location))
+    assert "Your conversation has moved" in text
+    assert "16:30 – 16:45" in text
+    [moved] = active_bookings()
+    assert (moved.id, moved.slot_id, moved.sequence) == (booking.id, third.id, 1)
+
+    # Cancel: first a page that asks once more, and nothing happens yet.
+    ask = client.get(f"/b/{token}/cancel")
+    assert ask.status_code == 200
+    assert "Cancel your conversation?" in page_text(ask)
+    assert "16:30 – 16:45" in page_text(ask)
+    assert active_bookings()[0].status == BookingStatus.BOOKED
+
+    response = client.post(f"/b/{token}/cancel", data=form_hidden_fields(ask, "/cancel"))
+    assert response.status_code == 302
+    after = client.get(response.location)
+    assert "Your conversation is cancelled" in page_text(after)
+    assert active_bookings() == []
+    # The freed slot is offered again, on the same page that lets the candidate book anew.
+    assert third.id in free_slot_ids(after.get_data(as_text=True))
+
+    # Book again after cancelling: a new booking with its own calendar identity.
+    response = book(client, token, second.id)
+    assert response.location.endswith(f"/b/{token}/confirmed")
+    [again] = active_bookings()
+    assert again.slot_id == second.id and again.id != booking.id and again.uid != booking.uid
+    assert [b.status for b in all_bookings()] == [BookingStatus.CANCELLED, BookingStatus.BOOKED]
+    assert [m.kind for m in outbox()] == [
+        "booking_confirmed", "booking_rescheduled", "booking_cancelled", "booking_confirmed",
+    ]
+
+
+def test_one_active_booking_per_candidate(client, make_session, candidate_en):
+    first, second = make_session(end="16:30").slots
+    _, token = candidate_en()
+    book(client, token, first.id)
+
+    response = book(client, token, second.id)
+
+    assert response.status_code == 302
+    assert response.location.endswith(f"/b/{token}/confirmed")
+    [booking] = active_bookings()
+    assert booking.slot_id == first.id
+    assert "16:00 – 16:15" in page_text(client.get(response.location))
+    assert len(outbox("booking_confirmed")) == 1
+
+
+def test_double_submit_of_the_booking_form_shows_the_confirmation_and_books_once(
+    client, make_session, candidate_en
+):
+    slot = make_session(end="16:30").slots[0]
+    _, token = candidate_en()
+
+    first = book(client, token, slot.id, question="Dubbelklik")
+    second = book(client, token, slot.id, question="Dubbelklik")
+
+    assert first.status_code == second.status_code == 302
+    assert first.location == second.location
+    confirmation = client.get(second.location)
+    assert confirmation.status_code == 200
+    assert "Your conversation is booked" in page_text(confirmation)
+    assert len(all_bookings()) == 1
+    assert len(outbox("booking_confirmed")) == 1
+
+
+def test_calendar_download_matches_the_booking(client, make_session, candidate_en):
+    slot = make_session(end="16:30").slots[1]
+    _, token = candidate_en()
+    book(client, token, slot.id)
+
+    response = client.get(f"/b/{token}/invite.ics")
+
+    assert response.status_code == 200
+    assert response.mimetype == "text/calendar"
+    assert active_bookings()[0].uid.encode() in response.data
+    assert slot.starts_at.strftime("%Y%m%dT%H%M%SZ").encode() in response.data
+
+
+def test_pages_with_a_token_are_private(client, make_session, candidate_en):
+    make_session()
+    _, token = candidate_en()
+
+    response = client.get(f"/b/{token}")
+
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+
+def test_moving_to_the_time_you_already_have_says_nothing_changed(client, make_session, candidate_en):
+    session = make_session()
+    candidate, token = candidate_en()
+    client.post(f"/b/{token}/book", data={"slot": session.slots[0].id, "topics": ["improve"]})
+    booking = candidate.bookings[0]
+    response = client.post(f"/b/{token}/reschedule", data={
+        "slot": session.slots[0].id, "booking": booking.id, "sequence": booking.sequence})
+    assert "That is already your time" in response.get_data(as_text=True)
+    assert "has moved" not in response.get_data(as_text=True)
+    db.session.refresh(booking)
+    assert booking.sequence == 0

@@ -1,0 +1,224 @@
+"""The rejection e-mail: a personal line per candidate, required; a preview that shows exactly what
+goes out; a fresh personal link in each e-mail, received by a real SMTP server and leading to the
+candidate's own booking page; sending again only after confirmation; several at once."""
+
+import html
+import re
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.mail.worker import send_due
+from app.models import Candidate, Event, OutboxMessage, Stage
+from app.tokens import hash_token
+from tests.candidates.helpers import CANDIDATES, hidden_value, page_text, snapshot
+from tests.conftest import outbox
+
+LINE = ("Your experience with wound care on the surgical ward stood out. For this role we need at least three "
+        "years on an intensive care unit; you have one.")
+LINK = re.compile(r"http://portal\.test/b/([A-Za-z0-9_-]{43})")
+
+
+def add(**overrides) -> Candidate:
+    """A rejected candidate who has had no e-mail and has no link yet."""
+    values = {"name": "Anna de Vries", "email": "anna@example.org", "vacancy": "Verpleegkundige IC",
+              "department": "Intensive Care", "stage": Stage.CV_SCREENING,
+              "rejected_on": date.today() - timedelta(days=1), "language": "en"}
+    values.update(overrides)
+    candidate = Candidate(**values)
+    db.session.add(candidate)
+    db.session.commit()
+    return candidate
+
+
+def preview(client, url: str, lines: dict[int, str], **extra):
+    data = {f"line_{cid}": text for cid, text in lines.items()}
+    return client.post(url, data={"action": "preview", **data, **extra})
+
+
+def send(client, url: str, previewed, lines: dict[int, str], **extra):
+    """Send what the preview page showed: its hidden fields, the lines, and the send button."""
+    data = {f"line_{cid}": text for cid, text in lines.items()}
+    for cid in lines:
+        data[f"seen_{cid}"] = hidden_value(previewed, f"seen_{cid}")
+    return client.post(url, data={"action": "send", **data, **extra})
+
+
+def test_the_personal_line_is_required(app, client, recruiter):
+    anna = add()
+    url = f"{CANDIDATES}/{anna.id}/rejection"
+    assert "Personal line for Anna de Vries" in page_text(client.get(url))
+    before = snapshot()
+    for action in ("preview", "send"):
+        response = client.post(url, data={"action": action, f"line_{anna.id}": "   "})
+        assert response.status_code == 422
+        assert "Write the personal line" in page_text(response)
+    assert snapshot() == before
+
+
+def test_the_preview_shows_the_email_exactly_and_sending_queues_it_with_a_fresh_link(app, client, recruiter):
+    anna = add()
+    url = f"{CANDIDATES}/{anna.id}/rejection"
+    previewed = preview(client, url, {anna.id: LINE})
+    assert previewed.status_code == 200
+    shown = page_text(previewed)
+    assert "Your application for Verpleegkundige IC" in shown          # the subject, filled in
+    assert "Dear Anna," in shown and "the position of Verpleegkundige IC" in shown
+    assert LINE in shown
+    assert "http://portal.test/b/…" in shown and "Choose a time with your personal link" in shown
+    assert outbox() == [] and anna.invitations == []                    # a preview sends nothing
+
+    response = send(client, url, previewed, {anna.id: LINE})
+    assert response.status_code == 302
+    assert "on its way" in page_text(client.get(response.headers["Location"]))
+
+    [message] = outbox("rejection")
+    assert message.subject == "Your application for Verpleegkundige IC"
+    assert message.to_address == "Anna de Vries <anna@example.org>"
+    token = LINK.search(message.body_text).group(1)
+    assert LINK.search(message.body_html).group(1) == token
+    # The preview was the e-mail: the same text, apart from the link made at sending.
+    preview_text = re.search(r'<div class="card question">(.*?)</div>', previewed.get_data(as_text=True), re.S).group(1)
+    assert " ".join(html.unescape(preview_text).split()) == " ".join(
+        message.body_text.replace(token, "…").split())
+
+    db.session.refresh(anna)
+    [invitation] = anna.invitations
+    assert invitation.token_hash == hash_token(token) and token not in invitation.token_hash
+    assert anna.invited_at is not None
+    assert db.session.scalar(sa.select(sa.func.count(Event.id)).where(Event.kind == "invited",
+                                                                       Event.candidate_ref == anna.ref)) == 1
+
+
+def test_the_email_arrives_by_smtp_and_its_link_opens_the_candidates_page(app, client, recruiter, smtp_server):
+    anna = add(name="Anna de Vries", language="en")
+    url = f"{CANDIDATES}/{anna.id}/rejection"
+    send(client, url, preview(client, url, {anna.id: LINE}), {anna.id: LINE})
+    assert send_due().sent == 1
+
+    [received] = smtp_server.messages
+    assert received["To"] == "Anna de Vries <anna@example.org>"
+    assert received["Subject"] == "Your application for Verpleegkundige IC"
+    text = received.get_body(("plain",)).get_content()
+    html_part = received.get_body(("html",)).get_content()
+    assert LINE in text and "wound care on the surgical ward" in html_part
+    link = LINK.search(text).group(0)
+    assert link in html_part
+
+    page = client.get(link.removeprefix("http://portal.test"))
+    assert page.status_code == 200
+    assert "Hello Anna," in page_text(page)
+
+    # Once sent, the portal keeps no working copy of the link.
+    token = LINK.search(text).group(1)
+    stored = db.session.scalar(sa.select(OutboxMessage))
+    assert token not in stored.body_text and token not in stored.body_html
+
+
+def test_a_dutch_candidate_gets_the_dutch_template(app, client, recruiter, smtp_server):
+    sanne = add(name="Sanne Bakker", email="sanne@example.org", language="nl", stage=Stage.INTERVIEW)
+    url = f"{CANDIDATES}/{sanne.id}/rejection"
+    line = "Je vertelde heel concreet over je stage op de IC. Voor deze functie is de IC-opleiding een vereiste."
+    previewed = preview(client, url, {sanne.id: line})
+    assert "After an interview, call the candidate first" in page_text(previewed)
+    send(client, url, previewed, {sanne.id: line})
+    send_due()
+    [received] = smtp_server.messages
+    assert received["Subject"] == "Je sollicitatie voor Verpleegkundige IC"
+    text = received.get_body(("plain",)).get_content()
+    assert text.startswith("Beste Sanne,")
+    assert "Zoals we je telefonisch hebben laten weten" in text and line in text
+    assert LINK.search(text)
+
+
+def test_what_was_not_previewed_is_not_sent(app, client, recruiter):
+    anna = add()
+    url = f"{CANDIDATES}/{anna.id}/rejection"
+    previewed = preview(client, url, {anna.id: LINE})
+    changed = LINE + " Good luck!"
+    response = send(client, url, previewed, {anna.id: changed})
+    assert response.status_code == 200
+    assert "changed since the preview" in page_text(response)
+    assert changed in page_text(response)  # the new text, now previewed
+    assert outbox() == []
+    assert send(client, url, response, {anna.id: changed}).status_code == 302
+    assert changed in outbox("rejection")[0].body_text
+
+
+def test_sending_again_asks_for_confirmation_and_makes_a_new_link(app, client, recruiter):
+    anna = add()
+    url = f"{CANDIDATES}/{anna.id}/rejection"
+    send(client, url, preview(client, url, {anna.id: LINE}), {anna.id: LINE})
+    assert "Send the rejection e-mail again" in page_text(client.get(f"{CANDIDATES}/{anna.id}"))
+
+    page = client.get(url)
+    assert "had the rejection e-mail on" in page_text(page)
+    previewed = preview(client, url, {anna.id: LINE})
+    refused = send(client, url, previewed, {anna.id: LINE})
+    assert refused.status_code == 422
+    assert "Confirm that this candidate gets the e-mail again" in page_text(refused)
+    assert len(outbox("rejection")) == 1
+
+    assert send(client, url, previewed, {anna.id: LINE}, **{f"resend_{anna.id}": "y"}).status_code == 302
+    first, second = outbox("rejection")
+    assert LINK.search(first.body_text).group(1) != LINK.search(second.body_text).group(1)
+    assert len(db.session.get(Candidate, anna.id).invitations) == 2
+    assert db.session.scalar(sa.select(sa.func.count(Event.id)).where(Event.kind == "invited")) == 1
+
+
+def test_several_at_once_each_with_their_own_line_and_link(app, client, recruiter):
+    anna = add()
+    ben = add(name="Ben Smith", email="ben@example.org", vacancy="Data analyst", stage=Stage.PHONE)
+    carla = add(name="Carla Mol", email="carla@example.org")
+    listing = client.get(f"{CANDIDATES}/")
+    assert 'action="/recruiter/candidates/rejections"' in listing.get_data(as_text=True)
+
+    page = client.get(f"{CANDIDATES}/rejections", query_string={"ids": [anna.id, ben.id]})
+    assert page.status_code == 200
+    text = page_text(page)
+    assert "Rejection e-mails to 2 candidates" in text and "Carla" not in text
+
+    url = f"{CANDIDATES}/rejections"
+    ids = f"{anna.id},{ben.id}"
+    lines = {anna.id: LINE, ben.id: "You explained your SQL work clearly. We need someone who has led a team."}
+    incomplete = preview(client, url, {anna.id: LINE, ben.id: ""}, ids=ids)
+    assert incomplete.status_code == 422
+    assert "Write the personal line" in page_text(incomplete) and LINE in page_text(incomplete)  # text kept
+
+    previewed = preview(client, url, lines, ids=ids)
+    assert previewed.status_code == 200
+    assert page_text(previewed).count("Preview") >= 2
+    response = send(client, url, previewed, lines, ids=ids)
+    assert response.status_code == 302
+    assert "2 rejection e-mails are on their way" in page_text(client.get(response.headers["Location"]))
+
+    messages = {m.candidate_id: m for m in outbox("rejection")}
+    assert set(messages) == {anna.id, ben.id}
+    assert lines[anna.id] in messages[anna.id].body_text and lines[ben.id] not in messages[anna.id].body_text
+    assert lines[ben.id] in messages[ben.id].body_text
+    assert LINK.search(messages[anna.id].body_text).group(1) != LINK.search(messages[ben.id].body_text).group(1)
+    assert db.session.get(Candidate, carla.id).invited_at is None
+
+
+def test_a_bulk_send_is_all_or_nothing(app, client, recruiter):
+    anna = add()
+    ben = add(name="Ben Smith", email="ben@example.org")
+    url = f"{CANDIDATES}/{ben.id}/rejection"
+    send(client, url, preview(client, url, {ben.id: LINE}), {ben.id: LINE})
+    lines = {anna.id: LINE, ben.id: LINE}
+    ids = f"{anna.id},{ben.id}"
+    previewed = preview(client, f"{CANDIDATES}/rejections", lines, ids=ids)
+    response = send(client, f"{CANDIDATES}/rejections", previewed, lines, ids=ids)  # Ben not confirmed
+    assert response.status_code == 422
+    assert len(outbox("rejection")) == 1
+    assert db.session.get(Candidate, anna.id).invited_at is None
+
+
+def test_selecting_nobody_goes_back_to_the_list(app, client, recruiter):
+    for query in ({}, {"ids": ["999999", "abc", "99999999999999999999"]}):
+        response = client.get(f"{CANDIDATES}/rejections", query_string=query)
+        assert response.status_code == 302
+        assert "Select one or more candidates first" in page_text(client.get(response.headers["Location"]))
+    assert client.get(f"{CANDIDATES}/999999/rejection").status_code == 404
+    assert client.get(f"{CANDIDATES}/99999999999999/rejection").status_code == 404

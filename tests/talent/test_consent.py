@@ -1,0 +1,263 @@
+"""Consent from the candidate's own link: joining only with a box they tick themselves, the renewal
+e-mail a month before the consent ends (once), renewing for twelve more months, and withdrawing,
+which ends the membership at once. One candidate's link never touches another's membership."""
+
+import re
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from app.database import utcnow
+from app.extensions import db
+from app.mail.worker import run_scheduled, send_due
+from app.models import Event, PoolMembership, PoolSource, PoolTag
+from app.talent import services
+from tests.booking.helpers import page_text
+from tests.conftest import outbox
+from tests.talent.helpers import TALENT, add_member
+
+
+def _events(kind: str) -> list[Event]:
+    db.session.expire_all()
+    return list(db.session.scalars(sa.select(Event).where(Event.kind == kind)))
+
+
+def _memberships() -> list[PoolMembership]:
+    db.session.expire_all()
+    return list(db.session.scalars(sa.select(PoolMembership).order_by(PoolMembership.id)))
+
+
+# --- joining ---------------------------------------------------------------------------------------
+
+def test_the_consent_box_is_never_ticked_in_advance(client, candidate_en):
+    _, token = candidate_en()
+    body = client.get(f"/b/{token}/pool/join").get_data(as_text=True)
+    box = re.search(r'<input[^>]*name="consent"[^>]*>', body).group(0)
+    assert 'type="checkbox"' in box and "checked" not in box
+    assert re.search(r'<label for="consent">Yes, you may keep my details for 12 months', body)
+
+
+def test_joining_without_ticking_the_box_stores_nothing(client, candidate_en):
+    _, token = candidate_en()
+    response = client.post(f"/b/{token}/pool/join", data={})
+    assert response.status_code == 422
+    assert "Tick the box if you want to join the talent pool." in page_text(response)
+    assert _memberships() == [] and _events("joined_pool") == []
+
+
+def test_joining_with_consent_lasts_twelve_months(client, candidate_en):
+    candidate, token = candidate_en(name="Anna Jansen")
+    before = utcnow()
+
+    response = client.post(f"/b/{token}/pool/join", data={"consent": "y"}, follow_redirects=True)
+
+    [membership] = _memberships()
+    assert membership.candidate_id == candidate.id and membership.source == PoolSource.LINK
+    assert before <= membership.consented_at <= utcnow()
+    assert membership.expires_at == services.add_months(membership.consented_at, 12)
+    assert [e.candidate_ref for e in _events("joined_pool")] == [candidate.ref]
+    text = page_text(response)
+    assert "Thank you. You are in our talent pool until" in text and "Leave the talent pool" in text
+
+    # Joining again (a second tab, a double click) adds nothing.
+    client.post(f"/b/{token}/pool/join", data={"consent": "y"})
+    assert len(_memberships()) == 1 and len(_events("joined_pool")) == 1
+
+
+def test_joining_answers_an_open_request(client, candidate_en):
+    candidate, token = candidate_en()
+    db.session.add(PoolMembership(candidate=candidate, source=PoolSource.RECRUITER))
+    db.session.commit()
+
+    client.post(f"/b/{token}/pool/join", data={"consent": "y"})
+
+    [membership] = _memberships()
+    assert membership.source == PoolSource.RECRUITER and membership.consented_at is not None
+
+
+def test_a_new_member_shows_up_for_recruiters(client, auth, candidate_en):
+    _, token = candidate_en(name="Anna Jansen")
+    client.post(f"/b/{token}/pool/join", data={"consent": "y"})
+    auth.login("recruiter")
+    assert "Anna Jansen" in page_text(client.get(f"{TALENT}/"))
+
+
+def test_add_months_keeps_the_day_or_takes_the_last_one():
+    from datetime import datetime, timezone
+
+    moment = datetime(2024, 2, 29, 9, 30, tzinfo=timezone.utc)
+    assert services.add_months(moment, 12) == datetime(2025, 2, 28, 9, 30, tzinfo=timezone.utc)
+    assert services.add_months(datetime(2025, 1, 31, tzinfo=timezone.utc), 1) == datetime(2025, 2, 28,
+                                                                                           tzinfo=timezone.utc)
+    assert services.add_months(datetime(2025, 3, 15, tzinfo=timezone.utc), -1) == datetime(2025, 2, 15,
+                                                                                            tzinfo=timezone.utc)
+
+
+# --- the renewal e-mail ----------------------------------------------------------------------------
+
+def test_renewal_email_goes_out_once_a_month_before_the_end(client, candidate_en):
+    now = utcnow()
+    candidate, _ = candidate_en(name="Anna Jansen")
+    expires_at = now + timedelta(days=60)
+    membership = add_member(candidate, consented_at=expires_at - timedelta(days=365), expires_at=expires_at)
+    month_before = services.add_months(expires_at, -1)
+
+    run_scheduled(now=month_before - timedelta(hours=1))
+    assert outbox("pool_renewal") == []
+
+    run_scheduled(now=month_before)
+    run_scheduled(now=month_before + timedelta(days=1))
+    run_scheduled(now=month_before + timedelta(days=20))
+
+    [mail] = outbox("pool_renewal")
+    assert mail.candidate_id == candidate.id
+    assert mail.subject == "Would you like to stay in our talent pool?"
+    db.session.refresh(membership)
+    assert membership.renewal_requested_at == month_before
+    renew = re.search(r"http://portal\.test(/b/[A-Za-z0-9_-]{43}/pool/renew)", mail.body_text).group(1)
+    withdraw = re.search(r"http://portal\.test(/b/[A-Za-z0-9_-]{43}/pool/withdraw)", mail.body_text).group(1)
+    assert renew.rsplit("/", 2)[0] == withdraw.rsplit("/", 2)[0]
+    # Both links work (the renewal link is a fresh one).
+    assert "Stay in our talent pool?" in page_text(client.get(renew))
+    assert "Leave our talent pool?" in page_text(client.get(withdraw))
+
+
+def test_no_renewal_email_for_withdrawn_expired_or_unanswered(candidate_en):
+    now = utcnow()
+    add_member(candidate_en()[0], expires_at=now + timedelta(days=10), withdrawn_at=now - timedelta(days=1))
+    add_member(candidate_en()[0], consented_at=now - timedelta(days=400), expires_at=now - timedelta(days=1))
+    asked, _ = candidate_en()
+    db.session.add(PoolMembership(candidate=asked, source=PoolSource.RECRUITER, requested_at=now - timedelta(days=340)))
+    db.session.commit()
+
+    run_scheduled(now=now)
+
+    assert outbox("pool_renewal") == []
+
+
+def test_renewal_email_is_sent_over_smtp_in_the_members_language(app, candidate_en, make_candidate, smtp_server):
+    now = utcnow()
+    add_member(candidate_en(name="Anna Jansen", email="anna@example.org")[0], expires_at=now + timedelta(days=20))
+    add_member(make_candidate(name="Bram Bakker", email="bram@example.org", language="nl")[0],
+               expires_at=now + timedelta(days=20))
+
+    run_scheduled(now=now)
+    send_due()
+
+    received = {m["To"].addresses[0].addr_spec: m for m in smtp_server.messages}
+    assert set(received) == {"anna@example.org", "bram@example.org"}
+    english = received["anna@example.org"]
+    assert english["Subject"] == "Would you like to stay in our talent pool?"
+    text = english.get_body(preferencelist=("plain",)).get_content()
+    assert "/pool/renew" in text and "/pool/withdraw" in text
+    dutch = received["bram@example.org"].get_body(preferencelist=("plain",)).get_content()
+    assert "/pool/renew" in dutch and "/pool/withdraw" in dutch
+
+
+def test_the_renewal_link_works_when_the_old_links_have_expired(client, candidate_en):
+    now = utcnow()
+    candidate, old_token = candidate_en(expires_at=now - timedelta(days=200))
+    add_member(candidate, consented_at=now - timedelta(days=340), expires_at=now + timedelta(days=25))
+    assert client.get(f"/b/{old_token}/pool/renew").status_code == 410
+
+    run_scheduled(now=now)
+
+    [mail] = outbox("pool_renewal")
+    renew = re.search(r"http://portal\.test(/b/[A-Za-z0-9_-]{43}/pool/renew)", mail.body_text).group(1)
+    assert client.post(renew).status_code == 302
+    assert services.current_membership(candidate).expires_at > now + timedelta(days=360)
+
+
+# --- renewing and withdrawing from the link --------------------------------------------------------
+
+def test_renewing_gives_twelve_months_from_now_after_a_confirmation(client, candidate_en):
+    now = utcnow()
+    candidate, token = candidate_en()
+    membership = add_member(candidate, consented_at=now - timedelta(days=340), expires_at=now + timedelta(days=25),
+                            renewal_requested_at=now - timedelta(days=5))
+    old_expiry = membership.expires_at
+
+    page = client.get(f"/b/{token}/pool/renew")
+    assert page.status_code == 200
+    db.session.refresh(membership)
+    assert membership.expires_at == old_expiry  # looking is not renewing
+
+    before = utcnow()
+    response = client.post(f"/b/{token}/pool/renew", follow_redirects=True)
+
+    db.session.refresh(membership)
+    assert services.add_months(before, 12) <= membership.expires_at <= services.add_months(utcnow(), 12)
+    assert membership.renewal_requested_at is None  # next year's reminder can come
+    assert "You stay in our talent pool until" in page_text(response)
+
+
+def test_renewing_an_ended_consent_offers_to_join_again(client, candidate_en):
+    now = utcnow()
+    candidate, token = candidate_en()
+    add_member(candidate, consented_at=now - timedelta(days=400), expires_at=now - timedelta(days=1))
+
+    assert "there is nothing to renew" in page_text(client.get(f"/b/{token}/pool/renew"))
+    response = client.post(f"/b/{token}/pool/renew", follow_redirects=True)
+    assert "You are not in our talent pool (any more)." in page_text(response)
+    assert "Join our talent pool?" in page_text(response)
+
+
+def test_withdrawing_ends_the_membership_at_once(client, auth, candidate_en):
+    candidate, token = candidate_en(name="Anna Jansen")
+    membership = add_member(candidate, tags={"skill": ["Python"]})
+
+    page = client.get(f"/b/{token}/pool/withdraw")
+    assert "Leave our talent pool?" in page_text(page)
+    db.session.refresh(membership)
+    assert membership.withdrawn_at is None  # the confirmation step changes nothing
+
+    before = utcnow()
+    response = client.post(f"/b/{token}/pool/withdraw", follow_redirects=True)
+
+    assert "You have left our talent pool." in page_text(response)
+    db.session.refresh(membership)
+    assert before <= membership.withdrawn_at <= utcnow()
+    assert services.current_membership(candidate) is None
+    assert [e.candidate_ref for e in _events("left_pool")] == [candidate.ref]
+    assert db.session.scalar(sa.select(sa.func.count(PoolTag.id))) == 0
+    # Gone from the recruiters' list straight away, and no renewal e-mail later.
+    auth.login("recruiter")
+    assert "Anna Jansen" not in page_text(client.get(f"{TALENT}/"))
+    run_scheduled(now=membership.expires_at - timedelta(days=10))
+    assert outbox("pool_renewal") == []
+    # Withdrawing again is harmless.
+    client.post(f"/b/{token}/pool/withdraw")
+    assert len(_events("left_pool")) == 1
+
+
+def test_withdrawing_covers_every_membership_of_the_same_address(client, candidate_en):
+    first, token = candidate_en(email="anna@example.org")
+    second, _ = candidate_en(email="ANNA@example.org", vacancy="Another vacancy")
+    add_member(first)
+    add_member(second)
+
+    client.post(f"/b/{token}/pool/withdraw")
+
+    assert all(m.withdrawn_at is not None for m in _memberships())
+
+
+def test_one_candidates_link_never_changes_anothers_membership(client, candidate_en):
+    anna, anna_token = candidate_en(name="Anna Jansen")
+    bram, bram_token = candidate_en(name="Bram Bakker")
+    anna_membership = add_member(anna, expires_at=utcnow() + timedelta(days=20))
+    expiry = anna_membership.expires_at
+
+    assert "You are not in our talent pool" in page_text(client.get(f"/b/{bram_token}/pool/withdraw"))
+    assert "Anna" not in page_text(client.get(f"/b/{bram_token}/pool/join"))
+    client.post(f"/b/{bram_token}/pool/withdraw")
+    client.post(f"/b/{bram_token}/pool/renew")
+
+    db.session.refresh(anna_membership)
+    assert anna_membership.withdrawn_at is None and anna_membership.expires_at == expiry
+    assert _events("left_pool") == []
+
+
+def test_unknown_or_broken_tokens_get_the_link_pages(client):
+    for path in ("/b/x/pool/join", "/b/" + "A" * 43 + "/pool/withdraw", "/b/%00/pool/renew"):
+        assert client.get(path).status_code == 404, path
+        assert client.post(path).status_code == 404, path
