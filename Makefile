@@ -30,7 +30,7 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 
 # Compiled message catalogs (.mo) are built, not committed.
 translations: $(VENV)/.installed
-	@$(BIN)/pybabel -q compile --use-fuzzy -d app/translations
+	@$(BIN)/pybabel -q compile -d app/translations
 
 extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .

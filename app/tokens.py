@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, g, request
 
 from app.database import utcnow
 from app.extensions import db
@@ -79,3 +79,18 @@ def external_url(endpoint: str, **values) -> str:
 def booking_url(token: str) -> str:
     return external_url("booking.show", token=token)
 
+
+
+def load_candidate_from_url() -> None:
+    """``before_request`` for every blueprint reached through a candidate's personal link.
+
+    Sets ``g.token``, ``g.candidate`` and ``g.candidate_language``; an unknown or expired token ends in
+    the 404 or 410 page. It runs after Flask-Limiter's check, so guesses at tokens are rate limited too.
+    (Referrer-Policy and Cache-Control for these pages are set in app/security.py.)
+    """
+    token = (request.view_args or {}).get("token")
+    if token is None:
+        return
+    invitation = resolve_token(token)
+    g.token, g.candidate = token, invitation.candidate
+    g.candidate_language = invitation.candidate.language

@@ -1,7 +1,6 @@
 """Configuration: settings from the environment, the schema from the migrations."""
 
 import pytest
-import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 

@@ -7,8 +7,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
-from app.audit.services import record_audit
 from app.admin.forms import ActionForm, ChangePasswordForm, EditUserForm, NewUserForm
+from app.audit.services import record_audit
 from app.auth.decorators import role_required
 from app.auth.passwords import verify_password
 from app.auth.services import AccountError, create_user, find_user, set_password

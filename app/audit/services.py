@@ -1,11 +1,12 @@
 """Writing and reading the audit log. Entries name the action and its target, never the content."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_login import current_user
 
+from app.database import utcnow
 from app.extensions import db
 from app.models import AuditEntry
 
@@ -30,6 +31,22 @@ def record_audit(action: str, *, target_type: str = "", target_id: int | None = 
     )
     db.session.add(entry)
     return entry
+
+
+def record_audit_once(action: str, *, target_type: str, target_id: int, within: timedelta = timedelta(minutes=15),
+                      actor=None) -> AuditEntry | None:
+    """Like record_audit, but once per person, action and target within ``within``: autosave and
+    reloading a page would otherwise fill the log with the same line."""
+    user = actor if actor is not None else (current_user if current_user and current_user.is_authenticated else None)
+    recent = db.session.scalar(
+        sa.select(AuditEntry.id).where(
+            AuditEntry.action == action, AuditEntry.target_type == target_type, AuditEntry.target_id == target_id,
+            AuditEntry.user_id == (user.id if user else None), AuditEntry.at > utcnow() - within,
+        ).limit(1)
+    )
+    if recent is not None:
+        return None
+    return record_audit(action, target_type=target_type, target_id=target_id, actor=actor)
 
 
 @dataclass

@@ -4,7 +4,13 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from app.auth.passwords import DUMMY_HASH, MIN_LENGTH, hash_password, needs_rehash, verify_password
+from app.auth.passwords import (
+    DUMMY_HASH,
+    MIN_LENGTH,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
 from app.database import utcnow
 from app.extensions import db
 from app.models import Role, User

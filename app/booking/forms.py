@@ -3,8 +3,14 @@
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectChoice, SelectMultipleField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectMultipleField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.models import Topic

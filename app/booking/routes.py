@@ -1,41 +1,39 @@
 """The candidate's personal page, reached only through the link in their e-mail."""
 
-from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask_babel import gettext as _
 
 from app.booking import services
-from app.booking.forms import TOPIC_LABELS, BookingForm, CancelForm, RescheduleForm, WaitlistForm
+from app.booking.forms import (
+    TOPIC_LABELS,
+    BookingForm,
+    CancelForm,
+    RescheduleForm,
+    WaitlistForm,
+)
 from app.database import utcnow
 from app.extensions import db, limiter
 from app.i18n import current_language
 from app.mail.notifications import booking_ics
 from app.models import Booking, BookingStatus, Candidate
-from app.tokens import booking_url, resolve_token
+from app.tokens import booking_url, load_candidate_from_url
 
 bp = Blueprint("booking", __name__, url_prefix="/b")
 limiter.limit(lambda: current_app.config["TOKEN_PAGE_RATE_LIMIT"])(bp)
 action_limit = limiter.limit(lambda: current_app.config["BOOKING_ACTION_RATE_LIMIT"])
 
 
-@bp.before_request
-def _load_candidate() -> None:
-    """Every page here starts from the token in the URL; unknown or expired tokens end in 404 or 410.
+bp.before_request(load_candidate_from_url)
 
-    A before_request function (not a URL value preprocessor) so that the rate limit, which Flask-Limiter
-    checks before it, also counts guesses at tokens."""
-    token = (request.view_args or {}).get("token", "")
-    invitation = resolve_token(token)
-    g.token = token
-    g.candidate = invitation.candidate
-    g.candidate_language = invitation.candidate.language
-
-
-@bp.after_request
-def _private(response: Response) -> Response:
-    # The token is in the URL: never send it on to another site, and never keep the page in a shared cache.
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def _page(template: str, **context) -> str:

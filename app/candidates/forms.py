@@ -5,12 +5,31 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
-    BooleanField, DateField, EmailField, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField,
+    BooleanField,
+    DateField,
+    EmailField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    ValidationError,
+)
 
 from app.candidates.csv_import import REJECTION_REASONS, CandidateData, today_local
-from app.candidates.services import LANGUAGES, PERSONAL_LINE_MAX, ImportMode, placeholder_errors
+from app.candidates.services import (
+    LANGUAGES,
+    PERSONAL_LINE_MAX,
+    ImportMode,
+    placeholder_errors,
+)
 from app.labels import STAGE
 from app.models import Candidate, Stage
 

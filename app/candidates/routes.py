@@ -1,10 +1,20 @@
 """The recruiter's candidates: the list, one candidate, adding by hand or from a CSV file, the rejection
 e-mail with the personal link (to one or to a selection) and its templates."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
+from app.audit.services import record_audit
 from app.auth.decorators import STAFF, role_required
 from app.candidates import services
 from app.candidates.csv_import import COLUMN_LABELS, REJECTION_REASONS, ImportRefused
@@ -16,7 +26,13 @@ from app.candidates.forms import (
     UploadForm,
     rejection_form,
 )
-from app.candidates.services import LANGUAGES, PROGRESS_LABELS, CandidateError, ImportMode, Progress
+from app.candidates.services import (
+    LANGUAGES,
+    PROGRESS_LABELS,
+    CandidateError,
+    ImportMode,
+    Progress,
+)
 from app.database import utcnow
 from app.extensions import db
 from app.models import Candidate, Stage
@@ -159,6 +175,7 @@ def confirm_import(import_id: str):
             db.session.rollback()
             flash(error.message, "error")
         else:
+            record_audit("import", target_type="csv", detail=f"{len(candidates)} imported, {len(preview.bad)} skipped")
             db.session.commit()
             services.discard_upload(import_id)
             skipped = len(preview.bad)

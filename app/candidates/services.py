@@ -19,7 +19,13 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from app.candidates.csv_import import CandidateData, ImportPreview, duplicate_key, parse_csv, today_local
+from app.candidates.csv_import import (
+    CandidateData,
+    ImportPreview,
+    duplicate_key,
+    parse_csv,
+    today_local,
+)
 from app.database import utcnow
 from app.events import record_event
 from app.extensions import db

@@ -10,11 +10,20 @@ from datetime import date, time, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
+from app.auth.services import create_user, find_user
 from app.database import utcnow
 from app.events import record_event
 from app.extensions import db
-from app.auth.services import create_user, find_user
-from app.models import Booking, Candidate, FeedbackSession, Invitation, Role, SessionStatus, Stage, User
+from app.models import (
+    Booking,
+    Candidate,
+    FeedbackSession,
+    Invitation,
+    Role,
+    SessionStatus,
+    Stage,
+    User,
+)
 from app.sessions.services import create_session
 from app.timeutil import from_local, local
 from app.tokens import booking_url, hash_token

@@ -43,11 +43,10 @@ from app.models import (
     PoolMembership,
     PoolTag,
     Reapplication,
-    SurveyResponse,
     Slot,
+    SurveyResponse,
     User,
     WaitlistEntry,
-    session_host,
 )
 from app.sessions.services import slot_times
 from app.timeutil import from_local, local

@@ -2,11 +2,20 @@
 to the outbox in the caller's transaction."""
 
 from flask import current_app
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from app.mail.ics import booking_invitation
 from app.mail.outbox import queue_email
-from app.models import Booking, BookingStatus, Candidate, OutboxMessage, PoolMembership, WaitlistEntry, WaitlistStatus
+from app.models import (
+    Booking,
+    BookingStatus,
+    Candidate,
+    OutboxMessage,
+    PoolMembership,
+    WaitlistEntry,
+    WaitlistStatus,
+)
 from app.tokens import booking_url, external_url, fresh_token
 
 

@@ -22,7 +22,8 @@ from app.extensions import db
 from app.models import FeedbackRule
 
 try:  # the regular-expression parser, used only to refuse patterns that can take very long
-    from re import _constants as sre_constants, _parser as sre_parse
+    from re import _constants as sre_constants
+    from re import _parser as sre_parse
 except ImportError:  # pragma: no cover - Python before 3.11
     sre_constants = sre_parse = None
 

@@ -3,10 +3,18 @@
 import re
 
 from flask import current_app
-from flask_babel import format_number, lazy_gettext as _l
+from flask_babel import format_number
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField, DateField, RadioField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField,
+    BooleanField,
+    DateField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 

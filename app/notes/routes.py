@@ -1,10 +1,20 @@
 """The recruiter's side of a conversation: the day agenda, preparation notes with the feedback checker,
 the outcome, the talent-pool offer and the written summary; and the checker's rules."""
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.audit.services import record_audit_once
 from app.auth.decorators import STAFF, role_required
 from app.extensions import db
 from app.i18n import clock
@@ -75,6 +85,9 @@ def edit_note(booking_id: int):
     booking = _booking(booking_id)
     form = NoteForm(obj=booking.note)
     if not form.is_submitted():
+        if booking.note is not None:
+            record_audit_once("note_viewed", target_type="booking", target_id=booking.id)
+            db.session.commit()
         return _note_page(booking, form)
     if not form.validate():
         return _note_page(booking, form, 422)

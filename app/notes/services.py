@@ -6,10 +6,12 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask import current_app, render_template
-from flask_babel import force_locale, lazy_gettext as _l
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from app.audit.services import record_audit, record_audit_once
 from app.database import utcnow
 from app.events import record_event
 from app.extensions import db
@@ -118,6 +120,8 @@ def save_note(booking: Booking, texts: dict[str, str], *, user: User) -> Prepara
         setattr(note, name, texts.get(name) or "")
     note.updated_by_id = user.id
     note.updated_at = utcnow()
+    db.session.flush()
+    record_audit_once("note_changed", target_type="booking", target_id=booking.id, actor=user)
     db.session.commit()
     return note
 
@@ -249,6 +253,7 @@ def send_summary(booking: Booking, texts: dict[str, str], *, now: datetime | Non
         db.session.rollback()
         raise SummaryAlreadySent()
     message = notifications.notify_feedback_summary(booking, **parts)
+    record_audit("summary_sent", target_type="booking", target_id=booking.id)
     db.session.commit()
     return message
 
@@ -260,10 +265,14 @@ def add_rule(*, language: str, category: str, pattern: str, suggestion: str) -> 
     checker.validate_pattern(pattern)
     rule = FeedbackRule(language=language, category=category, pattern=pattern, suggestion=suggestion)
     db.session.add(rule)
+    db.session.flush()
+    record_audit("feedback_rule_changed", target_type="feedback_rule", target_id=rule.id, detail=f"added: {pattern}")
     db.session.commit()
     return rule
 
 
 def delete_rule(rule: FeedbackRule) -> None:
+    record_audit("feedback_rule_changed", target_type="feedback_rule", target_id=rule.id,
+                 detail=f"removed: {rule.pattern}")
     db.session.delete(rule)
     db.session.commit()

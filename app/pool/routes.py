@@ -1,34 +1,20 @@
 """The talent-pool question, answered by the candidate with their personal link."""
 
-from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from app.extensions import db, limiter
 from app.i18n import format_day
 from app.pool import services
 from app.pool.forms import AnswerForm
-from app.tokens import resolve_token
+from app.tokens import load_candidate_from_url
 
 bp = Blueprint("pool", __name__, url_prefix="/b")
 limiter.limit(lambda: current_app.config["TOKEN_PAGE_RATE_LIMIT"])(bp)
 
 
-@bp.url_value_preprocessor
-def _load_candidate(endpoint, values) -> None:
-    """Every page here starts from the token in the URL; unknown or expired tokens end in 404 or 410."""
-    token = (values or {}).get("token", "")
-    invitation = resolve_token(token)
-    g.token = token
-    g.candidate = invitation.candidate
-    g.candidate_language = invitation.candidate.language
+bp.before_request(load_candidate_from_url)
 
-
-@bp.after_request
-def _private(response: Response) -> Response:
-    # The token is in the URL: never send it on to another site, and never keep the page in a shared cache.
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def _page(form: AnswerForm, status: int = 200):

@@ -2,7 +2,18 @@
 
 import json
 
-from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
@@ -13,7 +24,7 @@ from app.auth.decorators import STAFF, role_required
 from app.extensions import db, limiter
 from app.models import Candidate
 from app.privacy.services import erase_person, export_person, same_person
-from app.tokens import resolve_token
+from app.tokens import load_candidate_from_url
 
 bp = Blueprint("privacy", __name__)
 limiter.limit(lambda: current_app.config["TOKEN_PAGE_RATE_LIMIT"])(bp)
@@ -23,13 +34,7 @@ class EraseForm(FlaskForm):
     confirm = BooleanField(validators=[DataRequired()])
 
 
-@bp.before_request
-def _load_candidate() -> None:
-    token = (request.view_args or {}).get("token")
-    if token is not None:
-        invitation = resolve_token(token)
-        g.token, g.candidate = token, invitation.candidate
-        g.candidate_language = invitation.candidate.language
+bp.before_request(load_candidate_from_url)
 
 
 @bp.get("/b/<token>/privacy")

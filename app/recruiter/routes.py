@@ -7,7 +7,15 @@ from flask_babel import lazy_gettext as _l
 from app.auth.decorators import STAFF, role_required
 from app.database import utcnow
 from app.extensions import db
-from app.models import Booking, BookingStatus, FeedbackSession, OutboxMessage, OutboxStatus, SessionStatus, Slot
+from app.models import (
+    Booking,
+    BookingStatus,
+    FeedbackSession,
+    OutboxMessage,
+    OutboxStatus,
+    SessionStatus,
+    Slot,
+)
 
 bp = Blueprint("recruiter", __name__, url_prefix="/recruiter")
 

@@ -16,7 +16,16 @@ from icalendar import Calendar, Event
 from app.database import utcnow
 from app.extensions import db
 from app.mail.ics import PRODID
-from app.models import Booking, BookingStatus, FeedbackSession, Role, SessionStatus, Slot, User, session_host
+from app.models import (
+    Booking,
+    BookingStatus,
+    FeedbackSession,
+    Role,
+    SessionStatus,
+    Slot,
+    User,
+    session_host,
+)
 from app.tokens import external_url
 
 TOKEN_BYTES = 32

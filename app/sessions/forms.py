@@ -7,15 +7,32 @@ from urllib.parse import urlsplit
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField, HiddenField, IntegerField, SelectChoice, SelectField, SelectMultipleField, StringField,
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
 )
 from wtforms.fields import DateField, TimeField, URLField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.models import User
 from app.sessions import services
-from app.sessions.services import MAX_SERIES_MONTHS, MAX_SLOT_MINUTES, MIN_SLOT_MINUTES, SessionPlan
+from app.sessions.services import (
+    MAX_SERIES_MONTHS,
+    MAX_SLOT_MINUTES,
+    MIN_SLOT_MINUTES,
+    SessionPlan,
+)
 
 # Control characters are invisible, and PostgreSQL refuses NUL in text.
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")

@@ -1,8 +1,19 @@
 """Planning the monthly feedback hours: the list, one session with its slots, creating and changing
 sessions, publishing, closing and cancelling them, a series of months, and the recruiter's calendar feed."""
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, ngettext
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.auth.decorators import STAFF, role_required
@@ -11,7 +22,14 @@ from app.extensions import db, limiter
 from app.i18n import format_day
 from app.models import FeedbackSession
 from app.sessions import feed, services
-from app.sessions.forms import NTH_LABELS, WEEKDAY_LABELS, ActionForm, ConfirmForm, SeriesForm, SessionForm
+from app.sessions.forms import (
+    NTH_LABELS,
+    WEEKDAY_LABELS,
+    ActionForm,
+    ConfirmForm,
+    SeriesForm,
+    SessionForm,
+)
 
 bp = Blueprint("sessions", __name__, url_prefix="/recruiter/sessions")
 

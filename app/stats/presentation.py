@@ -6,7 +6,8 @@ reveal such a cell is left out.
 
 from dataclasses import dataclass
 
-from flask_babel import format_date, lazy_gettext as _l
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
 
 from app.labels import STAGE
 from app.models import Stage

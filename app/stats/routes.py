@@ -4,8 +4,8 @@ from flask import Blueprint, Response, abort, render_template, request
 
 from app.audit.services import record_audit
 from app.auth.decorators import role_required
-from app.extensions import db
 from app.database import utcnow
+from app.extensions import db
 from app.models import Role
 from app.stats.export import to_csv
 from app.stats.periods import CHOICES, parse_period

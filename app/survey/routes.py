@@ -1,30 +1,18 @@
 """The survey page, reached from the candidate's personal link after their conversation."""
 
-from flask import Blueprint, Response, current_app, g, redirect, render_template, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, url_for
 
 from app.extensions import db, limiter
 from app.survey import services
 from app.survey.forms import SurveyForm
-from app.tokens import resolve_token
+from app.tokens import load_candidate_from_url
 
 bp = Blueprint("survey", __name__, url_prefix="/b")
 limiter.limit(lambda: current_app.config["TOKEN_PAGE_RATE_LIMIT"])(bp)
 
 
-@bp.url_value_preprocessor
-def _load_candidate(endpoint, values) -> None:
-    """Every page here starts from the token in the URL; unknown or expired tokens end in 404 or 410."""
-    invitation = resolve_token((values or {}).get("token", ""))
-    g.candidate = invitation.candidate
-    g.candidate_language = invitation.candidate.language
+bp.before_request(load_candidate_from_url)
 
-
-@bp.after_request
-def _private(response: Response) -> Response:
-    # The token is in the URL: never send it on to another site, and never keep the page in a shared cache.
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.route("/<token>/survey", methods=["GET", "POST"])

@@ -2,7 +2,14 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, EmailField, RadioField, SelectChoice, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    RadioField,
+    SelectChoice,
+    StringField,
+)
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
 from app.talent.services import TAG_KINDS, TAG_MAX_LENGTH, clean_line

@@ -1,10 +1,10 @@
 """The audit log records account changes and exports, without content, and only admins read it."""
 
+import sqlalchemy as sa
+
 from app.audit.services import record_audit
 from app.extensions import db
 from app.models import AuditEntry
-
-import sqlalchemy as sa
 
 
 def _entries(action=None):

@@ -8,8 +8,17 @@ import sqlalchemy as sa
 from app.database import utcnow
 from app.events import record_event
 from app.extensions import db
-from app.models import (AuditEntry, Booking, BookingStatus, Candidate, Event, OutboxMessage, PoolMembership,
-                        PoolSource, PreparationNote)
+from app.models import (
+    AuditEntry,
+    Booking,
+    BookingStatus,
+    Candidate,
+    Event,
+    OutboxMessage,
+    PoolMembership,
+    PoolSource,
+    PreparationNote,
+)
 from app.privacy.services import purge
 from app.stats.queries import Period, dashboard_data
 

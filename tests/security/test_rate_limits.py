@@ -6,7 +6,6 @@ import pytest
 import redis
 
 from app import create_app
-from app.extensions import db
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -46,7 +45,7 @@ def test_guessing_tokens_is_limited(limited_app):
 
 
 def test_booking_actions_have_a_stricter_limit(limited_app, make_session, make_candidate):
-    session = make_session()
+    make_session()
     _, token = make_candidate()
     client = limited_app.test_client()
     codes = [client.post(f"/b/{token}/book", data={"slot": "nope", "topics": ["improve"]}).status_code

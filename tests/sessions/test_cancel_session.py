@@ -7,7 +7,12 @@ from babel.dates import format_date
 from app.extensions import db
 from app.mail.worker import send_due
 from app.models import (
-    Booking, BookingStatus, FeedbackSession, SessionStatus, WaitlistEntry, WaitlistStatus,
+    Booking,
+    BookingStatus,
+    FeedbackSession,
+    SessionStatus,
+    WaitlistEntry,
+    WaitlistStatus,
 )
 from app.timeutil import local
 from tests.booking.helpers import form_hidden_fields, page_text

@@ -11,7 +11,14 @@ from app.sessions import services
 from app.timeutil import from_local, local
 from tests.booking.helpers import page_text
 from tests.sessions.helpers import (
-    BASE, all_sessions, days_ahead, edit_data, field_error, fresh, input_value, session_data,
+    BASE,
+    all_sessions,
+    days_ahead,
+    edit_data,
+    field_error,
+    fresh,
+    input_value,
+    session_data,
 )
 
 
