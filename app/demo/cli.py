@@ -3,9 +3,10 @@
 from datetime import date
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
-from app.demo.data import load_demo
+from app.demo.data import DEMO_STAFF, demo_password, load_demo
 
 demo_cli = AppGroup("demo", help="Demo data for trying the portal out.")
 
@@ -30,6 +31,9 @@ def load_command(scale: int | None, seed: int, until) -> None:
     for candidate, url in links:
         click.echo(f"  {candidate.name} ({candidate.language}):")
         click.echo(url)
+    click.echo(f"Staff sign in at {current_app.config['PORTAL_URL'].rstrip('/')}/login :")
+    for role, email, _name in DEMO_STAFF:
+        click.echo(f"  {role:<9} {email}  password: {demo_password(email)}")
 
 
 def _load_scale(n: int, seed: int, until: date | None) -> None:

@@ -77,3 +77,29 @@ def test_one_candidate_submitting_many_slots_at_once_gets_one_booking(app, make_
     [booking] = all_bookings()
     assert booking.status == BookingStatus.BOOKED
     assert len(outbox("booking_confirmed")) == 1
+
+
+def test_concurrent_reschedules_into_one_slot_never_double_book_or_lose_a_booking(app, make_session, candidate_en):
+    """Ten people with a booking each all move to the same free slot at once: one moves, nine keep
+    the booking they had, and no slot ever holds two."""
+    session = make_session(end="19:00")
+    target, *taken = session.slots[:11]
+    people = [candidate_en() for _ in range(10)]
+    for (candidate, token), slot in zip(people, taken):
+        client = app.test_client()
+        set_english(client)
+        assert client.post(f"/b/{token}/book", data={"slot": slot.id, "topics": ["improve"]}).status_code == 302
+    bookings = {candidate.id: candidate.bookings[0] for candidate, _ in people}
+    posts = [(f"/b/{token}/reschedule", {"slot": str(target.id), "booking": str(bookings[c.id].id),
+                                         "sequence": str(bookings[c.id].sequence)}) for c, token in people]
+
+    results = _race(app, posts)
+
+    assert all(status in (302, 409) for status, _, _ in results), results
+    db.session.expire_all()
+    active = active_bookings()
+    assert len(active) == 10  # nobody lost their booking
+    slots = [b.slot_id for b in active]
+    assert len(set(slots)) == 10 and slots.count(target.id) == 1
+    moved = [b for b in active if b.slot_id == target.id]
+    assert moved[0].sequence == 1
