@@ -31,6 +31,12 @@ DEFAULTS: dict[str, object] = {
     "MAIL_MAX_ATTEMPTS": 8,
     "MAIL_RETRY_BASE_SECONDS": 60,
     "MAIL_FOLDER": None,
+    # Candidates: the CSV import's limits, where uploads wait between preview and import (default
+    # instance/imports/), and the one gentle reminder to invited candidates who have not booked.
+    "CSV_IMPORT_MAX_BYTES": 2_000_000,
+    "CSV_IMPORT_MAX_ROWS": 10_000,
+    "CSV_IMPORT_FOLDER": None,
+    "INVITE_REMINDER_DAYS": 7,
     # Privacy: personal data goes this many days after the procedure ends (talent pool: when consent ends).
     "RETENTION_DAYS": 28,
     # Rate limits: memory storage counts per process; use a Redis URI in production.
@@ -48,5 +54,5 @@ DEFAULTS: dict[str, object] = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,
-    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    "MAX_CONTENT_LENGTH": 3 * 1024 * 1024,
 }

@@ -131,7 +131,7 @@ def upload_import():
     """Upload a CSV export; the preview shows every row and what is wrong with it. Nothing is saved yet."""
     form = UploadForm()
     if form.validate_on_submit():
-        limit = current_app.config.get("CSV_IMPORT_MAX_BYTES", 1_000_000)
+        limit = current_app.config["CSV_IMPORT_MAX_BYTES"]
         content = form.file.data.read(limit + 1)
         try:
             preview = services.preview_import(content)
@@ -148,7 +148,7 @@ def upload_import():
 
 def _limits() -> dict:
     config = current_app.config
-    return {"bytes": config.get("CSV_IMPORT_MAX_BYTES", 1_000_000), "rows": config.get("CSV_IMPORT_MAX_ROWS", 10_000)}
+    return {"bytes": config["CSV_IMPORT_MAX_BYTES"], "rows": config["CSV_IMPORT_MAX_ROWS"]}
 
 
 @bp.post("/import/<import_id>")

@@ -247,8 +247,8 @@ def preview_import(content: bytes) -> ImportPreview:
         content,
         today=today_local(),
         exists=existing.__contains__,
-        max_bytes=config.get("CSV_IMPORT_MAX_BYTES", 1_000_000),
-        max_rows=config.get("CSV_IMPORT_MAX_ROWS", 10_000),
+        max_bytes=config["CSV_IMPORT_MAX_BYTES"],
+        max_rows=config["CSV_IMPORT_MAX_ROWS"],
     )
 
 
@@ -544,7 +544,7 @@ def queue_invite_reminders(*, now: datetime | None = None) -> int:
     no booking (not even a cancelled one), never on the waitlist, and a link that still works.
     Each candidate is claimed with a conditional update, so two workers never both remind. Does not commit."""
     now = now or utcnow()
-    days = current_app.config.get("INVITE_REMINDER_DAYS", 7)
+    days = current_app.config["INVITE_REMINDER_DAYS"]
     valid_link = sa.exists().where(
         Invitation.candidate_id == Candidate.id, Invitation.revoked_at.is_(None), Invitation.expires_at > now
     )
