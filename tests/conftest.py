@@ -281,3 +281,45 @@ class AuthActions:
 @pytest.fixture
 def auth(client, make_user):
     return AuthActions(client, make_user)
+
+
+# --- reading pages in English ------------------------------------------------------------------------
+
+@pytest.fixture
+def candidate_en(make_candidate):
+    """make_candidate with English as the candidate's language (mail is rendered in it)."""
+
+    def make(**overrides):
+        overrides.setdefault("language", "en")
+        return make_candidate(**overrides)
+
+    return make
+
+
+@pytest.fixture
+def english(app):
+    """Messages made outside a request (service functions called directly) in English."""
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        yield
+
+
+@pytest.fixture
+def english_client(app):
+    """A test client that reads pages in English, whatever catalogs are compiled."""
+    from tests.helpers import set_english
+
+    client = app.test_client()
+    set_english(client)
+    return client
+
+
+@pytest.fixture
+def recruiter(auth, client):
+    """The test client signed in as a recruiter, reading pages in English."""
+    from tests.helpers import set_english
+
+    user = auth.login("recruiter")
+    set_english(client)
+    return user

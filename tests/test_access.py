@@ -11,8 +11,16 @@ from flask import url_for
 
 from app.database import utcnow
 from app.extensions import db
-from app.models import (Booking, BookingStatus, FeedbackRule, OutboxMessage, PoolMembership, PoolSource, PoolTag,
-                        PreparationNote)
+from app.models import (
+    Booking,
+    BookingStatus,
+    FeedbackRule,
+    OutboxMessage,
+    PoolMembership,
+    PoolSource,
+    PoolTag,
+    PreparationNote,
+)
 from tests.conftest import STAFF_PASSWORD
 
 PUBLIC = {"main.home", "main.health", "main.request_link", "main.set_language", "auth.login", "auth.logout",

@@ -3,22 +3,7 @@ be compiled when the tests run, and a test must not depend on that."""
 
 import pytest
 
-from tests.booking.helpers import set_english
-
 
 @pytest.fixture
-def client(app):
-    client = app.test_client()
-    set_english(client)
-    return client
-
-
-@pytest.fixture
-def candidate_en(make_candidate):
-    """make_candidate with English as the candidate's language (mail is rendered in it)."""
-
-    def make(**overrides):
-        overrides.setdefault("language", "en")
-        return make_candidate(**overrides)
-
-    return make
+def client(english_client):
+    return english_client

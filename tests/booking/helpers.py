@@ -9,22 +9,11 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Booking, BookingStatus, FeedbackSession, SessionStatus, Slot
+from tests.helpers import page_text, set_english, snapshot  # noqa: F401 (re-exported)
 
 TOPICS = ["went_well", "improve"]
 
 
-def set_english(client) -> None:
-    """Pin the visitor's language to English, so assertions hold whatever catalogs are compiled."""
-    with client.session_transaction() as cookie:
-        cookie["lang"] = "en"
-
-
-def page_text(response) -> str:
-    """The page's visible text: tags removed, entities decoded, whitespace collapsed."""
-    body = response.get_data(as_text=True)
-    body = re.sub(r"(?is)<(script|style|head)\b.*?</\1>", " ", body)
-    body = re.sub(r"<[^>]+>", " ", body)
-    return " ".join(html.unescape(body).split())
 
 
 def day_groups(response) -> list[tuple[str, list[str]]]:
@@ -60,16 +49,6 @@ def book(client, token: str, slot_id, *, topics=TOPICS, question: str = "", **ex
     data = {"slot": str(slot_id), "topics": list(topics), "question": question, **extra}
     return client.post(f"/b/{token}/book", data=data)
 
-
-def snapshot() -> dict[str, list[tuple]]:
-    """Every row of every table, read fresh from the database: equal snapshots mean nothing changed."""
-    db.session.rollback()
-    state = {}
-    for table in db.metadata.sorted_tables:
-        rows = db.session.execute(sa.select(table)).all()
-        state[table.name] = sorted((tuple(row) for row in rows), key=repr)
-    db.session.rollback()
-    return state
 
 
 def active_bookings(slot_id: int | None = None) -> list[Booking]:

@@ -6,7 +6,14 @@ from babel.dates import format_date
 from app.extensions import db
 from app.models import BookingStatus
 from app.timeutil import local
-from tests.booking.helpers import active_bookings, all_bookings, book, day_groups, form_hidden_fields, page_text
+from tests.booking.helpers import (
+    active_bookings,
+    all_bookings,
+    book,
+    day_groups,
+    form_hidden_fields,
+    page_text,
+)
 from tests.conftest import free_slot_ids, outbox
 
 

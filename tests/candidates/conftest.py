@@ -3,8 +3,6 @@ compiled when the tests run; a test must not depend on that)."""
 
 import pytest
 
-from tests.candidates.helpers import set_english
-
 
 @pytest.fixture(autouse=True)
 def import_folder(app, tmp_path):
@@ -15,24 +13,5 @@ def import_folder(app, tmp_path):
 
 
 @pytest.fixture
-def client(app):
-    client = app.test_client()
-    set_english(client)
-    return client
-
-
-@pytest.fixture
-def recruiter(auth, client):
-    """Signed in as a recruiter (signing in starts a new session, so English is chosen again)."""
-    user = auth.login("recruiter")
-    set_english(client)
-    return user
-
-
-@pytest.fixture
-def english(app):
-    """Messages made outside a request (service functions called directly) in English."""
-    from flask_babel import force_locale
-
-    with force_locale("en"):
-        yield
+def client(english_client):
+    return english_client

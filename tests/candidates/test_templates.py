@@ -6,7 +6,12 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from app.candidates.services import DEFAULT_TEMPLATES, get_template, placeholder_errors, preview_rejection
+from app.candidates.services import (
+    DEFAULT_TEMPLATES,
+    get_template,
+    placeholder_errors,
+    preview_rejection,
+)
 from app.extensions import db
 from app.models import Candidate, EmailTemplate, Stage
 from tests.candidates.helpers import CANDIDATES, page_text

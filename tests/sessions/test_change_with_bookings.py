@@ -6,11 +6,26 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Booking, BookingStatus, FeedbackSession, OutboxMessage, WaitlistEntry, WaitlistStatus
+from app.models import (
+    Booking,
+    BookingStatus,
+    FeedbackSession,
+    OutboxMessage,
+    WaitlistEntry,
+    WaitlistStatus,
+)
 from app.timeutil import local
 from tests.booking.helpers import page_text
 from tests.conftest import outbox
-from tests.sessions.helpers import BASE, as_multidict, edit_data, events_of, fresh, hidden_fields, input_value
+from tests.sessions.helpers import (
+    BASE,
+    as_multidict,
+    edit_data,
+    events_of,
+    fresh,
+    hidden_fields,
+    input_value,
+)
 
 
 def _clock(moment) -> str:

@@ -2,7 +2,13 @@
 bookings; a draft nobody booked can be deleted."""
 
 from app.booking.services import free_slots, join_waitlist, waitlist_entry
-from app.models import Booking, BookingStatus, FeedbackSession, SessionStatus, WaitlistStatus
+from app.models import (
+    Booking,
+    BookingStatus,
+    FeedbackSession,
+    SessionStatus,
+    WaitlistStatus,
+)
 from tests.booking.helpers import page_text
 from tests.conftest import outbox
 from tests.sessions.helpers import BASE, all_sessions, fresh

@@ -5,7 +5,14 @@ from datetime import datetime, timedelta
 
 from app.database import utcnow
 from app.extensions import db
-from app.models import Booking, BookingStatus, Candidate, PoolMembership, PoolSource, PoolTag
+from app.models import (
+    Booking,
+    BookingStatus,
+    Candidate,
+    PoolMembership,
+    PoolSource,
+    PoolTag,
+)
 from tests.booking.helpers import session_at
 
 TALENT = "/recruiter/talent"

@@ -8,7 +8,15 @@ import sqlalchemy as sa
 
 from app.database import utcnow
 from app.extensions import db
-from app.models import BookingStatus, Hire, PoolMembership, PoolSource, PoolTag, Reapplication, Stage
+from app.models import (
+    BookingStatus,
+    Hire,
+    PoolMembership,
+    PoolSource,
+    PoolTag,
+    Reapplication,
+    Stage,
+)
 from tests.booking.helpers import page_text
 from tests.talent.helpers import TALENT, add_member, held_conversation
 

@@ -1,0 +1,81 @@
+"""Screenshots of the main pages at phone (390 wide) and desktop (1280 wide) size, for the README.
+
+Not part of the test suite (the name does not start with test_): `make screenshots` runs it on purpose
+and writes docs/screenshots/<page>-<phone|desktop>.png from the demo data plus a synthetic history for
+the figures. The pages are checked with axe-core on the way, like the tests do.
+"""
+
+from datetime import timedelta
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from app.database import utcnow
+from app.demo.data import DEMO_CANDIDATES, demo_password, load_demo
+from app.demo.scale import generate_history
+from app.timeutil import local
+from tests.e2e.helpers import Visit, settle, sign_in
+
+OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+LANGUAGE = "nl"  # Dutch is the portal's first language
+HISTORY = 800  # about four years of the reference practice's 200 sign-ups a year
+VAGUE_NOTE = "Je was niet technisch genoeg en paste niet in het team."
+
+
+def shoot(v: Visit, name: str, size: str) -> None:
+    v.check(f"{name} ({size})")
+    v.page.screenshot(path=OUT / f"{name}-{size}.png", animations="disabled", caret="initial")
+
+
+def test_screenshots(live_server, visit):
+    OUT.mkdir(parents=True, exist_ok=True)
+    links = {candidate.email: url for candidate, url in load_demo()}
+    # The history (which plans its sessions 100 days ahead) ends before the demo's coming sessions.
+    generate_history(HISTORY, seed=1, until=local(utcnow()).date() - timedelta(days=110))
+    candidate, second = [d for d in DEMO_CANDIDATES if not d.booked and d.language == LANGUAGE][:2]
+    staff_passwords = {email: demo_password(email) for email in ("recruiter@example.org", "hr@example.org")}
+    settle()
+    link = links[candidate.email]
+
+    for size, phone in (("phone", True), ("desktop", False)):
+        v = visit(LANGUAGE, phone=phone)
+        t, page = v.words, v.page
+        page.goto(link)
+        if size == "phone":
+            shoot(v, "candidate-picker", size)
+            page.locator("input[name=slot]").nth(2).check()
+            page.get_by_role("checkbox", name=t("What I could do better")).check()
+            page.get_by_role("checkbox", name=t("My CV and online profile")).check()
+            page.get_by_label(t("Your question or anything we should know (optional)")).fill(
+                "Hoe laat ik mijn ervaring op de IC beter zien in mijn cv?")
+            page.get_by_role("button", name=t("Book this conversation")).click()
+            expect(page.get_by_role("heading", level=1)).to_have_text(t("Your conversation is booked"))
+        else:
+            page.goto(links[second.email])
+            shoot(v, "candidate-picker", size)
+            page.goto(f"{link}/confirmed")
+        shoot(v, "candidate-confirmation", size)
+        page.goto(link)
+        shoot(v, "candidate-manage", size)
+
+    for size, phone in (("desktop", False), ("phone", True)):
+        v = visit(LANGUAGE, phone=phone)
+        t, page = v.words, v.page
+        sign_in(v, live_server, "recruiter@example.org", LANGUAGE, staff_passwords["recruiter@example.org"])
+        shoot(v, "recruiter-overview", size)
+        page.locator("main table a").first.click()  # the first coming feedback hour
+        page.get_by_role("link", name=t("Day agenda")).click()
+        shoot(v, "recruiter-agenda", size)
+        page.locator("table.agenda a").first.click()
+        why_not = page.get_by_label(t("Why not this role?"))
+        why_not.fill("")
+        why_not.press_sequentially(VAGUE_NOTE, delay=5)
+        expect(page.locator("#warnings-why_not")).to_be_visible()
+        why_not.evaluate("e => { e.closest('.field').scrollIntoView({block: 'start'}); window.scrollBy(0, -16); }")
+        shoot(v, "recruiter-notes", size)
+
+        hr = visit(LANGUAGE, phone=phone)
+        sign_in(hr, live_server, "hr@example.org", LANGUAGE, staff_passwords["hr@example.org"])
+        hr.page.get_by_role("heading", name=hr.words("Hired through the feedback hour")).evaluate(
+            "e => { e.closest('section').scrollIntoView({block: 'start'}); window.scrollBy(0, -16); }")
+        shoot(hr, "hr-dashboard", size)
