@@ -4,6 +4,7 @@ to the outbox in the caller's transaction."""
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.mail.ics import booking_invitation
 from app.mail.outbox import queue_email
@@ -54,8 +55,7 @@ def notify_booking_confirmed(booking: Booking, token: str) -> OutboxMessage:
     """The confirmation with a calendar invitation (METHOD:REQUEST)."""
     assert booking.status == BookingStatus.BOOKED
     link = booking_url(token)
-    with force_locale(booking.candidate.language):
-        subject = _("Your feedback conversation is booked")
+    subject = _l("Your feedback conversation is booked")
     return queue_email(
         kind="booking_confirmed", candidate=booking.candidate, subject=subject, template="booking_confirmed",
         context={"booking": booking, "link": link},
@@ -67,8 +67,7 @@ def notify_booking_rescheduled(booking: Booking, token: str) -> OutboxMessage:
     """The moved appointment: the same UID with a higher SEQUENCE, so calendars update it in place."""
     assert booking.status == BookingStatus.BOOKED and booking.sequence > 0
     link = booking_url(token)
-    with force_locale(booking.candidate.language):
-        subject = _("Your feedback conversation has moved")
+    subject = _l("Your feedback conversation has moved")
     return queue_email(
         kind="booking_rescheduled", candidate=booking.candidate, subject=subject, template="booking_rescheduled",
         context={"booking": booking, "link": link},
@@ -80,8 +79,7 @@ def notify_booking_cancelled(booking: Booking, token: str) -> OutboxMessage:
     """The cancellation (METHOD:CANCEL, STATUS:CANCELLED), which removes the event from the calendar."""
     assert booking.status == BookingStatus.CANCELLED
     link = booking_url(token)
-    with force_locale(booking.candidate.language):
-        subject = _("Your feedback conversation is cancelled")
+    subject = _l("Your feedback conversation is cancelled")
     return queue_email(
         kind="booking_cancelled", candidate=booking.candidate, subject=subject, template="booking_cancelled",
         context={"booking": booking, "link": link},
@@ -94,8 +92,7 @@ def notify_booking_reminder(booking: Booking) -> OutboxMessage | None:
     if booking.status != BookingStatus.BOOKED:
         return None
     link = booking_url(fresh_token(booking.candidate))
-    with force_locale(booking.candidate.language):
-        subject = _("Tomorrow: your feedback conversation")
+    subject = _l("Tomorrow: your feedback conversation")
     return queue_email(
         kind="booking_reminder", candidate=booking.candidate, subject=subject, template="booking_reminder",
         context={"booking": booking, "link": link},
@@ -107,8 +104,7 @@ def notify_waitlist_offer(entry: WaitlistEntry) -> OutboxMessage | None:
     if entry.status != WaitlistStatus.OFFERED:
         return None
     link = booking_url(fresh_token(entry.candidate))
-    with force_locale(entry.candidate.language):
-        subject = _("A place came free in the feedback hour")
+    subject = _l("A place came free in the feedback hour")
     return queue_email(
         kind="waitlist_offer", candidate=entry.candidate, subject=subject, template="waitlist_offer",
         context={"link": link},
@@ -118,8 +114,7 @@ def notify_waitlist_offer(entry: WaitlistEntry) -> OutboxMessage | None:
 def notify_link_resent(candidate: Candidate) -> OutboxMessage:
     """A fresh personal link for a candidate who lost the e-mail."""
     link = booking_url(fresh_token(candidate))
-    with force_locale(candidate.language):
-        subject = _("Your personal link for the feedback hour")
+    subject = _l("Your personal link for the feedback hour")
     return queue_email(
         kind="link_resent", candidate=candidate, subject=subject, template="link_resent", context={"link": link},
     )
@@ -130,8 +125,7 @@ def notify_session_cancelled(booking: Booking, token: str, next_session=None) ->
     (or, when none is planned, word that they are on the waitlist)."""
     assert booking.status == BookingStatus.CANCELLED
     link = booking_url(token)
-    with force_locale(booking.candidate.language):
-        subject = _("The feedback hour is cancelled")
+    subject = _l("The feedback hour is cancelled")
     return queue_email(
         kind="session_cancelled", candidate=booking.candidate, subject=subject, template="session_cancelled",
         context={"booking": booking, "link": link, "next_session": next_session},
@@ -144,8 +138,7 @@ def notify_booking_dropped(booking: Booking, token: str, next_session=None) -> O
     where to book again (or word that they are on the waitlist)."""
     assert booking.status == BookingStatus.CANCELLED
     link = booking_url(token)
-    with force_locale(booking.candidate.language):
-        subject = _("Your feedback conversation cannot go ahead")
+    subject = _l("Your feedback conversation cannot go ahead")
     return queue_email(
         kind="booking_dropped", candidate=booking.candidate, subject=subject, template="session_booking_dropped",
         context={"booking": booking, "link": link, "next_session": next_session},
@@ -157,8 +150,7 @@ def notify_session_changed(booking: Booking, token: str) -> OutboxMessage:
     """The place, video link or length of a booked conversation changed: the updated invitation."""
     assert booking.status == BookingStatus.BOOKED and booking.sequence > 0
     link = booking_url(token)
-    with force_locale(booking.candidate.language):
-        subject = _("New details for your feedback conversation")
+    subject = _l("New details for your feedback conversation")
     return queue_email(
         kind="session_changed", candidate=booking.candidate, subject=subject, template="session_changed",
         context={"booking": booking, "link": link},
@@ -180,8 +172,7 @@ def notify_invite_reminder(candidate: Candidate, token: str, *, expires_at) -> O
     """The one gentle reminder to an invited candidate who has not booked."""
     if any(b.status != BookingStatus.CANCELLED for b in candidate.bookings):
         return None
-    with force_locale(candidate.language):
-        subject = _("Would you still like a feedback conversation?")
+    subject = _l("Would you still like a feedback conversation?")
     return queue_email(
         kind="invite_reminder", candidate=candidate, subject=subject, template="invite_reminder",
         context={"link": booking_url(token), "expires_at": expires_at},
@@ -194,8 +185,7 @@ def notify_pool_consent_request(membership: PoolMembership) -> OutboxMessage | N
         return None
     candidate = membership.candidate
     link = external_url("pool.confirm_consent", token=fresh_token(candidate))
-    with force_locale(candidate.language):
-        subject = _("May we keep your details for future vacancies?")
+    subject = _l("May we keep your details for future vacancies?")
     return queue_email(
         kind="pool_consent_request", candidate=candidate, subject=subject, template="pool_consent_request",
         context={"link": link},
@@ -205,8 +195,7 @@ def notify_pool_consent_request(membership: PoolMembership) -> OutboxMessage | N
 def notify_feedback_summary(booking: Booking, *, went_well: str, why_not: str, advice: str) -> OutboxMessage:
     """The short written summary of the conversation, as the recruiter edited it."""
     assert booking.status == BookingStatus.ATTENDED
-    with force_locale(booking.candidate.language):
-        subject = _("A short summary of your feedback conversation")
+    subject = _l("A short summary of your feedback conversation")
     return queue_email(
         kind="feedback_summary", candidate=booking.candidate, subject=subject, template="feedback_summary",
         context={"booking": booking, "went_well": went_well, "why_not": why_not, "advice": advice},
@@ -218,8 +207,7 @@ def notify_pool_renewal(membership: PoolMembership, token: str) -> OutboxMessage
     if membership.consented_at is None or membership.withdrawn_at is not None:
         return None
     candidate = membership.candidate
-    with force_locale(candidate.language):
-        subject = _("Would you like to stay in our talent pool?")
+    subject = _l("Would you like to stay in our talent pool?")
     return queue_email(
         kind="pool_renewal", candidate=candidate, subject=subject, template="pool_renewal",
         context={
@@ -234,8 +222,7 @@ def notify_survey_request(booking: Booking, token: str) -> OutboxMessage | None:
     """After the conversation: two short questions, answered from the candidate's link."""
     if booking.status != BookingStatus.ATTENDED:
         return None
-    with force_locale(booking.candidate.language):
-        subject = _("Two short questions about your feedback conversation")
+    subject = _l("Two short questions about your feedback conversation")
     return queue_email(
         kind="survey_request", candidate=booking.candidate, subject=subject, template="survey_request",
         context={"booking": booking, "link": external_url("survey.take_survey", token=token)},

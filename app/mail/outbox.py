@@ -23,14 +23,15 @@ def queue_email(
     *,
     kind: str,
     candidate: Candidate,
-    subject: str,
+    subject,
     template: str,
     context: dict,
     ics: bytes | None = None,
     ics_method: str | None = None,
 ) -> OutboxMessage:
-    """Render ``templates/email/<template>.txt`` and ``.html`` in the candidate's language and add
-    the result to the outbox in the current transaction: it is sent only if that transaction commits."""
+    """Render ``templates/email/<template>.txt`` and ``.html`` and the (lazily translated) ``subject`` in the
+    candidate's language, and add the result to the outbox in the current transaction: it is sent only if
+    that transaction commits."""
     with force_locale(candidate.language):
         context = {"candidate": candidate, "organisation": current_app.config["ORGANISATION_NAME"], **context}
         body_text = render_template(f"email/{template}.txt", **context)
