@@ -4,6 +4,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     HiddenField,
     IntegerField,
     SelectChoice,
@@ -49,6 +50,9 @@ class BookingForm(FlaskForm):
     )
     question = TextAreaField(_l("Your question or anything we should know (optional)"),
                              validators=[Optional(), _QuestionLength()])
+    # Consent is asked, never assumed: unticked unless the candidate ticks it.
+    pool_consent = BooleanField(_l("You may keep my details for up to 12 months and contact me about a "
+                                   "vacancy that suits me (optional; I can withdraw at any time)"), default=False)
 
 
 class RescheduleForm(FlaskForm):

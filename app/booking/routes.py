@@ -13,6 +13,7 @@ from flask import (
 from flask_babel import gettext as _
 
 from app.booking import services
+from app.talent import services as talent
 from app.booking.forms import (
     TOPIC_LABELS,
     BookingForm,
@@ -38,6 +39,7 @@ bp.before_request(load_candidate_from_url)
 
 def _page(template: str, **context) -> str:
     context.setdefault("booking", services.open_booking(g.candidate))
+    context.setdefault("in_pool", talent.current_membership(g.candidate) is not None)
     return render_template(
         template,
         candidate=g.candidate,
@@ -95,7 +97,7 @@ def book(token: str):
     try:
         services.book_slot(
             candidate, form.slot.data, form.topics.data, form.question.data or "",
-            token=token, language=current_language(), now=now,
+            token=token, language=current_language(), now=now, join_pool=form.pool_consent.data,
         )
     except services.AlreadyBooked:
         # Most often a double click: the first submit already booked. Show the booking as it stands.

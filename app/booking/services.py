@@ -20,6 +20,7 @@ from app.models import (
     BookingStatus,
     Candidate,
     FeedbackSession,
+    PoolSource,
     SessionStatus,
     Slot,
     Topic,
@@ -166,7 +167,7 @@ def _clean_topics(topics: list[str]) -> list[str]:
 
 def book_slot(
     candidate: Candidate, slot_id: int | None, topics: list[str], question: str, *, token: str,
-    language: str | None = None, now: datetime | None = None,
+    language: str | None = None, now: datetime | None = None, join_pool: bool = False,
 ) -> Booking:
     """Book ``slot_id`` for ``candidate`` and queue the confirmation with its invitation.
 
@@ -199,6 +200,13 @@ def book_slot(
     _settle_waitlist(candidate)
     keep_links_alive(candidate, slot.ends_at + LINK_GRACE)
     record_event("booked", candidate, session_id=slot.session_id, at=now)
+    if join_pool:
+        from app.talent import services as talent  # the talent pool builds on booking, not the other way round
+
+        try:
+            talent.join_pool(candidate, now=now, source=PoolSource.BOOKING)
+        except talent.AlreadyMember:
+            pass  # already in the pool: the booking is what matters here
     notifications.notify_booking_confirmed(booking, token)
     db.session.commit()
     return booking

@@ -443,9 +443,11 @@ def current_membership(candidate: Candidate, now: datetime | None = None) -> Poo
     )
 
 
-def join_pool(candidate: Candidate, *, now: datetime | None = None) -> PoolMembership:
+def join_pool(candidate: Candidate, *, now: datetime | None = None,
+              source: PoolSource = PoolSource.LINK) -> PoolMembership:
     """The candidate ticked the consent box: in the pool for twelve months from now. An open request
-    (a recruiter's offer not yet answered) is the one that gets the consent; otherwise the source is the link."""
+    (a recruiter's offer not yet answered) is the one that gets the consent; otherwise ``source`` says
+    where they ticked it (their link, or the booking form). Does not commit."""
     now = now or utcnow()
     _lock(candidate)
     if current_membership(candidate, now) is not None:
@@ -457,7 +459,7 @@ def join_pool(candidate: Candidate, *, now: datetime | None = None) -> PoolMembe
         ).order_by(PoolMembership.requested_at.desc()).limit(1)
     )
     if membership is None:
-        membership = PoolMembership(candidate=candidate, source=PoolSource.LINK, requested_at=now)
+        membership = PoolMembership(candidate=candidate, source=source, requested_at=now)
         db.session.add(membership)
     membership.consented_at = now
     membership.expires_at = add_months(now, CONSENT_MONTHS)

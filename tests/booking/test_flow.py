@@ -179,3 +179,28 @@ def test_moving_to_the_time_you_already_have_says_nothing_changed(client, make_s
     assert "has moved" not in response.get_data(as_text=True)
     db.session.refresh(booking)
     assert booking.sequence == 0
+
+
+def test_talent_pool_consent_at_booking_is_optional_and_never_pre_ticked(client, make_session, candidate_en):
+    import sqlalchemy as sa
+
+    from app.models import Event, PoolMembership, PoolSource
+
+    session = make_session()
+    first, first_token = candidate_en()
+    page = client.get(f"/b/{first_token}").get_data(as_text=True)
+    assert 'name="pool_consent"' in page and 'name="pool_consent" type="checkbox" value="y" checked' not in page
+    assert "checked" not in page.split('name="pool_consent"')[1].split(">")[0]
+
+    client.post(f"/b/{first_token}/book", data={"slot": session.slots[0].id, "topics": ["improve"]})
+    assert db.session.scalars(sa.select(PoolMembership)).all() == []
+    assert "Stay in touch for future vacancies?" in client.get(f"/b/{first_token}/confirmed").get_data(as_text=True)
+
+    second, second_token = candidate_en()
+    client.post(f"/b/{second_token}/book", data={"slot": session.slots[1].id, "topics": ["improve"],
+                                                 "pool_consent": "y"})
+    [membership] = db.session.scalars(sa.select(PoolMembership)).all()
+    assert membership.candidate_id == second.id and membership.source == PoolSource.BOOKING
+    assert membership.consented_at is not None and membership.expires_at > membership.consented_at
+    assert db.session.scalar(sa.select(Event).where(Event.kind == "joined_pool")).candidate_ref == second.ref
+    assert "Stay in touch for future vacancies?" not in client.get(f"/b/{second_token}/confirmed").get_data(as_text=True)
