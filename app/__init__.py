@@ -122,6 +122,7 @@ def register_cli(app: Flask) -> None:
     from app.demo.cli import demo_cli
     from app.mail.cli import mail_cli
     from app.privacy.cli import privacy_cli
+    from app.stats.cli import stats_cli
 
-    for group in (demo_cli, mail_cli, users_cli, privacy_cli):
+    for group in (demo_cli, mail_cli, users_cli, privacy_cli, stats_cli):
         app.cli.add_command(group)

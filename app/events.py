@@ -7,9 +7,12 @@ every count survives the erasure of the person.
 
 from datetime import datetime
 
+import sqlalchemy as sa
+
 from app.database import utcnow
 from app.extensions import db
 from app.models import Candidate, Event
+from app.stats import rollup
 
 # The kinds of event, in the order of the journey.
 KINDS = (
@@ -25,6 +28,7 @@ def record_event(
     """Log ``kind`` for ``candidate`` by their random ``ref`` only. Does not commit."""
     if kind not in KINDS:
         raise ValueError(f"unknown event kind {kind!r}")
+    first = rollup.is_first(candidate.ref, kind)
     event = Event(
         kind=kind,
         occurred_at=at or utcnow(),
@@ -39,4 +43,20 @@ def record_event(
         user_id=user_id,
     )
     db.session.add(event)
+    if first:
+        rollup.count_event(event)
     return event
+
+
+def forget_events(kind: str, candidate: Candidate, *, session_id: int | None = None) -> int:
+    """Remove events that a correction has overtaken (e.g. an outcome recorded wrongly) and recount
+    the figures they were part of. Does not commit; returns how many went."""
+    query = sa.select(Event).where(Event.kind == kind, Event.candidate_ref == candidate.ref)
+    if session_id is not None:
+        query = query.where(Event.session_id == session_id)
+    removed = list(db.session.scalars(query))
+    for event in removed:
+        db.session.delete(event)
+    db.session.flush()
+    rollup.recount(candidate.ref, kind, removed)
+    return len(removed)

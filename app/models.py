@@ -392,6 +392,31 @@ class Event(db.Model):
     user_id: Mapped[int | None] = mapped_column()
 
 
+class StatMonth(db.Model):
+    """The event log rolled up per calendar month (Amsterdam), so that the HR figures stay fast at any size.
+
+    One row per month, kind of event and breakdown: ``dimension`` is "all" or what the row splits by
+    (department, vacancy, stage, reason, session, recruiter, attributed, invite_speed, nps) and
+    ``dim_value`` its value. ``people`` counts candidates whose FIRST event of that kind fell in the month,
+    so months add up to distinct people. Kept up to date by app.events; rebuilt from the log by
+    ``flask --app wsgi stats rebuild``.
+    """
+
+    __tablename__ = "stat_month"
+    __table_args__ = (
+        sa.UniqueConstraint("month", "kind", "dimension", "dim_value", name="uq_stat_month_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[date] = mapped_column(sa.Date)
+    kind: Mapped[str] = mapped_column(sa.String(30))
+    dimension: Mapped[str] = mapped_column(sa.String(20))
+    dim_value: Mapped[str] = mapped_column(sa.String(200))
+    people: Mapped[int] = mapped_column(default=0)
+    value_sum: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    value_n: Mapped[int] = mapped_column(default=0)
+
+
 class PoolTag(db.Model):
     """A recruiter's tag on a talent-pool member: a skill or a preferred department."""
 

@@ -13,7 +13,6 @@ from flask import (
 from flask_babel import gettext as _
 
 from app.booking import services
-from app.talent import services as talent
 from app.booking.forms import (
     TOPIC_LABELS,
     BookingForm,
@@ -26,6 +25,7 @@ from app.extensions import db, limiter
 from app.i18n import current_language
 from app.mail.notifications import booking_ics
 from app.models import Booking, BookingStatus, Candidate
+from app.talent import services as talent
 from app.tokens import booking_url, load_candidate_from_url
 
 bp = Blueprint("booking", __name__, url_prefix="/b")

@@ -120,7 +120,7 @@ def _free_slots_query(now: datetime):
             FeedbackSession.starts_at > now + closing_delta(),
             ~_active_booking_exists(),
         )
-        .order_by(Slot.starts_at)
+        .order_by(FeedbackSession.starts_at, FeedbackSession.id, Slot.starts_at)
     )
 
 
@@ -133,7 +133,8 @@ def free_slots_by_day(now: datetime | None = None, *, exclude_slot_id: int | Non
     slots = [s for s in free_slots(now) if s.id != exclude_slot_id]
     return [
         DaySlots(day=day, session=group[0].session, slots=group)
-        for day, group in ((d, list(g)) for d, g in groupby(slots, key=lambda s: local(s.starts_at).date()))
+        for (day, _), group in ((key, list(g)) for key, g in groupby(
+            slots, key=lambda s: (local(s.starts_at).date(), s.session_id)))
     ]
 
 
@@ -201,7 +202,9 @@ def book_slot(
     keep_links_alive(candidate, slot.ends_at + LINK_GRACE)
     record_event("booked", candidate, session_id=slot.session_id, at=now)
     if join_pool:
-        from app.talent import services as talent  # the talent pool builds on booking, not the other way round
+        from app.talent import (
+            services as talent,  # the talent pool builds on booking, not the other way round
+        )
 
         try:
             talent.join_pool(candidate, now=now, source=PoolSource.BOOKING)

@@ -43,3 +43,5 @@ def _load_scale(n: int, seed: int, until: date | None) -> None:
     report = generate_history(n, seed=seed, until=until, progress=click.echo)
     rows = ", ".join(f"{table} {count:,}" for table, count in sorted(report.rows.items()))
     click.echo(f"Done in {report.seconds:.1f} s: {rows}.")
+    click.echo(f"The figures: {current_app.config['PORTAL_URL'].rstrip('/')}/hr/ (sign in as HR; "
+               "'flask --app wsgi demo load' prints the demo accounts).")

@@ -34,6 +34,7 @@ import sqlalchemy as sa
 from app.auth.passwords import hash_password
 from app.database import UTCDateTime, utcnow
 from app.extensions import db
+from app.stats.rollup import rebuild as rebuild_statistics
 from app.models import (
     Booking,
     Candidate,
@@ -137,7 +138,7 @@ TOPIC_SETS = (["went_well", "improve"], ["improve"], ["improve", "cv_profile"], 
 # Month factors: fewer rejections in the summer and in December.
 SEASON = {1: 1.2, 2: 1.1, 3: 1.1, 4: 1.0, 5: 1.0, 6: 1.0, 7: 0.75, 8: 0.7, 9: 1.15, 10: 1.1, 11: 1.05, 12: 0.8}
 # Session layouts as (start, end, breaks): the evening hour of the reference practice, and a whole day
-# for scales at which an evening would need dozens of rooms side by side.
+# for scales at which the evening would need dozens of sessions side by side (it still needs many).
 EVENING = (time(16, 0), time(18, 0), [["17:00", "17:15"]])
 WHOLE_DAY = (time(9, 0), time(17, 0), [["12:30", "13:00"]])
 
@@ -192,6 +193,8 @@ def generate_history(
             report = generator.run()
         say("Updating the query planner's statistics ...")
         _analyze(connection)
+    say("Rolling the event log up into the monthly figures ...")
+    rebuild_statistics()
     report.seconds = clock.perf_counter() - started
     return report
 
@@ -459,7 +462,9 @@ class _Generator:
         self.connection.commit()
 
     def run(self) -> ScaleReport:
-        rng, done, next_report = self.rng, 0, 0
+        rng, done = self.rng, 0
+        step = max(self.n // 10, CHUNK)
+        next_report = step
         for session_day in self._session_days:  # at least one session every month
             self._open_session(session_day)
         candidate_ids = self.ids["candidate"]
@@ -473,7 +478,7 @@ class _Generator:
                     self.flush()
                     if done >= next_report:
                         self.say(f"  {done:,} of {self.n:,} candidates")
-                        next_report = done + max(self.n // 10, CHUNK)
+                        next_report += step
         self.flush()
         _reset_sequences(self.connection)
         self.connection.commit()

@@ -16,7 +16,7 @@ from flask import current_app
 from app.database import utcnow
 from app.extensions import db
 from app.mail.outbox import build_mime, scrub_sent
-from app.mail.transport import PermanentFailure, TemporaryFailure, deliver
+from app.mail.transport import Connection, PermanentFailure, TemporaryFailure
 from app.models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
@@ -64,40 +64,6 @@ def backoff(attempts: int) -> timedelta:
     return min(base * (2 ** min(max(attempts - 1, 0), 20)), MAX_BACKOFF)
 
 
-def send_one(message_id: int) -> str:
-    """Send one leased message and record the result; returns "sent", "retrying" or "failed"."""
-    message = db.session.get(OutboxMessage, message_id)
-    if message is None or message.status != OutboxStatus.SENDING:
-        db.session.rollback()
-        return "skipped"
-    mime = build_mime(message)
-    db.session.rollback()  # hold no transaction (and on SQLite no write lock) while talking to SMTP
-    outcome, error = "sent", None
-    try:
-        deliver(mime)
-    except TemporaryFailure as exc:
-        outcome, error = "retrying", str(exc)
-    except PermanentFailure as exc:
-        outcome, error = "failed", str(exc)
-
-    message = db.session.get(OutboxMessage, message_id)
-    now = utcnow()
-    message.attempts += 1
-    message.locked_until = None
-    if outcome == "sent":
-        message.status, message.sent_at, message.last_error = OutboxStatus.SENT, now, None
-        scrub_sent(message)
-    else:
-        message.last_error = error
-        log.warning("mail %s to %s not sent (attempt %s): %s", message.id, message.to_address, message.attempts, error)
-        if outcome == "retrying" and message.attempts < current_app.config["MAIL_MAX_ATTEMPTS"]:
-            message.status, message.next_attempt_at = OutboxStatus.PENDING, now + backoff(message.attempts)
-        else:
-            outcome, message.status = "failed", OutboxStatus.FAILED
-    db.session.commit()
-    return outcome
-
-
 def send_due(*, now: datetime | None = None, batch: int = 50) -> SendReport:
     """Send everything that is due now, batch by batch, until nothing is left.
 
@@ -111,14 +77,72 @@ def send_due(*, now: datetime | None = None, batch: int = 50) -> SendReport:
         if not ids:
             return report
         last_id = max(ids)
-        for message_id in ids:
-            outcome = send_one(message_id)
+        send_batch(ids, report)
+
+
+def send_batch(ids: list[int], report: SendReport) -> None:
+    """Send the leased messages ``ids`` over one SMTP connection and record each result.
+
+    One database connection serves the batch, and each result is committed on its own (a worker that
+    dies mid-batch has recorded what it sent). Each message is read, and checked to be still leased and
+    not erased meanwhile, right before it is sent, in the same transaction that records the previous
+    result; no transaction (and on SQLite no write lock) is held while talking to SMTP.
+    """
+    with db.engine.connect() as database, Connection() as connection:
+        sent: tuple[int, dict] | None = None  # the result that the next transaction records
+        for message_id in [*ids, None]:
+            with database.begin():
+                if sent is not None:
+                    database.execute(sa.update(OutboxMessage).where(OutboxMessage.id == sent[0]).values(**sent[1]))
+                message = _leased(database, message_id) if message_id is not None else None
+            sent = None
+            if message is None:
+                continue
+            outcome, values = _send_one(message, connection)
+            sent = (message.id, values)
             if outcome == "sent":
                 report.sent += 1
             elif outcome == "retrying":
                 report.retrying += 1
-            elif outcome == "failed":
+            else:
                 report.failed += 1
+
+
+def _leased(database: sa.Connection, message_id: int) -> OutboxMessage | None:
+    """The message as a detached copy, if it is still leased (status sending); None if it is gone."""
+    row = database.execute(
+        sa.select(OutboxMessage.__table__)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.SENDING)
+    ).mappings().first()
+    return OutboxMessage(**row) if row is not None else None
+
+
+def _send_one(message: OutboxMessage, connection: Connection) -> tuple[str, dict]:
+    """Deliver ``message``; returns "sent", "retrying" or "failed" and the column values that record it."""
+    mime = build_mime(message)
+    outcome, error = "sent", None
+    try:
+        connection.deliver(mime)
+    except TemporaryFailure as exc:
+        outcome, error = "retrying", str(exc)
+    except PermanentFailure as exc:
+        outcome, error = "failed", str(exc)
+
+    now = utcnow()
+    attempts = message.attempts + 1
+    values = {"attempts": attempts, "locked_until": None}
+    if outcome == "sent":
+        scrub_sent(message)
+        values.update(status=OutboxStatus.SENT, sent_at=now, last_error=None,
+                      body_text=message.body_text, body_html=message.body_html, ics=message.ics)
+    else:
+        values["last_error"] = error
+        log.warning("mail %s to %s not sent (attempt %s): %s", message.id, message.to_address, attempts, error)
+        if outcome == "retrying" and attempts < current_app.config["MAIL_MAX_ATTEMPTS"]:
+            values.update(status=OutboxStatus.PENDING, next_attempt_at=now + backoff(attempts))
+        else:
+            outcome, values["status"] = "failed", OutboxStatus.FAILED
+    return outcome, values
 
 
 def run_scheduled(now: datetime | None = None) -> None:

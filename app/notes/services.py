@@ -13,14 +13,13 @@ from sqlalchemy.orm import selectinload
 
 from app.audit.services import record_audit, record_audit_once
 from app.database import utcnow
-from app.events import record_event
+from app.events import forget_events, record_event
 from app.extensions import db
 from app.mail import notifications
 from app.models import (
     Booking,
     BookingStatus,
     Candidate,
-    Event,
     FeedbackRule,
     FeedbackSession,
     OutboxMessage,
@@ -199,11 +198,8 @@ def record_outcome(
 
 
 def _forget_event(kind: str, candidate: Candidate, session_id: int) -> None:
-    """Remove an outcome event that a correction has overtaken."""
-    db.session.execute(
-        sa.delete(Event).where(Event.kind == kind, Event.candidate_ref == candidate.ref,
-                               Event.session_id == session_id)
-    )
+    """Remove an outcome event that a correction has overtaken (the figures are recounted)."""
+    forget_events(kind, candidate, session_id=session_id)
 
 
 # --- the written summary -----------------------------------------------------------------------------

@@ -62,13 +62,15 @@ def erase(token: str):
         flash(_("Please tick the box to confirm that you want your data erased."), "error")
         return render_template("privacy/show.html", candidate=g.candidate, token=token, form=form,
                                applications=len(same_person(g.candidate))), 422
+    language = g.candidate.language
     erase_person(g.candidate, reason="at the candidate's request")
-    return redirect(url_for("privacy.erased"))
+    return redirect(url_for("privacy.erased", lang=language))
 
 
 @bp.get("/privacy/erased")
 def erased():
-    """Confirmation after erasure; the personal link no longer works."""
+    """Confirmation after erasure, in the language of the person who was erased; the link no longer works."""
+    g.candidate_language = request.args.get("lang")
     return render_template("privacy/erased.html")
 
 

@@ -13,7 +13,7 @@ CHOICES = {
     "month": _l("A month"),
     "quarter": _l("A quarter"),
     "year": _l("A year"),
-    "custom": _l("From – to"),
+    "custom": _l("From – to (whole months)"),
 }
 
 
@@ -30,7 +30,14 @@ def _start(day: date) -> datetime:
     return from_local(day, time(0, 0))
 
 
+def _end_of_month(day: date) -> date:
+    following = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
 def _selection(kind: str, first: date, last: date, error: str | None = None) -> Selection:
+    """The figures are kept per calendar month, so a period covers whole months."""
+    first, last = first.replace(day=1), _end_of_month(last)
     return Selection(kind, Period(_start(first), _start(last + timedelta(days=1))), first, last, error)
 
 
@@ -66,4 +73,6 @@ def parse_period(args, today: date) -> Selection:
 
 
 def _default(today: date, error: str | None = None) -> Selection:
-    return _selection("12m", today - timedelta(days=364), today, error)
+    """This month and the eleven before it."""
+    first = date(today.year - (today.month <= 11), (today.month - 12) % 12 + 1, 1)
+    return _selection("12m", first, today, error)

@@ -56,16 +56,25 @@ class Table:
     numeric_from: int = 1
 
 
+# Each step's rate is taken of the step it follows from; the steps after the conversation are not
+# nested in each other (someone may join the pool without being judged suitable), so they all relate
+# to the conversations held, and hires to them only when attributed to the feedback hour.
+FUNNEL_BASE = {"booked": "invited", "attended": "booked", "no_show": "booked", "suitable": "attended",
+               "joined_pool": "attended", "reapplied": "attended", "hired": "attended"}
+
+
 def funnel_table(d: Dashboard) -> Table:
     f = d.funnel
-    rows, previous = [], None
-    for step in FUNNEL:
-        rows.append([str(STEP_LABELS[step]), f[step], rate(f[step], previous, suppress=False) if previous is not None
-                     else "", rate(f[step], f["invited"], suppress=False)])
-        previous = f[step]
-    rows.insert(3, [str(STEP_LABELS["no_show"]), f["no_show"], "", ""])
+    rows = []
+    for step in ("invited", "booked", "attended", "no_show", "suitable", "joined_pool", "reapplied", "hired"):
+        base = FUNNEL_BASE.get(step)
+        part = f["hired_attributed"] if step == "hired" else f[step]
+        share = rate(part, f[base], suppress=False) if base else ""
+        if share:
+            share = str(_l("%(share)s of %(base)s", share=share, base=str(STEP_LABELS[base]).lower()))
+        rows.append([str(STEP_LABELS[step]), f[step], share, rate(f[step], f["invited"], suppress=False)])
     return Table("funnel", str(_l("From rejection to rehire")),
-                 [str(_l("Step")), str(_l("People")), str(_l("Of the step before")), str(_l("Of those invited"))], rows)
+                 [str(_l("Step")), str(_l("People")), str(_l("Rate")), str(_l("Of those invited"))], rows)
 
 
 def breakdown_table(key: str, title: str, first_column: str, data: dict, labels=None) -> Table:
@@ -92,7 +101,7 @@ def build_tables(d: Dashboard) -> dict[str, Table]:
                str(STEP_LABELS["attended"]), str(STEP_LABELS["hired"])],
               [[m["month"], cell(m["invited"]), cell(m["booked"]), cell(m["attended"]), cell(m["hired"])]
                for m in d.trend]),
-        Table("seats", str(_l("Seat use per session")),
+        Table("seats", str(_l("Seat use of the most recent sessions")),
               [str(_l("Session")), str(_l("Slots offered")), str(STEP_LABELS["attended"]), str(STEP_LABELS["no_show"]),
                str(_l("Seats used"))],
               [[format_date(local(s["starts_at"]).date(), "medium"), s["offered"], cell(s["attended"]),

@@ -1,61 +1,74 @@
-"""Read-only aggregate queries over the anonymous event log.
+"""Read-only aggregate queries for the HR dashboard.
 
-Every function here issues exactly one query, whatever the size of the data, and returns plain
-data. None of them reads a table with personal data: the figures survive the erasure of people.
+They read the monthly roll-up of the event log (``stat_month``, see app/stats/rollup.py) and the sessions,
+never a table with personal data, so the figures survive the erasure of people. Every function issues
+one query, whatever the size of the data, and returns plain data.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Event, FeedbackSession, Slot, User
+from app.models import FeedbackSession, SessionStatus, Slot, StatMonth, User
+from app.timeutil import local
 
 FUNNEL = ("invited", "booked", "attended", "suitable", "joined_pool", "reapplied", "hired")
 BREAKDOWN_KINDS = FUNNEL + ("no_show",)
+RECENT_SESSIONS = 24
 
 
 @dataclass
 class Period:
+    """[start, end) in time; the figures cover the calendar months (Amsterdam) this period touches."""
+
     start: datetime
     end: datetime
 
+    @property
+    def first_month(self) -> date:
+        return local(self.start).date().replace(day=1)
 
-def _in(period: Period):
-    return sa.and_(Event.occurred_at >= period.start, Event.occurred_at < period.end)
+    @property
+    def last_month(self) -> date:
+        return local(self.end - timedelta(microseconds=1)).date().replace(day=1)
+
+
+def _months(period: Period):
+    return sa.and_(StatMonth.month >= period.first_month, StatMonth.month <= period.last_month)
 
 
 def _people():
-    return sa.func.count(sa.distinct(Event.candidate_ref))
+    return sa.func.coalesce(sa.func.sum(StatMonth.people), 0)
 
 
 def funnel_counts(period: Period) -> dict[str, int]:
-    """Distinct people per step in the period, plus no-shows and hires attributed to the feedback hour."""
-    attributed = sa.func.count(sa.distinct(sa.case((sa.and_(Event.kind == "hired", Event.value == 1),
-                                                    Event.candidate_ref))))
+    """People per step in the period, plus late cancellations and hires attributed to the feedback hour."""
+    attributed = sa.and_(StatMonth.kind == "hired", StatMonth.dimension == "attributed", StatMonth.dim_value == "1")
     rows = db.session.execute(
-        sa.select(Event.kind, _people(), attributed)
-        .where(_in(period), Event.kind.in_(BREAKDOWN_KINDS + ("cancelled_late",)))
-        .group_by(Event.kind)
+        sa.select(StatMonth.kind, StatMonth.dimension, _people())
+        .where(_months(period), sa.or_(StatMonth.dimension == "all", attributed))
+        .group_by(StatMonth.kind, StatMonth.dimension)
     ).all()
     counts = dict.fromkeys(BREAKDOWN_KINDS + ("cancelled_late", "hired_attributed"), 0)
-    for kind, people, hired_attributed in rows:
-        counts[kind] = people
-        if kind == "hired":
-            counts["hired_attributed"] = hired_attributed
+    for kind, dimension, people in rows:
+        if dimension == "attributed":
+            counts["hired_attributed"] = people
+        elif kind in counts:
+            counts[kind] = people
     return counts
 
 
 def breakdown(period: Period, column: str, *, limit: int = 200) -> dict[str, dict[str, int]]:
     """The funnel per department, vacancy, stage or rejection reason: {group: {kind: people}}."""
-    group = {"department": Event.department, "vacancy": Event.vacancy, "stage": Event.stage,
-             "reason": Event.reason}[column]
+    if column not in ("department", "vacancy", "stage", "reason"):
+        raise ValueError(column)
     rows = db.session.execute(
-        sa.select(group, Event.kind, _people())
-        .where(_in(period), Event.kind.in_(BREAKDOWN_KINDS))
-        .group_by(group, Event.kind)
+        sa.select(StatMonth.dim_value, StatMonth.kind, _people())
+        .where(_months(period), StatMonth.dimension == column, StatMonth.kind.in_(BREAKDOWN_KINDS))
+        .group_by(StatMonth.dim_value, StatMonth.kind)
     ).all()
     table: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(BREAKDOWN_KINDS, 0))
     for name, kind, people in rows:
@@ -64,104 +77,102 @@ def breakdown(period: Period, column: str, *, limit: int = 200) -> dict[str, dic
     return dict(ordered[:limit])
 
 
-def hires_since_start() -> dict[str, int]:
+def hires_since_start() -> dict:
     """The headline: everyone hired after a feedback conversation since the portal started, and sign-ups."""
-    hired = sa.func.count(sa.distinct(sa.case((sa.and_(Event.kind == "hired", Event.value == 1),
-                                              Event.candidate_ref))))
-    booked = sa.func.count(sa.distinct(sa.case((Event.kind == "booked", Event.candidate_ref))))
-    first = sa.func.min(Event.occurred_at)
-    row = db.session.execute(sa.select(hired, booked, first).where(Event.kind.in_(("hired", "booked")))).one()
+    hired = sa.and_(StatMonth.kind == "hired", StatMonth.dimension == "attributed", StatMonth.dim_value == "1")
+    booked = sa.and_(StatMonth.kind == "booked", StatMonth.dimension == "all")
+    row = db.session.execute(sa.select(
+        sa.func.coalesce(sa.func.sum(sa.case((hired, StatMonth.people), else_=0)), 0),
+        sa.func.coalesce(sa.func.sum(sa.case((booked, StatMonth.people), else_=0)), 0),
+        sa.func.min(StatMonth.month),
+    ).where(sa.or_(hired, booked))).one()
     return {"hired_attributed": row[0], "signed_up": row[1], "since": row[2]}
 
 
-def survey_scores(period: Period) -> dict[str, float | int | None]:
-    """Answers to the two survey questions: how useful (1-5) and the recommendation score (0-10, NPS)."""
-    useful = sa.case((Event.kind == "surveyed", Event.value))
-    recommend = sa.case((Event.kind == "recommended", Event.value))
-    row = db.session.execute(
-        sa.select(
-            sa.func.count(useful), sa.func.avg(useful),
-            sa.func.count(recommend),
-            sa.func.count(sa.case((sa.and_(Event.kind == "recommended", Event.value >= 9), 1))),
-            sa.func.count(sa.case((sa.and_(Event.kind == "recommended", Event.value <= 6), 1))),
-        ).where(_in(period), Event.kind.in_(("surveyed", "recommended")))
-    ).one()
-    answers, average, recommends, promoters, detractors = row
-    nps = round(100 * (promoters - detractors) / recommends) if recommends else None
-    return {"answers": answers, "useful_average": round(float(average), 1) if average is not None else None,
+def survey_scores(period: Period) -> dict:
+    """How useful the conversation was (1-5, average) and the recommendation score as an NPS (-100..100)."""
+    rows = db.session.execute(
+        sa.select(StatMonth.kind, StatMonth.dimension, StatMonth.dim_value, _people(),
+                  sa.func.coalesce(sa.func.sum(StatMonth.value_sum), 0),
+                  sa.func.coalesce(sa.func.sum(StatMonth.value_n), 0))
+        .where(_months(period), StatMonth.kind.in_(("surveyed", "recommended")),
+               StatMonth.dimension.in_(("all", "nps")))
+        .group_by(StatMonth.kind, StatMonth.dimension, StatMonth.dim_value)
+    ).all()
+    answers, useful_sum, useful_n, groups = 0, 0, 0, defaultdict(int)
+    for kind, dimension, value, people, value_sum, value_n in rows:
+        if kind == "surveyed" and dimension == "all":
+            answers, useful_sum, useful_n = people, value_sum, value_n
+        elif dimension == "nps":
+            groups[value] += people
+    recommends = sum(groups.values())
+    nps = round(100 * (groups["promoter"] - groups["detractor"]) / recommends) if recommends else None
+    return {"answers": answers, "useful_average": round(useful_sum / useful_n, 1) if useful_n else None,
             "recommend_answers": recommends, "nps": nps}
 
 
-def _month(column):
-    if db.engine.dialect.name == "postgresql":
-        return sa.func.to_char(column, "YYYY-MM")
-    return sa.func.strftime("%Y-%m", column)
-
-
 def monthly_trend(period: Period) -> list[dict]:
-    """Per month: invited, booked, attended and hired people."""
-    month = _month(Event.occurred_at).label("month")
+    """Per month: people invited, booked, attended and hired."""
     kinds = ("invited", "booked", "attended", "hired")
     rows = db.session.execute(
-        sa.select(month, Event.kind, _people()).where(_in(period), Event.kind.in_(kinds))
-        .group_by(month, Event.kind).order_by(month)
+        sa.select(StatMonth.month, StatMonth.kind, _people())
+        .where(_months(period), StatMonth.dimension == "all", StatMonth.kind.in_(kinds))
+        .group_by(StatMonth.month, StatMonth.kind).order_by(StatMonth.month)
     ).all()
-    months: dict[str, dict] = {}
-    for name, kind, people in rows:
-        months.setdefault(name, {"month": name, **dict.fromkeys(kinds, 0)})[kind] = people
+    months: dict[date, dict] = {}
+    for month, kind, people in rows:
+        months.setdefault(month, {"month": f"{month:%Y-%m}", **dict.fromkeys(kinds, 0)})[kind] = people
     return list(months.values())
 
 
 def seat_use(period: Period) -> list[dict]:
-    """Per session in the period: slots offered, conversations held and no-shows."""
-    held = sa.select(
-        Event.session_id.label("session_id"),
-        sa.func.count(sa.case((Event.kind == "attended", 1))).label("attended"),
-        sa.func.count(sa.case((Event.kind == "no_show", 1))).label("no_show"),
-    ).where(Event.kind.in_(("attended", "no_show")), Event.session_id.is_not(None)).group_by(
-        Event.session_id).subquery()
-    offered = sa.select(Slot.session_id.label("session_id"), sa.func.count(Slot.id).label("offered")).group_by(
-        Slot.session_id).subquery()
-    rows = db.session.execute(
-        sa.select(FeedbackSession.id, FeedbackSession.starts_at, offered.c.offered,
-                  sa.func.coalesce(held.c.attended, 0), sa.func.coalesce(held.c.no_show, 0))
-        .join(offered, offered.c.session_id == FeedbackSession.id)
-        .outerjoin(held, held.c.session_id == FeedbackSession.id)
+    """The most recent sessions in the period: slots offered, conversations held and no-shows."""
+    held = (
+        sa.select(sa.cast(StatMonth.dim_value, sa.Integer).label("session_id"),
+                  sa.func.sum(sa.case((StatMonth.kind == "attended", StatMonth.people), else_=0)).label("attended"),
+                  sa.func.sum(sa.case((StatMonth.kind == "no_show", StatMonth.people), else_=0)).label("no_show"))
+        .where(StatMonth.dimension == "session", StatMonth.month >= period.first_month)
+        .group_by(StatMonth.dim_value).subquery()
+    )
+    recent = (
+        sa.select(FeedbackSession.id, FeedbackSession.starts_at)
         .where(FeedbackSession.starts_at >= period.start, FeedbackSession.starts_at < period.end,
-               FeedbackSession.status != "cancelled")
-        .order_by(FeedbackSession.starts_at)
+               FeedbackSession.status != SessionStatus.CANCELLED)
+        .order_by(FeedbackSession.starts_at.desc()).limit(RECENT_SESSIONS).subquery()
+    )
+    offered = sa.select(sa.func.count(Slot.id)).where(Slot.session_id == recent.c.id).scalar_subquery()
+    rows = db.session.execute(
+        sa.select(recent.c.id, recent.c.starts_at, offered,
+                  sa.func.coalesce(held.c.attended, 0), sa.func.coalesce(held.c.no_show, 0))
+        .outerjoin(held, held.c.session_id == recent.c.id)
+        .order_by(recent.c.starts_at)
     ).all()
-    return [{"session_id": r[0], "starts_at": r[1], "offered": r[2], "attended": r[3], "no_show": r[4],
-             "used": (r[3] + r[4]) / r[2] if r[2] else 0.0} for r in rows]
+    return [{"session_id": r[0], "starts_at": r[1], "offered": r[2], "attended": r[3], "no_show": r[4]}
+            for r in rows]
 
 
 def recruiter_time(period: Period) -> list[dict]:
-    """Hours of conversation per recruiter per year: conversations held times the slot length."""
-    year = (sa.func.to_char(Event.occurred_at, "YYYY") if db.engine.dialect.name == "postgresql"
-            else sa.func.strftime("%Y", Event.occurred_at)).label("year")
+    """Hours of conversation per recruiter per year: conversations held times their slot length."""
+    year = sa.func.extract("year", StatMonth.month).label("year")
     rows = db.session.execute(
-        sa.select(User.name, year, sa.func.count(Event.id), sa.func.sum(FeedbackSession.slot_minutes))
-        .join(FeedbackSession, FeedbackSession.id == Event.session_id)
-        .outerjoin(User, User.id == Event.user_id)
-        .where(_in(period), Event.kind == "attended")
+        sa.select(User.name, year, sa.func.sum(StatMonth.value_n), sa.func.sum(StatMonth.value_sum))
+        .outerjoin(User, sa.cast(User.id, sa.String) == StatMonth.dim_value)
+        .where(_months(period), StatMonth.kind == "attended", StatMonth.dimension == "recruiter")
         .group_by(User.name, year).order_by(year, User.name)
     ).all()
-    return [{"recruiter": name, "year": y, "conversations": n, "hours": round((minutes or 0) / 60, 1)}
-            for name, y, n, minutes in rows]
+    return [{"recruiter": name, "year": str(int(y)), "conversations": int(n or 0),
+             "hours": round((minutes or 0) / 60, 1)} for name, y, n, minutes in rows]
 
 
-def invitation_speed(period: Period) -> dict[str, int | float | None]:
+def invitation_speed(period: Period) -> dict:
     """How soon after the rejection the invitation went out: within a day, within a week."""
-    if db.engine.dialect.name == "postgresql":
-        days = sa.cast(Event.occurred_at, sa.Date) - Event.rejected_on
-    else:
-        days = sa.func.julianday(sa.func.date(Event.occurred_at)) - sa.func.julianday(Event.rejected_on)
-    row = db.session.execute(
-        sa.select(sa.func.count(Event.id), sa.func.count(sa.case((days <= 1, 1))),
-                  sa.func.count(sa.case((days <= 7, 1))))
-        .where(_in(period), Event.kind == "invited", Event.rejected_on.is_not(None))
-    ).one()
-    total, day, week = row
+    rows = dict(db.session.execute(
+        sa.select(StatMonth.dim_value, _people())
+        .where(_months(period), StatMonth.kind == "invited", StatMonth.dimension == "invite_speed")
+        .group_by(StatMonth.dim_value)
+    ).all())
+    total = sum(rows.values())
+    day, week = rows.get("day", 0), rows.get("day", 0) + rows.get("week", 0)
     return {"invited": total, "within_day": day, "within_week": week,
             "share_day": day / total if total else None, "share_week": week / total if total else None}
 
