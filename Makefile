@@ -8,11 +8,13 @@ PORT   ?= 5000
 POSTGRES_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 .PHONY: run test test-postgres translations extract-messages serve-prod mail-worker bench bench-dashboard clean help
+.PHONY: e2e-deps screenshots
 
 help:
 	@echo "make run            set up, migrate, load demo data and serve http://$(HOST):$(PORT)"
 	@echo "make test           run the whole test suite (SQLite)"
 	@echo "make test-postgres  run the whole test suite against PostgreSQL ($(POSTGRES_TEST_URL))"
+	@echo "make screenshots    regenerate docs/screenshots/ (phone and desktop) in a real browser"
 	@echo "make serve-prod     gunicorn plus the mail worker, as in production"
 	@echo "make bench          run the benchmarks (bench/README.md; BENCH_SCALE=100000 for a quick run)"
 
@@ -44,11 +46,33 @@ run: $(VENV)/.installed translations
 	@echo "Candidates: open one of the booking links above. Mail is written to instance/mail/."
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-dev translations
+test: $(VENV)/.installed-dev translations e2e-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test-postgres: $(VENV)/.installed-dev translations
+test-postgres: $(VENV)/.installed-dev translations e2e-deps
 	FLASK_TEST_DATABASE_URI=$(POSTGRES_TEST_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The browser tests (tests/e2e/) drive Debian's Chromium and inject axe-core from npm. CI runs as root on a
+# fresh machine: install what is missing there, non-interactively.
+CHROMIUM ?= /usr/bin/chromium
+AXE      := tests/e2e/node_modules/axe-core/axe.min.js
+AS_ROOT  := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+e2e-deps: $(CHROMIUM) $(AXE)
+
+$(CHROMIUM):
+	$(AS_ROOT) env DEBIAN_FRONTEND=noninteractive apt-get update -q
+	$(AS_ROOT) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium
+
+$(AXE): tests/e2e/package.json tests/e2e/package-lock.json
+	command -v npm >/dev/null || { $(AS_ROOT) env DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+	  $(AS_ROOT) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q npm; }
+	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Phone and desktop screenshots of the main pages, for the README; not part of `make test`.
+screenshots: $(VENV)/.installed-dev translations e2e-deps
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/e2e/screenshots.py
 
 mail-worker: $(VENV)/.installed
 	$(FLASK) mail send --loop

@@ -109,7 +109,8 @@ def describe(violations: list[dict]) -> str:
     for v in violations:
         lines.append(f"[{v['impact']}] {v['id']}: {v['help']} ({v['helpUrl']})")
         for node in v["nodes"][:5]:
-            lines.append(f"    at {' '.join(node['target'])}: {(node.get('failureSummary') or '').replace(chr(10), ' ')}")
+            summary = (node.get("failureSummary") or "").replace("\n", " ")
+            lines.append(f"    at {' '.join(node['target'])}: {summary}")
             lines.append(f"       {node['html'][:200]}")
         if len(v["nodes"]) > 5:
             lines.append(f"    … and {len(v['nodes']) - 5} more")

@@ -40,10 +40,10 @@ def test_screenshots(live_server, visit):
     for size, phone in (("phone", True), ("desktop", False)):
         v = visit(LANGUAGE, phone=phone)
         t, page = v.words, v.page
-        page.goto(link)
         if size == "phone":
+            page.goto(link)
             shoot(v, "candidate-picker", size)
-            page.locator("input[name=slot]").nth(2).check()
+            page.get_by_role("radio").nth(2).check()
             page.get_by_role("checkbox", name=t("What I could do better")).check()
             page.get_by_role("checkbox", name=t("My CV and online profile")).check()
             page.get_by_label(t("Your question or anything we should know (optional)")).fill(

@@ -21,7 +21,7 @@ PEOPLE = {
 }
 VACANCY = {"nl": "Verpleegkundige IC", "en": "ICU nurse"}
 PERSONAL_LINE = {
-    "nl": "Je ervaring met wondzorg viel op. Voor deze functie vragen we drie jaar ervaring op een IC; jij hebt er één.",
+    "nl": "Je ervaring met wondzorg viel op. Voor deze functie vragen we drie jaar IC-ervaring; jij hebt er één.",
     "en": "Your wound-care experience stood out. This role needs three years on an ICU; you have one.",
 }
 VAGUE = {"nl": "Je was niet technisch genoeg voor deze functie.", "en": "You were not technical enough for this role."}
@@ -78,6 +78,8 @@ def test_from_rejection_to_erasure(language, live_server, visit, mailbox, make_s
     page.get_by_role("button", name=t("Show the preview")).click()
     expect(page.get_by_role("heading", name=t("Preview"))).to_have_count(2)
     expect(page.get_by_text(PERSONAL_LINE[language]).first).to_be_visible()
+    previewed_subject = page.locator("section", has=page.get_by_role("heading", name=name_a, exact=True)) \
+        .locator(".mail-preview dd strong").inner_text()
     staff.check("rejection e-mails, preview")
     page.get_by_role("button", name=t("Send these %(num)s e-mails", num=2)).click()
     expect(page.get_by_role("status").first).to_have_text(
@@ -85,6 +87,7 @@ def test_from_rejection_to_erasure(language, live_server, visit, mailbox, make_s
 
     mailbox.deliver()
     rejection_a, rejection_b = mailbox.last_to(address_a), mailbox.last_to(address_b)
+    assert rejection_a["Subject"] == previewed_subject  # what was previewed is what was sent
     assert PERSONAL_LINE[language] in text_of(rejection_a)
     link_a, link_b = link_in(rejection_a, live_server), link_in(rejection_b, live_server)
 
@@ -104,6 +107,7 @@ def test_from_rejection_to_erasure(language, live_server, visit, mailbox, make_s
     phone.check("candidate: booked")
     mailbox.deliver()
     confirmation = mailbox.last_to(address_a)
+    assert confirmation["Subject"] == t("Your feedback conversation is booked")
     assert any(part.get_content_type() == "text/calendar" for part in confirmation.walk())
 
     page.get_by_role("link", name=t("Move or cancel")).click()
@@ -121,6 +125,9 @@ def test_from_rejection_to_erasure(language, live_server, visit, mailbox, make_s
         t("Your conversation is cancelled. You can book a new time below whenever you like."))
     expect(page.get_by_role("button", name=t("Book this conversation"))).to_be_visible()
     phone.check("candidate: cancelled")
+    mailbox.deliver()
+    assert [m["Subject"] for m in mailbox.messages_to(address_a)][-2:] == [
+        t("Your feedback conversation has moved"), t("Your feedback conversation is cancelled")]
 
     # Candidate B books with the keyboard alone: Tab to a time, arrows to choose, Space to tick, Enter to send;
     # in a browser that enforces the Content Security Policy (axe already checked these pages for A).
