@@ -405,6 +405,8 @@ class StatMonth(db.Model):
     __tablename__ = "stat_month"
     __table_args__ = (
         sa.UniqueConstraint("month", "kind", "dimension", "dim_value", name="uq_stat_month_key"),
+        # Every dashboard query picks one breakdown and one or a few kinds over a range of months.
+        sa.Index("ix_stat_month_dimension_kind_month", "dimension", "kind", "month"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -32,7 +32,12 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_stat_month')),
     sa.UniqueConstraint('month', 'kind', 'dimension', 'dim_value', name='uq_stat_month_key')
     )
+    with op.batch_alter_table('stat_month', schema=None) as batch_op:
+        batch_op.create_index('ix_stat_month_dimension_kind_month', ['dimension', 'kind', 'month'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('stat_month', schema=None) as batch_op:
+        batch_op.drop_index('ix_stat_month_dimension_kind_month')
+
     op.drop_table('stat_month')
