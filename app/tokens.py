@@ -61,6 +61,17 @@ def resolve_token(token: str, *, now: datetime | None = None) -> Invitation:
     return invitation
 
 
+def revoke_invitations(candidate: Candidate) -> int:
+    """Stop every still-working link of ``candidate`` (e.g. one that was forwarded). Does not commit."""
+    now = utcnow()
+    revoked = 0
+    for invitation in candidate.invitations:
+        if invitation.revoked_at is None and invitation.expires_at > now:
+            invitation.revoked_at = now
+            revoked += 1
+    return revoked
+
+
 def keep_links_alive(candidate: Candidate, until: datetime) -> None:
     """Make sure the candidate's valid links work at least until ``until`` (e.g. after their conversation)."""
     now = utcnow()

@@ -13,6 +13,7 @@ from flask import (
 )
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
+from flask_wtf import FlaskForm
 
 from app.audit.services import record_audit
 from app.auth.decorators import STAFF, role_required
@@ -36,6 +37,7 @@ from app.candidates.services import (
 from app.database import utcnow
 from app.extensions import db
 from app.models import Candidate, Stage
+from app.tokens import revoke_invitations
 
 bp = Blueprint("candidates", __name__, url_prefix="/recruiter/candidates")
 
@@ -101,6 +103,18 @@ def show_candidate(candidate_id: int):
         "candidates/show.html", candidate=candidate, row=services.candidate_row(candidate),
         messages=services.sent_messages(candidate), now=utcnow(),
     )
+
+
+@bp.post("/<int:candidate_id>/links/revoke")
+@role_required(*STAFF)
+def revoke_links(candidate_id: int):
+    """Make every personal link of this candidate stop working at once."""
+    candidate = _get_candidate(candidate_id)
+    if FlaskForm().validate_on_submit():
+        count = revoke_invitations(candidate)
+        db.session.commit()
+        flash(ngettext("%(num)s link no longer works.", "%(num)s links no longer work.", count), "success")
+    return redirect(url_for(".show_candidate", candidate_id=candidate.id))
 
 
 @bp.route("/new", methods=["GET", "POST"])

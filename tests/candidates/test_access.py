@@ -56,3 +56,15 @@ def test_recruiters_and_admins_see_every_page(app, client, auth, make_candidate,
         if method == "GET":
             response = client.get(url, query_string={"ids": str(candidate.id)})
             assert response.status_code == 200, url
+
+
+def test_a_recruiter_revokes_a_candidates_links_and_they_stop_working(app, client, recruiter, make_candidate):
+    candidate, token = make_candidate()
+    visitor = app.test_client()
+    assert visitor.get(f"/b/{token}").status_code == 200
+    page = client.get(f"/recruiter/candidates/{candidate.id}").get_data(as_text=True)
+    assert "Revoke all links" in page
+    response = client.post(f"/recruiter/candidates/{candidate.id}/links/revoke")
+    assert response.status_code == 302
+    assert visitor.get(f"/b/{token}").status_code == 410
+    assert "Revoke all links" not in client.get(f"/recruiter/candidates/{candidate.id}").get_data(as_text=True)
