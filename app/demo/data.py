@@ -16,6 +16,7 @@ from app.events import record_event
 from app.extensions import db
 from app.models import (
     Booking,
+    BookingStatus,
     Candidate,
     FeedbackSession,
     Invitation,
@@ -112,7 +113,8 @@ def load_demo() -> list[tuple[Candidate, str]]:
     sessions = []
     for day in upcoming_session_days(3, today):
         existing = db.session.scalar(
-            sa.select(FeedbackSession).where(FeedbackSession.starts_at == from_local(day, time(16, 0)))
+            sa.select(FeedbackSession).where(FeedbackSession.starts_at == from_local(day, time(16, 0)),
+                                             FeedbackSession.location == LOCATION)
         )
         sessions.append(existing or create_session(
             day=day, start=time(16, 0), end=time(18, 0), breaks=[["17:00", "17:15"]],
@@ -142,7 +144,10 @@ def load_demo() -> list[tuple[Candidate, str]]:
         elif invitation.expires_at <= now:
             invitation.expires_at = now + timedelta(days=current_app.config["INVITATION_VALID_DAYS"])
         if demo.booked and not candidate.bookings:
-            slot = sessions[0].slots[index % len(sessions[0].slots)]
+            active = sa.select(Booking.slot_id).where(Booking.status != BookingStatus.CANCELLED)
+            taken = set(db.session.scalars(active))
+            free = [slot for session in sessions for slot in session.slots if slot.id not in taken]
+            slot = free[index % len(free)]
             db.session.add(Booking(candidate=candidate, slot=slot, topics=["improve", "cv_profile"],
                                    question="Hoe kan ik mijn projectervaring beter laten zien?",
                                    uid=f"{uuid.uuid4()}@feedbackspreekuur"))
