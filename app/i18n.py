@@ -26,6 +26,7 @@ def current_language() -> str:
 def init_app(app: Flask) -> None:
     app.add_template_filter(format_day)
     app.add_template_filter(clock)
+    app.add_template_filter(short_day)
 
     @app.context_processor
     def _languages() -> dict:
@@ -40,6 +41,12 @@ def format_day(value: date | datetime) -> str:
     """'dinsdag 8 december 2026' / 'Tuesday, December 8, 2026', on the Amsterdam calendar."""
     day = local(value).date() if isinstance(value, datetime) else value
     return format_date(day, format="full")
+
+
+def short_day(value: date | datetime) -> str:
+    """'22 nov 2026' / 'Nov 22, 2026': for tables, where the weekday takes too much room."""
+    day = local(value).date() if isinstance(value, datetime) else value
+    return format_date(day, format="medium")
 
 
 def clock(value: datetime) -> str:
