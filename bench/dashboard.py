@@ -62,6 +62,12 @@ DATA = ROOT / "bench" / ".data"
 README = ROOT / "bench" / "README.md"
 BEGIN, END = "<!-- bench-dashboard:begin -->", "<!-- bench-dashboard:end -->"
 HR_EMAIL, HR_PASSWORD = "hr.bench@example.org", secrets.token_urlsafe(18)
+# The 1-minute load average, sampled during the run: above the number of cores, other work competed.
+LOAD_SAMPLES: list[float] = []
+
+
+def sample_load() -> None:
+    LOAD_SAMPLES.append(os.getloadavg()[0])
 
 
 @dataclass
@@ -157,7 +163,11 @@ def bench_database(name: str, scale: int, runs: int, warmup: int) -> DatabaseRun
             upgrade()
             result.version = _version(name)
             print(f"[{name}] generating {scale:,} candidates ...", flush=True)
-            report = generate_history(scale, progress=lambda line: print(f"[{name}] {line.strip()}", flush=True))
+            def progress(line: str) -> None:
+                sample_load()
+                print(f"[{name}] {line.strip()}", flush=True)
+
+            report = generate_history(scale, progress=progress)
             result.generation_s, result.rows = report.seconds, report.rows
             print(f"[{name}] generated in {report.seconds:.0f} s", flush=True)
             create_user(HR_EMAIL, "HR bench", Role.HR, HR_PASSWORD)
@@ -226,6 +236,7 @@ def series(run, warmup: int, runs: int, share_s: float, times: list[float], stat
     spent = sum(times) / 1000
     while len(times) < runs and (not times or spent < share_s):
         elapsed, count = run()
+        sample_load()
         times.append(elapsed)
         statements.add(count)
         spent += elapsed / 1000
@@ -325,11 +336,14 @@ def machine() -> dict[str, str]:
 def report(results: list[DatabaseRun], scale: int, runs: int, warmup: int, started: datetime, load: tuple,
            total_s: float) -> str:
     m = machine()
+    during = (f"mean {statistics.mean(LOAD_SAMPLES):.1f}, highest {max(LOAD_SAMPLES):.1f}" if LOAD_SAMPLES
+              else "not sampled")
     lines = [
         f"Last run: {started:%Y-%m-%d %H:%M} UTC, {total_s / 60:.1f} minutes in all. "
         f"Machine: {m['cores']} cores ({m['cpu']}), {m['memory']} memory, Python {m['python']}, "
         f"SQLAlchemy {m['sqlalchemy']}. Load average when it started: {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} "
-        f"(1 / 5 / 15 min; above {m['cores']} means other work competed for the CPU).",
+        f"(1 / 5 / 15 min); 1-minute load average during the run: {during} (above {m['cores']} means other work "
+        f"competed for the CPU, and the figures are those of a slower machine).",
         "",
         f"Scale: **{scale:,} candidates** over four years (seed 1). Per URL: {warmup} warm-up requests, "
         f"then {runs} timed ones, fewer where a series would overrun its share of the time budget "
