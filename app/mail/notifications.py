@@ -51,40 +51,36 @@ def booking_ics(booking: Booking, method: str, link: str) -> bytes:
     )
 
 
+def _calendar_mail(booking: Booking, token: str, *, kind: str, template: str, method: str, subject,
+                   **context) -> OutboxMessage:
+    """An e-mail about a booking with its calendar invitation (REQUEST or CANCEL) and the manage link."""
+    link = booking_url(token)
+    return queue_email(
+        kind=kind, candidate=booking.candidate, subject=subject, template=template,
+        context={"booking": booking, "link": link, **context},
+        ics=booking_ics(booking, method, link), ics_method=method,
+    )
+
+
 def notify_booking_confirmed(booking: Booking, token: str) -> OutboxMessage:
     """The confirmation with a calendar invitation (METHOD:REQUEST)."""
     assert booking.status == BookingStatus.BOOKED
-    link = booking_url(token)
-    subject = _l("Your feedback conversation is booked")
-    return queue_email(
-        kind="booking_confirmed", candidate=booking.candidate, subject=subject, template="booking_confirmed",
-        context={"booking": booking, "link": link},
-        ics=booking_ics(booking, "REQUEST", link), ics_method="REQUEST",
-    )
+    return _calendar_mail(booking, token, kind="booking_confirmed", template="booking_confirmed", method="REQUEST",
+                          subject=_l("Your feedback conversation is booked"))
 
 
 def notify_booking_rescheduled(booking: Booking, token: str) -> OutboxMessage:
     """The moved appointment: the same UID with a higher SEQUENCE, so calendars update it in place."""
     assert booking.status == BookingStatus.BOOKED and booking.sequence > 0
-    link = booking_url(token)
-    subject = _l("Your feedback conversation has moved")
-    return queue_email(
-        kind="booking_rescheduled", candidate=booking.candidate, subject=subject, template="booking_rescheduled",
-        context={"booking": booking, "link": link},
-        ics=booking_ics(booking, "REQUEST", link), ics_method="REQUEST",
-    )
+    return _calendar_mail(booking, token, kind="booking_rescheduled", template="booking_rescheduled", method="REQUEST",
+                          subject=_l("Your feedback conversation has moved"))
 
 
 def notify_booking_cancelled(booking: Booking, token: str) -> OutboxMessage:
     """The cancellation (METHOD:CANCEL, STATUS:CANCELLED), which removes the event from the calendar."""
     assert booking.status == BookingStatus.CANCELLED
-    link = booking_url(token)
-    subject = _l("Your feedback conversation is cancelled")
-    return queue_email(
-        kind="booking_cancelled", candidate=booking.candidate, subject=subject, template="booking_cancelled",
-        context={"booking": booking, "link": link},
-        ics=booking_ics(booking, "CANCEL", link), ics_method="CANCEL",
-    )
+    return _calendar_mail(booking, token, kind="booking_cancelled", template="booking_cancelled", method="CANCEL",
+                          subject=_l("Your feedback conversation is cancelled"))
 
 
 def notify_booking_reminder(booking: Booking) -> OutboxMessage | None:
@@ -124,38 +120,23 @@ def notify_session_cancelled(booking: Booking, token: str, next_session=None) ->
     """The whole feedback hour is cancelled: a CANCEL invitation, and the next session ahead to book
     (or, when none is planned, word that they are on the waitlist)."""
     assert booking.status == BookingStatus.CANCELLED
-    link = booking_url(token)
-    subject = _l("The feedback hour is cancelled")
-    return queue_email(
-        kind="session_cancelled", candidate=booking.candidate, subject=subject, template="session_cancelled",
-        context={"booking": booking, "link": link, "next_session": next_session},
-        ics=booking_ics(booking, "CANCEL", link), ics_method="CANCEL",
-    )
+    return _calendar_mail(booking, token, kind="session_cancelled", template="session_cancelled", method="CANCEL",
+                          subject=_l("The feedback hour is cancelled"), next_session=next_session)
 
 
 def notify_booking_dropped(booking: Booking, token: str, next_session=None) -> OutboxMessage:
     """A change to the feedback hour left no place for this conversation: a CANCEL invitation and
     where to book again (or word that they are on the waitlist)."""
     assert booking.status == BookingStatus.CANCELLED
-    link = booking_url(token)
-    subject = _l("Your feedback conversation cannot go ahead")
-    return queue_email(
-        kind="booking_dropped", candidate=booking.candidate, subject=subject, template="session_booking_dropped",
-        context={"booking": booking, "link": link, "next_session": next_session},
-        ics=booking_ics(booking, "CANCEL", link), ics_method="CANCEL",
-    )
+    return _calendar_mail(booking, token, kind="booking_dropped", template="session_booking_dropped", method="CANCEL",
+                          subject=_l("Your feedback conversation cannot go ahead"), next_session=next_session)
 
 
 def notify_session_changed(booking: Booking, token: str) -> OutboxMessage:
     """The place, video link or length of a booked conversation changed: the updated invitation."""
     assert booking.status == BookingStatus.BOOKED and booking.sequence > 0
-    link = booking_url(token)
-    subject = _l("New details for your feedback conversation")
-    return queue_email(
-        kind="session_changed", candidate=booking.candidate, subject=subject, template="session_changed",
-        context={"booking": booking, "link": link},
-        ics=booking_ics(booking, "REQUEST", link), ics_method="REQUEST",
-    )
+    return _calendar_mail(booking, token, kind="session_changed", template="session_changed", method="REQUEST",
+                          subject=_l("New details for your feedback conversation"))
 
 
 def notify_rejection(candidate: Candidate, token: str, *, subject: str, intro: str, personal_line: str,
