@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 
 from app.database import utcnow
 from app.events import record_event
@@ -121,6 +122,7 @@ def _free_slots_query(now: datetime):
             ~_active_booking_exists(),
         )
         .order_by(FeedbackSession.starts_at, FeedbackSession.id, Slot.starts_at)
+        .options(contains_eager(Slot.session))  # the join already has the session: no query per slot
     )
 
 
