@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 POSTGRES_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-postgres translations extract-messages serve-prod mail-worker bench bench-dashboard clean help
+.PHONY: run test test-postgres translations extract-messages serve-prod mail-worker bench bench-dashboard bench-booking bench-mail bench-import clean help
 .PHONY: e2e-deps screenshots
 
 help:
@@ -16,7 +16,7 @@ help:
 	@echo "make test-postgres  run the whole test suite against PostgreSQL ($(POSTGRES_TEST_URL))"
 	@echo "make screenshots    regenerate docs/screenshots/ (phone and desktop) in a real browser"
 	@echo "make serve-prod     gunicorn plus the mail worker, as in production"
-	@echo "make bench          run the benchmarks (bench/README.md; BENCH_SCALE=100000 for a quick run)"
+	@echo "make bench          run the benchmarks (bench/README.md; BENCH_QUICK=1 for a smoke run of all of them)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -84,7 +84,24 @@ serve-prod: $(VENV)/.installed translations
 	  FLASK_DEPLOYMENT=production $(FLASK) mail send --loop
 
 # Benchmarks, never part of the tests: they build their own databases (bench/README.md).
-bench: bench-dashboard
+# All of them, each even if another failed; BENCH_QUICK=1 makes it a smoke run that leaves bench/README.md alone.
+BENCH_QUICK_DASHBOARD = $(if $(filter 1,$(BENCH_QUICK)),BENCH_SCALE=$${BENCH_SCALE:-10000} BENCH_BUDGET=$${BENCH_BUDGET:-30} BENCH_README=0)
+bench: $(VENV)/.installed-dev translations
+	@status=0; \
+	$(MAKE) --no-print-directory bench-booking || status=1; \
+	$(MAKE) --no-print-directory bench-mail || status=1; \
+	$(MAKE) --no-print-directory bench-import || status=1; \
+	$(BENCH_QUICK_DASHBOARD) $(MAKE) --no-print-directory bench-dashboard || status=1; \
+	exit $$status
+
+bench-booking: $(VENV)/.installed-dev translations
+	$(BIN)/python -m bench.booking_burst
+
+bench-mail: $(VENV)/.installed-dev translations
+	$(BIN)/python -m bench.mail_throughput
+
+bench-import: $(VENV)/.installed-dev translations
+	$(BIN)/python -m bench.csv_import
 
 bench-dashboard: $(VENV)/.installed translations
 	$(BIN)/python -m bench.dashboard

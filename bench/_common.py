@@ -9,6 +9,7 @@ import secrets
 import socket
 import statistics
 import sys
+import time
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -37,6 +38,18 @@ def env_int(name: str, default: int, quick_default: int | None = None) -> int:
     if name in os.environ:
         return int(os.environ[name])
     return quick_default if quick() and quick_default is not None else default
+
+
+def rounds(most: int, budget_s: float) -> Iterator[int]:
+    """Round numbers 1, 2, ... up to ``most``; stops early when one more round, as long as the rounds so
+    far took on average, would end after ``budget_s`` seconds. There is always at least one round."""
+    began = time.perf_counter()
+    for number in range(1, most + 1):
+        elapsed = time.perf_counter() - began
+        if number > 1 and elapsed + elapsed / (number - 1) > budget_s:
+            print(f"  (time budget of {budget_s:.0f} s: stopping after {number - 1} round(s))", flush=True)
+            return
+        yield number
 
 
 def databases(default: str = "sqlite,postgresql") -> list[str]:
@@ -162,11 +175,13 @@ def machine() -> dict[str, str]:
 
 def machine_line(started: datetime, load: tuple[float, float, float], total_s: float) -> str:
     m = machine()
+    end = os.getloadavg()
     return (
         f"Last run: {started:%Y-%m-%d %H:%M} UTC, {total_s / 60:.1f} minutes in all. "
         f"Machine: {m['cores']} cores ({m['cpu']}), {m['memory']} memory, Python {m['python']}, "
         f"SQLAlchemy {m['sqlalchemy']}. Load average when it started: {load[0]:.2f} / {load[1]:.2f} / "
-        f"{load[2]:.2f} (1 / 5 / 15 min; above {m['cores']} means other work competed for the CPU)."
+        f"{load[2]:.2f}, when it ended: {end[0]:.2f} / {end[1]:.2f} / {end[2]:.2f} (1 / 5 / 15 min; above "
+        f"{m['cores']} means other work competed for the CPU)."
     )
 
 

@@ -24,16 +24,18 @@ CSRF stays on; the rate limits are off in the server's environment (``FLASK_RATE
 otherwise they would answer the benchmark, not the booking code.
 
 Environment (see bench/README.md):
-    BENCH_RUNS           rounds per database (default 3)
-    BENCH_CANDIDATES     candidates racing (default 500)
-    BENCH_SLOTS          slots in the session (default 40)
-    BENCH_WORKERS        gunicorn workers (default 4)
-    BENCH_GET_REQUESTS   requests per GET-throughput series (default 2000)
-    BENCH_CONCURRENCY    concurrent clients in the GET-throughput series (default 32)
-    BENCH_DATABASES      default "sqlite,postgresql"
-    BENCH_POSTGRES_URL   default postgresql+psycopg://postgres@127.0.0.1:5432/test
-    BENCH_QUICK          1: a smoke run (1 round, 100 candidates, 300 GETs)
-    BENCH_README         0 leaves bench/README.md alone
+    BENCH_BOOKING_ROUNDS       rounds per database, at most (default 3)
+    BENCH_BOOKING_BUDGET       seconds per database: no new round that would end after it (default 180;
+                               there is always one round)
+    BENCH_BOOKING_CANDIDATES   candidates racing (default 500)
+    BENCH_BOOKING_SLOTS        slots in the session (default 40)
+    BENCH_BOOKING_WORKERS      gunicorn workers (default 4)
+    BENCH_BOOKING_GETS         requests per GET-throughput series (default 600)
+    BENCH_BOOKING_CONCURRENCY  concurrent clients in the GET-throughput series (default 32)
+    BENCH_DATABASES            default "sqlite,postgresql"
+    BENCH_POSTGRES_URL         default postgresql+psycopg://postgres@127.0.0.1:5432/test
+    BENCH_QUICK                1: a smoke run (1 round, 200 candidates, 200 GETs), README left alone
+    BENCH_README               0 leaves bench/README.md alone
 """
 
 import contextlib
@@ -57,12 +59,13 @@ if __package__ in (None, ""):
 
 from bench._common import (  # noqa: E402
     DATA, DATABASES, GUNICORN, ROOT, database_version, databases, env_int, free_port, machine_line, median,
-    migrated_app, now_utc, percentile, quick, spread, write_readme_enabled, write_section,
+    migrated_app, now_utc, percentile, quick, rounds, spread, write_readme_enabled, write_section,
 )
 
 TARGET_RATIO = 0.5
 HOST = "127.0.0.1"
 TIMEOUT = 60.0
+BARE_PATH = "/b/" + "x" * 43  # as long as a personal link
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 _SLOT = re.compile(r'name="slot" id="slot-\d+" value="(\d+)"')
 TOPICS = ["went_well", "improve", "cv_profile"]
@@ -112,8 +115,10 @@ class Round:
     slots_booked_twice: int
     retries: int
     gave_up: int
+    no_slot_left: int
     page_bytes: int
     bare_bytes: int
+    inside: "InProcess"
 
     @property
     def problems(self) -> list[str]:
@@ -183,7 +188,8 @@ def choose(slots: list[str], rng: random.Random) -> str:
 class BurstTally:
     booked: int = 0
     retries: int = 0
-    gave_up: int = 0
+    gave_up: int = 0  # three times "just taken"
+    no_slot_left: int = 0  # the page they got showed no free slot any more (they would join the waitlist)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -195,7 +201,7 @@ def candidate_clicks(port: int, token: str, series: Series, tally: BurstTally, r
         slots, csrf = _SLOT.findall(page), _CSRF.search(page)
         if status not in (200, 409) or not slots or not csrf:
             with tally.lock:
-                tally.gave_up += 1
+                tally.no_slot_left += 1
             return
         if attempt:
             with tally.lock:
@@ -244,7 +250,7 @@ def bare_burst(port: int, clients: int, requests: int) -> Series:
         visitor = Visitor(port, series)
         start.wait()
         for _ in range(share):
-            visitor.request("GET", "/b/bare")
+            visitor.request("GET", BARE_PATH)
 
     threads = [threading.Thread(target=run, args=(share,), daemon=True) for share in shares]
     for thread in threads:
@@ -295,7 +301,7 @@ def _join(threads: list[threading.Thread]) -> None:
 def gunicorn(app_spec: str, env: dict[str, str], workers: int):
     """gunicorn serving ``app_spec`` on a free port of 127.0.0.1; stopped (SIGTERM to its master) afterwards."""
     port = free_port()
-    log = open(DATA / f"gunicorn-{os.getpid()}.log", "ab")
+    log = open(DATA / "gunicorn.log", "ab")
     process = subprocess.Popen(
         [str(GUNICORN), "--workers", str(workers), "--bind", f"{HOST}:{port}", "--backlog", "2048",
          "--log-level", "warning", app_spec],
@@ -318,7 +324,7 @@ def _wait_until_up(port: int, process: subprocess.Popen) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {process.returncode}; see bench/.data/gunicorn-*.log")
+            raise RuntimeError(f"gunicorn exited with {process.returncode}; see bench/.data/gunicorn.log")
         with contextlib.suppress(OSError):
             with socket_connection(port):
                 return
@@ -408,11 +414,65 @@ def check_bookings(app) -> tuple[int, int]:
     return sum(n for _, n in rows), sum(1 for _, n in rows if n > 1)
 
 
+@dataclass
+class InProcess:
+    """One booking-page GET without HTTP or gunicorn, through Flask's test client (per request)."""
+
+    page_ms: float
+    sql_ms: float
+    statements: float
+    bare_ms: float
+
+
+def in_process(app, tokens: list[str], requests: int = 60) -> InProcess:
+    """Where the time of a booking page goes: all of it, the part spent waiting for SQL statements, and
+    the bare page for comparison. Single-threaded, so nothing here waits for a lock."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from bench.bare_app import app as bare_app
+
+    spent = {"sql": 0.0, "statements": 0}
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        conn.info["bench_began"] = time.perf_counter()
+
+    def after(conn, cursor, statement, parameters, context, executemany):
+        spent["sql"] += time.perf_counter() - conn.info.pop("bench_began", time.perf_counter())
+        spent["statements"] += 1
+
+    with app.app_context():
+        engine = db.engine
+    client, bare = app.test_client(), bare_app.test_client()
+    for token in tokens[:10]:
+        client.get(f"/b/{token}")
+        bare.get(BARE_PATH)
+    sa.event.listen(engine, "before_cursor_execute", before)
+    sa.event.listen(engine, "after_cursor_execute", after)
+    try:
+        began = time.perf_counter()
+        for n in range(requests):
+            client.delete_cookie("session")
+            assert client.get(f"/b/{tokens[n % len(tokens)]}").status_code == 200
+        page = time.perf_counter() - began
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", before)
+        sa.event.remove(engine, "after_cursor_execute", after)
+    began = time.perf_counter()
+    for _ in range(requests):
+        bare.get(BARE_PATH)
+    bare_s = time.perf_counter() - began
+    with app.app_context():
+        db.session.remove()
+    return InProcess(page / requests * 1000, spent["sql"] / requests * 1000, spent["statements"] / requests,
+                     bare_s / requests * 1000)
+
+
 # --- one database ----------------------------------------------------------------------------------
 
 def bench_database(name: str, settings: dict, bare_port: int) -> DatabaseResult:
     result = DatabaseResult(name)
-    for number in range(1, settings["runs"] + 1):
+    for number in rounds(settings["runs"], settings["budget"]):
         with DATABASES[name]("booking") as url:
             app = migrated_app(url)
             result.version = result.version or database_version(app)
@@ -421,17 +481,18 @@ def bench_database(name: str, settings: dict, bare_port: int) -> DatabaseResult:
                    "FLASK_RATELIMIT_ENABLED": "false", "FLASK_MAIL_FOLDER": str(DATA / "mail"),
                    "FLASK_PORTAL_URL": "http://127.0.0.1:5000"}
             paths = [f"/b/{token}" for token in tokens]
+            inside = in_process(app, tokens)
             with gunicorn("wsgi:app", env, settings["workers"]) as port:
                 page_bytes = warm_up(port, paths, settings["workers"])
-                bare_bytes = warm_up(bare_port, ["/b/bare"], settings["workers"])
+                bare_bytes = warm_up(bare_port, [BARE_PATH], settings["workers"])
                 # Side by side: portal, bare, portal burst, bare burst.
                 get_page = get_series(port, paths, settings["get_requests"], settings["concurrency"])
-                get_bare = get_series(bare_port, ["/b/bare"], settings["get_requests"], settings["concurrency"])
+                get_bare = get_series(bare_port, [BARE_PATH], settings["get_requests"], settings["concurrency"])
                 series, tally = burst(port, tokens, seed=number)
                 bare = bare_burst(bare_port, len(tokens), series.requests)
             bookings, doubled = check_bookings(app)
             round_ = Round(get_page, get_bare, series, bare, bookings, tally.booked, doubled, tally.retries,
-                           tally.gave_up, page_bytes, bare_bytes)
+                           tally.gave_up, tally.no_slot_left, page_bytes, bare_bytes, inside)
             result.rounds.append(round_)
             print(f"[{name}] round {number}: GET booking page {get_page.rate:.0f}/s vs bare {get_bare.rate:.0f}/s; "
                   f"burst {series.requests} requests in {series.seconds:.1f} s = {series.rate:.0f}/s "
@@ -453,27 +514,28 @@ def report(results: list[DatabaseResult], settings: dict, started, load, total_s
         "",
         f"Setting: gunicorn {settings['workers']} sync workers on 127.0.0.1; one published session with "
         f"**{settings['slots']} slots**, **{settings['candidates']} candidates** with a personal link each. "
-        f"{settings['runs']} rounds per database, each on a fresh database; every figure is the **median of the "
-        f"rounds** (the rounds one by one in the last column). The client runs on the same machine (threads, "
-        f"`http.client`, a new connection per request).",
+        f"Up to {settings['runs']} rounds per database, each on a fresh database, as many as fit in "
+        f"{settings['budget']} s per database (column Rounds); every figure is the **median of the rounds** (the "
+        f"rounds one by one in the last column). The client runs on the same machine (threads, `http.client`, a "
+        f"new connection per request).",
         "",
         f"**GET throughput**: {settings['get_requests']:,} requests at {settings['concurrency']} concurrent clients, "
         "the booking page of the candidates in turn (each a first visit, no cookie) against the bare page "
         "(`bench/bare_app.py`: a Flask route rendering `bench/templates/bare.html`, a template of about the same "
         "size, without database, session or forms), one right after the other under the same gunicorn settings.",
         "",
-        "| Database | Booking page | Bare page | Ratio (target ≥ 0.5) | Met | Booking page p50 / p95 / p99 | "
+        "| Database | Rounds | Booking page | Bare page | Ratio (target ≥ 0.5) | Met | Booking page p50 / p95 / p99 | "
         "Size booking / bare | Ratio per round |",
-        "|---|---:|---:|---:|---|---:|---:|---|",
+        "|---|---:|---:|---:|---:|---|---:|---:|---|",
     ]
     for r in results:
         if r.error:
-            lines.append(f"| {r.name} | not run: {r.error} | | | | | | |")
+            lines.append(f"| {r.name} | | not run: {r.error} | | | | | | |")
             continue
         rounds = r.rounds
         ratios = [x.get_page.rate / x.get_bare.rate for x in rounds]
         lines.append(
-            f"| {r.version} | {median([x.get_page.rate for x in rounds]):.0f} req/s | "
+            f"| {r.version} | {len(rounds)} | {median([x.get_page.rate for x in rounds]):.0f} req/s | "
             f"{median([x.get_bare.rate for x in rounds]):.0f} req/s | {median(ratios):.2f} | "
             f"{'yes' if median(ratios) >= TARGET_RATIO else '**no**'} | "
             f"{median([x.get_page.pct(50) for x in rounds]):.0f} / {median([x.get_page.pct(95) for x in rounds]):.0f}"
@@ -490,7 +552,7 @@ def report(results: list[DatabaseResult], settings: dict, started, load, total_s
         "byte, queueing in gunicorn's backlog included.",
         "",
         "| Database | Requests | Burst | Bare burst | Ratio (target ≥ 0.5) | Met | p50 / p95 / p99 | Bookings "
-        "(must be 40) | 5xx (must be 0) | Statuses | Retries / gave up | Burst req/s per round |",
+        f"(must be {settings['slots']}) | 5xx (must be 0) | Statuses | Retries / gave up / no slot left | Burst req/s per round |",
         "|---|---:|---:|---:|---:|---|---:|---:|---:|---|---:|---|",
     ]
     for r in results:
@@ -512,27 +574,47 @@ def report(results: list[DatabaseResult], settings: dict, started, load, total_s
             f"{'/'.join(str(b) for b in bookings)} in every round | "
             f"{sum(x.burst.server_errors for x in rounds)} | "
             f"{', '.join(f'{s}: {n}' for s, n in sorted(statuses.items()))} (all rounds) | "
-            f"{median([x.retries for x in rounds]):.0f} / {median([x.gave_up for x in rounds]):.0f} | "
+            f"{median([x.retries for x in rounds]):.0f} / {median([x.gave_up for x in rounds]):.0f} / "
+            f"{median([x.no_slot_left for x in rounds]):.0f} | "
             f"{spread([x.burst.rate for x in rounds])} |")
     lines += [
         "",
         "Statuses: 200 the pages, 302 a booking made (then its confirmation page, 200), 409 \"just taken\". "
         "Bookings are counted in the database after each round (status booked, and no slot twice); the "
         "benchmark fails if a round has other than "
-        f"{settings['slots']} or any 5xx. Gave up: candidates who, after their tries, saw no free slot left "
-        "(they would join the waitlist).",
+        f"{settings['slots']} or any 5xx. Retries: bookings tried again after \"just taken\"; gave up: three "
+        "times \"just taken\"; no slot left: the page they got showed no free time any more (they would join "
+        "the waitlist).",
+        "",
+        "**Where the time goes**: the booking page and the bare page in one process through Flask's test client "
+        "(no HTTP, no gunicorn, one request at a time), per request; SQL is the time between SQLAlchemy's "
+        "before- and after-cursor-execute events.",
+        "",
+        "| Database | Booking page | of which SQL | Statements | Rest (routing, forms, template, cookie) | "
+        "Bare page | Booking / bare speed |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
+    for r in results:
+        if r.error or not r.rounds:
+            continue
+        inside = [x.inside for x in r.rounds]
+        page, sql = median([i.page_ms for i in inside]), median([i.sql_ms for i in inside])
+        bare = median([i.bare_ms for i in inside])
+        lines.append(
+            f"| {r.version} | {page:.1f} ms | {sql:.1f} ms | {median([i.statements for i in inside]):.0f} | "
+            f"{page - sql:.1f} ms | {bare:.1f} ms | {bare / page:.2f} |")
     return "\n".join(lines)
 
 
 def main() -> int:
     settings = {
-        "runs": env_int("BENCH_RUNS", 3, 1),
-        "candidates": env_int("BENCH_CANDIDATES", 500, 100),
-        "slots": env_int("BENCH_SLOTS", 40),
-        "workers": env_int("BENCH_WORKERS", 4),
-        "get_requests": env_int("BENCH_GET_REQUESTS", 2000, 300),
-        "concurrency": env_int("BENCH_CONCURRENCY", 32),
+        "runs": env_int("BENCH_BOOKING_ROUNDS", 3, 1),
+        "budget": env_int("BENCH_BOOKING_BUDGET", 180),
+        "candidates": env_int("BENCH_BOOKING_CANDIDATES", 500, 200),
+        "slots": env_int("BENCH_BOOKING_SLOTS", 40),
+        "workers": env_int("BENCH_BOOKING_WORKERS", 4),
+        "get_requests": env_int("BENCH_BOOKING_GETS", 600, 200),
+        "concurrency": env_int("BENCH_BOOKING_CONCURRENCY", 32),
     }
     DATA.mkdir(parents=True, exist_ok=True)
     started, load, clock_ = now_utc(), os.getloadavg(), time.perf_counter()

@@ -85,16 +85,16 @@ def send_batch(ids: list[int], report: SendReport) -> None:
 
     One database connection serves the batch, and each result is committed on its own (a worker that
     dies mid-batch has recorded what it sent). Each message is read, and checked to be still leased and
-    not erased meanwhile, right before it is sent, in the same transaction that records the previous
-    result; no transaction (and on SQLite no write lock) is held while talking to SMTP.
+    not erased meanwhile, right before it is sent, in the same step that records the previous result; no
+    transaction (and on SQLite no write lock) is held while talking to SMTP.
     """
     with db.engine.connect() as database, Connection() as connection:
-        sent: tuple[int, dict] | None = None  # the result that the next transaction records
+        if database.dialect.name == "postgresql":
+            # Each statement commits on its own: no BEGIN and COMMIT round trips. The step is one statement.
+            database = database.execution_options(isolation_level="AUTOCOMMIT")
+        sent: tuple[int, dict] | None = None  # the result that the next step records
         for message_id in [*ids, None]:
-            with database.begin():
-                if sent is not None:
-                    database.execute(sa.update(OutboxMessage).where(OutboxMessage.id == sent[0]).values(**sent[1]))
-                message = _leased(database, message_id) if message_id is not None else None
+            message = _record_and_read(database, sent, message_id)
             sent = None
             if message is None:
                 continue
@@ -108,12 +108,22 @@ def send_batch(ids: list[int], report: SendReport) -> None:
                 report.failed += 1
 
 
-def _leased(database: sa.Connection, message_id: int) -> OutboxMessage | None:
-    """The message as a detached copy, if it is still leased (status sending); None if it is gone."""
-    row = database.execute(
-        sa.select(OutboxMessage.__table__)
-        .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.SENDING)
-    ).mappings().first()
+def _record_and_read(database: sa.Connection, sent: tuple[int, dict] | None,
+                     message_id: int | None) -> OutboxMessage | None:
+    """Record the previous message's result (if any) and read the next message as a detached copy, if it
+    is still leased (status sending); None if there is none or it is gone."""
+    table = OutboxMessage.__table__
+    record = sa.update(table).where(table.c.id == sent[0]).values(**sent[1]) if sent is not None else None
+    read = None
+    if message_id is not None:
+        read = sa.select(table).where(table.c.id == message_id, table.c.status == OutboxStatus.SENDING)
+    with database.begin():
+        if record is not None and read is not None and database.dialect.name == "postgresql":
+            # One round trip: the UPDATE runs as a data-modifying WITH of the SELECT (another row).
+            read = read.add_cte(record.cte("recorded"))
+        elif record is not None:
+            database.execute(record)
+        row = database.execute(read).mappings().first() if read is not None else None
     return OutboxMessage(**row) if row is not None else None
 
 
