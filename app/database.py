@@ -59,3 +59,15 @@ def configure_engine(app: Flask) -> None:
         @event.listens_for(engine, "begin")
         def _on_begin(connection):
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@event.listens_for(sa.orm.Session, "before_flush")
+def _drop_nul_characters(session, flush_context, instances) -> None:
+    """PostgreSQL refuses text with a NUL character (SQLite stores it): no typed text ever needs one,
+    so it is dropped from every string before it reaches the database."""
+    for obj in list(session.new) + list(session.dirty):
+        state = sa.inspect(obj)
+        for attr in state.mapper.column_attrs:
+            value = getattr(obj, attr.key, None)
+            if isinstance(value, str) and "\x00" in value:
+                setattr(obj, attr.key, value.replace("\x00", ""))

@@ -74,3 +74,11 @@ def test_department_names_reach_the_hr_export_neutralised(client, auth, make_can
     body = client.get("/hr/export/department.csv").get_data(as_text=True)
     assert f"'{dangerous}" in body
     assert f"\r\n{dangerous}" not in body and f",{dangerous}" not in body
+
+
+def test_a_nul_character_in_typed_text_never_breaks_saving(client, auth):
+    """PostgreSQL refuses NUL in text; the portal drops it instead of answering with a 500."""
+    auth.login("recruiter")
+    response = client.post("/recruiter/candidates/templates/nl/interview",
+                           data={"subject": "Beste\x00 {name}", "body": "Hallo {name}\x00"})
+    assert response.status_code < 500
