@@ -5,7 +5,9 @@ import contextlib
 import math
 import os
 import platform
+import re
 import secrets
+import signal
 import socket
 import statistics
 import sys
@@ -90,6 +92,8 @@ def postgresql_database(name: str) -> Iterator[str]:
     schema = f"bench_{name}_{os.getpid()}_{secrets.token_hex(3)}"
     admin = sa.create_engine(server)
     with admin.begin() as connection:
+        if admin.url.host in ("127.0.0.1", "localhost", None):
+            _drop_stale_schemas(connection, name)
         connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
     separator = "&" if "?" in server else "?"
     try:
@@ -100,7 +104,34 @@ def postgresql_database(name: str) -> Iterator[str]:
         admin.dispose()
 
 
+def _drop_stale_schemas(connection, name: str) -> None:
+    """Schemas of earlier runs on this machine whose process is gone (killed before it could clean up)."""
+    shape = re.compile(rf"^bench_{name}_(\d+)_[0-9a-f]+$")
+    schemas = connection.execute(sa.text("SELECT nspname FROM pg_namespace WHERE nspname LIKE :prefix"),
+                                 {"prefix": f"bench_{name}_%"}).scalars()
+    for schema in list(schemas):
+        match = shape.match(schema)
+        if match and not _running(int(match.group(1))):
+            print(f"dropping {schema}, left behind by an interrupted run", flush=True)
+            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 DATABASES = {"sqlite": sqlite_database, "postgresql": postgresql_database}
+
+
+def exit_on_sigterm() -> None:
+    """SIGTERM (from ``timeout`` or ``kill``) unwinds like Ctrl+C: servers stop, databases are dropped."""
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
 
 def migrated_app(url: str, **overrides):

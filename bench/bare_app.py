@@ -18,8 +18,8 @@ CONTEXT = {
     "vacancy": "Fysiotherapeut",
     "day": "dinsdag 13 januari 2026",
     "location": "Spreekkamer 3, polikliniek",
-    "slots": [(n + 1, f"{_FIRST + timedelta(minutes=15 * n):%H:%M}", f"{_FIRST + timedelta(minutes=15 * (n + 1)):%H:%M}")
-              for n in range(40)],
+    "slots": [(n + 1, f"{_FIRST + timedelta(minutes=15 * n):%H:%M}",
+               f"{_FIRST + timedelta(minutes=15 * (n + 1)):%H:%M}") for n in range(40)],
     "topics": [("went_well", "Wat ging er goed in mijn sollicitatie"), ("improve", "Wat ik beter kan doen"),
                ("cv_profile", "Mijn cv en online profiel"), ("other", "Iets anders (vertel het ons hieronder)")],
 }

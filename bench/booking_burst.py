@@ -58,8 +58,9 @@ if __package__ in (None, ""):
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bench._common import (  # noqa: E402
-    DATA, DATABASES, GUNICORN, ROOT, database_version, databases, env_int, free_port, machine_line, median,
-    migrated_app, now_utc, percentile, quick, rounds, spread, write_readme_enabled, write_section,
+    DATA, DATABASES, GUNICORN, ROOT, database_version, databases, env_int, exit_on_sigterm, free_port,
+    machine_line, median, migrated_app, now_utc, percentile, quick, rounds, spread, write_readme_enabled,
+    write_section,
 )
 
 TARGET_RATIO = 0.5
@@ -552,7 +553,8 @@ def report(results: list[DatabaseResult], settings: dict, started, load, total_s
         "byte, queueing in gunicorn's backlog included.",
         "",
         "| Database | Requests | Burst | Bare burst | Ratio (target ≥ 0.5) | Met | p50 / p95 / p99 | Bookings "
-        f"(must be {settings['slots']}) | 5xx (must be 0) | Statuses | Retries / gave up / no slot left | Burst req/s per round |",
+        f"(must be {settings['slots']}) | 5xx (must be 0) | Statuses | Retries / gave up / no slot left | "
+        "Burst req/s per round |",
         "|---|---:|---:|---:|---:|---|---:|---:|---:|---|---:|---|",
     ]
     for r in results:
@@ -607,6 +609,7 @@ def report(results: list[DatabaseResult], settings: dict, started, load, total_s
 
 
 def main() -> int:
+    exit_on_sigterm()
     settings = {
         "runs": env_int("BENCH_BOOKING_ROUNDS", 3, 1),
         "budget": env_int("BENCH_BOOKING_BUDGET", 180),

@@ -22,7 +22,7 @@ Environment (see bench/README.md):
     BENCH_IMPORT_BUDGET   seconds per database: no new run that would end after it (default 150; there is
                           always one run)
     BENCH_IMPORT_ROWS     rows in the file (default 10000)
-    BENCH_DATABASES       default "sqlite,postgresql"
+    BENCH_DATABASES       default "postgresql" (the production database); "sqlite,postgresql" for both
     BENCH_POSTGRES_URL    default postgresql+psycopg://postgres@127.0.0.1:5432/test
     BENCH_QUICK           1: a smoke run (1 run, 1,000 rows), README left alone
     BENCH_README          0 leaves bench/README.md alone
@@ -45,8 +45,8 @@ if __package__ in (None, ""):
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bench._common import (  # noqa: E402
-    DATA, DATABASES, PYTHON, ROOT, database_version, databases, env_int, machine_line, median, migrated_app,
-    now_utc, quick, rounds, spread, write_readme_enabled, write_section,
+    DATA, DATABASES, PYTHON, ROOT, database_version, databases, env_int, exit_on_sigterm, machine_line, median,
+    migrated_app, now_utc, quick, rounds, spread, write_readme_enabled, write_section,
 )
 
 TARGET_S = 10.0
@@ -237,6 +237,7 @@ def report(results: list[DatabaseResult], rows: int, started, load, total_s: flo
 
 
 def main() -> int:
+    exit_on_sigterm()
     if len(sys.argv) > 1 and sys.argv[1] == "--one":
         print(json.dumps(one_run(sys.argv[2], int(sys.argv[3]), "--trace" in sys.argv)))
         return 0
@@ -246,7 +247,7 @@ def main() -> int:
     DATA.mkdir(parents=True, exist_ok=True)
     started, load, clock = now_utc(), os.getloadavg(), time.perf_counter()
     results = []
-    for name in databases():
+    for name in databases(default="postgresql"):
         result = DatabaseResult(name)
         results.append(result)
         try:

@@ -43,8 +43,8 @@ if __package__ in (None, ""):
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bench._common import (  # noqa: E402
-    DATA, DATABASES, database_version, databases, env_int, free_port, machine_line, median, migrated_app,
-    now_utc, quick, write_readme_enabled, write_section,
+    DATA, DATABASES, database_version, databases, env_int, exit_on_sigterm, free_port, machine_line, median,
+    migrated_app, now_utc, quick, write_readme_enabled, write_section,
 )
 
 TARGET_RATIO = 0.7
@@ -215,7 +215,8 @@ def run_bare(app, server: CountingServer, ids: list[int]) -> float:
         config = app.config
         before = server.count
         began = time.perf_counter()
-        with smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=float(config["MAIL_TIMEOUT"])) as smtp:
+        server_address = config["MAIL_SERVER"], int(config["MAIL_PORT"])
+        with smtplib.SMTP(*server_address, timeout=float(config["MAIL_TIMEOUT"])) as smtp:
             for row in rows:
                 smtp.send_message(build_mime(row))
         seconds = time.perf_counter() - began
@@ -322,6 +323,7 @@ def report(results: list[DatabaseResult], messages: int, blocks: int, started, l
 
 
 def main() -> int:
+    exit_on_sigterm()
     messages = env_int("BENCH_MAIL_MESSAGES", 10_000, 1_000)
     blocks = env_int("BENCH_MAIL_BLOCKS", 20, 4)
     DATA.mkdir(parents=True, exist_ok=True)

@@ -22,6 +22,10 @@ class PermanentFailure(Exception):
     """Don't try again: the server answered 5xx."""
 
 
+class _Closed(Exception):
+    """The server closed the connection (dropped it, or answered 421) before the message was accepted."""
+
+
 class Connection:
     """Sends messages with the configured transport, over one SMTP connection for as long as it works.
 
@@ -48,31 +52,32 @@ class Connection:
         try:
             self._send(mime)
             return
-        except smtplib.SMTPServerDisconnected as exc:
-            self.close()
+        except _Closed as closed:
             if not reused:
-                raise TemporaryFailure(f"{type(exc).__name__}: {exc}") from exc
+                raise TemporaryFailure(str(closed)) from closed.__cause__
         # The server closed a connection we had kept open (an idle timeout, a limit of messages per
         # connection). Try once more on a fresh one now, as a later attempt would.
         log.info("SMTP connection closed by the server; reconnecting")
         try:
             self._send(mime)
-        except smtplib.SMTPServerDisconnected as exc:
-            self.close()
-            raise TemporaryFailure(f"{type(exc).__name__}: {exc}") from exc
+        except _Closed as closed:
+            raise TemporaryFailure(str(closed)) from closed.__cause__
 
     def _send(self, mime: EmailMessage) -> None:
         try:
             smtp = self._open()
             refused = smtp.send_message(mime)
-        except smtplib.SMTPServerDisconnected:
-            raise
+        except smtplib.SMTPServerDisconnected as exc:
+            self.close()
+            raise _Closed(f"{type(exc).__name__}: {exc}") from exc
         except smtplib.SMTPRecipientsRefused as exc:
             self.close()
             codes = [code for code, _ in exc.recipients.values()]
             raise _by_code(min(codes), f"recipient refused: {exc.recipients}") from exc
         except smtplib.SMTPResponseException as exc:
             self.close()
+            if exc.smtp_code == 421:  # "closing transmission channel"
+                raise _Closed(f"{exc.smtp_code} {exc.smtp_error!r}") from exc
             raise _by_code(exc.smtp_code, f"{exc.smtp_code} {exc.smtp_error!r}") from exc
         except (smtplib.SMTPException, OSError, socket.timeout) as exc:
             self.close()
