@@ -26,7 +26,6 @@ import importlib
 import inspect
 import math
 import os
-import platform
 import secrets
 import sqlite3
 import statistics
@@ -44,6 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
+from bench._common import machine  # noqa: E402
 from app.database import utcnow  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.timeutil import local  # noqa: E402
@@ -315,22 +315,6 @@ def p95(values: list[float]) -> float:
 
 def fmt_set(values: set[int]) -> str:
     return "/".join(str(v) for v in sorted(values)) or "?"
-
-
-def machine() -> dict[str, str]:
-    info = {"cores": str(os.cpu_count()), "cpu": platform.processor() or platform.machine(), "memory": "?"}
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                info["cpu"] = line.split(":", 1)[1].strip()
-                break
-    with contextlib.suppress(OSError, ValueError):
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                info["memory"] = f"{int(line.split()[1]) / 2**20:.1f} GiB"
-    info["python"] = platform.python_version()
-    info["sqlalchemy"] = sa.__version__
-    return info
 
 
 def report(results: list[DatabaseRun], scale: int, runs: int, warmup: int, started: datetime, load: tuple,

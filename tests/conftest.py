@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP as SMTPProtocol
 from flask import g, has_app_context
 from flask.testing import FlaskClient
 from jinja2 import MemcachedBytecodeCache
@@ -236,7 +235,7 @@ def smtp_server(app):
     server.stop()
 
 
-__all__ = ["outbox", "free_slot_ids", "SmtpServer", "SMTPProtocol"]
+__all__ = ["outbox", "free_slot_ids", "SmtpServer"]
 
 
 # --- staff -----------------------------------------------------------------------------------------

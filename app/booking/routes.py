@@ -67,7 +67,7 @@ def show(token: str):
 def _picker_page(form: BookingForm, now, status: int = 200):
     days = services.free_slots_by_day(now)
     return _page(
-        "booking/pick.html", form=form, days=days,
+        "booking/pick.html", form=form, days=days, booking=None,  # the picker is only shown without a booking
         waitlist=services.waitlist_entry(g.candidate), waitlist_form=WaitlistForm(),
     ), status
 

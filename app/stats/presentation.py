@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.labels import STAGE
 from app.models import Stage
-from app.stats.queries import BREAKDOWN_KINDS, FUNNEL, Dashboard
+from app.stats.queries import BREAKDOWN_KINDS, Dashboard
 from app.timeutil import local
 
 SMALL = 5

@@ -71,18 +71,18 @@ def _slot_minutes(session_id: int | None) -> int | None:
 
 
 def _upsert(month: date, kind: str, rows: Iterable[tuple[str, str, int, int]], sign: int = 1) -> None:
+    """Add (or with sign -1 take away) one event's rows, in one INSERT ... ON CONFLICT statement."""
+    values = [{"month": month, "kind": kind, "dimension": dimension, "dim_value": value[:200],
+               "people": sign, "value_sum": sign * value_sum, "value_n": sign * value_n}
+              for dimension, value, value_sum, value_n in rows]
     dialect = sqlite if db.engine.dialect.name == "sqlite" else postgresql
-    for dimension, value, value_sum, value_n in rows:
-        statement = dialect.insert(StatMonth).values(
-            month=month, kind=kind, dimension=dimension, dim_value=value[:200],
-            people=sign, value_sum=sign * value_sum, value_n=sign * value_n,
-        )
-        db.session.execute(statement.on_conflict_do_update(
-            index_elements=["month", "kind", "dimension", "dim_value"],
-            set_={"people": StatMonth.people + statement.excluded.people,
-                  "value_sum": StatMonth.value_sum + statement.excluded.value_sum,
-                  "value_n": StatMonth.value_n + statement.excluded.value_n},
-        ))
+    statement = dialect.insert(StatMonth).values(values)
+    db.session.execute(statement.on_conflict_do_update(
+        index_elements=["month", "kind", "dimension", "dim_value"],
+        set_={"people": StatMonth.people + statement.excluded.people,
+              "value_sum": StatMonth.value_sum + statement.excluded.value_sum,
+              "value_n": StatMonth.value_n + statement.excluded.value_n},
+    ))
 
 
 def is_first(candidate_ref: str, kind: str) -> bool:
