@@ -5,7 +5,9 @@ vacancy, stage, rejection reason, rejection date), never a name, an address or a
 every count survives the erasure of the person.
 """
 
+from collections.abc import Sequence
 from datetime import datetime
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 
@@ -24,28 +26,46 @@ KINDS = (
 def record_event(
     kind: str, candidate: Candidate, *, session_id: int | None = None, at: datetime | None = None,
     value: int | None = None, user_id: int | None = None,
-) -> Event:
+) -> None:
     """Log ``kind`` for ``candidate`` by their random ``ref`` only. Does not commit."""
+    record_events(kind, [candidate], session_id=session_id, at=at, value=value, user_id=user_id)
+
+
+def record_events(
+    kind: str, candidates: Sequence[Candidate], *, session_id: int | None = None, at: datetime | None = None,
+    value: int | None = None, user_id: int | None = None, first_for_all: bool = False,
+) -> None:
+    """Log ``kind`` for each of ``candidates`` and count each person's first one in the monthly roll-up:
+    one lookup, one INSERT and one roll-up statement, however many people (a selection of rejection
+    e-mails, say). ``first_for_all``: the caller knows that none of them has such an event yet (they were
+    never invited, say), which spares the lookup. Does not commit."""
     if kind not in KINDS:
         raise ValueError(f"unknown event kind {kind!r}")
-    first = rollup.is_first(candidate.ref, kind)
-    event = Event(
-        kind=kind,
-        occurred_at=at or utcnow(),
-        candidate_ref=candidate.ref,
-        department=candidate.department or "",
-        vacancy=candidate.vacancy or "",
-        stage=str(candidate.stage.value if candidate.stage else ""),
-        reason=candidate.rejection_reason or "",
-        rejected_on=candidate.rejected_on,
-        session_id=session_id,
-        value=value,
-        user_id=user_id,
-    )
-    db.session.add(event)
-    if first:
-        rollup.count_event(event)
-    return event
+    if not candidates:
+        return
+    counted_refs = set() if first_for_all else rollup.refs_with(kind, {c.ref for c in candidates})
+    at = at or utcnow()
+    rows, first = [], []
+    for candidate in candidates:
+        row = {
+            "kind": kind,
+            "occurred_at": at,
+            "candidate_ref": candidate.ref,
+            "department": candidate.department or "",
+            "vacancy": candidate.vacancy or "",
+            "stage": str(candidate.stage.value if candidate.stage else ""),
+            "reason": candidate.rejection_reason or "",
+            "rejected_on": candidate.rejected_on,
+            "session_id": session_id,
+            "value": value,
+            "user_id": user_id,
+        }
+        rows.append(row)
+        if candidate.ref not in counted_refs:
+            counted_refs.add(candidate.ref)
+            first.append(SimpleNamespace(**row))
+    db.session.execute(sa.insert(Event), rows)
+    rollup.count_events(first)
 
 
 def forget_events(kind: str, candidate: Candidate, *, session_id: int | None = None) -> int:

@@ -8,9 +8,10 @@ order the pages call it (``app/candidates/routes.py``):
 2. confirm: the confirm request checks the stored file again (``preview_import``), saves the good rows
    (``services.import_candidates``) and commits;
 3. send: the rejection e-mails to the selection, at most ``MAX_SELECTION`` (100) candidates per request as
-   the page allows, each with a personal line: ``services.preview_rejection`` (the page shows each
-   e-mail before sending), then ``services.send_rejection`` (a personal link, the e-mail in the outbox,
-   the "invited" event), one commit per request.
+   the page allows, each with a personal line: ``services.compose_rejections`` (the send request checks
+   that each e-mail is the one previewed), then ``services.send_rejections`` (personal links, the e-mails
+   rendered into the outbox, the "invited" events and their roll-up, in batched statements), one commit
+   per request.
 
 Each run is a process of its own so that its peak resident memory (``resource.getrusage``) is its own.
 One extra run traces Python's allocations (``tracemalloc``, which slows Python down, so its times are not
@@ -101,10 +102,13 @@ def make_csv(rows: int, today: date) -> bytes:
 
 def one_run(database: str, rows: int, trace: bool) -> dict:
     """Import and send on a fresh database; seconds per phase and memory, as a dict."""
+    import sqlalchemy as sa
+
     from app.candidates import services
     from app.candidates.csv_import import today_local
     from app.candidates.routes import MAX_SELECTION
     from app.extensions import db
+    from app.models import Candidate, OutboxMessage
 
     with DATABASES[database]("import") as url:
         app = migrated_app(url, CSV_IMPORT_FOLDER=str(DATA / "imports"))
@@ -122,10 +126,10 @@ def one_run(database: str, rows: int, trace: bool) -> dict:
 
             began = time.perf_counter()
             preview = services.preview_import(content)
-            candidates = services.import_candidates(preview, services.ImportMode.ALL_OR_NOTHING)
+            services.import_candidates(preview, services.ImportMode.ALL_OR_NOTHING)
             db.session.commit()
             seconds["confirm"] = time.perf_counter() - began
-            ids = [c.id for c in candidates]
+            ids = list(db.session.scalars(sa.select(Candidate.id).order_by(Candidate.id)))  # the list page's ticks
             db.session.remove()
         peak = tracemalloc.get_traced_memory()[1] if trace else None
         if trace:  # the traced run ends here: its times are not used, and the send phase holds no file
@@ -140,18 +144,12 @@ def one_run(database: str, rows: int, trace: bool) -> dict:
             with app.test_request_context():  # one request per selection, as the page sends them
                 selection = services.get_candidates(ids[start:start + MAX_SELECTION])
                 lines = {c.id: PERSONAL_LINES[c.id % len(PERSONAL_LINES)] for c in selection}
-                previews = {c.id: services.preview_rejection(c, lines[c.id]) for c in selection}
-                assert len(previews) == len(selection)
-                for candidate in selection:
-                    services.send_rejection(candidate, lines[candidate.id])
-                    queued += 1
+                emails = services.compose_rejections(selection, lines)  # the page checks what was previewed
+                assert len(emails) == len(selection)
+                queued += services.send_rejections(selection, lines)
                 db.session.commit()
                 db.session.remove()
         seconds["send"] = time.perf_counter() - began
-
-        import sqlalchemy as sa
-
-        from app.models import Candidate, OutboxMessage
 
         with app.app_context():
             in_outbox = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)
@@ -225,9 +223,10 @@ def report(results: list[DatabaseResult], rows: int, started, load, total_s: flo
         "",
         "Upload: `services.preview_import` (decode, read, check every row, duplicates in the file and in the "
         "portal). Confirm: the confirm request checks the stored file again, then `import_candidates` and one "
-        "commit. Send: per selection of at most 100 (the page's limit) `preview_rejection` for each, then "
-        "`send_rejection` for each (a personal link, both bodies rendered into the outbox, the \"invited\" "
-        "event) and one commit. Peak RSS: `resource.getrusage(RUSAGE_SELF).ru_maxrss` of the run's process "
+        "commit. Send: per selection of at most 100 (the page's limit), as the send request does: "
+        "`compose_rejections` (is each e-mail the one previewed?), then `send_rejections` (a personal link each, "
+        "both bodies rendered into the outbox, the \"invited\" events and their monthly roll-up, in batched "
+        "statements) and one commit. Peak RSS: `resource.getrusage(RUSAGE_SELF).ru_maxrss` of the run's process "
         "(Python, the app and the file included; before the import: after start-up, migration and making the "
         "file). tracemalloc peak: the most memory Python had allocated at once from the start of the upload to "
         "the commit of the import, from one extra traced run (the send phase holds one selection of 100 at a "

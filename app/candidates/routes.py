@@ -184,16 +184,16 @@ def confirm_import(import_id: str):
         return render_template("candidates/import.html", form=upload, limits=_limits()), 422
     if form.validate_on_submit():
         try:
-            candidates = services.import_candidates(preview, ImportMode(form.mode.data))
+            imported = services.import_candidates(preview, ImportMode(form.mode.data))
         except services.NotAllRowsGood as error:
             db.session.rollback()
             flash(error.message, "error")
         else:
-            record_audit("import", target_type="csv", detail=f"{len(candidates)} imported, {len(preview.bad)} skipped")
+            record_audit("import", target_type="csv", detail=f"{imported} imported, {len(preview.bad)} skipped")
             db.session.commit()
             services.discard_upload(import_id)
             skipped = len(preview.bad)
-            message = ngettext("%(num)s candidate is imported.", "%(num)s candidates are imported.", len(candidates))
+            message = ngettext("%(num)s candidate is imported.", "%(num)s candidates are imported.", imported)
             if skipped:
                 message += " " + ngettext("%(num)s row with an error was skipped.",
                                           "%(num)s rows with an error were skipped.", skipped)
@@ -239,25 +239,26 @@ def _rejection_page(candidates: list[Candidate], *, back: str):
         status = 422
         if form.validate():
             try:
-                previews = {c.id: services.preview_rejection(c, form.line(c).data) for c in candidates}
+                emails = services.compose_rejections(candidates, {c.id: form.line(c).data for c in candidates})
             except CandidateError as error:
                 flash(error.message, "error")
             else:
                 if request.form.get("action") == "send":
-                    sent = _send_if_previewed(form, candidates, previews)
+                    sent = _send_if_previewed(form, candidates, emails)
                     if sent is not None:
                         return sent
+                previews = {c.id: services.preview_of(c, emails[c.id]) for c in candidates}
                 status = 200 if not form.errors else 422
                 for candidate in candidates:
-                    form.seen(candidate).data = previews[candidate.id].email.fingerprint
+                    form.seen(candidate).data = emails[candidate.id].fingerprint
     return render_template(
         "candidates/rejection.html", form=form, candidates=candidates, previews=previews, back=back,
     ), status
 
 
-def _send_if_previewed(form, candidates: list[Candidate], previews: dict):
+def _send_if_previewed(form, candidates: list[Candidate], emails: dict):
     """Send to all, or to none: only when each e-mail is the one previewed and every re-send is confirmed."""
-    changed = [c for c in candidates if form.seen(c).data != previews[c.id].email.fingerprint]
+    changed = [c for c in candidates if form.seen(c).data != emails[c.id].fingerprint]
     unconfirmed = [c for c in candidates if form.resend(c) is not None and not form.resend(c).data]
     for candidate in unconfirmed:
         form.resend(candidate).errors = [_("Confirm that this candidate gets the e-mail again, with a new link.")]
@@ -265,8 +266,8 @@ def _send_if_previewed(form, candidates: list[Candidate], previews: dict):
         flash(_("The e-mail changed since the preview. Check the preview below, then send."), "warning")
     if changed or unconfirmed:
         return None
-    for candidate in candidates:
-        services.send_rejection(candidate, form.line(candidate).data, resend=form.resend(candidate) is not None)
+    services.send_rejections(candidates, {c.id: form.line(c).data for c in candidates},
+                             resend={c.id for c in candidates if form.resend(c) is not None})
     db.session.commit()
     if len(candidates) == 1:
         flash(_("The rejection e-mail to %(name)s is on its way, with a personal link.", name=candidates[0].name),

@@ -4,17 +4,20 @@ reminder to those who did nothing with it. Views call these functions and turn t
 messages; none of them commits unless it says so."""
 
 import enum
+import functools
 import hashlib
 import json
 import re
 import secrets
 import string
 import time
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
@@ -27,9 +30,10 @@ from app.candidates.csv_import import (
     today_local,
 )
 from app.database import utcnow
-from app.events import record_event
+from app.events import record_events
 from app.extensions import db
 from app.mail import notifications
+from app.mail.outbox import queue_emails
 from app.models import (
     Booking,
     BookingStatus,
@@ -40,7 +44,7 @@ from app.models import (
     Stage,
     WaitlistEntry,
 )
-from app.tokens import fresh_token, issue_invitation
+from app.tokens import fresh_token, issue_invitations
 
 LANGUAGES = {"nl": _l("Dutch"), "en": _l("English")}
 PAGE_SIZE = 50
@@ -211,18 +215,17 @@ def _existing_keys() -> set[tuple[str, str]]:
             for email, vacancy in db.session.execute(sa.select(Candidate.email, Candidate.vacancy))}
 
 
-def _new_candidate(data: CandidateData) -> Candidate:
-    return Candidate(
-        name=data.name, email=data.email, vacancy=data.vacancy, department=data.department, stage=data.stage,
-        rejected_on=data.rejected_on, language=data.language, rejection_reason=data.rejection_reason,
-    )
+def _candidate_values(data: CandidateData) -> dict:
+    return {"name": data.name, "email": data.email, "vacancy": data.vacancy, "department": data.department,
+            "stage": data.stage, "rejected_on": data.rejected_on, "language": data.language,
+            "rejection_reason": data.rejection_reason}
 
 
 def add_candidate(data: CandidateData) -> Candidate:
     """Add one rejected candidate; DuplicateCandidate when the same address is there for the same vacancy."""
     if data.key in _existing_keys():
         raise DuplicateCandidate()
-    candidate = _new_candidate(data)
+    candidate = Candidate(**_candidate_values(data))
     db.session.add(candidate)
     db.session.flush()
     return candidate
@@ -252,9 +255,10 @@ def preview_import(content: bytes) -> ImportPreview:
     )
 
 
-def import_candidates(preview: ImportPreview, mode: ImportMode) -> list[Candidate]:
-    """Add the good rows (or, with ALL_OR_NOTHING, all rows only if every one is good). Does not commit:
-    the caller commits once, so the import is saved whole or not at all."""
+def import_candidates(preview: ImportPreview, mode: ImportMode) -> int:
+    """Add the good rows (or, with ALL_OR_NOTHING, all rows only if every one is good) in one batched
+    INSERT and return how many. Does not commit: the caller commits once, so the import is saved whole or
+    not at all."""
     bad = preview.bad
     if mode == ImportMode.ALL_OR_NOTHING and bad:
         raise NotAllRowsGood(_l(
@@ -262,10 +266,8 @@ def import_candidates(preview: ImportPreview, mode: ImportMode) -> list[Candidat
             "import only the good rows.", bad=len(bad), total=len(preview.rows)))
     if not preview.good:
         raise NotAllRowsGood(_l("Nothing is imported: none of the rows can be imported."))
-    candidates = [_new_candidate(row.data) for row in preview.good]
-    db.session.add_all(candidates)
-    db.session.flush()
-    return candidates
+    db.session.execute(sa.insert(Candidate), [_candidate_values(row.data) for row in preview.good])
+    return len(preview.good)
 
 
 def _imports_folder() -> Path:
@@ -475,9 +477,9 @@ def clean_personal_line(text: str | None) -> str:
     return text
 
 
-def compose_rejection(candidate: Candidate, personal_line: str) -> RejectionEmail:
+def compose_rejection(candidate: Candidate, personal_line: str, *, template_for=None) -> RejectionEmail:
     """The candidate's template filled with their name and vacancy, plus the recruiter's personal line."""
-    template = get_template(candidate.language, candidate.stage)
+    template = (template_for or get_template)(candidate.language, candidate.stage)
     values = {"name": candidate.first_name, "vacancy": candidate.vacancy}
     return RejectionEmail(
         subject=fill(template.subject, **values),
@@ -486,6 +488,12 @@ def compose_rejection(candidate: Candidate, personal_line: str) -> RejectionEmai
         stage=candidate.stage,
         language=template.language,
     )
+
+
+def compose_rejections(candidates: Sequence[Candidate], lines: Mapping[int, str]) -> dict[int, RejectionEmail]:
+    """``compose_rejection`` for a selection, each template looked up once; by candidate id."""
+    template_for = functools.cache(get_template)
+    return {c.id: compose_rejection(c, lines.get(c.id, ""), template_for=template_for) for c in candidates}
 
 
 def link_expiry(now: datetime | None = None) -> datetime:
@@ -506,7 +514,11 @@ class Preview:
 
 def preview_rejection(candidate: Candidate, personal_line: str) -> Preview:
     """The e-mail exactly as it will be queued (same template, same language), with a stand-in link."""
-    email = compose_rejection(candidate, personal_line)
+    return preview_of(candidate, compose_rejection(candidate, personal_line))
+
+
+def preview_of(candidate: Candidate, email: RejectionEmail) -> Preview:
+    """The preview of an e-mail composed already (``compose_rejections``)."""
     with force_locale(candidate.language):
         text = render_template(
             "email/rejection.txt", candidate=candidate, organisation=current_app.config["ORGANISATION_NAME"],
@@ -515,26 +527,33 @@ def preview_rejection(candidate: Candidate, personal_line: str) -> Preview:
     return Preview(email=email, to=f"{candidate.name} <{candidate.email}>", text=text)
 
 
-def send_rejection(
-    candidate: Candidate, personal_line: str, *, resend: bool = False, now: datetime | None = None
-) -> OutboxMessage:
-    """Queue the rejection e-mail with a freshly issued personal link. Sending again needs ``resend``
-    (and issues another link). The raw token lives only in the queued e-mail."""
-    if candidate.invited_at is not None and not resend:
+def send_rejections(
+    candidates: Sequence[Candidate], lines: Mapping[int, str], *, resend: Collection[int] = (),
+    now: datetime | None = None,
+) -> int:
+    """Queue the rejection e-mail to each of ``candidates`` with their personal line (by id) and a freshly
+    issued personal link (the raw token lives only in the queued e-mail); returns how many. All or none:
+    AlreadyInvited, before anything is queued, when someone had the e-mail before and their id is not in
+    ``resend`` (sending again issues another link). Links, e-mails and events are written in batched
+    statements, so a selection costs the same few round trips however large it is."""
+    if any(c.invited_at is not None and c.id not in resend for c in candidates):
         raise AlreadyInvited()
-    email = compose_rejection(candidate, personal_line)
+    emails = compose_rejections(candidates, lines)
     now = now or utcnow()
     expires_at = link_expiry(now)
-    token = issue_invitation(candidate, expires_at=expires_at)
-    message = notifications.notify_rejection(
-        candidate, token, subject=email.subject, intro=email.intro, personal_line=email.personal_line,
-        expires_at=expires_at,
-    )
-    first = candidate.invited_at is None
-    candidate.invited_at = now
-    if first:  # the figures count a person once as invited, however often the e-mail goes out
-        record_event("invited", candidate, at=now)
-    return message
+    tokens = issue_invitations(candidates, expires_at=expires_at)
+    rows = [notifications.rejection_email(
+        c, tokens[c.id], subject=emails[c.id].subject, intro=emails[c.id].intro,
+        personal_line=emails[c.id].personal_line, expires_at=expires_at) for c in candidates]
+    # The figures count a person once as invited, however often the e-mail goes out: the "invited" event
+    # is written with the first e-mail only, in the same transaction that sets invited_at.
+    first_time = [c for c in candidates if c.invited_at is None]
+    record_events("invited", first_time, at=now, first_for_all=True)
+    db.session.execute(sa.update(Candidate).where(Candidate.id.in_([c.id for c in candidates]))
+                       .values(invited_at=now).execution_options(synchronize_session=False))
+    for candidate in candidates:
+        set_committed_value(candidate, "invited_at", now)
+    return queue_emails(rows)
 
 
 # --- the one gentle reminder ------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.mail.ics import booking_invitation
-from app.mail.outbox import queue_email
+from app.mail.outbox import compose_email, queue_email
 from app.models import (
     Booking,
     BookingStatus,
@@ -139,11 +139,12 @@ def notify_session_changed(booking: Booking, token: str) -> OutboxMessage:
                           subject=_l("New details for your feedback conversation"))
 
 
-def notify_rejection(candidate: Candidate, token: str, *, subject: str, intro: str, personal_line: str,
-                     expires_at) -> OutboxMessage:
-    """The rejection e-mail: the template's text, the recruiter's personal line and the personal link."""
+def rejection_email(candidate: Candidate, token: str, *, subject: str, intro: str, personal_line: str,
+                    expires_at) -> dict:
+    """The rejection e-mail as an outbox row (``queue_emails``): the template's text, the recruiter's personal
+    line and the personal link."""
     assert personal_line.strip(), "a rejection e-mail always carries the recruiter's personal line"
-    return queue_email(
+    return compose_email(
         kind="rejection", candidate=candidate, subject=subject, template="rejection",
         context={"intro": intro, "personal_line": personal_line, "link": booking_url(token), "expires_at": expires_at},
     )

@@ -6,7 +6,6 @@ The event log stays the source of truth: ``rebuild()`` recomputes the roll-up fr
 that removes an event recounts the months it touched.
 """
 
-from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
 
@@ -70,11 +69,27 @@ def _slot_minutes(session_id: int | None) -> int | None:
     return db.session.scalar(sa.select(FeedbackSession.slot_minutes).where(FeedbackSession.id == session_id))
 
 
-def _upsert(month: date, kind: str, rows: Iterable[tuple[str, str, int, int]], sign: int = 1) -> None:
-    """Add (or with sign -1 take away) one event's rows, in one INSERT ... ON CONFLICT statement."""
-    values = [{"month": month, "kind": kind, "dimension": dimension, "dim_value": value[:200],
-               "people": sign, "value_sum": sign * value_sum, "value_n": sign * value_n}
-              for dimension, value, value_sum, value_n in rows]
+Totals = dict[tuple[date, str, str, str], list[int]]
+
+
+def _add(totals: Totals, event, slot_minutes: int | None, sign: int = 1) -> None:
+    """Add one first event's contributions to ``totals`` keyed by (month, kind, dimension, value)."""
+    month = month_of(event.occurred_at)
+    for dimension, value, value_sum, value_n in contributions(event, slot_minutes):
+        row = totals.setdefault((month, event.kind, dimension, value[:200]), [0, 0, 0])
+        row[0] += sign
+        row[1] += sign * value_sum
+        row[2] += sign * value_n
+
+
+def _upsert(totals: Totals) -> None:
+    """Add the totals to the roll-up in one INSERT ... ON CONFLICT statement (one row per key, as
+    PostgreSQL requires)."""
+    if not totals:
+        return
+    values = [{"month": month, "kind": kind, "dimension": dimension, "dim_value": value,
+               "people": people, "value_sum": value_sum, "value_n": value_n}
+              for (month, kind, dimension, value), (people, value_sum, value_n) in totals.items()]
     dialect = sqlite if db.engine.dialect.name == "sqlite" else postgresql
     statement = dialect.insert(StatMonth).values(values)
     db.session.execute(statement.on_conflict_do_update(
@@ -85,15 +100,25 @@ def _upsert(month: date, kind: str, rows: Iterable[tuple[str, str, int, int]], s
     ))
 
 
-def is_first(candidate_ref: str, kind: str) -> bool:
-    """Whether the person has no event of this kind yet (checked before the new one is written)."""
-    return db.session.scalar(
-        sa.select(Event.id).where(Event.candidate_ref == candidate_ref, Event.kind == kind).limit(1)) is None
+def refs_with(kind: str, refs: Iterable[str], *, chunk: int = 500) -> set[str]:
+    """Which of these people already have an event of this kind (checked before the new ones are written)."""
+    refs, found = list(refs), set()
+    for start in range(0, len(refs), chunk):
+        found.update(db.session.scalars(
+            sa.select(Event.candidate_ref).distinct()
+            .where(Event.kind == kind, Event.candidate_ref.in_(refs[start:start + chunk]))))
+    return found
 
 
-def count_event(event: Event) -> None:
-    """Add a person's first event of a kind to its month. Does not commit."""
-    _upsert(month_of(event.occurred_at), event.kind, contributions(event, _slot_minutes(event.session_id)))
+def count_events(events: Iterable[Event]) -> None:
+    """Add people's first events of a kind to their months, all in one statement. Does not commit."""
+    totals: Totals = {}
+    minutes: dict[int | None, int | None] = {}
+    for event in events:
+        if event.session_id not in minutes:
+            minutes[event.session_id] = _slot_minutes(event.session_id)
+        _add(totals, event, minutes[event.session_id])
+    _upsert(totals)
 
 
 def recount(candidate_ref: str, kind: str, removed: list[Event]) -> None:
@@ -106,15 +131,17 @@ def recount(candidate_ref: str, kind: str, removed: list[Event]) -> None:
     old_first = min(removed, key=lambda e: (e.occurred_at, e.id))
     if remaining is not None and (remaining.occurred_at, remaining.id) < (old_first.occurred_at, old_first.id):
         return  # the removed events were not the one that counted
-    _upsert(month_of(old_first.occurred_at), kind, contributions(old_first, _slot_minutes(old_first.session_id)), -1)
+    totals: Totals = {}
+    _add(totals, old_first, _slot_minutes(old_first.session_id), -1)
     if remaining is not None:
-        count_event(remaining)
+        _add(totals, remaining, _slot_minutes(remaining.session_id))
+    _upsert(totals)
 
 
 def rebuild(*, chunk: int = 20_000) -> int:
     """Recompute the whole roll-up from the event log (first event per person and kind). Commits."""
     db.session.commit()  # the session holds no transaction (on SQLite: no lock) while the log is read
-    totals: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+    totals: Totals = {}
     columns = (Event.id, Event.kind, Event.occurred_at, Event.candidate_ref, Event.department, Event.vacancy,
                Event.stage, Event.reason, Event.rejected_on, Event.session_id, Event.value, Event.user_id)
     query = sa.select(*columns).order_by(Event.candidate_ref, Event.kind, Event.occurred_at, Event.id)
@@ -127,12 +154,7 @@ def rebuild(*, chunk: int = 20_000) -> int:
             if key == previous:
                 continue  # only the first event of a kind counts
             previous = key
-            month = month_of(event.occurred_at)
-            for dimension, value, value_sum, value_n in contributions(event, minutes.get(event.session_id)):
-                row = totals[(month, event.kind, dimension, value[:200])]
-                row[0] += 1
-                row[1] += value_sum
-                row[2] += value_n
+            _add(totals, event, minutes.get(event.session_id))
     db.session.execute(sa.delete(StatMonth))
     rows = [{"month": m, "kind": k, "dimension": d, "dim_value": v, "people": p, "value_sum": s, "value_n": n}
             for (m, k, d, v), (p, s, n) in totals.items()]

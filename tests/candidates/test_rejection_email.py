@@ -222,3 +222,51 @@ def test_selecting_nobody_goes_back_to_the_list(app, client, recruiter):
         assert "Select one or more candidates first" in page_text(client.get(response.headers["Location"]))
     assert client.get(f"{CANDIDATES}/999999/rejection").status_code == 404
     assert client.get(f"{CANDIDATES}/99999999999999/rejection").status_code == 404
+
+
+def test_a_selection_is_sent_with_the_same_few_statements_however_large(app):
+    """A hundred e-mails at once (the page's limit, and what an import of thousands is sent in) must not cost
+    a query per candidate: links, e-mails and "invited" events go in batched statements."""
+    from app.candidates.services import get_candidates, send_rejections
+
+    def statements_to_send(count: int, offset: int) -> int:
+        ids = [add(name=f"Person {n}", email=f"p{n}@example.org", department=f"Dept {n % 3}",
+                   language=("nl", "en")[n % 2]).id for n in range(offset, offset + count)]
+        executed = []
+        listener = lambda *args: executed.append(args[2])  # noqa: E731
+        sa.event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            with app.test_request_context():  # as the page does: the selection in one query, then send
+                people = get_candidates(ids)
+                send_rejections(people, {p.id: LINE for p in people})
+                db.session.commit()
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", listener)
+        return len(executed)
+
+    few, many = statements_to_send(3, 0), statements_to_send(60, 100)
+    assert many <= few + 2, (few, many)
+    assert len(outbox("rejection")) == 63
+    assert db.session.scalar(sa.select(sa.func.count(Event.id)).where(Event.kind == "invited")) == 63
+
+
+def test_a_selection_with_someone_invited_before_sends_nothing_without_confirmation(app):
+    from app.candidates.services import AlreadyInvited, send_rejections
+
+    anna, ben = add(), add(name="Ben Smith", email="ben@example.org")
+    with app.test_request_context():
+        send_rejections([ben], {ben.id: LINE})
+        db.session.commit()
+        try:
+            send_rejections([anna, ben], {anna.id: LINE, ben.id: LINE})
+        except AlreadyInvited:
+            db.session.rollback()
+        else:
+            raise AssertionError("a re-send without confirmation went through")
+        assert db.session.get(Candidate, anna.id).invited_at is None and len(outbox("rejection")) == 1
+
+        send_rejections([anna, ben], {anna.id: LINE, ben.id: LINE}, resend={ben.id})
+        db.session.commit()
+    assert len(outbox("rejection")) == 3
+    # Ben counts once as invited, however often his e-mail went out.
+    assert db.session.scalar(sa.select(sa.func.count(Event.id)).where(Event.kind == "invited")) == 2

@@ -212,3 +212,26 @@ def test_correcting_an_outcome_recounts_the_figures(app):
     db.session.commit()
     funnel = dashboard_data(YEAR).funnel
     assert funnel["no_show"] == 0 and funnel["attended"] == 1
+
+
+def test_events_recorded_for_many_at_once_count_each_person_once(app):
+    """A selection's events in one go: who had the event before, and who appears twice, count once."""
+    from app.events import record_events
+    from app.models import StatMonth
+    from app.stats.rollup import rebuild
+
+    people = [person(n, department=("Cardiologie", "Neurologie")[n % 2]) for n in range(6)]
+    record_event("booked", people[0], at=datetime(2026, 4, 2, tzinfo=timezone.utc))
+    record_events("booked", people + [people[1]], at=datetime(2026, 5, 2, tzinfo=timezone.utc))
+    db.session.commit()
+    assert dashboard_data(YEAR).funnel["booked"] == 6
+    trend = {m["month"]: m["booked"] for m in dashboard_data(YEAR).trend}
+    assert trend == {"2026-04": 1, "2026-05": 5}
+
+    def rows():
+        return sorted((r.month, r.kind, r.dimension, r.dim_value, r.people) for r in db.session.scalars(
+            sa.select(StatMonth)) if r.people)
+
+    incremental = rows()
+    rebuild()
+    assert rows() == incremental
