@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 from flask import current_app, g, request
 
 from app.database import utcnow
@@ -64,7 +65,8 @@ def resolve_token(token: str, *, now: datetime | None = None) -> Invitation:
     """The invitation behind ``token``; raises TokenUnknown or TokenExpired."""
     if not _TOKEN_SHAPE.match(token or ""):
         raise TokenUnknown()
-    invitation = db.session.scalar(sa.select(Invitation).where(Invitation.token_hash == hash_token(token)))
+    invitation = db.session.scalar(  # with its candidate, whom every page needs: one round trip
+        sa.select(Invitation).where(Invitation.token_hash == hash_token(token)).options(joinedload(Invitation.candidate)))
     if invitation is None:
         raise TokenUnknown()
     now = now or utcnow()

@@ -88,13 +88,20 @@ _TEMPLATE_CACHE = MemcachedBytecodeCache(_DictCache())
 
 class FreshGlobalsClient(FlaskClient):
     """The app fixture keeps one app context open so that tests can use db.session; in production
-    every request has its own. Start every request with an empty ``g`` so that nothing (such as
-    Flask-Login's cached user) leaks from one request or client to the next."""
+    every request has its own. So, as in production: every request starts with an empty ``g`` (nothing,
+    such as Flask-Login's cached user, leaks from one request or client to the next) and in a transaction
+    of its own (on SQLite a GET reads without the write lock: app/database.py), and what it did not
+    commit is gone when it ends."""
 
     def open(self, *args, **kwargs):
-        if has_app_context():  # client threads run without one and get a fresh context per request
-            g.__dict__.clear()
-        return super().open(*args, **kwargs)
+        if not has_app_context():  # client threads run without one and get a fresh context per request
+            return super().open(*args, **kwargs)
+        g.__dict__.clear()
+        db.session.commit()
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            db.session.rollback()
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from app.booking.forms import (
     RescheduleForm,
     WaitlistForm,
 )
-from app.database import utcnow
+from app.database import only_reads_from_here, utcnow
 from app.extensions import db, limiter
 from app.i18n import current_language
 from app.mail.notifications import booking_ics
@@ -38,8 +38,8 @@ bp.before_request(load_candidate_from_url)
 
 
 def _page(template: str, **context) -> str:
-    context.setdefault("booking", services.open_booking(g.candidate))
-    context.setdefault("in_pool", talent.current_membership(g.candidate) is not None)
+    """A page of the candidate's own: ``booking`` (their open booking or None) is always given by the view,
+    which has it already; ``in_pool`` only where the talent-pool offer is shown."""
     return render_template(
         template,
         candidate=g.candidate,
@@ -50,25 +50,32 @@ def _page(template: str, **context) -> str:
     )
 
 
+def _in_pool() -> bool:
+    return talent.current_membership(g.candidate) is not None
+
+
 @bp.get("/<token>")
 def show(token: str):
     """The candidate's page: their booking if they have one, otherwise the free slots or the waitlist."""
     candidate: Candidate = g.candidate
     now = utcnow()
-    booking = services.open_booking(candidate)
+    bookings = candidate.bookings  # one query answers both: an open booking, or a conversation that took place
+    booking = next((b for b in bookings if b.status == BookingStatus.BOOKED), None)
     if booking is not None:
         return _manage_page(booking, now)
-    past = [b for b in candidate.bookings if b.status in (BookingStatus.ATTENDED, BookingStatus.NO_SHOW)]
+    past = [b for b in bookings if b.status in (BookingStatus.ATTENDED, BookingStatus.NO_SHOW)]
     if past:
-        return _page("booking/done.html", past=past[-1])
+        return _page("booking/done.html", booking=None, past=past[-1], in_pool=_in_pool())
     return _picker_page(BookingForm(), now)
 
 
 def _picker_page(form: BookingForm, now, status: int = 200):
     days = services.free_slots_by_day(now)
+    # The waitlist is offered only when every time is taken.
+    waitlist = None if days else services.waitlist_entry(g.candidate)
     return _page(
         "booking/pick.html", form=form, days=days, booking=None,  # the picker is only shown without a booking
-        waitlist=services.waitlist_entry(g.candidate), waitlist_form=WaitlistForm(),
+        waitlist=waitlist, waitlist_form=WaitlistForm(),
     ), status
 
 
@@ -91,6 +98,7 @@ def book(token: str):
     form = BookingForm()
     now = utcnow()
     if not form.validate_on_submit():
+        only_reads_from_here()
         if services.open_booking(candidate) is not None:
             return redirect(url_for(".show", token=token))
         return _picker_page(form, now, status=422)
@@ -103,6 +111,7 @@ def book(token: str):
         # Most often a double click: the first submit already booked. Show the booking as it stands.
         return redirect(url_for(".confirmation", token=token))
     except services.BookingError as exc:
+        only_reads_from_here()  # nothing was booked: show the times still free without holding up other bookings
         flash(str(exc.message), "error")
         return _picker_page(form, now, status=409)
     return redirect(url_for(".confirmation", token=token))
@@ -114,7 +123,7 @@ def confirmation(token: str):
     booking = services.open_booking(g.candidate)
     if booking is None:
         return redirect(url_for(".show", token=token))
-    return _page("booking/confirmation.html", booking=booking)
+    return _page("booking/confirmation.html", booking=booking, in_pool=_in_pool())
 
 
 @bp.get("/<token>/invite.ics")
@@ -149,6 +158,7 @@ def reschedule(token: str):
         flash(str(exc.message), "info")
         return redirect(url_for(".show", token=token))
     except services.BookingError as exc:
+        only_reads_from_here()
         flash(str(exc.message), "error")
         return _manage_page(services.open_booking(g.candidate), now, status=409)
     flash(_("Your conversation has moved. We have sent you an updated calendar invitation."), "success")

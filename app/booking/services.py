@@ -83,12 +83,32 @@ class InvalidTopics(BookingError):
 
 
 @dataclass(frozen=True)
+class FreeSlot:
+    """A time the picker offers: read as plain columns, since the page only shows it."""
+
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+
+    @property
+    def label(self) -> str:
+        """'16:15 – 16:30' on an Amsterdam clock."""
+        return f"{local(self.starts_at):%H:%M} – {local(self.ends_at):%H:%M}"
+
+
+@dataclass(frozen=True)
+class Place:
+    location: str | None
+    video_url: str | None
+
+
+@dataclass(frozen=True)
 class DaySlots:
-    """The free slots of one day, for the picker."""
+    """The free slots of one day of one session, for the picker."""
 
     day: object
-    session: FeedbackSession
-    slots: list[Slot]
+    place: Place
+    slots: list[FreeSlot]
 
 
 def closing_delta() -> timedelta:
@@ -112,9 +132,10 @@ def _active_booking_exists():
     )
 
 
-def _free_slots_query(now: datetime):
-    return (
-        sa.select(Slot)
+def _free_slots_query(now: datetime, *columns):
+    """Free slots in time order: as Slot objects with their session, or, given ``columns``, as rows of those."""
+    query = (
+        sa.select(*(columns or (Slot,)))
         .join(Slot.session)
         .where(
             FeedbackSession.status == SessionStatus.PUBLISHED,
@@ -122,8 +143,9 @@ def _free_slots_query(now: datetime):
             ~_active_booking_exists(),
         )
         .order_by(FeedbackSession.starts_at, FeedbackSession.id, Slot.starts_at)
-        .options(contains_eager(Slot.session))  # the join already has the session: no query per slot
     )
+    # The join already has the session: no query per slot.
+    return query if columns else query.options(contains_eager(Slot.session))
 
 
 def free_slots(now: datetime | None = None) -> list[Slot]:
@@ -132,12 +154,19 @@ def free_slots(now: datetime | None = None) -> list[Slot]:
 
 
 def free_slots_by_day(now: datetime | None = None, *, exclude_slot_id: int | None = None) -> list[DaySlots]:
-    slots = [s for s in free_slots(now) if s.id != exclude_slot_id]
-    return [
-        DaySlots(day=day, session=group[0].session, slots=group)
-        for (day, _), group in ((key, list(g)) for key, g in groupby(
-            slots, key=lambda s: (local(s.starts_at).date(), s.session_id)))
-    ]
+    """What the picker shows, grouped by day and session. Plain rows rather than objects: this is the page
+    everyone opens at once when the rejection e-mails go out."""
+    rows = db.session.execute(_free_slots_query(
+        now or utcnow(), Slot.id, Slot.starts_at, Slot.ends_at, Slot.session_id,
+        FeedbackSession.location, FeedbackSession.video_url))
+    days = []
+    for (_day, _session_id), group in groupby(
+            (row for row in rows if row.id != exclude_slot_id),
+            key=lambda row: (local(row.starts_at).date(), row.session_id)):
+        group = list(group)
+        days.append(DaySlots(day=_day, place=Place(group[0].location, group[0].video_url),
+                             slots=[FreeSlot(row.id, row.starts_at, row.ends_at) for row in group]))
+    return days
 
 
 def count_free_slots(now: datetime) -> int:

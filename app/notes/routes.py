@@ -16,6 +16,7 @@ from flask_login import current_user
 
 from app.audit.services import record_audit_once
 from app.auth.decorators import STAFF, role_required
+from app.database import writes_on_get
 from app.extensions import db
 from app.i18n import clock
 from app.models import Booking, FeedbackRule, FeedbackSession, Role
@@ -79,6 +80,7 @@ def _note_page(booking: Booking, form: NoteForm, status: int = 200):
 
 
 @bp.route("/bookings/<int:booking_id>/notes", methods=["GET", "POST"])
+@writes_on_get  # the audit log records who read the notes
 @role_required(*STAFF)
 def edit_note(booking_id: int):
     """The preparation, by the three talking points plus free notes; warnings from the checker beside each."""

@@ -21,6 +21,7 @@ from wtforms.validators import DataRequired
 
 from app.audit.services import record_audit
 from app.auth.decorators import STAFF, role_required
+from app.database import writes_on_get
 from app.extensions import db, limiter
 from app.models import Candidate
 from app.privacy.services import erase_person, export_person, same_person
@@ -45,6 +46,7 @@ def show(token: str):
 
 
 @bp.get("/b/<token>/privacy/data.json")
+@writes_on_get  # the audit log records the download
 def download(token: str):
     """Everything we keep about you, as a JSON file."""
     data = export_person(g.candidate)

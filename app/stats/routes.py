@@ -4,7 +4,7 @@ from flask import Blueprint, Response, abort, render_template, request
 
 from app.audit.services import record_audit
 from app.auth.decorators import role_required
-from app.database import utcnow
+from app.database import utcnow, writes_on_get
 from app.extensions import db
 from app.models import Role
 from app.stats.export import to_csv
@@ -40,6 +40,7 @@ def dashboard():
 
 
 @bp.get("/export/<name>.csv")
+@writes_on_get  # the audit log records every export
 @role_required(Role.HR, Role.ADMIN)
 def export(name: str):
     """One of the dashboard's tables as CSV; ?sep=semicolon for Dutch Excel."""
