@@ -313,8 +313,9 @@ def report(results: list[DatabaseResult], messages: int, blocks: int, started, l
     lines += [
         "",
         "The worker: the block's rows become due and `send_due()` runs as `flask mail send` does: batches of "
-        "50 claimed with a lease, one SMTP connection per batch, each message read (and checked to be still "
-        "leased) right before it is sent and its result committed on its own. The bare loop: the same rows, "
+        "50 claimed with a lease and read at once, one SMTP connection for the run, each message checked to be "
+        "still leased right before it is sent (in the same statement that records the previous result, "
+        "committed on its own; on PostgreSQL without waiting for the disk). The bare loop: the same rows, "
         "read beforehand, one `smtplib.SMTP` connection per block and `send_message(build_mime(row))`; no "
         "database. Queueing: `notify_booking_confirmed` for each booking (both bodies and the `.ics` "
         "rendered, the row written; a commit per 1,000).",

@@ -1,7 +1,7 @@
 """Delivering MIME messages: through SMTP with a timeout, or into a folder in development.
 
-The worker sends a batch over one SMTP connection (``Connection``): opened on the first message, kept for
-the next, closed after a failure or at the end of the batch. ``deliver`` sends a single message."""
+The worker sends a run over one SMTP connection (``Connection``): opened on the first message, kept for
+the next, closed after a failure or at the end of the run. ``deliver`` sends a single message."""
 
 import logging
 import smtplib

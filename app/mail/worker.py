@@ -72,59 +72,79 @@ def send_due(*, now: datetime | None = None, batch: int = 50) -> SendReport:
     """
     report = SendReport()
     last_id = 0
-    while True:
-        ids = claim_due(now or utcnow(), batch, after_id=last_id)
-        if not ids:
-            return report
-        last_id = max(ids)
-        send_batch(ids, report)
+    with Connection() as connection:  # one SMTP connection for the run, reopened if the server drops it
+        while True:
+            ids = claim_due(now or utcnow(), batch, after_id=last_id)
+            if not ids:
+                return report
+            last_id = max(ids)
+            send_batch(ids, report, connection)
 
 
-def send_batch(ids: list[int], report: SendReport) -> None:
-    """Send the leased messages ``ids`` over one SMTP connection and record each result.
+def send_batch(ids: list[int], report: SendReport, connection: Connection) -> None:
+    """Send the leased messages ``ids`` over the SMTP ``connection`` and record each result.
 
     One database connection serves the batch, and each result is committed on its own (a worker that
-    dies mid-batch has recorded what it sent). Each message is read, and checked to be still leased and
-    not erased meanwhile, right before it is sent, in the same step that records the previous result; no
-    transaction (and on SQLite no write lock) is held while talking to SMTP.
+    dies mid-batch has recorded what it sent). The batch's messages are read at once; each is checked to be
+    still leased and not erased meanwhile right before it is sent, in the same step that records the
+    previous result; no transaction (and on SQLite no write lock) is held while talking to SMTP.
     """
-    with db.engine.connect() as database, Connection() as connection:
-        if database.dialect.name == "postgresql":
+    with db.engine.connect() as database:
+        postgresql = database.dialect.name == "postgresql"
+        if postgresql:
             # Each statement commits on its own: no BEGIN and COMMIT round trips. The step is one statement.
+            # Nor does each commit wait for the disk: if the database server itself crashed, the last
+            # fraction of a second of results could be lost and those few e-mails sent once more when their
+            # lease runs out. A worker that dies loses nothing: what it recorded is committed.
             database = database.execution_options(isolation_level="AUTOCOMMIT")
-        sent: tuple[int, dict] | None = None  # the result that the next step records
-        for message_id in [*ids, None]:
-            message = _record_and_read(database, sent, message_id)
-            sent = None
-            if message is None:
-                continue
-            outcome, values = _send_one(message, connection)
-            sent = (message.id, values)
-            if outcome == "sent":
-                report.sent += 1
-            elif outcome == "retrying":
-                report.retrying += 1
-            else:
-                report.failed += 1
+            database.exec_driver_sql("SET synchronous_commit TO off")
+            database.commit()
+        try:
+            _send_leased(database, connection, ids, report)
+        finally:
+            if postgresql:
+                database.rollback()
+                database.exec_driver_sql("RESET synchronous_commit")
+                database.commit()
 
 
-def _record_and_read(database: sa.Connection, sent: tuple[int, dict] | None,
-                     message_id: int | None) -> OutboxMessage | None:
-    """Record the previous message's result (if any) and read the next message as a detached copy, if it
-    is still leased (status sending); None if there is none or it is gone."""
+def _send_leased(database: sa.Connection, connection: Connection, ids: list[int], report: SendReport) -> None:
+    table = OutboxMessage.__table__
+    with database.begin():  # the batch's messages in one read; each is checked again right before it goes
+        rows = {row["id"]: row for row in database.execute(
+            sa.select(table).where(table.c.id.in_(ids), table.c.status == OutboxStatus.SENDING)).mappings()}
+    sent: tuple[int, dict] | None = None  # the result that the next step records
+    for message_id in [*ids, None]:
+        leased = _record_and_check(database, sent, message_id if message_id in rows else None)
+        sent = None
+        if not leased:
+            continue
+        message = OutboxMessage(**rows.pop(message_id))
+        outcome, values = _send_one(message, connection)
+        sent = (message.id, values)
+        if outcome == "sent":
+            report.sent += 1
+        elif outcome == "retrying":
+            report.retrying += 1
+        else:
+            report.failed += 1
+
+
+def _record_and_check(database: sa.Connection, sent: tuple[int, dict] | None, message_id: int | None) -> bool:
+    """Record the previous message's result (if any) and say whether the next message is still leased
+    (status sending: not erased or taken over meanwhile)."""
     table = OutboxMessage.__table__
     record = sa.update(table).where(table.c.id == sent[0]).values(**sent[1]) if sent is not None else None
-    read = None
+    check = None
     if message_id is not None:
-        read = sa.select(table).where(table.c.id == message_id, table.c.status == OutboxStatus.SENDING)
+        check = sa.select(table.c.id).where(table.c.id == message_id, table.c.status == OutboxStatus.SENDING)
     with database.begin():
-        if record is not None and read is not None and database.dialect.name == "postgresql":
+        if record is not None and check is not None and database.dialect.name == "postgresql":
             # One round trip: the UPDATE runs as a data-modifying WITH of the SELECT (another row).
-            read = read.add_cte(record.cte("recorded"))
+            check = check.add_cte(record.cte("recorded"))
         elif record is not None:
             database.execute(record)
-        row = database.execute(read).mappings().first() if read is not None else None
-    return OutboxMessage(**row) if row is not None else None
+        return check is not None and database.execute(check).first() is not None
 
 
 def _send_one(message: OutboxMessage, connection: Connection) -> tuple[str, dict]:

@@ -1,4 +1,4 @@
-"""The worker sends a batch over one SMTP connection; a refused message or a connection the server closed
+"""The worker sends a run's batches over one SMTP connection; a refused message or a connection the server closed
 never costs the other messages of the batch their delivery."""
 
 import smtplib
@@ -34,14 +34,14 @@ def _count_connections(monkeypatch) -> list:
     return opened
 
 
-def test_one_connection_per_batch(app, smtp_server, make_candidate, monkeypatch):
+def test_one_connection_per_run(app, smtp_server, make_candidate, monkeypatch):
     _queue(make_candidate, 12)
     opened = _count_connections(monkeypatch)
 
     report = send_due(batch=5)
 
     assert report.sent == 12
-    assert len(opened) == 3  # batches of 5, 5 and 2
+    assert len(opened) == 1  # batches of 5, 5 and 2 over the same connection
     assert sorted(str(m["Subject"]) for m in smtp_server.messages) == sorted(f"Bericht {n}" for n in range(12))
 
 
