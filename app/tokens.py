@@ -66,7 +66,8 @@ def resolve_token(token: str, *, now: datetime | None = None) -> Invitation:
     if not _TOKEN_SHAPE.match(token or ""):
         raise TokenUnknown()
     invitation = db.session.scalar(  # with its candidate, whom every page needs: one round trip
-        sa.select(Invitation).where(Invitation.token_hash == hash_token(token)).options(joinedload(Invitation.candidate)))
+        sa.select(Invitation).where(Invitation.token_hash == hash_token(token))
+        .options(joinedload(Invitation.candidate)))
     if invitation is None:
         raise TokenUnknown()
     now = now or utcnow()

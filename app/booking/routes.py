@@ -36,7 +36,6 @@ action_limit = limiter.limit(lambda: current_app.config["BOOKING_ACTION_RATE_LIM
 bp.before_request(load_candidate_from_url)
 
 
-
 def _page(template: str, **context) -> str:
     """A page of the candidate's own: ``booking`` (their open booking or None) is always given by the view,
     which has it already; ``in_pool`` only where the talent-pool offer is shown."""

@@ -549,6 +549,7 @@ def send_rejections(
     # is written with the first e-mail only, in the same transaction that sets invited_at.
     first_time = [c for c in candidates if c.invited_at is None]
     record_events("invited", first_time, at=now, first_for_all=True)
+    # One UPDATE for the selection; the objects in hand show the new value without a second, per-row one.
     db.session.execute(sa.update(Candidate).where(Candidate.id.in_([c.id for c in candidates]))
                        .values(invited_at=now).execution_options(synchronize_session=False))
     for candidate in candidates:

@@ -35,7 +35,8 @@ def dashboard():
     return render_template(
         "stats/dashboard.html", data=data, tables=build_tables(data), selection=selection, choices=CHOICES,
         step_labels=STEP_LABELS, rate=rate,
-        funnel_items=[(str(STEP_LABELS[step]), data.funnel[step]) for step in FUNNEL], query_args={k: v for k, v in request.args.items() if k != "sep"},
+        funnel_items=[(str(STEP_LABELS[step]), data.funnel[step]) for step in FUNNEL],
+        query_args={k: v for k, v in request.args.items() if k != "sep"},
     )
 
 
