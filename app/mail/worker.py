@@ -5,6 +5,7 @@ send the same row (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite's BEGIN IMME
 claim), and a worker killed mid-send loses nothing: its lease runs out and another worker takes the row.
 """
 
+import functools
 import logging
 import time
 from dataclasses import dataclass
@@ -133,18 +134,32 @@ def _send_leased(database: sa.Connection, connection: Connection, ids: list[int]
 def _record_and_check(database: sa.Connection, sent: tuple[int, dict] | None, message_id: int | None) -> bool:
     """Record the previous message's result (if any) and say whether the next message is still leased
     (status sending: not erased or taken over meanwhile)."""
-    table = OutboxMessage.__table__
-    record = sa.update(table).where(table.c.id == sent[0]).values(**sent[1]) if sent is not None else None
-    check = None
+    postgresql = database.dialect.name == "postgresql"
+    params = {}
+    if sent is not None:
+        params = {"recorded_id": sent[0], **{f"set_{column}": value for column, value in sent[1].items()}}
     if message_id is not None:
-        check = sa.select(table.c.id).where(table.c.id == message_id, table.c.status == OutboxStatus.SENDING)
+        params["next_id"] = message_id
+    fields = tuple(sent[1]) if sent is not None else None
     with database.begin():
-        if record is not None and check is not None and database.dialect.name == "postgresql":
+        if fields is not None and message_id is not None and postgresql:
             # One round trip: the UPDATE runs as a data-modifying WITH of the SELECT (another row).
-            check = check.add_cte(record.cte("recorded"))
-        elif record is not None:
-            database.execute(record)
-        return check is not None and database.execute(check).first() is not None
+            return database.execute(_statement("record_and_check", fields), params).first() is not None
+        if fields is not None:
+            database.execute(_statement("record", fields), params)
+        return message_id is not None and database.execute(_statement("check"), params).first() is not None
+
+
+@functools.cache
+def _statement(step: str, fields: tuple[str, ...] = ()):
+    """The statements of a step, built once per shape (which columns a result sets) and reused: the worker
+    runs them once per message."""
+    table = OutboxMessage.__table__
+    record = (sa.update(table).where(table.c.id == sa.bindparam("recorded_id"))
+              .values({column: sa.bindparam(f"set_{column}", type_=table.c[column].type) for column in fields}))
+    check = sa.select(table.c.id).where(table.c.id == sa.bindparam("next_id"),
+                                        table.c.status == OutboxStatus.SENDING)
+    return {"record": record, "check": check, "record_and_check": check.add_cte(record.cte("recorded"))}[step]
 
 
 def _send_one(message: OutboxMessage, connection: Connection) -> tuple[str, dict]:
