@@ -134,32 +134,33 @@ def _send_leased(database: sa.Connection, connection: Connection, ids: list[int]
 def _record_and_check(database: sa.Connection, sent: tuple[int, dict] | None, message_id: int | None) -> bool:
     """Record the previous message's result (if any) and say whether the next message is still leased
     (status sending: not erased or taken over meanwhile)."""
-    postgresql = database.dialect.name == "postgresql"
-    params = {}
+    params = {"next_id": message_id}
     if sent is not None:
-        params = {"recorded_id": sent[0], **{f"set_{column}": value for column, value in sent[1].items()}}
-    if message_id is not None:
-        params["next_id"] = message_id
-    fields = tuple(sent[1]) if sent is not None else None
+        params.update({"recorded_id": sent[0], **{f"set_{column}": value for column, value in sent[1].items()}})
     with database.begin():
-        if fields is not None and message_id is not None and postgresql:
+        if sent is not None and message_id is not None and database.dialect.name == "postgresql":
             # One round trip: the UPDATE runs as a data-modifying WITH of the SELECT (another row).
-            return database.execute(_statement("record_and_check", fields), params).first() is not None
-        if fields is not None:
-            database.execute(_statement("record", fields), params)
-        return message_id is not None and database.execute(_statement("check"), params).first() is not None
+            return database.execute(_record_then_check(tuple(sent[1])), params).first() is not None
+        if sent is not None:
+            database.execute(_record(tuple(sent[1])), params)
+        return message_id is not None and database.execute(_CHECK, params).first() is not None
+
+
+# The worker's statements, built once (per shape: which columns a result sets) and reused for every message.
+_OUTBOX = OutboxMessage.__table__
+_CHECK = sa.select(_OUTBOX.c.id).where(_OUTBOX.c.id == sa.bindparam("next_id"),
+                                       _OUTBOX.c.status == OutboxStatus.SENDING)
 
 
 @functools.cache
-def _statement(step: str, fields: tuple[str, ...] = ()):
-    """The statements of a step, built once per shape (which columns a result sets) and reused: the worker
-    runs them once per message."""
-    table = OutboxMessage.__table__
-    record = (sa.update(table).where(table.c.id == sa.bindparam("recorded_id"))
-              .values({column: sa.bindparam(f"set_{column}", type_=table.c[column].type) for column in fields}))
-    check = sa.select(table.c.id).where(table.c.id == sa.bindparam("next_id"),
-                                        table.c.status == OutboxStatus.SENDING)
-    return {"record": record, "check": check, "record_and_check": check.add_cte(record.cte("recorded"))}[step]
+def _record(fields: tuple[str, ...]) -> sa.Update:
+    return (sa.update(_OUTBOX).where(_OUTBOX.c.id == sa.bindparam("recorded_id"))
+            .values({column: sa.bindparam(f"set_{column}", type_=_OUTBOX.c[column].type) for column in fields}))
+
+
+@functools.cache
+def _record_then_check(fields: tuple[str, ...]) -> sa.Select:
+    return _CHECK.add_cte(_record(fields).cte("recorded"))
 
 
 def _send_one(message: OutboxMessage, connection: Connection) -> tuple[str, dict]:

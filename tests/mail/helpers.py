@@ -1,8 +1,20 @@
-"""Reading e-mails and calendar invitations the way a mail client does."""
+"""Reading e-mails and calendar invitations the way a mail client does, and filling the outbox."""
 
 from email.message import EmailMessage
 
 from icalendar import Calendar
+
+from app.extensions import db
+from app.mail.outbox import queue_email
+
+
+def queue_messages(make_candidate, count: int) -> None:
+    """``count`` committed e-mails to one candidate, subjects "Bericht 0", "Bericht 1", ..."""
+    candidate, _ = make_candidate()
+    for n in range(count):
+        queue_email(kind="test", candidate=candidate, subject=f"Bericht {n}", template="link_resent",
+                    context={"link": f"http://portal.test/x/{n}"})
+    db.session.commit()
 
 
 def calendar_parts(message: EmailMessage) -> list[EmailMessage]:

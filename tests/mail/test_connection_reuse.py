@@ -8,18 +8,11 @@ import time
 from aiosmtpd.controller import Controller
 
 from app.extensions import db
-from app.mail.outbox import build_mime, queue_email
+from app.mail.outbox import build_mime
 from app.mail.transport import Connection
 from app.mail.worker import send_due
 from tests.conftest import outbox
-
-
-def _queue(make_candidate, count: int) -> None:
-    candidate, _ = make_candidate()
-    for n in range(count):
-        queue_email(kind="test", candidate=candidate, subject=f"Bericht {n}", template="link_resent",
-                    context={"link": f"http://portal.test/x/{n}"})
-    db.session.commit()
+from tests.mail.helpers import queue_messages
 
 
 def _count_connections(monkeypatch) -> list:
@@ -35,7 +28,7 @@ def _count_connections(monkeypatch) -> list:
 
 
 def test_one_connection_per_run(app, smtp_server, make_candidate, monkeypatch):
-    _queue(make_candidate, 12)
+    queue_messages(make_candidate, 12)
     opened = _count_connections(monkeypatch)
 
     report = send_due(batch=5)
@@ -46,7 +39,7 @@ def test_one_connection_per_run(app, smtp_server, make_candidate, monkeypatch):
 
 
 def test_a_refused_message_does_not_stop_the_rest_of_the_batch(app, smtp_server, make_candidate):
-    _queue(make_candidate, 4)
+    queue_messages(make_candidate, 4)
     refuse = {"Bericht 1": "550 no such user", "Bericht 2": "451 try later"}
     handler = smtp_server.handler
     original = handler.handle_DATA
@@ -87,7 +80,7 @@ def test_a_connection_the_server_closed_is_opened_again(app, make_candidate):
     controller.start()
     try:
         app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_TIMEOUT=5)
-        _queue(make_candidate, 2)
+        queue_messages(make_candidate, 2)
         first, second = (build_mime(row) for row in outbox("test"))
         with Connection() as connection:
             connection.deliver(first)

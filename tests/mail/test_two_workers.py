@@ -8,21 +8,13 @@ import sqlalchemy as sa
 
 from app.database import utcnow
 from app.extensions import db
-from app.mail.outbox import queue_email
 from app.mail.worker import LEASE, claim_due, send_due
 from app.models import OutboxMessage, OutboxStatus
-
-
-def _queue(make_candidate, count: int) -> None:
-    candidate, _ = make_candidate()
-    for n in range(count):
-        queue_email(kind="test", candidate=candidate, subject=f"Bericht {n}", template="link_resent",
-                    context={"link": f"http://portal.test/x/{n}"})
-    db.session.commit()
+from tests.mail.helpers import queue_messages
 
 
 def test_two_workers_deliver_every_message_exactly_once(app, smtp_server, make_candidate):
-    _queue(make_candidate, 60)
+    queue_messages(make_candidate, 60)
     db.session.remove()  # the workers use their own sessions and connections
     barrier = threading.Barrier(2)
     errors = []
@@ -49,7 +41,7 @@ def test_two_workers_deliver_every_message_exactly_once(app, smtp_server, make_c
 
 
 def test_a_worker_killed_after_claiming_loses_nothing(app, smtp_server, make_candidate):
-    _queue(make_candidate, 3)
+    queue_messages(make_candidate, 3)
     now = utcnow()
     claimed = claim_due(now, 10)  # this worker "dies" here: leased, never sent
     assert len(claimed) == 3
