@@ -65,7 +65,7 @@ def _development_secret_key(instance: Path) -> str:
 
 
 def register_extensions(app: Flask) -> None:
-    from app import database, i18n, labels, security
+    from app import database, fragments, i18n, labels, security
     from app.auth.services import load_user
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -80,6 +80,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = None
     login_manager.session_protection = "basic"
     database.configure_engine(app)
+    fragments.init_app(app)
     i18n.init_app(app)
     labels.init_app(app)
     security.init_app(app)
