@@ -4,7 +4,8 @@
 DEFAULTS: dict[str, object] = {
     # Database: a SQLite file in instance/ unless FLASK_SQLALCHEMY_DATABASE_URI says otherwise.
     "SQLALCHEMY_DATABASE_URI": None,
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # Connections that waited in the pool are pinged before use (app/database.py), not every one.
+    "SQLALCHEMY_ENGINE_OPTIONS": {},
     # Languages: Dutch first, English second.
     "BABEL_DEFAULT_LOCALE": "nl",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
@@ -18,6 +19,9 @@ DEFAULTS: dict[str, object] = {
     "INVITATION_VALID_DAYS": 56,
     "BOOKING_CLOSES_HOURS": 24,
     "QUESTION_MAX_LENGTH": 500,
+    # How long a process may show the free times it read (seconds; 0 reads them for every page). See
+    # free_slots_by_day in app/booking/services.py.
+    "FREE_SLOTS_FRESH_SECONDS": 1.0,
     "WAITLIST_OFFER_HOURS": 48,
     # Mail. Without MAIL_SERVER, mail is written to instance/mail/ and logged instead of sent.
     "MAIL_SERVER": None,

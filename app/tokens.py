@@ -1,5 +1,6 @@
 """Personal links: a random token of 256 bits, of which only the SHA-256 is stored."""
 
+import functools
 import hashlib
 import re
 import secrets
@@ -61,13 +62,20 @@ def fresh_token(candidate: Candidate) -> str:
     return issue_invitation(candidate, expires_at=max(valid) if valid else None)
 
 
+@functools.cache
+def _invitation_by_hash() -> sa.Select:
+    """The invitation with its candidate and the candidate's bookings, which every personal page needs:
+    one round trip. Built once; every page view runs it."""
+    return (sa.select(Invitation).where(Invitation.token_hash == sa.bindparam("token_hash"))
+            .options(joinedload(Invitation.candidate).joinedload(Candidate.bookings)))
+
+
 def resolve_token(token: str, *, now: datetime | None = None) -> Invitation:
     """The invitation behind ``token``; raises TokenUnknown or TokenExpired."""
     if not _TOKEN_SHAPE.match(token or ""):
         raise TokenUnknown()
-    invitation = db.session.scalar(  # with its candidate, whom every page needs: one round trip
-        sa.select(Invitation).where(Invitation.token_hash == hash_token(token))
-        .options(joinedload(Invitation.candidate)))
+    invitation = db.session.execute(
+        _invitation_by_hash(), {"token_hash": hash_token(token)}).unique().scalar_one_or_none()
     if invitation is None:
         raise TokenUnknown()
     now = now or utcnow()

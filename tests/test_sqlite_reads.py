@@ -1,4 +1,4 @@
-"""The embedded SQLite database: pages (GET) read from a snapshot without the write lock, so that many
+"""The embedded SQLite database: pages (GET) read without a transaction and without the write lock, so that many
 workers can show the booking page while one books; a GET that writes must say so. These tests run on
 SQLite of their own in every run, since SQLite is the default whatever database the suite uses."""
 

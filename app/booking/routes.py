@@ -20,7 +20,7 @@ from app.booking.forms import (
     RescheduleForm,
     WaitlistForm,
 )
-from app.database import only_reads_from_here, utcnow
+from app.database import only_reads_from_here, reads_first, utcnow, writes_from_here
 from app.extensions import db, limiter
 from app.i18n import current_language
 from app.mail.notifications import booking_ics
@@ -65,22 +65,28 @@ def show(token: str):
     past = [b for b in bookings if b.status in (BookingStatus.ATTENDED, BookingStatus.NO_SHOW)]
     if past:
         return _page("booking/done.html", booking=None, past=past[-1], in_pool=_in_pool())
-    return _picker_page(BookingForm(), now)
+    return _picker_page(None, now)
 
 
-def _picker_page(form: BookingForm, now, status: int = 200):
-    days = services.free_slots_by_day(now)
+def _picker_page(form: BookingForm | None, now, status: int = 200):
+    """The free times and the booking form: ``form`` as sent, or None for a page opened from the link
+    (the template then shows the empty form, which it renders once per language)."""
+    # Shown again after an attempt that failed (409, 422), the page reads the free times afresh: the
+    # time just chosen may have been taken by someone served by another process.
+    days = services.free_slots_by_day(now, fresh=status != 200)
+    if days:
+        # No booking yet: the picker.
+        return _page("booking/pick.html", form=form, new_form=BookingForm, days=days, booking=None), status
     # The waitlist is offered only when every time is taken.
-    waitlist = None if days else services.waitlist_entry(g.candidate)
     return _page(
-        "booking/pick.html", form=form, days=days, booking=None,  # the picker is only shown without a booking
-        waitlist=waitlist, waitlist_form=WaitlistForm(),
+        "booking/pick.html", form=form, days=days, booking=None,
+        waitlist=services.waitlist_entry(g.candidate), waitlist_form=WaitlistForm(),
     ), status
 
 
 def _manage_page(booking: Booking, now, reschedule_form: RescheduleForm | None = None, status: int = 200):
     can_change = services.is_open(booking.slot.session, now)
-    days = services.free_slots_by_day(now, exclude_slot_id=booking.slot_id) if can_change else []
+    days = services.free_slots_by_day(now, exclude_slot_id=booking.slot_id, fresh=status != 200) if can_change else ()
     reschedule_form = reschedule_form or RescheduleForm()
     reschedule_form.booking.data, reschedule_form.sequence.data = booking.id, booking.sequence
     return _page(
@@ -91,17 +97,21 @@ def _manage_page(booking: Booking, now, reschedule_form: RescheduleForm | None =
 
 @bp.post("/<token>/book")
 @action_limit
+@reads_first
 def book(token: str):
     """Book the chosen slot with the chosen subjects."""
     candidate: Candidate = g.candidate
     form = BookingForm()
     now = utcnow()
     if not form.validate_on_submit():
-        only_reads_from_here()
         if services.open_booking(candidate) is not None:
             return redirect(url_for(".show", token=token))
         return _picker_page(form, now, status=422)
     try:
+        # When everyone books at once, most are too late for the time they chose: they learn it here,
+        # from a read, and only the others go on to write (where the database still decides).
+        services.check_still_free(candidate, form.slot.data)
+        writes_from_here()
         services.book_slot(
             candidate, form.slot.data, form.topics.data, form.question.data or "",
             token=token, language=current_language(), now=now, join_pool=form.pool_consent.data,

@@ -1,13 +1,14 @@
 """The booking rules. Views call these functions and turn their exceptions into messages."""
 
+import functools
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from itertools import groupby
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
@@ -106,9 +107,9 @@ class Place:
 class DaySlots:
     """The free slots of one day of one session, for the picker."""
 
-    day: object
+    day: date
     place: Place
-    slots: list[FreeSlot]
+    slots: tuple[FreeSlot, ...]
 
 
 def closing_delta() -> timedelta:
@@ -124,6 +125,11 @@ def is_open(session: FeedbackSession, now: datetime) -> bool:
     return session.status == SessionStatus.PUBLISHED and now < closes_at(session)
 
 
+def _slot_is_booked(slot_id: int):
+    return (sa.select(Booking.id)
+            .where(Booking.slot_id == slot_id, Booking.status != BookingStatus.CANCELLED).exists())
+
+
 def _active_booking_exists():
     return (
         sa.select(Booking.id)
@@ -132,14 +138,15 @@ def _active_booking_exists():
     )
 
 
-def _free_slots_query(now: datetime, *columns):
-    """Free slots in time order: as Slot objects with their session, or, given ``columns``, as rows of those."""
+def _free_slots_query(opens_after, *columns):
+    """Free slots in time order, in sessions that start after ``opens_after`` (a moment or a bound
+    parameter): as Slot objects with their session, or, given ``columns``, as rows of those."""
     query = (
         sa.select(*(columns or (Slot,)))
         .join(Slot.session)
         .where(
             FeedbackSession.status == SessionStatus.PUBLISHED,
-            FeedbackSession.starts_at > now + closing_delta(),
+            FeedbackSession.starts_at > opens_after,
             ~_active_booking_exists(),
         )
         .order_by(FeedbackSession.starts_at, FeedbackSession.id, Slot.starts_at)
@@ -148,29 +155,91 @@ def _free_slots_query(now: datetime, *columns):
     return query if columns else query.options(contains_eager(Slot.session))
 
 
+@functools.cache
+def _free_slot_rows() -> sa.Select:
+    """What the picker needs of each free slot, as plain columns. Built once: everyone opens this page."""
+    return _free_slots_query(
+        sa.bindparam("opens_after"), Slot.id, Slot.starts_at, Slot.ends_at, Slot.session_id,
+        FeedbackSession.location, FeedbackSession.video_url)
+
+
 def free_slots(now: datetime | None = None) -> list[Slot]:
     """Slots that can be booked right now, in time order."""
-    return list(db.session.scalars(_free_slots_query(now or utcnow())))
+    return list(db.session.scalars(_free_slots_query((now or utcnow()) + closing_delta())))
 
 
-def free_slots_by_day(now: datetime | None = None, *, exclude_slot_id: int | None = None) -> list[DaySlots]:
-    """What the picker shows, grouped by day and session. Plain rows rather than objects: this is the page
-    everyone opens at once when the rejection e-mails go out."""
-    rows = db.session.execute(_free_slots_query(
-        now or utcnow(), Slot.id, Slot.starts_at, Slot.ends_at, Slot.session_id,
-        FeedbackSession.location, FeedbackSession.video_url))
+def free_slots_by_day(now: datetime | None = None, *, exclude_slot_id: int | None = None,
+                      fresh: bool = False) -> tuple[DaySlots, ...]:
+    """What the picker shows, grouped by day and session, as a tuple of frozen values (so that the rendered
+    picker can be kept per distinct list, see ``{% cache %}`` in app/fragments.py).
+
+    When the rejection e-mails go out, hundreds of candidates open their page within seconds and all see
+    the same list. A process therefore reuses the list it read less than ``FREE_SLOTS_FRESH_SECONDS`` ago
+    (by the request's own ``now``), and forgets it whenever it commits a change, so its own bookings,
+    moves and cancellations show at once; those of other processes show within that time. A time shown
+    that was just taken is answered like any race: "just taken", with the list read afresh (``fresh``)."""
+    now = now or utcnow()
+    days = _free_days(now, fresh)
+    if exclude_slot_id is None:
+        return days
+    without = (DaySlots(d.day, d.place, tuple(s for s in d.slots if s.id != exclude_slot_id)) for d in days)
+    return tuple(d for d in without if d.slots)
+
+
+@dataclass(frozen=True)
+class _Remembered:
+    read_at: datetime
+    days: tuple[DaySlots, ...]
+
+
+_REMEMBERED = "booking.free_days"  # key in app.extensions
+
+
+def _free_days(now: datetime, fresh: bool) -> tuple[DaySlots, ...]:
+    keep_for = current_app.config["FREE_SLOTS_FRESH_SECONDS"]
+    remembered: _Remembered | None = current_app.extensions.get(_REMEMBERED)
+    if (not fresh and remembered is not None
+            and timedelta(0) <= now - remembered.read_at < timedelta(seconds=keep_for)):
+        return remembered.days
+    rows = db.session.execute(_free_slot_rows(), {"opens_after": now + closing_delta()})
     days = []
-    for (_day, _session_id), group in groupby(
-            (row for row in rows if row.id != exclude_slot_id),
-            key=lambda row: (local(row.starts_at).date(), row.session_id)):
+    for (day, _session_id), group in groupby(rows, key=lambda row: (local(row.starts_at).date(), row.session_id)):
         group = list(group)
-        days.append(DaySlots(day=_day, place=Place(group[0].location, group[0].video_url),
-                             slots=[FreeSlot(row.id, row.starts_at, row.ends_at) for row in group]))
-    return days
+        days.append(DaySlots(day=day, place=Place(group[0].location, group[0].video_url),
+                             slots=tuple(FreeSlot(row.id, row.starts_at, row.ends_at) for row in group)))
+    current_app.extensions[_REMEMBERED] = _Remembered(now, tuple(days))
+    return tuple(days)
+
+
+_WROTE = "booking.wrote"  # key in Session.info: this transaction wrote something
+
+
+@sa.event.listens_for(sa.orm.Session, "after_flush")
+def _note_flush(session, flush_context) -> None:
+    session.info[_WROTE] = True
+
+
+@sa.event.listens_for(sa.orm.Session, "do_orm_execute")
+def _note_statement(state) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WROTE] = True
+
+
+@sa.event.listens_for(sa.orm.Session, "after_commit")
+def _forget_free_days(session) -> None:
+    """Whatever was written may have booked, freed, moved or closed a time."""
+    if session.info.pop(_WROTE, False) and has_app_context():
+        current_app.extensions.pop(_REMEMBERED, None)
+
+
+@sa.event.listens_for(sa.orm.Session, "after_rollback")
+def _nothing_written(session) -> None:
+    session.info.pop(_WROTE, None)
 
 
 def count_free_slots(now: datetime) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(_free_slots_query(now).subquery()))
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(_free_slots_query(now + closing_delta()).subquery()))
 
 
 def open_booking(candidate: Candidate) -> Booking | None:
@@ -195,6 +264,16 @@ def _clean_topics(topics: list[str]) -> list[str]:
     if not chosen:
         raise InvalidTopics()
     return chosen
+
+
+def check_still_free(candidate: Candidate, slot_id: int | None) -> None:
+    """Raises AlreadyBooked or SlotTaken when a read already shows that ``book_slot`` would. Only a
+    shortcut for the many who are too late: ``book_slot`` checks again where it counts."""
+    if any(b.status == BookingStatus.BOOKED for b in candidate.bookings):
+        raise AlreadyBooked()
+    if isinstance(slot_id, int) and 0 < slot_id <= MAX_ID and db.session.scalar(
+            sa.select(sa.literal(True)).where(_slot_is_booked(slot_id))):
+        raise SlotTaken()
 
 
 def book_slot(

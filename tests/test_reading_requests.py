@@ -1,0 +1,201 @@
+"""Requests that only read, on the database the suite runs on: a page (GET) reads outside a write
+transaction (in autocommit: on PostgreSQL without BEGIN and ROLLBACK, on SQLite without the write lock), a booking reads first and writes in one transaction only when its time still
+looks free, a GET that writes must be marked, and pooled connections are pinged after a pause. tests/test_sqlite_reads.py has the SQLite-only part: reading while another connection
+holds the write lock."""
+
+import pytest
+import sqlalchemy as sa
+
+from app.audit.services import record_audit
+from app.database import WriteInReadOnlyRequest, writes_on_get
+from app.extensions import db
+from app.models import AuditEntry
+from tests.conftest import free_slot_ids
+
+
+class StatementLog:
+    """For every statement the app sends during a request: was its connection inside a transaction
+    that may write?"""
+
+    def __init__(self):
+        self.writing: list[bool] = []
+        self.statements: list[str] = []
+
+    def __call__(self, connection, cursor, statement, parameters, context, executemany):
+        if statement.startswith("BEGIN"):
+            return
+        dbapi = connection.connection.dbapi_connection
+        if connection.dialect.name == "postgresql":
+            self.writing.append(not dbapi.autocommit)
+        else:  # SQLite, the driver's own transaction handling off: in one only after BEGIN IMMEDIATE
+            self.writing.append(dbapi.in_transaction)
+        self.statements.append(statement.split()[0].upper())
+
+    def clear(self) -> None:
+        self.writing.clear()
+        self.statements.clear()
+
+
+@pytest.fixture
+def statements(app):
+    log = StatementLog()
+    sa.event.listen(db.engine, "before_cursor_execute", log)
+    yield log
+    sa.event.remove(db.engine, "before_cursor_execute", log)
+
+
+def test_the_booking_page_reads_outside_a_write_transaction(client, make_session, make_candidate, statements):
+    make_session()
+    _, token = make_candidate()
+    statements.clear()
+
+    assert client.get(f"/b/{token}").status_code == 200
+
+    assert statements.writing and not any(statements.writing)
+
+
+def test_a_booking_reads_first_and_then_writes_in_one_transaction(client, make_session, make_candidate, statements):
+    slot_id = make_session().slots[0].id
+    _, token = make_candidate()
+    statements.clear()
+
+    response = client.post(f"/b/{token}/book", data={"slot": slot_id, "topics": ["improve"]})
+
+    assert response.status_code == 302
+    first_write = statements.writing.index(True)
+    assert statements.statements[:first_write] and set(statements.statements[:first_write]) == {"SELECT"}
+    assert all(statements.writing[first_write:])
+    assert "INSERT" in statements.statements[first_write:]
+
+
+def test_a_booking_too_late_for_its_time_never_starts_to_write(client, make_session, make_candidate, statements):
+    slot_id = make_session().slots[0].id
+    _, anna = make_candidate()
+    _, bram = make_candidate()
+    assert client.post(f"/b/{anna}/book", data={"slot": slot_id, "topics": ["improve"]}).status_code == 302
+    statements.clear()
+
+    response = client.post(f"/b/{bram}/book", data={"slot": slot_id, "topics": ["improve"]})
+
+    assert response.status_code == 409
+    assert statements.writing and not any(statements.writing)
+
+
+def test_a_connection_lent_to_a_page_writes_in_a_transaction_again(client, make_session, make_candidate, statements):
+    """The pool lends the same connection to the next request: reading must not stay switched on."""
+    slot_id = make_session().slots[1].id
+    _, anna = make_candidate()
+    _, bram = make_candidate()
+    for _ in range(3):
+        assert client.get(f"/b/{anna}").status_code == 200
+    statements.clear()
+
+    response = client.post(f"/b/{bram}/book", data={"slot": slot_id, "topics": ["improve"]})
+
+    assert response.status_code == 302
+    assert "INSERT" in statements.statements
+    assert all(writing for writing, kind in zip(statements.writing, statements.statements) if kind != "SELECT")
+
+
+def test_a_get_that_writes_must_be_marked(app, client):
+    @app.get("/probe/unmarked")
+    def unmarked():
+        record_audit("export", target_type="probe")
+        db.session.commit()
+        return "written"
+
+    @app.get("/probe/marked")
+    @writes_on_get
+    def marked():
+        record_audit("export", target_type="probe")
+        db.session.commit()
+        return "written"
+
+    @app.errorhandler(WriteInReadOnlyRequest)
+    def refused(error):
+        return str(error), 500
+
+    response = client.get("/probe/unmarked")
+    assert response.status_code == 500
+    assert "GET /probe/unmarked" in response.get_data(as_text=True)
+    assert client.get("/probe/marked").get_data(as_text=True) == "written"
+    assert db.session.scalar(sa.select(sa.func.count(AuditEntry.id)).where(AuditEntry.target_type == "probe")) == 1
+
+
+# --- pooled connections: pinged after a pause, not at every request ----------------------------------
+
+class Clock:
+    """time.monotonic for app/database.py, moved forward by hand."""
+
+    def __init__(self):
+        self.now = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr("app.database.time.monotonic", clock)
+    return clock
+
+
+def _ping_count(monkeypatch) -> list[int]:
+    calls = []
+    real = db.engine.dialect.do_ping
+
+    def ping(dbapi_connection):
+        calls.append(1)
+        return real(dbapi_connection)
+
+    monkeypatch.setattr(db.engine.dialect, "do_ping", ping)
+    return calls
+
+
+def test_a_connection_in_steady_use_is_lent_without_a_ping(client, make_session, make_candidate, clock, monkeypatch):
+    make_session()
+    _, token = make_candidate()
+    pings = _ping_count(monkeypatch)
+
+    for _ in range(5):
+        clock.now += 1
+        assert client.get(f"/b/{token}").status_code == 200
+
+    assert pings == []
+
+
+def test_a_connection_that_waited_is_pinged_first(client, make_session, make_candidate, clock, monkeypatch):
+    make_session()
+    _, token = make_candidate()
+    client.get(f"/b/{token}")
+    pings = _ping_count(monkeypatch)
+
+    clock.now += 60  # a quiet minute
+    assert client.get(f"/b/{token}").status_code == 200
+
+    assert len(pings) >= 1
+
+
+def test_a_connection_the_server_closed_meanwhile_is_replaced_without_an_error(
+    app, client, make_session, make_candidate, clock
+):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("only a database server can close a connection: the suite's PostgreSQL run checks this")
+    make_session()
+    _, token = make_candidate()
+    db.session.rollback()
+    db.engine.dispose()
+    client.get(f"/b/{token}")  # the pool now holds one connection
+    with db.engine.connect() as connection:
+        pid = connection.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
+    admin = sa.create_engine(db.engine.url, poolclass=sa.pool.NullPool)
+    with admin.connect() as connection:  # the server restarts, say, or a firewall drops the connection
+        assert connection.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid}).scalar_one()
+    admin.dispose()
+
+    clock.now += 60
+    response = client.get(f"/b/{token}")
+
+    assert response.status_code == 200
+    assert free_slot_ids(response.get_data(as_text=True))
