@@ -1,12 +1,18 @@
-"""The bare page the booking burst is measured against: a Flask route that renders a template of about the
-size and shape of the booking page (``bench/templates/bare.html``), from constants: no database, no
-session cookie, no forms, no translations. ``gunicorn bench.bare_app:app``."""
+"""The bare page the booking burst is measured against: a template of about the size and shape of the booking
+page (``bench/templates/bare.html``), rendered from constants: no database, no session cookie, no forms, no
+translations. Served two ways:
+
+- ``bare`` (``GET /_bench/bare/<token>``), a blueprint registered on the portal itself by
+  ``bench/portal_with_bare.py``: the issue's baseline, "the same server answering a bare Flask route";
+- ``app`` (``gunicorn bench.bare_app:app``), a Flask app of its own with nothing else in it, for reference.
+"""
 
 from datetime import datetime, timedelta
 
-from flask import Flask, render_template
+from flask import Blueprint, Flask, render_template
 
-app = Flask(__name__, template_folder="templates")
+BARE_PREFIX = "/_bench/bare/"
+BARE_PATH = "/b/" + "x" * 43  # the bare app's page: as long as a personal link
 
 _FIRST = datetime(2026, 1, 13, 8, 0)
 CONTEXT = {
@@ -25,7 +31,20 @@ CONTEXT = {
 }
 
 
-@app.get("/b/<token>")
-def page(token: str):
+def _page(token: str):
     """The same page for every token."""
     return render_template("bare.html", path=f"/b/{token}", **CONTEXT)
+
+
+bare = Blueprint("bench_bare", __name__, template_folder="templates")
+bare.add_url_rule(BARE_PREFIX + "<token>", "page", _page)
+
+
+def with_bare_route(portal: Flask) -> Flask:
+    """``portal`` with the bare route added; before it has served its first request."""
+    portal.register_blueprint(bare)
+    return portal
+
+
+app = Flask(__name__, template_folder="templates")
+app.add_url_rule("/b/<token>", "page", _page)

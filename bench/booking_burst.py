@@ -2,20 +2,22 @@
 
 For each database (a fresh SQLite file, then a schema of its own on PostgreSQL) and each round, the benchmark
 migrates a new database, plans one published session of 40 slots and gives 500 candidates a personal link
-(``app.tokens.issue_invitation``). It serves the portal with gunicorn (``wsgi:app``, several sync workers) on
-127.0.0.1 and, beside it under the same gunicorn settings, ``bench/bare_app.py``: a bare Flask route that
-renders a template of about the same size as the booking page, without database, session or forms.
+(``app.tokens.issue_invitation``). It serves the portal with gunicorn (several sync workers) on 127.0.0.1, as
+``bench.portal_with_bare:app``: the portal plus one bare Flask route that renders a template of about the
+same size as the booking page, without database, session or forms (the issue's baseline: the same server
+answering a bare route). Beside it, under the same gunicorn settings, ``bench/bare_app.py`` serves the same
+template from a Flask app of its own, for reference.
 
 Per round, with the same HTTP client (threads, ``http.client``, one connection per request as a browser
 behind a non-keep-alive server would):
 
-1. GET throughput: the booking pages of the 500 candidates, then the bare page, the same number of requests
-   at the same concurrency.
+1. GET throughput: the booking pages of the 500 candidates, then the bare route, then the bare app, the same
+   number of requests at the same concurrency.
 2. The burst: 500 clients released at once. Each opens their page, reads the CSRF token (from the form)
    and the session cookie, and books one of the slots shown, most often one of the first (people take the
    earliest time that suits them). A client that loses the race gets 409 "just taken" with the slots still
    free, and tries another one, at most twice, as a person would; the winner's redirect to the
-   confirmation page is followed. Then the bare page gets a burst of the same shape: 500 clients at once,
+   confirmation page is followed. Then the bare route gets a burst of the same shape: 500 clients at once,
    the same number of requests in all.
 3. The checks: exactly 40 bookings in the database, one per slot, and no 5xx answer. A round that breaks
    one of them makes the benchmark fail.
@@ -62,12 +64,13 @@ from bench._common import (  # noqa: E402
     machine_line, median, migrated_app, now_utc, percentile, quick, rounds, spread, write_readme_enabled,
     write_section,
 )
+from bench.bare_app import BARE_PATH, BARE_PREFIX  # noqa: E402
 
 TARGET_RATIO = 0.5
 HOST = "127.0.0.1"
 TIMEOUT = 60.0
-BARE_PATH = "/b/" + "x" * 43  # as long as a personal link
-_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+PORTAL = "bench.portal_with_bare:app"
+_CSRF = re.compile(r'<input type="hidden" name="csrf_token" value="([^"]+)">')
 _SLOT = re.compile(r'name="slot" id="slot-\d+" value="(\d+)"')
 TOPICS = ["went_well", "improve", "cv_profile"]
 QUESTIONS = ["", "", "", "Wat had ik in mijn motivatiebrief anders kunnen doen?",
@@ -108,7 +111,8 @@ class Series:
 @dataclass
 class Round:
     get_page: Series
-    get_bare: Series
+    get_bare: Series  # the bare route of the same server: the issue's baseline
+    get_bare_app: Series  # the same template from a Flask app of its own, for reference
     burst: Series
     burst_bare: Series
     bookings: int
@@ -241,19 +245,20 @@ def burst(port: int, tokens: list[str], seed: int) -> tuple[Series, BurstTally]:
     return series, tally
 
 
-def bare_burst(port: int, clients: int, requests: int) -> Series:
-    """The bare page's burst of the same shape: ``clients`` threads at once, ``requests`` in all."""
+def bare_burst(port: int, paths: list[str], requests: int) -> Series:
+    """The bare route's burst of the same shape: a client per path, all at once, ``requests`` in all."""
+    clients = len(paths)
     series = Series()
     start = threading.Barrier(clients + 1)
     shares = [requests // clients + (1 if n < requests % clients else 0) for n in range(clients)]
 
-    def run(share: int) -> None:
+    def run(path: str, share: int) -> None:
         visitor = Visitor(port, series)
         start.wait()
         for _ in range(share):
-            visitor.request("GET", BARE_PATH)
+            visitor.request("GET", path)
 
-    threads = [threading.Thread(target=run, args=(share,), daemon=True) for share in shares]
+    threads = [threading.Thread(target=run, args=(path, share), daemon=True) for path, share in zip(paths, shares)]
     for thread in threads:
         thread.start()
     start.wait()
@@ -417,23 +422,27 @@ def check_bookings(app) -> tuple[int, int]:
 
 @dataclass
 class InProcess:
-    """One booking-page GET without HTTP or gunicorn, through Flask's test client (per request)."""
+    """One GET without HTTP or gunicorn, through Flask's test client, per request."""
 
     page_ms: float
     sql_ms: float
     statements: float
-    bare_ms: float
+    bare_ms: float  # the bare route in the portal
+    bare_app_ms: float  # the bare app
 
 
-def in_process(app, tokens: list[str], requests: int = 60) -> InProcess:
-    """Where the time of a booking page goes: all of it, the part spent waiting for SQL statements, and
-    the bare page for comparison. Single-threaded, so nothing here waits for a lock."""
+def in_process(app, tokens: list[str], requests: int = 60, blocks: int = 3) -> InProcess:
+    """Where the time of a booking page goes: all of it, the part spent waiting for SQL statements, and the
+    bare route and the bare app for comparison, in turns of ``requests // blocks``. Single-threaded, so
+    nothing here waits for a lock. Registers the bare route on ``app``, which must not have served yet."""
     import sqlalchemy as sa
 
     from app.extensions import db
     from bench.bare_app import app as bare_app
+    from bench.bare_app import with_bare_route
 
-    spent = {"sql": 0.0, "statements": 0}
+    with_bare_route(app)
+    spent = {"sql": 0.0, "statements": 0, "page": 0.0, "bare": 0.0, "bare_app": 0.0}
 
     def before(conn, cursor, statement, parameters, context, executemany):
         conn.info["bench_began"] = time.perf_counter()
@@ -444,34 +453,42 @@ def in_process(app, tokens: list[str], requests: int = 60) -> InProcess:
 
     with app.app_context():
         engine = db.engine
-    client, bare = app.test_client(), bare_app.test_client()
-    for token in tokens[:10]:
-        client.get(f"/b/{token}")
-        bare.get(BARE_PATH)
-    sa.event.listen(engine, "before_cursor_execute", before)
-    sa.event.listen(engine, "after_cursor_execute", after)
-    try:
+    client, standalone = app.test_client(), bare_app.test_client()
+    pages = {"page": (client, [f"/b/{t}" for t in tokens]), "bare": (client, [BARE_PREFIX + t for t in tokens]),
+             "bare_app": (standalone, [BARE_PATH])}
+
+    def timed(kind: str, count: int, offset: int) -> None:
+        browser, paths = pages[kind]
         began = time.perf_counter()
-        for n in range(requests):
-            client.delete_cookie("session")
-            assert client.get(f"/b/{tokens[n % len(tokens)]}").status_code == 200
-        page = time.perf_counter() - began
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", before)
-        sa.event.remove(engine, "after_cursor_execute", after)
-    began = time.perf_counter()
-    for _ in range(requests):
-        bare.get(BARE_PATH)
-    bare_s = time.perf_counter() - began
+        for n in range(offset, offset + count):
+            browser.delete_cookie("session")  # each a first visit
+            assert browser.get(paths[n % len(paths)]).status_code == 200
+        spent[kind] += time.perf_counter() - began
+
+    for kind in pages:
+        timed(kind, 10, 0)
+    spent["page"] = spent["bare"] = spent["bare_app"] = 0.0
+    share = requests // blocks
+    for block in range(blocks):
+        sa.event.listen(engine, "before_cursor_execute", before)
+        sa.event.listen(engine, "after_cursor_execute", after)
+        try:
+            timed("page", share, block * share)
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", before)
+            sa.event.remove(engine, "after_cursor_execute", after)
+        timed("bare", share, block * share)
+        timed("bare_app", share, block * share)
     with app.app_context():
         db.session.remove()
-    return InProcess(page / requests * 1000, spent["sql"] / requests * 1000, spent["statements"] / requests,
-                     bare_s / requests * 1000)
+    n = share * blocks
+    return InProcess(spent["page"] / n * 1000, spent["sql"] / n * 1000, spent["statements"] / n,
+                     spent["bare"] / n * 1000, spent["bare_app"] / n * 1000)
 
 
 # --- one database ----------------------------------------------------------------------------------
 
-def bench_database(name: str, settings: dict, bare_port: int) -> DatabaseResult:
+def bench_database(name: str, settings: dict, bare_app_port: int) -> DatabaseResult:
     result = DatabaseResult(name)
     for number in rounds(settings["runs"], settings["budget"]):
         with DATABASES[name]("booking") as url:
@@ -483,19 +500,24 @@ def bench_database(name: str, settings: dict, bare_port: int) -> DatabaseResult:
                    "FLASK_PORTAL_URL": "http://127.0.0.1:5000"}
             paths = [f"/b/{token}" for token in tokens]
             inside = in_process(app, tokens)
-            with gunicorn("wsgi:app", env, settings["workers"]) as port:
+            bare_paths = [BARE_PREFIX + token for token in tokens]
+            with gunicorn(PORTAL, env, settings["workers"]) as port:
                 page_bytes = warm_up(port, paths, settings["workers"])
-                bare_bytes = warm_up(bare_port, [BARE_PATH], settings["workers"])
-                # Side by side: portal, bare, portal burst, bare burst.
+                bare_bytes = warm_up(port, bare_paths, settings["workers"])
+                warm_up(bare_app_port, [BARE_PATH], settings["workers"])
+                # Side by side: the booking page, the bare route, the bare app; the burst, the bare route's burst.
                 get_page = get_series(port, paths, settings["get_requests"], settings["concurrency"])
-                get_bare = get_series(bare_port, [BARE_PATH], settings["get_requests"], settings["concurrency"])
+                get_bare = get_series(port, bare_paths, settings["get_requests"], settings["concurrency"])
+                get_bare_app = get_series(bare_app_port, [BARE_PATH], settings["get_requests"],
+                                          settings["concurrency"])
                 series, tally = burst(port, tokens, seed=number)
-                bare = bare_burst(bare_port, len(tokens), series.requests)
+                bare = bare_burst(port, bare_paths, series.requests)
             bookings, doubled = check_bookings(app)
-            round_ = Round(get_page, get_bare, series, bare, bookings, tally.booked, doubled, tally.retries,
-                           tally.gave_up, tally.no_slot_left, page_bytes, bare_bytes, inside)
+            round_ = Round(get_page, get_bare, get_bare_app, series, bare, bookings, tally.booked, doubled,
+                           tally.retries, tally.gave_up, tally.no_slot_left, page_bytes, bare_bytes, inside)
             result.rounds.append(round_)
-            print(f"[{name}] round {number}: GET booking page {get_page.rate:.0f}/s vs bare {get_bare.rate:.0f}/s; "
+            print(f"[{name}] round {number}: GET booking page {get_page.rate:.0f}/s vs bare route "
+                  f"{get_bare.rate:.0f}/s (bare app {get_bare_app.rate:.0f}/s); "
                   f"burst {series.requests} requests in {series.seconds:.1f} s = {series.rate:.0f}/s "
                   f"(p50 {series.pct(50):.0f} ms, p95 {series.pct(95):.0f} ms, p99 {series.pct(99):.0f} ms) "
                   f"vs bare {bare.rate:.0f}/s; bookings {bookings}, statuses {dict(sorted(series.statuses.items()))}"
@@ -521,17 +543,20 @@ def report(results: list[DatabaseResult], settings: dict, started, load, total_s
         f"new connection per request).",
         "",
         f"**GET throughput**: {settings['get_requests']:,} requests at {settings['concurrency']} concurrent clients, "
-        "the booking page of the candidates in turn (each a first visit, no cookie) against the bare page "
-        "(`bench/bare_app.py`: a Flask route rendering `bench/templates/bare.html`, a template of about the same "
-        "size, without database, session or forms), one right after the other under the same gunicorn settings.",
+        "one series right after the other: the booking page of the candidates in turn (each a first visit, no "
+        "cookie); the bare route on the same server (`bench/portal_with_bare.py`: the portal plus a route "
+        "rendering `bench/templates/bare.html`, a template of about the same size, from constants, without "
+        "database, session or forms), which is the issue's baseline; and, for reference, the same template "
+        "from a Flask app of its own (`bench/bare_app.py`) under the same gunicorn settings.",
         "",
-        "| Database | Rounds | Booking page | Bare page | Ratio (target ≥ 0.5) | Met | Booking page p50 / p95 / p99 | "
-        "Size booking / bare | Ratio per round |",
-        "|---|---:|---:|---:|---:|---|---:|---:|---|",
+        "| Database | Rounds | Booking page | Bare route, same server | Ratio (target ≥ 0.5) | Met | "
+        "Bare app (reference) | Ratio to the bare app | Booking page p50 / p95 / p99 | Size booking / bare | "
+        "Ratio per round |",
+        "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---|",
     ]
     for r in results:
         if r.error:
-            lines.append(f"| {r.name} | | not run: {r.error} | | | | | | |")
+            lines.append(f"| {r.name} | | not run: {r.error} | | | | | | | | |")
             continue
         rounds = r.rounds
         ratios = [x.get_page.rate / x.get_bare.rate for x in rounds]
@@ -539,6 +564,8 @@ def report(results: list[DatabaseResult], settings: dict, started, load, total_s
             f"| {r.version} | {len(rounds)} | {median([x.get_page.rate for x in rounds]):.0f} req/s | "
             f"{median([x.get_bare.rate for x in rounds]):.0f} req/s | {median(ratios):.2f} | "
             f"{'yes' if median(ratios) >= TARGET_RATIO else '**no**'} | "
+            f"{median([x.get_bare_app.rate for x in rounds]):.0f} req/s | "
+            f"{median([x.get_page.rate / x.get_bare_app.rate for x in rounds]):.2f} | "
             f"{median([x.get_page.pct(50) for x in rounds]):.0f} / {median([x.get_page.pct(95) for x in rounds]):.0f}"
             f" / {median([x.get_page.pct(99) for x in rounds]):.0f} ms | "
             f"{median([x.page_bytes for x in rounds]) / 1000:.1f} / {median([x.bare_bytes for x in rounds]) / 1000:.1f}"
@@ -547,7 +574,7 @@ def report(results: list[DatabaseResult], settings: dict, started, load, total_s
         "",
         f"**The burst**: all {settings['candidates']} candidates at once, each: GET their page, POST a booking "
         "(CSRF token from the form, session cookie), after 409 \"just taken\" another slot from the page they get "
-        "back (at most twice), and after success the redirect to the confirmation page. The bare page then gets "
+        "back (at most twice), and after success the redirect to the confirmation page. The bare route then gets "
         "a burst of the same shape: as many clients at once and the same number of requests in all. Requests "
         "per second count every request of the burst; latencies are per request, from connecting to the last "
         "byte, queueing in gunicorn's backlog included.",
@@ -588,13 +615,13 @@ def report(results: list[DatabaseResult], settings: dict, started, load, total_s
         "times \"just taken\"; no slot left: the page they got showed no free time any more (they would join "
         "the waitlist).",
         "",
-        "**Where the time goes**: the booking page and the bare page in one process through Flask's test client "
-        "(no HTTP, no gunicorn, one request at a time), per request; SQL is the time between SQLAlchemy's "
-        "before- and after-cursor-execute events.",
+        "**Where the time goes**: the booking page, the bare route and the bare app in one process through "
+        "Flask's test client (no HTTP, no gunicorn, one request at a time, in turns), per request; SQL is the "
+        "time between SQLAlchemy's before- and after-cursor-execute events.",
         "",
         "| Database | Booking page | of which SQL | Statements | Rest (routing, forms, template, cookie) | "
-        "Bare page | Booking / bare speed |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "Bare route | Bare app | Booking / bare route speed |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         if r.error or not r.rounds:
@@ -604,7 +631,8 @@ def report(results: list[DatabaseResult], settings: dict, started, load, total_s
         bare = median([i.bare_ms for i in inside])
         lines.append(
             f"| {r.version} | {page:.1f} ms | {sql:.1f} ms | {median([i.statements for i in inside]):.0f} | "
-            f"{page - sql:.1f} ms | {bare:.1f} ms | {bare / page:.2f} |")
+            f"{page - sql:.1f} ms | {bare:.1f} ms | {median([i.bare_app_ms for i in inside]):.1f} ms | "
+            f"{bare / page:.2f} |")
     return "\n".join(lines)
 
 
@@ -622,10 +650,10 @@ def main() -> int:
     DATA.mkdir(parents=True, exist_ok=True)
     started, load, clock_ = now_utc(), os.getloadavg(), time.perf_counter()
     results: list[DatabaseResult] = []
-    with gunicorn("bench.bare_app:app", {}, settings["workers"]) as bare_port:
+    with gunicorn("bench.bare_app:app", {}, settings["workers"]) as bare_app_port:
         for name in databases():
             try:
-                results.append(bench_database(name, settings, bare_port))
+                results.append(bench_database(name, settings, bare_app_port))
             except Exception as exc:  # e.g. no PostgreSQL server: report it and go on with the next database
                 print(f"[{name}] failed: {exc!r}", flush=True)
                 results.append(DatabaseResult(name, error=f"{type(exc).__name__}: {str(exc).splitlines()[0][:120]}"))
