@@ -33,6 +33,7 @@ Environment (see bench/README.md):
     BENCH_BOOKING_SLOTS        slots in the session (default 40)
     BENCH_BOOKING_WORKERS      gunicorn workers (default 4)
     BENCH_BOOKING_GETS         requests per GET-throughput series (default 600)
+    BENCH_BOOKING_GET_BLOCKS   turns in which booking page and bare route take turns (default 4)
     BENCH_BOOKING_CONCURRENCY  concurrent clients in the GET-throughput series (default 32)
     BENCH_DATABASES            default "sqlite,postgresql"
     BENCH_POSTGRES_URL         default postgresql+psycopg://postgres@127.0.0.1:5432/test
@@ -107,11 +108,19 @@ class Series:
             self.latencies.append(latency)
             self.statuses[status] += 1
 
+    def add(self, other: "Series") -> None:
+        """Take in the requests of ``other``, a later block of the same series."""
+        self.latencies += other.latencies
+        self.statuses.update(other.statuses)
+        self.failures.update(other.failures)
+        self.seconds += other.seconds
+
 
 @dataclass
 class Round:
     get_page: Series
     get_bare: Series  # the bare route of the same server: the issue's baseline
+    get_ratios: list[float]  # booking page / bare route, per pair of blocks side by side
     get_bare_app: Series  # the same template from a Flask app of its own, for reference
     burst: Series
     burst_bare: Series
@@ -291,6 +300,23 @@ def get_series(port: int, paths: list[str], requests: int, concurrency: int) -> 
     _join(threads)
     series.seconds = time.perf_counter() - began
     return series
+
+
+def side_by_side(port: int, paths: list[str], bare_paths: list[str], settings: dict) -> tuple[Series, Series, list[float]]:
+    """The booking page and the bare route in turns, ``get_blocks`` blocks each (page first, then bare),
+    so that a machine that gets busier or quieter meanwhile weighs on both alike. Returns both series
+    and the ratio of each pair of blocks."""
+    page, bare, ratios = Series(), Series(), []
+    blocks = settings["get_blocks"]
+    share = settings["get_requests"] // blocks
+    for block in range(blocks):
+        offset = block * share
+        ours = get_series(port, paths[offset:] + paths[:offset], share, settings["concurrency"])
+        theirs = get_series(port, bare_paths[offset:] + bare_paths[:offset], share, settings["concurrency"])
+        ratios.append(ours.rate / theirs.rate)
+        page.add(ours)
+        bare.add(theirs)
+    return page, bare, ratios
 
 
 def _join(threads: list[threading.Thread]) -> None:
@@ -506,14 +532,13 @@ def bench_database(name: str, settings: dict, bare_app_port: int) -> DatabaseRes
                 bare_bytes = warm_up(port, bare_paths, settings["workers"])
                 warm_up(bare_app_port, [BARE_PATH], settings["workers"])
                 # Side by side: the booking page, the bare route, the bare app; the burst, the bare route's burst.
-                get_page = get_series(port, paths, settings["get_requests"], settings["concurrency"])
-                get_bare = get_series(port, bare_paths, settings["get_requests"], settings["concurrency"])
+                get_page, get_bare, get_ratios = side_by_side(port, paths, bare_paths, settings)
                 get_bare_app = get_series(bare_app_port, [BARE_PATH], settings["get_requests"],
                                           settings["concurrency"])
                 series, tally = burst(port, tokens, seed=number)
                 bare = bare_burst(port, bare_paths, series.requests)
             bookings, doubled = check_bookings(app)
-            round_ = Round(get_page, get_bare, get_bare_app, series, bare, bookings, tally.booked, doubled,
+            round_ = Round(get_page, get_bare, get_ratios, get_bare_app, series, bare, bookings, tally.booked, doubled,
                            tally.retries, tally.gave_up, tally.no_slot_left, page_bytes, bare_bytes, inside)
             result.rounds.append(round_)
             print(f"[{name}] round {number}: GET booking page {get_page.rate:.0f}/s vs bare route "
@@ -542,12 +567,14 @@ def report(results: list[DatabaseResult], settings: dict, started, load, total_s
         f"rounds one by one in the last column). The client runs on the same machine (threads, `http.client`, a "
         f"new connection per request).",
         "",
-        f"**GET throughput**: {settings['get_requests']:,} requests at {settings['concurrency']} concurrent clients, "
-        "one series right after the other: the booking page of the candidates in turn (each a first visit, no "
-        "cookie); the bare route on the same server (`bench/portal_with_bare.py`: the portal plus a route "
-        "rendering `bench/templates/bare.html`, a template of about the same size, from constants, without "
-        "database, session or forms), which is the issue's baseline; and, for reference, the same template "
-        "from a Flask app of its own (`bench/bare_app.py`) under the same gunicorn settings.",
+        f"**GET throughput**: {settings['get_requests']:,} requests each at {settings['concurrency']} concurrent "
+        "clients: the booking page of the candidates in turn (each a first visit, no cookie) and the bare route "
+        "on the same server (`bench/portal_with_bare.py`: the portal plus a route rendering "
+        "`bench/templates/bare.html`, a template of about the same size, from constants, without database, "
+        f"session or forms), the issue's baseline, side by side in {settings['get_blocks']} turns of "
+        f"{settings['get_requests'] // settings['get_blocks']} each; the ratio is the median of the turns' ratios. "
+        "Then, for reference, the same template from a Flask app of its own (`bench/bare_app.py`) under the "
+        "same gunicorn settings.",
         "",
         "| Database | Rounds | Booking page | Bare route, same server | Ratio (target ≥ 0.5) | Met | "
         "Bare app (reference) | Ratio to the bare app | Booking page p50 / p95 / p99 | Size booking / bare | "
@@ -559,7 +586,7 @@ def report(results: list[DatabaseResult], settings: dict, started, load, total_s
             lines.append(f"| {r.name} | | not run: {r.error} | | | | | | | | |")
             continue
         rounds = r.rounds
-        ratios = [x.get_page.rate / x.get_bare.rate for x in rounds]
+        ratios = [median(x.get_ratios) for x in rounds]
         lines.append(
             f"| {r.version} | {len(rounds)} | {median([x.get_page.rate for x in rounds]):.0f} req/s | "
             f"{median([x.get_bare.rate for x in rounds]):.0f} req/s | {median(ratios):.2f} | "
@@ -645,6 +672,7 @@ def main() -> int:
         "slots": env_int("BENCH_BOOKING_SLOTS", 40),
         "workers": env_int("BENCH_BOOKING_WORKERS", 4),
         "get_requests": env_int("BENCH_BOOKING_GETS", 600, 200),
+        "get_blocks": env_int("BENCH_BOOKING_GET_BLOCKS", 4, 1),
         "concurrency": env_int("BENCH_BOOKING_CONCURRENCY", 32),
     }
     DATA.mkdir(parents=True, exist_ok=True)
