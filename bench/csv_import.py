@@ -146,7 +146,7 @@ def one_run(database: str, rows: int, trace: bool) -> dict:
                 lines = {c.id: PERSONAL_LINES[c.id % len(PERSONAL_LINES)] for c in selection}
                 emails = services.compose_rejections(selection, lines)  # the page checks what was previewed
                 assert len(emails) == len(selection)
-                queued += services.send_rejections(selection, lines)
+                queued += services.send_rejections(selection, lines, composed=emails)
                 db.session.commit()
                 db.session.remove()
         seconds["send"] = time.perf_counter() - began

@@ -308,3 +308,23 @@ def test_mail_is_in_the_candidates_language_whatever_the_page_that_caused_it(
     assert message.subject == subject
     assert greeting in message.body_text
     assert greeting in message.body_html
+
+
+def test_templates_follow_every_change_of_language_within_one_request(app, compiled_nl):
+    """The catalog is kept per request (app/i18n.py): an e-mail rendered in the candidate's language in the
+    middle of a page, and a language switch, must each get their own strings and day names."""
+    from datetime import date
+
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    page = "{{ _('Skip to content') }} · {{ day|format_day }}"
+    day = date(2026, 12, 8)
+    with app.test_request_context("/"):
+        assert render_template_string(page, day=day) == "Naar de inhoud · dinsdag 8 december 2026"
+        with force_locale("en"):
+            assert render_template_string(page, day=day) == "Skip to content · Tuesday, December 8, 2026"
+        assert render_template_string(page, day=day) == "Naar de inhoud · dinsdag 8 december 2026"
+        flask_session["lang"] = "en"
+        refresh()
+        assert render_template_string(page, day=day) == "Skip to content · Tuesday, December 8, 2026"

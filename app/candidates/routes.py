@@ -267,7 +267,7 @@ def _send_if_previewed(form, candidates: list[Candidate], emails: dict):
     if changed or unconfirmed:
         return None
     services.send_rejections(candidates, {c.id: form.line(c).data for c in candidates},
-                             resend={c.id for c in candidates if form.resend(c) is not None})
+                             resend={c.id for c in candidates if form.resend(c) is not None}, composed=emails)
     db.session.commit()
     if len(candidates) == 1:
         flash(_("The rejection e-mail to %(name)s is on its way, with a personal link.", name=candidates[0].name),

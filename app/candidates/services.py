@@ -529,16 +529,18 @@ def preview_of(candidate: Candidate, email: RejectionEmail) -> Preview:
 
 def send_rejections(
     candidates: Sequence[Candidate], lines: Mapping[int, str], *, resend: Collection[int] = (),
-    now: datetime | None = None,
+    now: datetime | None = None, composed: Mapping[int, RejectionEmail] | None = None,
 ) -> int:
     """Queue the rejection e-mail to each of ``candidates`` with their personal line (by id) and a freshly
     issued personal link (the raw token lives only in the queued e-mail); returns how many. All or none:
     AlreadyInvited, before anything is queued, when someone had the e-mail before and their id is not in
     ``resend`` (sending again issues another link). Links, e-mails and events are written in batched
-    statements, so a selection costs the same few round trips however large it is."""
+    statements, so a selection costs the same few round trips however large it is. ``composed``: the
+    e-mails as ``compose_rejections`` made them from the same ``lines`` already (the send request checks
+    them against the preview first), so that they are not made twice."""
     if any(c.invited_at is not None and c.id not in resend for c in candidates):
         raise AlreadyInvited()
-    emails = compose_rejections(candidates, lines)
+    emails = composed if composed is not None else compose_rejections(candidates, lines)
     now = now or utcnow()
     expires_at = link_expiry(now)
     tokens = issue_invitations(candidates, expires_at=expires_at)
