@@ -6,6 +6,7 @@ The event log stays the source of truth: ``rebuild()`` recomputes the roll-up fr
 that removes an event recounts the months it touched.
 """
 
+import functools
 from collections.abc import Iterable
 from datetime import date, datetime
 
@@ -83,21 +84,26 @@ def _add(totals: Totals, event, slot_minutes: int | None, sign: int = 1) -> None
 
 
 def _upsert(totals: Totals) -> None:
-    """Add the totals to the roll-up in one INSERT ... ON CONFLICT statement (one row per key, as
-    PostgreSQL requires)."""
+    """Add the totals to the roll-up: one INSERT ... ON CONFLICT for all keys (one row per key, as
+    PostgreSQL requires), sent as one batch with the statement compiled once per database."""
     if not totals:
         return
     values = [{"month": month, "kind": kind, "dimension": dimension, "dim_value": value,
                "people": people, "value_sum": value_sum, "value_n": value_n}
               for (month, kind, dimension, value), (people, value_sum, value_n) in totals.items()]
-    dialect = sqlite if db.engine.dialect.name == "sqlite" else postgresql
-    statement = dialect.insert(StatMonth).values(values)
-    db.session.execute(statement.on_conflict_do_update(
+    db.session.execute(_upsert_statement(db.engine.dialect.name), values)
+
+
+@functools.cache
+def _upsert_statement(dialect_name: str):
+    dialect = sqlite if dialect_name == "sqlite" else postgresql
+    statement = dialect.insert(StatMonth)
+    return statement.on_conflict_do_update(
         index_elements=["month", "kind", "dimension", "dim_value"],
         set_={"people": StatMonth.people + statement.excluded.people,
               "value_sum": StatMonth.value_sum + statement.excluded.value_sum,
               "value_n": StatMonth.value_n + statement.excluded.value_n},
-    ))
+    )
 
 
 def refs_with(kind: str, refs: Iterable[str], *, chunk: int = 500) -> set[str]:
