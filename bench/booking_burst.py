@@ -302,7 +302,8 @@ def get_series(port: int, paths: list[str], requests: int, concurrency: int) -> 
     return series
 
 
-def side_by_side(port: int, paths: list[str], bare_paths: list[str], settings: dict) -> tuple[Series, Series, list[float]]:
+def side_by_side(port: int, paths: list[str], bare_paths: list[str],
+                 settings: dict) -> tuple[Series, Series, list[float]]:
     """The booking page and the bare route in turns, ``get_blocks`` blocks each (page first, then bare),
     so that a machine that gets busier or quieter meanwhile weighs on both alike. Returns both series
     and the ratio of each pair of blocks."""

@@ -1,7 +1,8 @@
 """Requests that only read, on the database the suite runs on: a page (GET) reads outside a write
-transaction (in autocommit: on PostgreSQL without BEGIN and ROLLBACK, on SQLite without the write lock), a booking reads first and writes in one transaction only when its time still
-looks free, a GET that writes must be marked, and pooled connections are pinged after a pause. tests/test_sqlite_reads.py has the SQLite-only part: reading while another connection
-holds the write lock."""
+transaction (in autocommit: on PostgreSQL without BEGIN and ROLLBACK, on SQLite without the write lock),
+a booking reads first and writes in one transaction only when its time still looks free, a GET that writes
+must be marked, and pooled connections are pinged after a pause. tests/test_sqlite_reads.py has the
+SQLite-only part: reading while another connection holds the write lock."""
 
 import pytest
 import sqlalchemy as sa

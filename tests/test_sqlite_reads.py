@@ -1,19 +1,18 @@
-"""The embedded SQLite database: pages (GET) read without a transaction and without the write lock, so that many
-workers can show the booking page while one books; a GET that writes must say so. These tests run on
-SQLite of their own in every run, since SQLite is the default whatever database the suite uses."""
+"""The embedded SQLite database: pages (GET) read without a transaction and without the write lock, so
+that many workers can show the booking page while one books. These tests run on SQLite of their own in
+every run, since SQLite is the default whatever database the suite uses; tests/test_reading_requests.py
+checks the rest (a GET that writes must say so) on the suite's database."""
 
 import sqlite3
 from datetime import date, time, timedelta
 
 import pytest
-import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from app import create_app
-from app.audit.services import record_audit
-from app.database import WriteInReadOnlyRequest, utcnow, writes_on_get
+from app.database import utcnow
 from app.extensions import db
-from app.models import AuditEntry, Candidate, SessionStatus, Stage
+from app.models import Candidate, SessionStatus, Stage
 from app.sessions.services import create_session
 from app.tokens import issue_invitation
 
@@ -54,32 +53,3 @@ def test_the_booking_page_answers_while_another_connection_holds_the_write_lock(
         writer.close()
     assert page.status_code == 200
     assert "Book this conversation" in page.get_data(as_text=True)
-
-
-def test_a_get_that_writes_must_be_marked(sqlite_app):
-    @sqlite_app.get("/probe/unmarked")
-    def unmarked():
-        record_audit("export", target_type="probe")
-        db.session.commit()
-        return "written"
-
-    @sqlite_app.get("/probe/marked")
-    @writes_on_get
-    def marked():
-        record_audit("export", target_type="probe")
-        db.session.commit()
-        return "written"
-
-    @sqlite_app.errorhandler(WriteInReadOnlyRequest)
-    def refused(error):
-        return str(error), 500
-
-    client = sqlite_app.test_client()
-    response = client.get("/probe/unmarked")
-    assert response.status_code == 500
-    assert "GET /probe/unmarked" in response.get_data(as_text=True)
-    assert "@writes_on_get" in response.get_data(as_text=True)
-    assert client.get("/probe/marked").get_data(as_text=True) == "written"
-    with sqlite_app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count(AuditEntry.id)).where(AuditEntry.target_type == "probe")) == 1
-        db.engine.dispose()
