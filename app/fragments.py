@@ -9,7 +9,7 @@ stays outside the cached part. A key of ``none`` renders the part every time, fo
 was typed or its errors:
 
     {% cache ("slot-picker", current_language, days) %}{{ slot_picker(days) }}{% endcache %}
-    {% cache ("booking-form", current_language) if not form.errors else none %}…{% endcache %}
+    {% cache ("booking-form", current_language) if form is none else none %}…{% endcache %}
 
 Keys must be hashable. Each process keeps the ``MAX_ENTRIES`` keys used last; nothing is shared between
 processes, nothing is written anywhere, and a restart empties it.
@@ -50,10 +50,6 @@ class FragmentCache:
 
     def __len__(self) -> int:
         return len(self._entries)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
 
 
 class CacheExtension(Extension):

@@ -125,15 +125,12 @@ def is_open(session: FeedbackSession, now: datetime) -> bool:
     return session.status == SessionStatus.PUBLISHED and now < closes_at(session)
 
 
-def _slot_is_booked(slot_id: int):
-    return (sa.select(Booking.id)
-            .where(Booking.slot_id == slot_id, Booking.status != BookingStatus.CANCELLED).exists())
-
-
-def _active_booking_exists():
+def _active_booking_exists(slot=Slot.id):
+    """Whether ``slot`` (a slot's id, or by default the slot of the enclosing query) has a booking that
+    is not cancelled."""
     return (
         sa.select(Booking.id)
-        .where(Booking.slot_id == Slot.id, Booking.status != BookingStatus.CANCELLED)
+        .where(Booking.slot_id == slot, Booking.status != BookingStatus.CANCELLED)
         .exists()
     )
 
@@ -207,8 +204,8 @@ def _free_days(now: datetime, fresh: bool) -> tuple[DaySlots, ...]:
         group = list(group)
         days.append(DaySlots(day=day, place=Place(group[0].location, group[0].video_url),
                              slots=tuple(FreeSlot(row.id, row.starts_at, row.ends_at) for row in group)))
-    current_app.extensions[_REMEMBERED] = _Remembered(now, tuple(days))
-    return tuple(days)
+    remembered = current_app.extensions[_REMEMBERED] = _Remembered(now, tuple(days))
+    return remembered.days
 
 
 _WROTE = "booking.wrote"  # key in Session.info: this transaction wrote something
@@ -272,7 +269,7 @@ def check_still_free(candidate: Candidate, slot_id: int | None) -> None:
     if any(b.status == BookingStatus.BOOKED for b in candidate.bookings):
         raise AlreadyBooked()
     if isinstance(slot_id, int) and 0 < slot_id <= MAX_ID and db.session.scalar(
-            sa.select(sa.literal(True)).where(_slot_is_booked(slot_id))):
+            sa.select(sa.literal(True)).where(_active_booking_exists(slot_id))):
         raise SlotTaken()
 
 
