@@ -112,6 +112,20 @@ class DaySlots:
     slots: tuple[FreeSlot, ...]
 
 
+class FreeDays(tuple):
+    """The picker's days (``DaySlots`` in time order): the key under which every page view finds the
+    rendered picker (``{% cache %}``). Its hash is computed once, not over every time at every view, and
+    a process keeps one object for as long as the times stay the same (``_free_days``), so that the key
+    is found by identity instead of by comparing each time."""
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    @functools.cached_property
+    def _hash(self) -> int:
+        return tuple.__hash__(self)
+
+
 def closing_delta() -> timedelta:
     return timedelta(hours=current_app.config["BOOKING_CLOSES_HOURS"])
 
@@ -166,9 +180,9 @@ def free_slots(now: datetime | None = None) -> list[Slot]:
 
 
 def free_slots_by_day(now: datetime | None = None, *, exclude_slot_id: int | None = None,
-                      fresh: bool = False) -> tuple[DaySlots, ...]:
-    """What the picker shows, grouped by day and session, as a tuple of frozen values (so that the rendered
-    picker can be kept per distinct list, see ``{% cache %}`` in app/fragments.py).
+                      fresh: bool = False) -> FreeDays:
+    """What the picker shows, grouped by day and session, as frozen values (so that the rendered picker
+    can be kept per distinct list, see ``{% cache %}`` in app/fragments.py).
 
     When the rejection e-mails go out, hundreds of candidates open their page within seconds and all see
     the same list. A process therefore reuses the list it read less than ``FREE_SLOTS_FRESH_SECONDS`` ago
@@ -180,22 +194,22 @@ def free_slots_by_day(now: datetime | None = None, *, exclude_slot_id: int | Non
     if exclude_slot_id is None:
         return days
     without = (DaySlots(d.day, d.place, tuple(s for s in d.slots if s.id != exclude_slot_id)) for d in days)
-    return tuple(d for d in without if d.slots)
+    return FreeDays(d for d in without if d.slots)
 
 
 @dataclass(frozen=True)
 class _Remembered:
-    read_at: datetime
-    days: tuple[DaySlots, ...]
+    read_at: datetime | None  # None: forgotten after a commit, kept only to reuse ``days`` if they stay the same
+    days: FreeDays
 
 
 _REMEMBERED = "booking.free_days"  # key in app.extensions
 
 
-def _free_days(now: datetime, fresh: bool) -> tuple[DaySlots, ...]:
+def _free_days(now: datetime, fresh: bool) -> FreeDays:
     keep_for = current_app.config["FREE_SLOTS_FRESH_SECONDS"]
     remembered: _Remembered | None = current_app.extensions.get(_REMEMBERED)
-    if (not fresh and remembered is not None
+    if (not fresh and remembered is not None and remembered.read_at is not None
             and timedelta(0) <= now - remembered.read_at < timedelta(seconds=keep_for)):
         return remembered.days
     rows = db.session.execute(_free_slot_rows(), {"opens_after": now + closing_delta()})
@@ -204,8 +218,11 @@ def _free_days(now: datetime, fresh: bool) -> tuple[DaySlots, ...]:
         group = list(group)
         days.append(DaySlots(day=day, place=Place(group[0].location, group[0].video_url),
                              slots=tuple(FreeSlot(row.id, row.starts_at, row.ends_at) for row in group)))
-    remembered = current_app.extensions[_REMEMBERED] = _Remembered(now, tuple(days))
-    return remembered.days
+    days = FreeDays(days)
+    if remembered is not None and remembered.days == days:
+        days = remembered.days  # the same times as before: the same object, the same key
+    current_app.extensions[_REMEMBERED] = _Remembered(now, days)
+    return days
 
 
 _WROTE = "booking.wrote"  # key in Session.info: this transaction wrote something
@@ -224,9 +241,11 @@ def _note_statement(state) -> None:
 
 @sa.event.listens_for(sa.orm.Session, "after_commit")
 def _forget_free_days(session) -> None:
-    """Whatever was written may have booked, freed, moved or closed a time."""
+    """Whatever was written may have booked, freed, moved or closed a time: the next page reads them again."""
     if session.info.pop(_WROTE, False) and has_app_context():
-        current_app.extensions.pop(_REMEMBERED, None)
+        remembered = current_app.extensions.get(_REMEMBERED)
+        if remembered is not None:
+            current_app.extensions[_REMEMBERED] = _Remembered(None, remembered.days)
 
 
 @sa.event.listens_for(sa.orm.Session, "after_rollback")

@@ -98,3 +98,27 @@ def test_what_one_candidate_typed_never_shows_on_another_candidates_page(client,
     assert "Mijn motivatiebrief?" not in bram_page
     assert "Please choose a time." not in bram_page
     assert "checked" not in bram_page  # no subject ticked, no consent ticked
+
+
+def test_free_times_read_again_unchanged_are_the_same_key_and_changed_ones_a_new_key(
+    app, client, make_session, make_candidate, monkeypatch
+):
+    """The rendered picker is found under the free times themselves: read again after they went stale
+    and still the same, they are the object the process already keys by (found without comparing every
+    time); once a time is booked, they are another key, and the page shows the new list."""
+    from app.booking.services import free_slots_by_day
+
+    session = make_session(start="16:00", end="16:45")
+    _, anna = make_candidate()
+    _, bram = make_candidate()
+    client.get(f"/b/{anna}")
+    first = free_slots_by_day()
+    later = utcnow() + timedelta(seconds=app.config["FREE_SLOTS_FRESH_SECONDS"] + 1)
+    again = free_slots_by_day(later)
+    assert again is first and hash(again) == hash(first)
+
+    assert book(client, bram, session.slots[0].id).status_code == 302
+    after_booking = free_slots_by_day(later)
+    assert after_booking != first
+    assert [s.id for day in after_booking for s in day.slots] == [s.id for s in session.slots[1:]]
+    assert free_slot_ids(client.get(f"/b/{anna}").get_data(as_text=True)) == [s.id for s in session.slots[1:]]
