@@ -191,7 +191,12 @@ class Candidate(db.Model):
 
     @property
     def first_name(self) -> str:
-        return self.name.split()[0] if self.name.strip() else self.name
+        return first_name(self.name)
+
+
+def first_name(name: str) -> str:
+    """How the portal greets someone: the first word of their name."""
+    return name.split()[0] if name.strip() else name
 
 
 class Invitation(db.Model):

@@ -5,15 +5,16 @@ import hashlib
 import re
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
 from flask import current_app, g, request
+from sqlalchemy.orm import joinedload
 
 from app.database import utcnow
 from app.extensions import db
-from app.models import Candidate, Invitation
+from app.models import Booking, BookingStatus, Candidate, Invitation, first_name
 
 TOKEN_BYTES = 32
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{43}$")
@@ -26,9 +27,26 @@ class TokenUnknown(Exception):
 class TokenExpired(Exception):
     """The invitation exists but has expired or was revoked."""
 
-    def __init__(self, invitation: Invitation):
-        super().__init__("invitation expired")
-        self.invitation = invitation
+
+@dataclass(frozen=True)
+class Link:
+    """A working personal link as every page reached through it needs it: whose it is, their language,
+    and whether they have a booking ahead or a conversation behind them. Read as one row without the
+    ORM, since every such page asks for it and the busiest of them (the booking page, when the rejection
+    e-mails have just gone out) needs no more; a view that needs the candidate itself, to change
+    something or to show their booking, calls ``current_candidate()``."""
+
+    token: str
+    candidate_id: int
+    name: str
+    vacancy: str
+    language: str
+    has_open_booking: bool
+    had_conversation: bool
+
+    @property
+    def first_name(self) -> str:
+        return first_name(self.name)
 
 
 def hash_token(token: str) -> str:
@@ -63,25 +81,56 @@ def fresh_token(candidate: Candidate) -> str:
 
 
 @functools.cache
-def _invitation_by_hash() -> sa.Select:
-    """The invitation with its candidate and the candidate's bookings, which every personal page needs:
-    one round trip. Built once; every page view runs it."""
-    return (sa.select(Invitation).where(Invitation.token_hash == sa.bindparam("token_hash"))
-            .options(joinedload(Invitation.candidate).joinedload(Candidate.bookings)))
+def _link_by_hash() -> sa.Select:
+    """The invitation with what ``Link`` holds of its candidate: one round trip. Built once; every page
+    reached through a link runs it."""
+    def bookings_with(*statuses: BookingStatus):
+        # Comparisons, not IN: an IN list is rendered anew at every execution.
+        return (sa.select(Booking.id)
+                .where(Booking.candidate_id == Candidate.id, sa.or_(*(Booking.status == s for s in statuses)))
+                .exists())
+
+    return (
+        sa.select(Invitation.expires_at, Invitation.revoked_at, Candidate.id, Candidate.name, Candidate.vacancy,
+                  Candidate.language, bookings_with(BookingStatus.BOOKED).label("has_open_booking"),
+                  bookings_with(BookingStatus.ATTENDED, BookingStatus.NO_SHOW).label("had_conversation"))
+        .join(Candidate, Invitation.candidate_id == Candidate.id)
+        .where(Invitation.token_hash == sa.bindparam("token_hash"))
+    )
 
 
-def resolve_token(token: str, *, now: datetime | None = None) -> Invitation:
-    """The invitation behind ``token``; raises TokenUnknown or TokenExpired."""
+def resolve_token(token: str, *, now: datetime | None = None) -> Link:
+    """The working link behind ``token``; raises TokenUnknown or TokenExpired.
+
+    A statement on the ORM session's connection, in its transaction, without building ORM objects."""
     if not _TOKEN_SHAPE.match(token or ""):
         raise TokenUnknown()
-    invitation = db.session.execute(
-        _invitation_by_hash(), {"token_hash": hash_token(token)}).unique().scalar_one_or_none()
-    if invitation is None:
+    row = db.session.connection().execute(_link_by_hash(), {"token_hash": hash_token(token)}).one_or_none()
+    if row is None:
         raise TokenUnknown()
     now = now or utcnow()
-    if invitation.revoked_at is not None or invitation.expires_at <= now:
-        raise TokenExpired(invitation)
-    return invitation
+    if row.revoked_at is not None or row.expires_at <= now:
+        raise TokenExpired()
+    return Link(token, row.id, row.name, row.vacancy, row.language, bool(row.has_open_booking),
+                bool(row.had_conversation))
+
+
+@functools.cache
+def _candidate_with_bookings() -> sa.Select:
+    return (sa.select(Candidate).where(Candidate.id == sa.bindparam("candidate_id"))
+            .options(joinedload(Candidate.bookings)))
+
+
+def current_candidate() -> Candidate:
+    """The candidate behind this request's personal link, with their bookings, loaded on first use."""
+    candidate = g.get("candidate")
+    if candidate is None:
+        candidate = db.session.execute(
+            _candidate_with_bookings(), {"candidate_id": g.link.candidate_id}).unique().scalar_one_or_none()
+        if candidate is None:  # erased since the link was read
+            raise TokenUnknown()
+        g.candidate = candidate
+    return candidate
 
 
 def revoke_invitations(candidate: Candidate) -> int:
@@ -118,13 +167,12 @@ def booking_url(token: str) -> str:
 def load_candidate_from_url() -> None:
     """``before_request`` for every blueprint reached through a candidate's personal link.
 
-    Sets ``g.token``, ``g.candidate`` and ``g.candidate_language``; an unknown or expired token ends in
-    the 404 or 410 page. It runs after Flask-Limiter's check, so guesses at tokens are rate limited too.
-    (Referrer-Policy and Cache-Control for these pages are set in app/security.py.)
+    Sets ``g.link`` (a ``Link``), ``g.token`` and ``g.candidate_language``; an unknown or expired token
+    ends in the 404 or 410 page. It runs after Flask-Limiter's check, so guesses at tokens are rate
+    limited too. (Referrer-Policy and Cache-Control for these pages are set in app/security.py.)
     """
     token = (request.view_args or {}).get("token")
     if token is None:
         return
-    invitation = resolve_token(token)
-    g.token, g.candidate = token, invitation.candidate
-    g.candidate_language = invitation.candidate.language
+    link = resolve_token(token)
+    g.link, g.token, g.candidate_language = link, token, link.language

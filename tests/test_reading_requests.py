@@ -196,3 +196,19 @@ def test_a_connection_that_broke_while_it_waited_is_replaced_without_an_error(
 
     assert response.status_code == 200
     assert free_slot_ids(response.get_data(as_text=True))
+
+
+def test_a_first_visit_to_the_booking_page_takes_one_statement(client, make_session, make_candidate, statements):
+    """When the rejection e-mails have just gone out, everyone opens this page: the link with what the
+    page shows of its candidate is one statement, and the free times are those the process read less
+    than FREE_SLOTS_FRESH_SECONDS ago."""
+    make_session()
+    _, anna = make_candidate()
+    _, bram = make_candidate()
+    client.get(f"/b/{anna}")
+    statements.clear()
+
+    response = client.get(f"/b/{bram}")
+
+    assert response.status_code == 200 and free_slot_ids(response.get_data(as_text=True))
+    assert statements.statements == ["SELECT"]

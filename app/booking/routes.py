@@ -26,7 +26,7 @@ from app.i18n import current_language
 from app.mail.notifications import booking_ics
 from app.models import Booking, BookingStatus, Candidate
 from app.talent import services as talent
-from app.tokens import booking_url, load_candidate_from_url
+from app.tokens import Link, booking_url, current_candidate, load_candidate_from_url
 
 bp = Blueprint("booking", __name__, url_prefix="/b")
 limiter.limit(lambda: current_app.config["TOKEN_PAGE_RATE_LIMIT"])(bp)
@@ -36,12 +36,13 @@ action_limit = limiter.limit(lambda: current_app.config["BOOKING_ACTION_RATE_LIM
 bp.before_request(load_candidate_from_url)
 
 
-def _page(template: str, **context) -> str:
-    """A page of the candidate's own: ``booking`` (their open booking or None) is always given by the view,
-    which has it already; ``in_pool`` only where the talent-pool offer is shown."""
+def _page(template: str, candidate: Candidate | Link, **context) -> str:
+    """A page of the candidate's own: ``candidate`` is the link's ``Link`` where the page shows no more than
+    it holds (the picker), else the candidate; ``booking`` (their open booking or None) is always given by
+    the view, which has it already; ``in_pool`` only where the talent-pool offer is shown."""
     return render_template(
         template,
-        candidate=g.candidate,
+        candidate=candidate,
         token=g.token,
         topic_labels={t.value: label for t, label in TOPIC_LABELS.items()},
         closes_hours=current_app.config["BOOKING_CLOSES_HOURS"],
@@ -50,22 +51,22 @@ def _page(template: str, **context) -> str:
 
 
 def _in_pool() -> bool:
-    return talent.current_membership(g.candidate) is not None
+    return talent.current_membership(current_candidate()) is not None
 
 
 @bp.get("/<token>")
 def show(token: str):
     """The candidate's page: their booking if they have one, otherwise the free slots or the waitlist."""
-    candidate: Candidate = g.candidate
+    link: Link = g.link
     now = utcnow()
-    bookings = candidate.bookings  # one query answers both: an open booking, or a conversation that took place
+    if not (link.has_open_booking or link.had_conversation):
+        return _picker_page(None, now)  # most visits, and all of them when the e-mails have just gone out
+    bookings = current_candidate().bookings
     booking = next((b for b in bookings if b.status == BookingStatus.BOOKED), None)
     if booking is not None:
         return _manage_page(booking, now)
     past = [b for b in bookings if b.status in (BookingStatus.ATTENDED, BookingStatus.NO_SHOW)]
-    if past:
-        return _page("booking/done.html", booking=None, past=past[-1], in_pool=_in_pool())
-    return _picker_page(None, now)
+    return _page("booking/done.html", current_candidate(), booking=None, past=past[-1], in_pool=_in_pool())
 
 
 def _picker_page(form: BookingForm | None, now, status: int = 200):
@@ -76,11 +77,11 @@ def _picker_page(form: BookingForm | None, now, status: int = 200):
     days = services.free_slots_by_day(now, fresh=status != 200)
     if days:
         # No booking yet: the picker.
-        return _page("booking/pick.html", form=form, new_form=BookingForm, days=days, booking=None), status
+        return _page("booking/pick.html", g.link, form=form, new_form=BookingForm, days=days, booking=None), status
     # The waitlist is offered only when every time is taken.
     return _page(
-        "booking/pick.html", form=form, days=days, booking=None,
-        waitlist=services.waitlist_entry(g.candidate), waitlist_form=WaitlistForm(),
+        "booking/pick.html", g.link, form=form, days=days, booking=None,
+        waitlist=services.waitlist_entry(current_candidate()), waitlist_form=WaitlistForm(),
     ), status
 
 
@@ -90,7 +91,7 @@ def _manage_page(booking: Booking, now, reschedule_form: RescheduleForm | None =
     reschedule_form = reschedule_form or RescheduleForm()
     reschedule_form.booking.data, reschedule_form.sequence.data = booking.id, booking.sequence
     return _page(
-        "booking/manage.html", booking=booking, can_change=can_change, days=days,
+        "booking/manage.html", current_candidate(), booking=booking, can_change=can_change, days=days,
         reschedule_form=reschedule_form, cancel_form=CancelForm(booking=booking.id, sequence=booking.sequence),
     ), status
 
@@ -100,20 +101,20 @@ def _manage_page(booking: Booking, now, reschedule_form: RescheduleForm | None =
 @reads_first
 def book(token: str):
     """Book the chosen slot with the chosen subjects."""
-    candidate: Candidate = g.candidate
+    link: Link = g.link
     form = BookingForm()
     now = utcnow()
     if not form.validate_on_submit():
-        if services.open_booking(candidate) is not None:
+        if link.has_open_booking:
             return redirect(url_for(".show", token=token))
         return _picker_page(form, now, status=422)
     try:
         # When everyone books at once, most are too late for the time they chose: they learn it here,
         # from a read, and only the others go on to write (where the database still decides).
-        services.check_still_free(candidate, form.slot.data)
+        services.check_still_free(link, form.slot.data)
         writes_from_here()
         services.book_slot(
-            candidate, form.slot.data, form.topics.data, form.question.data or "",
+            current_candidate(), form.slot.data, form.topics.data, form.question.data or "",
             token=token, language=current_language(), now=now, join_pool=form.pool_consent.data,
         )
     except services.AlreadyBooked:
@@ -129,16 +130,16 @@ def book(token: str):
 @bp.get("/<token>/confirmed")
 def confirmation(token: str):
     """What the candidate sees right after booking."""
-    booking = services.open_booking(g.candidate)
+    booking = services.open_booking(current_candidate())
     if booking is None:
         return redirect(url_for(".show", token=token))
-    return _page("booking/confirmation.html", booking=booking, in_pool=_in_pool())
+    return _page("booking/confirmation.html", current_candidate(), booking=booking, in_pool=_in_pool())
 
 
 @bp.get("/<token>/invite.ics")
 def download_invite(token: str):
     """The current booking as a calendar file, for people who prefer to add it themselves."""
-    booking = services.open_booking(g.candidate)
+    booking = services.open_booking(current_candidate())
     if booking is None:
         return redirect(url_for(".show", token=token))
     body = booking_ics(booking, "REQUEST", booking_url(token))
@@ -152,7 +153,7 @@ def download_invite(token: str):
 @action_limit
 def reschedule(token: str):
     """Move the booking to another free slot."""
-    booking = services.open_booking(g.candidate)
+    booking = services.open_booking(current_candidate())
     now = utcnow()
     if booking is None:
         flash(_("You have no booking to move (any more). This is how it stands now."), "info")
@@ -169,7 +170,7 @@ def reschedule(token: str):
     except services.BookingError as exc:
         only_reads_from_here()
         flash(str(exc.message), "error")
-        return _manage_page(services.open_booking(g.candidate), now, status=409)
+        return _manage_page(services.open_booking(current_candidate()), now, status=409)
     flash(_("Your conversation has moved. We have sent you an updated calendar invitation."), "success")
     return redirect(url_for(".show", token=token))
 
@@ -177,10 +178,10 @@ def reschedule(token: str):
 @bp.get("/<token>/cancel")
 def confirm_cancel(token: str):
     """Ask once more before cancelling."""
-    booking = services.open_booking(g.candidate)
+    booking = services.open_booking(current_candidate())
     if booking is None:
         return redirect(url_for(".show", token=token))
-    return _page("booking/cancel.html", booking=booking, can_change=services.is_open(booking.slot.session, utcnow()),
+    return _page("booking/cancel.html", current_candidate(), booking=booking, can_change=services.is_open(booking.slot.session, utcnow()),
                  cancel_form=CancelForm(booking=booking.id, sequence=booking.sequence))
 
 
@@ -188,7 +189,7 @@ def confirm_cancel(token: str):
 @action_limit
 def cancel(token: str):
     """Cancel the booking; the slot is free again."""
-    booking = services.open_booking(g.candidate)
+    booking = services.open_booking(current_candidate())
     if booking is None:
         flash(_("There is no booking to cancel (any more). This is how it stands now."), "info")
         return redirect(url_for(".show", token=token))
@@ -211,7 +212,7 @@ def join_waitlist(token: str):
     """Wait for a free place."""
     if WaitlistForm().validate_on_submit():
         try:
-            services.join_waitlist(g.candidate, language=current_language())
+            services.join_waitlist(current_candidate(), language=current_language())
         except services.AlreadyBooked:
             return redirect(url_for(".show", token=token))
         flash(_("You are on the waitlist. We will e-mail you as soon as a place comes free."), "success")
@@ -223,7 +224,7 @@ def join_waitlist(token: str):
 def leave_waitlist(token: str):
     """Stop waiting."""
     if WaitlistForm().validate_on_submit():
-        services.leave_waitlist(g.candidate)
+        services.leave_waitlist(current_candidate())
         flash(_("You are no longer on the waitlist."), "info")
     return redirect(url_for(".show", token=token))
 

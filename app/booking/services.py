@@ -30,7 +30,7 @@ from app.models import (
     WaitlistStatus,
 )
 from app.timeutil import day_before_at, local
-from app.tokens import keep_links_alive
+from app.tokens import Link, keep_links_alive
 
 REMINDER_TIME = time(9, 0)
 LINK_GRACE = timedelta(days=14)
@@ -282,10 +282,10 @@ def _clean_topics(topics: list[str]) -> list[str]:
     return chosen
 
 
-def check_still_free(candidate: Candidate, slot_id: int | None) -> None:
+def check_still_free(link: Link, slot_id: int | None) -> None:
     """Raises AlreadyBooked or SlotTaken when a read already shows that ``book_slot`` would. Only a
     shortcut for the many who are too late: ``book_slot`` checks again where it counts."""
-    if any(b.status == BookingStatus.BOOKED for b in candidate.bookings):
+    if link.has_open_booking:
         raise AlreadyBooked()
     if isinstance(slot_id, int) and 0 < slot_id <= MAX_ID and db.session.scalar(
             sa.select(sa.literal(True)).where(_active_booking_exists(slot_id))):

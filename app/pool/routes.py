@@ -7,7 +7,7 @@ from app.extensions import db, limiter
 from app.i18n import format_day
 from app.pool import services
 from app.pool.forms import AnswerForm
-from app.tokens import load_candidate_from_url
+from app.tokens import current_candidate, load_candidate_from_url
 
 bp = Blueprint("pool", __name__, url_prefix="/b")
 limiter.limit(lambda: current_app.config["TOKEN_PAGE_RATE_LIMIT"])(bp)
@@ -18,7 +18,7 @@ bp.before_request(load_candidate_from_url)
 
 
 def _page(form: AnswerForm, status: int = 200):
-    candidate = g.candidate
+    candidate = current_candidate()
     return render_template(
         "pool/consent.html", candidate=candidate, token=g.token, form=form,
         member=services.current_membership(candidate), question=services.open_request(candidate),
@@ -39,11 +39,11 @@ def confirm_consent(token: str):
         return _page(form, 422)
     try:
         if form.consent.data:
-            membership = services.give_consent(g.candidate)
+            membership = services.give_consent(current_candidate())
             flash(_("Thank you. You are in the talent pool until %(day)s.", day=format_day(membership.expires_at)),
                   "success")
         elif form.decline.data:
-            services.decline(g.candidate)
+            services.decline(current_candidate())
             flash(_("Understood. We will not keep your details for future vacancies."), "success")
     except services.PoolError:
         db.session.rollback()  # answered already, e.g. in another tab: show how it stands now

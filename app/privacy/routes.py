@@ -25,7 +25,7 @@ from app.database import writes_on_get
 from app.extensions import db, limiter
 from app.models import Candidate
 from app.privacy.services import erase_person, export_person, same_person
-from app.tokens import load_candidate_from_url
+from app.tokens import current_candidate, load_candidate_from_url
 
 bp = Blueprint("privacy", __name__)
 limiter.limit(lambda: current_app.config["TOKEN_PAGE_RATE_LIMIT"])(bp)
@@ -41,16 +41,16 @@ bp.before_request(load_candidate_from_url)
 @bp.get("/b/<token>/privacy")
 def show(token: str):
     """What we keep about you, for how long, and your buttons to download or erase it."""
-    return render_template("privacy/show.html", candidate=g.candidate, token=token, form=EraseForm(),
-                           applications=len(same_person(g.candidate)))
+    return render_template("privacy/show.html", candidate=current_candidate(), token=token, form=EraseForm(),
+                           applications=len(same_person(current_candidate())))
 
 
 @bp.get("/b/<token>/privacy/data.json")
 @writes_on_get  # the audit log records the download
 def download(token: str):
     """Everything we keep about you, as a JSON file."""
-    data = export_person(g.candidate)
-    record_audit("data_downloaded", target_type="candidate", target_id=g.candidate.id, detail="by the candidate")
+    data = export_person(current_candidate())
+    record_audit("data_downloaded", target_type="candidate", target_id=current_candidate().id, detail="by the candidate")
     db.session.commit()
     return Response(json.dumps(data, indent=2, ensure_ascii=False), mimetype="application/json",
                     headers={"Content-Disposition": 'attachment; filename="mijn-gegevens.json"'})
@@ -62,10 +62,10 @@ def erase(token: str):
     form = EraseForm()
     if not form.validate_on_submit():
         flash(_("Please tick the box to confirm that you want your data erased."), "error")
-        return render_template("privacy/show.html", candidate=g.candidate, token=token, form=form,
-                               applications=len(same_person(g.candidate))), 422
-    language = g.candidate.language
-    erase_person(g.candidate, reason="at the candidate's request")
+        return render_template("privacy/show.html", candidate=current_candidate(), token=token, form=form,
+                               applications=len(same_person(current_candidate()))), 422
+    language = current_candidate().language
+    erase_person(current_candidate(), reason="at the candidate's request")
     return redirect(url_for("privacy.erased", lang=language))
 
 

@@ -1,11 +1,11 @@
 """The survey page, reached from the candidate's personal link after their conversation."""
 
-from flask import Blueprint, current_app, g, redirect, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, url_for
 
 from app.extensions import db, limiter
 from app.survey import services
 from app.survey.forms import SurveyForm
-from app.tokens import load_candidate_from_url
+from app.tokens import current_candidate, load_candidate_from_url
 
 bp = Blueprint("survey", __name__, url_prefix="/b")
 limiter.limit(lambda: current_app.config["TOKEN_PAGE_RATE_LIMIT"])(bp)
@@ -18,9 +18,9 @@ bp.before_request(load_candidate_from_url)
 @bp.route("/<token>/survey", methods=["GET", "POST"])
 def take_survey(token: str):
     """Two questions about the candidate's own latest conversation; answered once, after that the thanks."""
-    booking = services.survey_booking(g.candidate)
+    booking = services.survey_booking(current_candidate())
     if booking is None:
-        return render_template("survey/unavailable.html", candidate=g.candidate, token=token), 404
+        return render_template("survey/unavailable.html", candidate=current_candidate(), token=token), 404
     if services.response_for(booking) is not None:
         return redirect(url_for(".thanks", token=token))
     form = SurveyForm()
@@ -38,14 +38,14 @@ def take_survey(token: str):
             db.session.commit()
             return redirect(url_for(".thanks", token=token))
     return render_template(
-        "survey/survey.html", form=form, booking=booking, candidate=g.candidate, token=token,
+        "survey/survey.html", form=form, booking=booking, candidate=current_candidate(), token=token,
     ), 422 if form.is_submitted() else 200
 
 
 @bp.get("/<token>/survey/thanks")
 def thanks(token: str):
     """The thank-you page."""
-    booking = services.survey_booking(g.candidate)
+    booking = services.survey_booking(current_candidate())
     if booking is None or services.response_for(booking) is None:
         return redirect(url_for(".take_survey", token=token))
-    return render_template("survey/thanks.html", candidate=g.candidate, token=token)
+    return render_template("survey/thanks.html", candidate=current_candidate(), token=token)

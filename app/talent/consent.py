@@ -1,7 +1,7 @@
 """The candidate's own say over the talent pool, from their personal link: join (an unticked box),
 renew the consent, or withdraw it at once. Each change is a confirmed POST, never a GET."""
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from app.database import utcnow
@@ -9,7 +9,7 @@ from app.extensions import db, limiter
 from app.i18n import format_day
 from app.talent import services
 from app.talent.forms import ActionForm, JoinPoolForm
-from app.tokens import load_candidate_from_url
+from app.tokens import current_candidate, load_candidate_from_url
 
 bp = Blueprint("talent_link", __name__, url_prefix="/b")
 limiter.limit(lambda: current_app.config["TOKEN_PAGE_RATE_LIMIT"])(bp)
@@ -22,8 +22,8 @@ bp.before_request(load_candidate_from_url)
 def _page(template: str, token: str, status: int = 200, **context):
     now = utcnow()
     return render_template(
-        template, candidate=g.candidate, token=token, now=now,
-        membership=services.current_membership(g.candidate, now),
+        template, candidate=current_candidate(), token=token, now=now,
+        membership=services.current_membership(current_candidate(), now),
         renewed_until=services.add_months(now, services.CONSENT_MONTHS), **context,
     ), status
 
@@ -36,7 +36,7 @@ def join_pool(token: str):
         if not form.validate():
             return _page("talent/join.html", token, 422, form=form)
         try:
-            membership = services.join_pool(g.candidate)
+            membership = services.join_pool(current_candidate())
         except services.AlreadyMember as error:
             db.session.rollback()
             flash(error.message, "info")
@@ -54,7 +54,7 @@ def renew_consent(token: str):
     form = ActionForm()
     if form.validate_on_submit():
         try:
-            membership = services.renew_consent(g.candidate)
+            membership = services.renew_consent(current_candidate())
         except services.NotMember as error:
             db.session.rollback()
             flash(error.message, "info")
@@ -71,7 +71,7 @@ def withdraw_consent(token: str):
     """Leave the talent pool: after one confirmation the consent ends at once."""
     form = ActionForm()
     if form.validate_on_submit():
-        ended = services.withdraw_consent(g.candidate)
+        ended = services.withdraw_consent(current_candidate())
         db.session.commit()
         if ended:
             flash(_("You have left our talent pool. We will not contact you about vacancies any more."), "success")

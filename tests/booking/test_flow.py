@@ -204,3 +204,25 @@ def test_talent_pool_consent_at_booking_is_optional_and_never_pre_ticked(client,
     assert membership.consented_at is not None and membership.expires_at > membership.consented_at
     assert db.session.scalar(sa.select(Event).where(Event.kind == "joined_pool")).candidate_ref == second.ref
     assert "Stay in touch for future vacancies?" not in client.get(f"/b/{second_token}/confirmed").get_data(as_text=True)
+
+
+def test_after_the_conversation_the_link_thanks_them_and_asks_about_it(client, make_session, candidate_en):
+    session = make_session(start="16:00", end="16:30")
+    _, attended = candidate_en(name="Sanne de Vries")
+    _, missed = candidate_en(name="Bram Bakker")
+    for token, slot, status in ((attended, session.slots[0], BookingStatus.ATTENDED),
+                                (missed, session.slots[1], BookingStatus.NO_SHOW)):
+        assert book(client, token, slot.id).status_code == 302
+        [booking] = [b for b in active_bookings() if b.slot_id == slot.id]
+        booking.status = status
+    db.session.commit()
+
+    text = page_text(client.get(f"/b/{attended}"))
+    assert "Hello Sanne," in text
+    assert "Thank you for taking the time." in text
+    assert "Tell us how the conversation was" in text
+    assert free_slot_ids(client.get(f"/b/{attended}").get_data(as_text=True)) == []
+
+    text = page_text(client.get(f"/b/{missed}"))
+    assert "Hello Bram," in text and "Thank you for taking the time." in text
+    assert "Tell us how the conversation was" not in text  # no survey about a conversation that did not happen
