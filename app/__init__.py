@@ -66,6 +66,8 @@ def _development_secret_key(instance: Path) -> str:
 
 def register_extensions(app: Flask) -> None:
     from app import database, fragments, i18n, labels, security
+    from flask_login import current_user
+
     from app.auth.services import load_user
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -74,7 +76,10 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=lambda: "Europe/Amsterdam")
     limiter.init_app(app)
-    login_manager.init_app(app)
+    # Templates get Flask-Login's current_user as the proxy it is, loaded when a template uses it (the
+    # staff pages), instead of its context processor, which loads it for every page.
+    login_manager.init_app(app, add_context_processor=False)
+    app.jinja_env.globals["current_user"] = current_user
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None

@@ -6,6 +6,8 @@ from datetime import date, datetime
 from babel import dates
 from flask import Flask, current_app, g, has_app_context, request, session
 from flask_babel import get_locale, get_translations
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 from app.timeutil import local
 
@@ -42,6 +44,17 @@ def _catalog():
     return kept[1]
 
 
+@pass_eval_context
+def _template_gettext(eval_ctx, string: str, /, **variables) -> str:
+    """``_()`` and ``gettext()`` in templates: what Jinja's newstyle gettext does (the translation,
+    always formatted with ``variables``, which are escaped on pages), on the kept catalog, in one call
+    instead of the three nested ones of the i18n extension's ``_``."""
+    translated = _catalog().ugettext(string)
+    if eval_ctx.autoescape:
+        translated = Markup(translated)
+    return translated % variables
+
+
 def init_app(app: Flask) -> None:
     # Replaces the gettext functions Flask-Babel gives the templates by the same, on the kept catalog.
     app.jinja_env.install_gettext_callables(
@@ -51,6 +64,8 @@ def init_app(app: Flask) -> None:
         npgettext=lambda c, s, p, n: _catalog().unpgettext(c, s, p, n),
         newstyle=True,
     )
+    # Every page asks for dozens of strings.
+    app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext)
     app.add_template_filter(format_day)
     app.add_template_filter(clock)
     app.add_template_filter(short_day)

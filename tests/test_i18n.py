@@ -271,6 +271,22 @@ def test_booking_confirmation_mail_is_in_the_candidates_language(
     assert f"SUMMARY:{summary}" in message.ics.decode()
 
 
+def test_what_a_translated_sentence_is_given_is_escaped_on_pages_and_in_html_mail_not_in_plain_text(
+    client, compiled_nl, make_session, make_candidate
+):
+    session = make_session()
+    _, token = make_candidate(name="<Sanne> & Co", vacancy="R&D <IT>", language="en")
+
+    page = client.get(f"/b/{token}").get_data(as_text=True)
+    assert "Hello &lt;Sanne&gt;," in page and "applying for R&amp;D &lt;IT&gt;." in page
+    assert "<Sanne>" not in page and "<IT>" not in page
+
+    assert client.post(f"/b/{token}/book", data={"slot": session.slots[0].id, "topics": ["improve"]}).status_code == 302
+    [message] = outbox("booking_confirmed")
+    assert "Hello <Sanne>," in message.body_text
+    assert "Hello &lt;Sanne&gt;," in message.body_html and "<Sanne>" not in message.body_html
+
+
 def test_mail_follows_the_language_the_candidate_chose_on_the_site(
     client, compiled_nl, make_session, make_candidate
 ):
