@@ -1,7 +1,9 @@
 """Engine set-up, the ORM session, and column types shared by the models."""
 
+import contextlib
 import functools
 import time
+from collections.abc import Iterator
 from datetime import datetime, timezone
 
 import flask_sqlalchemy.session
@@ -106,6 +108,20 @@ class Session(flask_sqlalchemy.session.Session):
 def _without_transaction(engine: sa.Engine) -> sa.Engine:
     """The same engine and connection pool, its connections in autocommit while they are lent out."""
     return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
+@contextlib.contextmanager
+def connection_for_reads() -> Iterator[sa.Connection]:
+    """A connection for Core statements that read. In a request that only reads (and outside a request)
+    one of the pool's, as the ORM session would use (in autocommit on PostgreSQL), without the session's
+    bookkeeping around it: for the personal link, which every page reached through one reads first, and
+    often needs nothing else. In a request that writes, the session's own, in its transaction."""
+    session = current_app.extensions["sqlalchemy"].session
+    if not _reads_only():
+        yield session.connection()
+        return
+    with session.get_bind().connect() as connection:
+        yield connection
 
 
 _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask import current_app, g, request
 from sqlalchemy.orm import joinedload
 
-from app.database import utcnow
+from app.database import connection_for_reads, utcnow
 from app.extensions import db
 from app.models import Booking, BookingStatus, Candidate, Invitation, first_name
 
@@ -102,10 +102,11 @@ def _link_by_hash() -> sa.Select:
 def resolve_token(token: str, *, now: datetime | None = None) -> Link:
     """The working link behind ``token``; raises TokenUnknown or TokenExpired.
 
-    A statement on the ORM session's connection, in its transaction, without building ORM objects."""
+    One Core statement (``connection_for_reads``), without building ORM objects."""
     if not _TOKEN_SHAPE.match(token or ""):
         raise TokenUnknown()
-    row = db.session.connection().execute(_link_by_hash(), {"token_hash": hash_token(token)}).one_or_none()
+    with connection_for_reads() as connection:
+        row = connection.execute(_link_by_hash(), {"token_hash": hash_token(token)}).one_or_none()
     if row is None:
         raise TokenUnknown()
     now = now or utcnow()

@@ -4,6 +4,8 @@ a booking reads first and writes in one transaction only when its time still loo
 must be marked, and pooled connections are pinged after a pause. tests/test_sqlite_reads.py has the
 SQLite-only part: reading while another connection holds the write lock."""
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -21,6 +23,7 @@ class StatementLog:
     def __init__(self):
         self.writing: list[bool] = []
         self.statements: list[str] = []
+        self.transactions = 0  # begun on a connection of the engine
 
     def __call__(self, connection, cursor, statement, parameters, context, executemany):
         if statement.startswith("BEGIN"):
@@ -32,17 +35,23 @@ class StatementLog:
             self.writing.append(dbapi.in_transaction)
         self.statements.append(statement.split()[0].upper())
 
+    def begun(self, connection) -> None:
+        self.transactions += 1
+
     def clear(self) -> None:
         self.writing.clear()
         self.statements.clear()
+        self.transactions = 0
 
 
 @pytest.fixture
 def statements(app):
     log = StatementLog()
     sa.event.listen(db.engine, "before_cursor_execute", log)
+    sa.event.listen(db.engine, "begin", log.begun)
     yield log
     sa.event.remove(db.engine, "before_cursor_execute", log)
+    sa.event.remove(db.engine, "begin", log.begun)
 
 
 def test_the_booking_page_reads_outside_a_write_transaction(client, make_session, make_candidate, statements):
@@ -212,3 +221,21 @@ def test_a_first_visit_to_the_booking_page_takes_one_statement(client, make_sess
 
     assert response.status_code == 200 and free_slot_ids(response.get_data(as_text=True))
     assert statements.statements == ["SELECT"]
+
+
+def test_a_request_that_writes_reads_the_link_in_its_own_transaction(client, make_session, make_candidate, statements):
+    """Only a request that reads takes a connection of its own for the link; one that writes reads it
+    in the transaction it writes in, so that what it decides on is what that transaction sees."""
+    first, second = (slot.id for slot in make_session().slots[:2])
+    _, token = make_candidate()
+    assert client.post(f"/b/{token}/book", data={"slot": first, "topics": ["improve"]}).status_code == 302
+    page = client.get(f"/b/{token}").get_data(as_text=True)
+    fields = dict(re.findall(r'name="(booking|sequence)" type="hidden" value="(\d+)"', page))
+    statements.clear()
+
+    response = client.post(f"/b/{token}/reschedule", data={**fields, "slot": second})
+
+    assert response.status_code == 302
+    assert statements.statements[0] == "SELECT" and "UPDATE" in statements.statements
+    assert all(statements.writing)
+    assert statements.transactions == 1
