@@ -1,7 +1,9 @@
 """Language choice: the visitor's explicit choice, else the candidate's own language, else Dutch."""
 
 import functools
+from collections.abc import Callable
 from datetime import date, datetime
+from gettext import NullTranslations
 
 from babel import dates
 from flask import Flask, current_app, g, has_app_context, request, session
@@ -44,15 +46,19 @@ def _catalog():
     return kept[1]
 
 
-@pass_eval_context
-def _template_gettext(eval_ctx, string: str, /, **variables) -> str:
-    """``_()`` and ``gettext()`` in templates: what Jinja's newstyle gettext does (the translation,
-    always formatted with ``variables``, which are escaped on pages), on the kept catalog, in one call
-    instead of the three nested ones of the i18n extension's ``_``."""
-    translated = _catalog().ugettext(string)
-    if eval_ctx.autoescape:
-        translated = Markup(translated)
-    return translated % variables
+def _newstyle_gettext(catalog: Callable[[], NullTranslations]):
+    """``_()`` and ``gettext()`` for templates, on the catalog that ``catalog()`` returns: what Jinja's
+    newstyle gettext does (the translation, always formatted with ``variables``, which are escaped on
+    pages), in one call instead of the three nested ones of the i18n extension's ``_``."""
+
+    @pass_eval_context
+    def gettext(eval_ctx, string: str, /, **variables) -> str:
+        translated = catalog().ugettext(string)
+        if eval_ctx.autoescape:
+            translated = Markup(translated)
+        return translated % variables
+
+    return gettext
 
 
 def init_app(app: Flask) -> None:
@@ -64,18 +70,24 @@ def init_app(app: Flask) -> None:
         npgettext=lambda c, s, p, n: _catalog().unpgettext(c, s, p, n),
         newstyle=True,
     )
-    # Every page asks for dozens of strings.
-    app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext)
+    # Everywhere (macros, e-mails): the catalog of the moment, so that an e-mail rendered in the
+    # candidate's language in the middle of a page gets its own strings.
+    any_template_gettext = _newstyle_gettext(_catalog)
+    app.jinja_env.globals.update(_=any_template_gettext, gettext=any_template_gettext)
     app.add_template_filter(format_day)
     app.add_template_filter(clock)
     app.add_template_filter(short_day)
 
     @app.context_processor
     def _languages() -> dict:
+        # A page asks for dozens of strings, all in the one language it is rendered in: its own _()
+        # looks the catalog up once, not for every string.
+        catalog = _catalog()
         return {
             "current_language": current_language(),
             "language_names": {"nl": "Nederlands", "en": "English"},
             "current_path": request.full_path.rstrip("?") if request else "/",
+            "_": _newstyle_gettext(lambda: catalog),
         }
 
 

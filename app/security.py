@@ -1,6 +1,8 @@
-"""Security headers on every response, and running behind a reverse proxy."""
+"""Security headers on every response, the signed session cookie, and running behind a reverse proxy."""
 
 from flask import Flask, Response, request
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # No inline script or style anywhere: every script and stylesheet comes from static/.
@@ -21,7 +23,26 @@ CONTENT_SECURITY_POLICY = "; ".join([
 TOKEN_PATH_PREFIXES = ("/b/", "/recruiter/sessions/feed/")
 
 
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed session cookie, with its signing serializer kept per secret key (and fallback keys):
+    Flask builds it anew to open and again to save every session, and every build tries its JSON
+    serializer out once. Every page reached through a personal link saves a session (its CSRF token)."""
+
+    def __init__(self):
+        self._serializers: dict[tuple, URLSafeTimedSerializer] = {}
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        serializer = self._serializers.get(keys)
+        if serializer is None:
+            serializer = super().get_signing_serializer(app)
+            if serializer is not None:
+                self._serializers[keys] = serializer
+        return serializer
+
+
 def init_app(app: Flask) -> None:
+    app.session_interface = CookieSessions()
     hops = int(app.config.get("PROXY_FIX_HOPS", 0) or 0)
     if hops:
         # Trust X-Forwarded-For/-Proto/-Host from exactly this many proxies in front of the app.

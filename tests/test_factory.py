@@ -55,3 +55,29 @@ def test_database_is_set_up_for_concurrent_writers(app):
         else:
             assert db.engine.dialect.name == "postgresql"
             assert connection.exec_driver_sql("SHOW server_version_num").scalar() >= "130000"
+
+
+def test_sessions_survive_a_key_rotation_and_not_a_key_change(app):
+    """The session cookie's signer is kept per key (app/security.py): a new key with the old one as a
+    fallback still reads the cookies already out there, and a new key without it does not."""
+    from flask import session
+
+    @app.get("/probe/session/<value>")
+    def remember(value):
+        session["probe"] = value
+        return "kept"
+
+    @app.get("/probe/session")
+    def recall():
+        return session.get("probe", "nothing")
+
+    client = app.test_client()
+    assert client.get("/probe/session/sanne").get_data(as_text=True) == "kept"
+    assert client.get("/probe/session").get_data(as_text=True) == "sanne"
+
+    old = app.secret_key
+    app.config.update(SECRET_KEY="rotated-key", SECRET_KEY_FALLBACKS=[old])
+    assert client.get("/probe/session").get_data(as_text=True) == "sanne"
+
+    app.config.update(SECRET_KEY="another-key", SECRET_KEY_FALLBACKS=[])
+    assert client.get("/probe/session").get_data(as_text=True) == "nothing"

@@ -36,6 +36,9 @@ action_limit = limiter.limit(lambda: current_app.config["BOOKING_ACTION_RATE_LIM
 bp.before_request(load_candidate_from_url)
 
 
+_TOPIC_LABELS = {topic.value: label for topic, label in TOPIC_LABELS.items()}  # translated when shown
+
+
 def _page(template: str, candidate: Candidate | Link, **context) -> str:
     """A page of the candidate's own: ``candidate`` is the link's ``Link`` where the page shows no more than
     it holds (the picker), else the candidate; ``booking`` (their open booking or None) is always given by
@@ -44,7 +47,7 @@ def _page(template: str, candidate: Candidate | Link, **context) -> str:
         template,
         candidate=candidate,
         token=g.token,
-        topic_labels={t.value: label for t, label in TOPIC_LABELS.items()},
+        topic_labels=_TOPIC_LABELS,
         closes_hours=current_app.config["BOOKING_CLOSES_HOURS"],
         **context,
     )
