@@ -99,9 +99,15 @@ class Session(flask_sqlalchemy.session.Session):
 
     def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
         engine = super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
-        if bind is None and isinstance(engine, sa.Engine) and engine.dialect.name == "postgresql" and _reads_only():
-            return _without_transaction(engine)
+        if bind is None and isinstance(engine, sa.Engine) and _reads_only():
+            return _for_reading(engine)
         return engine
+
+
+def _for_reading(engine: sa.Engine) -> sa.Engine:
+    """``engine`` as a request that only reads uses it: on PostgreSQL in autocommit, on SQLite as it is
+    (a reading request begins no transaction there, see ``configure_engine``)."""
+    return _without_transaction(engine) if engine.dialect.name == "postgresql" else engine
 
 
 @functools.lru_cache(maxsize=8)
@@ -116,11 +122,11 @@ def connection_for_reads() -> Iterator[sa.Connection]:
     one of the pool's, as the ORM session would use (in autocommit on PostgreSQL), without the session's
     bookkeeping around it: for the personal link, which every page reached through one reads first, and
     often needs nothing else. In a request that writes, the session's own, in its transaction."""
-    session = current_app.extensions["sqlalchemy"].session
+    sqlalchemy = current_app.extensions["sqlalchemy"]
     if not _reads_only():
-        yield session.connection()
+        yield sqlalchemy.session.connection()
         return
-    with session.get_bind().connect() as connection:
+    with _for_reading(sqlalchemy.engine).connect() as connection:  # no Session made only to ask it this
         yield connection
 
 
