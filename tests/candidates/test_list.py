@@ -1,10 +1,11 @@
 """The candidates list (filters, search, badges for invited / booked / attended), a candidate's page,
 and adding a rejected candidate by hand."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 
+from app.candidates.csv_import import today_local
 from app.database import utcnow
 from app.extensions import db
 from app.mail.notifications import notify_link_resent
@@ -83,7 +84,7 @@ def test_candidate_page_shows_details_links_bookings_and_emails(app, client, rec
 def _form(**overrides):
     data = {"name": "Anna de Vries", "email": "anna@example.org", "vacancy": "Verpleegkundige IC",
             "department": "Intensive Care", "stage": "interview",
-            "rejected_on": (date.today() - timedelta(days=1)).isoformat(), "language": "en",
+            "rejected_on": (today_local() - timedelta(days=1)).isoformat(), "language": "en",
             "rejection_reason": "experience"}
     data.update(overrides)
     return data
@@ -91,7 +92,7 @@ def _form(**overrides):
 
 def test_add_a_candidate_by_hand(app, client, recruiter):
     page = client.get(f"{CANDIDATES}/new")
-    assert page.status_code == 200 and date.today().isoformat() in page.get_data(as_text=True)
+    assert page.status_code == 200 and today_local().isoformat() in page.get_data(as_text=True)
     response = client.post(f"{CANDIDATES}/new", data=_form())
     assert response.status_code == 302
     anna = db.session.scalar(sa.select(Candidate))
@@ -103,7 +104,7 @@ def test_add_a_candidate_by_hand(app, client, recruiter):
 
 def test_bad_input_is_explained_and_what_was_typed_is_kept(app, client, recruiter):
     cases = [
-        (_form(rejected_on=(date.today() + timedelta(days=1)).isoformat()), "cannot be in the future"),
+        (_form(rejected_on=(today_local() + timedelta(days=1)).isoformat()), "cannot be in the future"),
         (_form(rejected_on="31-02-2026"), "Enter the date as day, month and year"),
         (_form(rejected_on=""), "Please enter the rejection date"),
         (_form(email="anna(at)example.org"), "does not look like an e-mail address"),
