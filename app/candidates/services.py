@@ -4,14 +4,13 @@ reminder to those who did nothing with it. Views call these functions and turn t
 messages; none of them commits unless it says so."""
 
 import enum
-import functools
 import hashlib
 import json
 import re
 import secrets
 import string
 import time
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -382,17 +381,31 @@ def _template_row(language: str, stage: Stage) -> EmailTemplate | None:
 
 def get_template(language: str, stage: Stage) -> TemplateText:
     """The rejection e-mail for this language and stage: the edited one, else the default."""
-    if language not in LANGUAGES:
-        language = "nl"
-    row = _template_row(language, stage)
+    language = language if language in LANGUAGES else "nl"
+    return _template_text(language, stage, _template_row(language, stage))
+
+
+def _template_text(language: str, stage: Stage, row: EmailTemplate | None) -> TemplateText:
     if row is not None:
         return TemplateText(language, stage, row.subject, row.body, row.updated_at)
     subject, body = DEFAULT_TEMPLATES[(language, stage)]
     return TemplateText(language, stage, subject, body, None)
 
 
+def template_lookup() -> Callable[[str, Stage], TemplateText]:
+    """``get_template`` for many e-mails at once: every edited template read in one statement."""
+    edited = {(row.language, row.stage): row for row in db.session.scalars(sa.select(EmailTemplate))}
+
+    def template_for(language: str, stage: Stage) -> TemplateText:
+        language = language if language in LANGUAGES else "nl"
+        return _template_text(language, stage, edited.get((language, stage)))
+
+    return template_for
+
+
 def all_templates() -> list[TemplateText]:
-    return [get_template(language, stage) for language in LANGUAGES for stage in Stage]
+    template_for = template_lookup()
+    return [template_for(language, stage) for language in LANGUAGES for stage in Stage]
 
 
 def placeholder_errors(text: str) -> list:
@@ -491,8 +504,8 @@ def compose_rejection(candidate: Candidate, personal_line: str, *, template_for=
 
 
 def compose_rejections(candidates: Sequence[Candidate], lines: Mapping[int, str]) -> dict[int, RejectionEmail]:
-    """``compose_rejection`` for a selection, each template looked up once; by candidate id."""
-    template_for = functools.cache(get_template)
+    """``compose_rejection`` for a selection, the templates read in one statement; by candidate id."""
+    template_for = template_lookup()
     return {c.id: compose_rejection(c, lines.get(c.id, ""), template_for=template_for) for c in candidates}
 
 
