@@ -201,6 +201,25 @@ def test_several_at_once_each_with_their_own_line_and_link(app, client, recruite
     assert db.session.get(Candidate, carla.id).invited_at is None
 
 
+def test_an_edited_template_is_what_goes_out_and_the_others_keep_their_default(app, client, recruiter):
+    edited = client.post(f"{CANDIDATES}/templates/en/phone", data={
+        "subject": "About {vacancy}", "body": "Hi {name},\n\nThanks for the call about {vacancy}. We stop here."})
+    assert edited.status_code == 302
+    anna = add()  # CV screening: the default text
+    ben = add(name="Ben Smith", email="ben@example.org", vacancy="Data analyst", stage=Stage.PHONE)
+    url, ids = f"{CANDIDATES}/rejections", f"{anna.id},{ben.id}"
+    lines = {anna.id: LINE, ben.id: "You explained your SQL work clearly. We need someone who has led a team."}
+
+    response = send(client, url, preview(client, url, lines, ids=ids), lines, ids=ids)
+
+    assert response.status_code == 302
+    messages = {m.candidate_id: m for m in outbox("rejection")}
+    assert messages[ben.id].subject == "About Data analyst"
+    assert messages[ben.id].body_text.startswith("Hi Ben,\n\nThanks for the call about Data analyst. We stop here.")
+    assert messages[anna.id].subject == "Your application for Verpleegkundige IC"
+    assert "Dear Anna," in messages[anna.id].body_text and "Thanks for the call" not in messages[anna.id].body_text
+
+
 def test_a_bulk_send_is_all_or_nothing(app, client, recruiter):
     anna = add()
     ben = add(name="Ben Smith", email="ben@example.org")
