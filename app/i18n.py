@@ -61,6 +61,14 @@ def _newstyle_gettext(catalog: Callable[[], NullTranslations]):
     return gettext
 
 
+def gettext_for_one_language() -> dict:
+    """``_`` and ``gettext`` for templates rendered in the current language, with its catalog looked up once
+    instead of for every string: for a page, or an e-mail inside ``force_locale``."""
+    catalog = _catalog()
+    gettext = _newstyle_gettext(lambda: catalog)
+    return {"_": gettext, "gettext": gettext}
+
+
 def init_app(app: Flask) -> None:
     # Replaces the gettext functions Flask-Babel gives the templates by the same, on the kept catalog.
     app.jinja_env.install_gettext_callables(
@@ -80,14 +88,11 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _languages() -> dict:
-        # A page asks for dozens of strings, all in the one language it is rendered in: its own _()
-        # looks the catalog up once, not for every string.
-        catalog = _catalog()
         return {
             "current_language": current_language(),
             "language_names": {"nl": "Nederlands", "en": "English"},
             "current_path": request.full_path.rstrip("?") if request else "/",
-            "_": _newstyle_gettext(lambda: catalog),
+            **gettext_for_one_language(),  # a page asks for dozens of strings, all in one language
         }
 
 

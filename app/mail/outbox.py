@@ -9,6 +9,7 @@ from flask import current_app
 from flask_babel import force_locale
 
 from app.extensions import db
+from app.i18n import gettext_for_one_language
 from app.models import Candidate, OutboxMessage
 
 _LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x85\u2028\u2029]+")
@@ -40,7 +41,8 @@ def compose_email(
     """The outbox row for ``templates/email/<template>.txt`` and ``.html`` and the (lazily translated)
     ``subject``, rendered in the candidate's language."""
     with force_locale(candidate.language):
-        context = {"candidate": candidate, "organisation": current_app.config["ORGANISATION_NAME"], **context}
+        context = {"candidate": candidate, "organisation": current_app.config["ORGANISATION_NAME"],
+                   **gettext_for_one_language(), **context}
         body_text = _render(f"email/{template}.txt", context)
         body_html = _render(f"email/{template}.html", context)
         subject = str(subject)
