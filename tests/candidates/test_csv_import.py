@@ -159,6 +159,30 @@ def test_preview_saves_nothing_and_confirming_imports_all(app, client, recruiter
     assert "Zoë Ünal" in listing and "Not invited yet" in listing
 
 
+def test_an_import_is_saved_in_one_insert_whatever_its_rows_leave_empty(app, client, recruiter):
+    """Rows with and without a rejection reason: one statement for all of them (on PostgreSQL every
+    statement more is a round trip, and a file has thousands of rows), each row saved as in the file."""
+    previewed = upload(client, GOOD_NL.encode("utf-8"))
+    inserts = []
+
+    def count(connection, cursor, statement, parameters, context, executemany):
+        if statement.startswith("INSERT INTO candidate"):
+            inserts.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert confirm(client, previewed, "all_or_nothing").status_code == 302
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+
+    assert len(inserts) == 1
+    saved = {c.email: c for c in candidates()}
+    assert saved["zoe@example.org"].rejection_reason is not None
+    assert saved["joost@example.org"].rejection_reason is None
+    assert (saved["joost@example.org"].stage, saved["joost@example.org"].language) == (Stage.CV_SCREENING, "en")
+    assert all(c.ref and c.created_at for c in saved.values()) and len({c.ref for c in saved.values()}) == 3
+
+
 def _mixed_file() -> bytes:
     today = date.today()
     return (
