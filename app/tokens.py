@@ -159,8 +159,13 @@ def keep_links_alive(candidate: Candidate, until: datetime) -> None:
 def external_url(endpoint: str, **values) -> str:
     """An absolute URL on PORTAL_URL, so that links in e-mails never depend on a request's Host header."""
     base = current_app.config["PORTAL_URL"].rstrip("/")
-    adapter = current_app.url_map.bind("portal.invalid", script_name="/")
+    adapter = current_app.extensions.get(_EXTERNAL_ADAPTER)
+    if adapter is None:  # bound once: a selection of rejection e-mails builds a hundred links
+        adapter = current_app.extensions[_EXTERNAL_ADAPTER] = current_app.url_map.bind("portal.invalid", script_name="/")
     return base + adapter.build(endpoint, values)
+
+
+_EXTERNAL_ADAPTER = "tokens.external_url_adapter"  # key in app.extensions
 
 
 def booking_url(token: str) -> str:

@@ -220,6 +220,29 @@ def test_an_edited_template_is_what_goes_out_and_the_others_keep_their_default(a
     assert "Dear Anna," in messages[anna.id].body_text and "Thanks for the call" not in messages[anna.id].body_text
 
 
+def test_each_email_says_until_when_its_own_link_works(app, client, recruiter):
+    """The sentence with the day is rendered once per language and expiry (``{% cache %}``): a selection
+    sent later, with links that expire on another day, says its own day."""
+    from babel.dates import format_date
+
+    from app.timeutil import local
+
+    days = {}
+    for name, valid_days in (("Anna de Vries", 56), ("Ben Smith", 7)):
+        app.config["INVITATION_VALID_DAYS"] = valid_days
+        candidate = add(name=name, email=f"{name.split()[0].lower()}@example.org")
+        url = f"{CANDIDATES}/{candidate.id}/rejection"
+        assert send(client, url, preview(client, url, {candidate.id: LINE}), {candidate.id: LINE}).status_code == 302
+        days[candidate.id] = format_date(local(candidate.invitations[0].expires_at).date(), format="full", locale="en")
+
+    messages = {m.candidate_id: m for m in outbox("rejection")}
+    assert len(set(days.values())) == 2
+    for candidate_id, day in days.items():
+        for body in (messages[candidate_id].body_text, html.unescape(messages[candidate_id].body_html)):
+            assert f"works until {day}." in body
+            assert all(other not in body for other in days.values() if other != day)
+
+
 def test_a_bulk_send_is_all_or_nothing(app, client, recruiter):
     anna = add()
     ben = add(name="Ben Smith", email="ben@example.org")
