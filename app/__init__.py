@@ -65,9 +65,9 @@ def _development_secret_key(instance: Path) -> str:
 
 
 def register_extensions(app: Flask) -> None:
-    from app import database, fragments, i18n, labels, security
     from flask_login import current_user
 
+    from app import database, fragments, i18n, labels, security
     from app.auth.services import load_user
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 

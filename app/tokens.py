@@ -36,7 +36,6 @@ class Link:
     e-mails have just gone out) needs no more; a view that needs the candidate itself, to change
     something or to show their booking, calls ``current_candidate()``."""
 
-    token: str
     candidate_id: int
     name: str
     vacancy: str
@@ -116,7 +115,7 @@ def resolve_token(token: str, *, now: datetime | None = None) -> Link:
     now = now or utcnow()
     if row.revoked_at is not None or row.expires_at <= now:
         raise TokenExpired()
-    return Link(token, row.id, row.name, row.vacancy, row.language, row.has_open_booking, row.had_conversation)
+    return Link(row.id, row.name, row.vacancy, row.language, row.has_open_booking, row.had_conversation)
 
 
 @functools.cache
@@ -161,7 +160,8 @@ def external_url(endpoint: str, **values) -> str:
     base = current_app.config["PORTAL_URL"].rstrip("/")
     adapter = current_app.extensions.get(_EXTERNAL_ADAPTER)
     if adapter is None:  # bound once: a selection of rejection e-mails builds a hundred links
-        adapter = current_app.extensions[_EXTERNAL_ADAPTER] = current_app.url_map.bind("portal.invalid", script_name="/")
+        adapter = current_app.url_map.bind("portal.invalid", script_name="/")
+        current_app.extensions[_EXTERNAL_ADAPTER] = adapter
     return base + adapter.build(endpoint, values)
 
 

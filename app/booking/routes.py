@@ -64,12 +64,12 @@ def show(token: str):
     now = utcnow()
     if not (link.has_open_booking or link.had_conversation):
         return _picker_page(None, now)  # most visits, and all of them when the e-mails have just gone out
-    bookings = current_candidate().bookings
-    booking = next((b for b in bookings if b.status == BookingStatus.BOOKED), None)
+    candidate = current_candidate()
+    booking = next((b for b in candidate.bookings if b.status == BookingStatus.BOOKED), None)
     if booking is not None:
         return _manage_page(booking, now)
-    past = [b for b in bookings if b.status in (BookingStatus.ATTENDED, BookingStatus.NO_SHOW)]
-    return _page("booking/done.html", current_candidate(), booking=None, past=past[-1], in_pool=_in_pool())
+    past = [b for b in candidate.bookings if b.status in (BookingStatus.ATTENDED, BookingStatus.NO_SHOW)]
+    return _page("booking/done.html", candidate, booking=None, past=past[-1], in_pool=_in_pool())
 
 
 def _picker_page(form: BookingForm | None, now, status: int = 200):
@@ -133,10 +133,11 @@ def book(token: str):
 @bp.get("/<token>/confirmed")
 def confirmation(token: str):
     """What the candidate sees right after booking."""
-    booking = services.open_booking(current_candidate())
+    candidate = current_candidate()
+    booking = services.open_booking(candidate)
     if booking is None:
         return redirect(url_for(".show", token=token))
-    return _page("booking/confirmation.html", current_candidate(), booking=booking, in_pool=_in_pool())
+    return _page("booking/confirmation.html", candidate, booking=booking, in_pool=_in_pool())
 
 
 @bp.get("/<token>/invite.ics")
@@ -181,10 +182,12 @@ def reschedule(token: str):
 @bp.get("/<token>/cancel")
 def confirm_cancel(token: str):
     """Ask once more before cancelling."""
-    booking = services.open_booking(current_candidate())
+    candidate = current_candidate()
+    booking = services.open_booking(candidate)
     if booking is None:
         return redirect(url_for(".show", token=token))
-    return _page("booking/cancel.html", current_candidate(), booking=booking, can_change=services.is_open(booking.slot.session, utcnow()),
+    return _page("booking/cancel.html", candidate, booking=booking,
+                 can_change=services.is_open(booking.slot.session, utcnow()),
                  cancel_form=CancelForm(booking=booking.id, sequence=booking.sequence))
 
 

@@ -41,16 +41,18 @@ bp.before_request(load_candidate_from_url)
 @bp.get("/b/<token>/privacy")
 def show(token: str):
     """What we keep about you, for how long, and your buttons to download or erase it."""
-    return render_template("privacy/show.html", candidate=current_candidate(), token=token, form=EraseForm(),
-                           applications=len(same_person(current_candidate())))
+    candidate = current_candidate()
+    return render_template("privacy/show.html", candidate=candidate, token=token, form=EraseForm(),
+                           applications=len(same_person(candidate)))
 
 
 @bp.get("/b/<token>/privacy/data.json")
 @writes_on_get  # the audit log records the download
 def download(token: str):
     """Everything we keep about you, as a JSON file."""
-    data = export_person(current_candidate())
-    record_audit("data_downloaded", target_type="candidate", target_id=current_candidate().id, detail="by the candidate")
+    candidate = current_candidate()
+    data = export_person(candidate)
+    record_audit("data_downloaded", target_type="candidate", target_id=candidate.id, detail="by the candidate")
     db.session.commit()
     return Response(json.dumps(data, indent=2, ensure_ascii=False), mimetype="application/json",
                     headers={"Content-Disposition": 'attachment; filename="mijn-gegevens.json"'})
@@ -60,12 +62,13 @@ def download(token: str):
 def erase(token: str):
     """Erase everything about you, after ticking the confirmation."""
     form = EraseForm()
+    candidate = current_candidate()
     if not form.validate_on_submit():
         flash(_("Please tick the box to confirm that you want your data erased."), "error")
-        return render_template("privacy/show.html", candidate=current_candidate(), token=token, form=form,
-                               applications=len(same_person(current_candidate()))), 422
-    language = current_candidate().language
-    erase_person(current_candidate(), reason="at the candidate's request")
+        return render_template("privacy/show.html", candidate=candidate, token=token, form=form,
+                               applications=len(same_person(candidate))), 422
+    language = candidate.language
+    erase_person(candidate, reason="at the candidate's request")
     return redirect(url_for("privacy.erased", lang=language))
 
 

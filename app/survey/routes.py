@@ -18,9 +18,10 @@ bp.before_request(load_candidate_from_url)
 @bp.route("/<token>/survey", methods=["GET", "POST"])
 def take_survey(token: str):
     """Two questions about the candidate's own latest conversation; answered once, after that the thanks."""
-    booking = services.survey_booking(current_candidate())
+    candidate = current_candidate()
+    booking = services.survey_booking(candidate)
     if booking is None:
-        return render_template("survey/unavailable.html", candidate=current_candidate(), token=token), 404
+        return render_template("survey/unavailable.html", candidate=candidate, token=token), 404
     if services.response_for(booking) is not None:
         return redirect(url_for(".thanks", token=token))
     form = SurveyForm()
@@ -38,14 +39,15 @@ def take_survey(token: str):
             db.session.commit()
             return redirect(url_for(".thanks", token=token))
     return render_template(
-        "survey/survey.html", form=form, booking=booking, candidate=current_candidate(), token=token,
+        "survey/survey.html", form=form, booking=booking, candidate=candidate, token=token,
     ), 422 if form.is_submitted() else 200
 
 
 @bp.get("/<token>/survey/thanks")
 def thanks(token: str):
     """The thank-you page."""
-    booking = services.survey_booking(current_candidate())
+    candidate = current_candidate()
+    booking = services.survey_booking(candidate)
     if booking is None or services.response_for(booking) is None:
         return redirect(url_for(".take_survey", token=token))
-    return render_template("survey/thanks.html", candidate=current_candidate(), token=token)
+    return render_template("survey/thanks.html", candidate=candidate, token=token)

@@ -20,10 +20,10 @@ bp.before_request(load_candidate_from_url)
 
 
 def _page(template: str, token: str, status: int = 200, **context):
-    now = utcnow()
+    now, candidate = utcnow(), current_candidate()
     return render_template(
-        template, candidate=current_candidate(), token=token, now=now,
-        membership=services.current_membership(current_candidate(), now),
+        template, candidate=candidate, token=token, now=now,
+        membership=services.current_membership(candidate, now),
         renewed_until=services.add_months(now, services.CONSENT_MONTHS), **context,
     ), status
 
