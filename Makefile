@@ -34,9 +34,13 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 translations: $(VENV)/.installed
 	@$(BIN)/pybabel -q compile -d app/translations
 
+# The template is made afresh each time and not kept; the Dutch catalog is sorted and carries no source
+# locations, so that two branches that each add strings merge without conflicts.
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
-	$(BIN)/pybabel -q update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+	@pot=$$(mktemp --suffix=.pot) && \
+	  PYTHONPATH=. $(BIN)/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o $$pot . && \
+	  $(BIN)/pybabel -q update -i $$pot -d app/translations --no-fuzzy-matching --ignore-obsolete \
+	    --ignore-pot-creation-date && rm -f $$pot
 
 run: $(VENV)/.installed translations
 	$(FLASK) db upgrade
