@@ -7,12 +7,13 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 POSTGRES_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-postgres translations extract-messages serve-prod mail-worker bench bench-dashboard bench-booking bench-mail bench-import clean help
+.PHONY: run test lint test-postgres translations extract-messages serve-prod mail-worker bench bench-dashboard bench-booking bench-mail bench-import clean help
 .PHONY: e2e-deps screenshots
 
 help:
 	@echo "make run            set up, migrate, load demo data and serve http://$(HOST):$(PORT)"
 	@echo "make test           run the whole test suite (SQLite)"
+	@echo "make lint           check the code with ruff (pyproject.toml)"
 	@echo "make test-postgres  run the whole test suite against PostgreSQL ($(POSTGRES_TEST_URL))"
 	@echo "make screenshots    regenerate docs/screenshots/ (phone and desktop) in a real browser"
 	@echo "make serve-prod     gunicorn plus the mail worker, as in production"
@@ -49,6 +50,10 @@ run: $(VENV)/.installed translations
 	@echo "The portal runs at http://$(HOST):$(PORT)  (stop with Ctrl+C)"
 	@echo "Candidates: open one of the booking links above. Mail is written to instance/mail/."
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# ruff, configured in pyproject.toml: pyflakes, pycodestyle, import order and bugbear's checks.
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
 
 test: $(VENV)/.installed-dev translations e2e-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -1,6 +1,6 @@
 """Times are stored in UTC and shown in Europe/Amsterdam."""
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -13,7 +13,7 @@ def local(moment: datetime) -> datetime:
 
 def from_local(day: date, clock: time) -> datetime:
     """An Amsterdam wall-clock time on ``day`` as an aware UTC datetime."""
-    return datetime.combine(day, clock, tzinfo=AMSTERDAM).astimezone(timezone.utc)
+    return datetime.combine(day, clock, tzinfo=AMSTERDAM).astimezone(UTC)
 
 
 def parse_clock(text: str) -> time:

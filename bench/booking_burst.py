@@ -61,8 +61,24 @@ if __package__ in (None, ""):
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bench._common import (  # noqa: E402
-    DATA, DATABASES, GUNICORN, ROOT, database_version, databases, env_int, exit_on_sigterm, free_port,
-    machine_line, median, migrated_app, now_utc, percentile, quick, rounds, spread, write_readme_enabled,
+    DATA,
+    DATABASES,
+    GUNICORN,
+    ROOT,
+    database_version,
+    databases,
+    env_int,
+    exit_on_sigterm,
+    free_port,
+    machine_line,
+    median,
+    migrated_app,
+    now_utc,
+    percentile,
+    quick,
+    rounds,
+    spread,
+    write_readme_enabled,
     write_section,
 )
 from bench.bare_app import BARE_PATH, BARE_PREFIX  # noqa: E402
@@ -267,7 +283,8 @@ def bare_burst(port: int, paths: list[str], requests: int) -> Series:
         for _ in range(share):
             visitor.request("GET", path)
 
-    threads = [threading.Thread(target=run, args=(path, share), daemon=True) for path, share in zip(paths, shares)]
+    threads = [threading.Thread(target=run, args=(path, share), daemon=True)
+               for path, share in zip(paths, shares, strict=True)]
     for thread in threads:
         thread.start()
     start.wait()
@@ -334,7 +351,7 @@ def _join(threads: list[threading.Thread]) -> None:
 def gunicorn(app_spec: str, env: dict[str, str], workers: int):
     """gunicorn serving ``app_spec`` on a free port of 127.0.0.1; stopped (SIGTERM to its master) afterwards."""
     port = free_port()
-    log = open(DATA / "gunicorn.log", "ab")
+    log = open(DATA / "gunicorn.log", "ab")  # noqa: SIM115 (closed when the server stops)
     process = subprocess.Popen(
         [str(GUNICORN), "--workers", str(workers), "--bind", f"{HOST}:{port}", "--backlog", "2048",
          "--log-level", "warning", app_spec],
@@ -358,9 +375,8 @@ def _wait_until_up(port: int, process: subprocess.Popen) -> None:
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"gunicorn exited with {process.returncode}; see bench/.data/gunicorn.log")
-        with contextlib.suppress(OSError):
-            with socket_connection(port):
-                return
+        with contextlib.suppress(OSError), socket_connection(port):
+            return
         time.sleep(0.2)
     raise RuntimeError("gunicorn did not start within 60 s")
 

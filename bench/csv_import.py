@@ -46,8 +46,23 @@ if __package__ in (None, ""):
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bench._common import (  # noqa: E402
-    DATA, DATABASES, PYTHON, ROOT, database_version, databases, env_int, exit_on_sigterm, machine_line, median,
-    migrated_app, now_utc, quick, rounds, spread, write_readme_enabled, write_section,
+    DATA,
+    DATABASES,
+    PYTHON,
+    ROOT,
+    database_version,
+    databases,
+    env_int,
+    exit_on_sigterm,
+    machine_line,
+    median,
+    migrated_app,
+    now_utc,
+    quick,
+    rounds,
+    spread,
+    write_readme_enabled,
+    write_section,
 )
 
 TARGET_S = 10.0
@@ -83,7 +98,7 @@ def make_csv(rows: int, today: date) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(["Naam", "E-mail", "Vacature", "Afdeling", "Fase", "Afwijzingsdatum", "Taal", "Reden"])
-    stages, weights = zip(*STAGES)
+    stages, weights = zip(*STAGES, strict=False)
     for n in range(rows):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         vacancy, department = rng.choice(VACANCIES)

@@ -32,7 +32,7 @@ import statistics
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -43,10 +43,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
-from bench._common import machine  # noqa: E402
 from app.database import utcnow  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.timeutil import local  # noqa: E402
+from bench._common import machine  # noqa: E402
 
 # The dashboard URLs to measure. {first} and {today} are filled in: the first day of the synthetic history
 # and today, so that the last one asks for the whole history at once.
@@ -190,7 +190,7 @@ def bench_database(name: str, scale: int, runs: int, warmup: int) -> DatabaseRun
             measurement = Measurement(path)
             start, end = period_of(path, today)
 
-            def page():
+            def page(path=path, measurement=measurement):
                 with counter.counting() as count:
                     began = time.perf_counter()
                     response = client.get(path)
@@ -198,7 +198,7 @@ def bench_database(name: str, scale: int, runs: int, warmup: int) -> DatabaseRun
                 measurement.status = response.status_code
                 return elapsed, count()
 
-            def queries():
+            def queries(start=start, end=end):
                 with app.app_context():
                     with counter.counting() as count:
                         began = time.perf_counter()
@@ -389,7 +389,7 @@ def main() -> int:
     if unknown:
         print(f"unknown database(s): {', '.join(sorted(unknown))}; choose from {', '.join(DATABASES)}")
         return 2
-    started, load, clock = datetime.now(timezone.utc), os.getloadavg(), time.perf_counter()
+    started, load, clock = datetime.now(UTC), os.getloadavg(), time.perf_counter()
     results = []
     for name in names:
         try:

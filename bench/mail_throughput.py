@@ -43,8 +43,20 @@ if __package__ in (None, ""):
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from bench._common import (  # noqa: E402
-    DATA, DATABASES, database_version, databases, env_int, exit_on_sigterm, free_port, machine_line, median,
-    migrated_app, now_utc, quick, write_readme_enabled, write_section,
+    DATA,
+    DATABASES,
+    database_version,
+    databases,
+    env_int,
+    exit_on_sigterm,
+    free_port,
+    machine_line,
+    median,
+    migrated_app,
+    now_utc,
+    quick,
+    write_readme_enabled,
+    write_section,
 )
 
 TARGET_RATIO = 0.7
@@ -144,7 +156,7 @@ def queue_confirmations(app, messages: int) -> float:
         tokens = [issue_invitation(candidate) for candidate, _ in pairs]
         db.session.commit()
         began = time.perf_counter()
-        for n, ((_, booking), token) in enumerate(zip(pairs, tokens), 1):
+        for n, ((_, booking), token) in enumerate(zip(pairs, tokens, strict=False), 1):
             notify_booking_confirmed(booking, token)
             if n % 1000 == 0:
                 db.session.commit()
@@ -242,7 +254,7 @@ class DatabaseResult:
     @property
     def ratios(self) -> list[float]:
         """Per block: the worker's rate over the bare loop's."""
-        return [bare / worker for worker, bare in zip(self.worker_s, self.bare_s)]
+        return [bare / worker for worker, bare in zip(self.worker_s, self.bare_s, strict=False)]
 
     @property
     def worker_rate(self) -> float:

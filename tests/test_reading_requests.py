@@ -104,7 +104,8 @@ def test_a_connection_lent_to_a_page_writes_in_a_transaction_again(client, make_
 
     assert response.status_code == 302
     assert "INSERT" in statements.statements
-    assert all(writing for writing, kind in zip(statements.writing, statements.statements) if kind != "SELECT")
+    pairs = zip(statements.writing, statements.statements, strict=True)
+    assert all(writing for writing, kind in pairs if kind != "SELECT")
 
 
 def test_a_get_that_writes_must_be_marked(app, client):

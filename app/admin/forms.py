@@ -27,7 +27,8 @@ class ActionForm(FlaskForm):
 
 
 class ChangePasswordForm(FlaskForm):
-    current = PasswordField(_l("Current password"), validators=[InputRequired(_l("Please enter your current password."))])
+    current = PasswordField(_l("Current password"),
+                            validators=[InputRequired(_l("Please enter your current password."))])
     new = PasswordField(_l("New password"), validators=[
         InputRequired(_l("Please choose a new password.")),
         Length(min=MIN_LENGTH, max=1000, message=_l("Use at least %(min)s characters.", min=MIN_LENGTH))])

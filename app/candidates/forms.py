@@ -129,7 +129,8 @@ class RejectionForm(FlaskForm):
         return self[f"seen_{candidate.id}"]
 
     def resend(self, candidate: Candidate):
-        return self[f"resend_{candidate.id}"] if f"resend_{candidate.id}" in self else None
+        name = f"resend_{candidate.id}"
+        return self[name] if name in self else None  # noqa: SIM401 (a Form has no get())
 
 
 def rejection_form(candidates: list[Candidate]) -> RejectionForm:

@@ -16,10 +16,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy.orm.attributes import set_committed_value
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.candidates.csv_import import (
     CandidateData,

@@ -34,7 +34,6 @@ import sqlalchemy as sa
 from app.auth.passwords import hash_password
 from app.database import UTCDateTime, utcnow
 from app.extensions import db
-from app.stats.rollup import rebuild as rebuild_statistics
 from app.models import (
     Booking,
     Candidate,
@@ -50,6 +49,7 @@ from app.models import (
     WaitlistEntry,
 )
 from app.sessions.services import slot_times
+from app.stats.rollup import rebuild as rebuild_statistics
 from app.timeutil import from_local, local
 
 YEARS = 4
@@ -300,7 +300,7 @@ def _ensure_recruiters(connection: sa.Connection) -> list[int]:
     """Six recruiter accounts that host the synthetic sessions. Their password is random and never shown."""
     emails = [f"recruiter{i}@{SYNTHETIC_DOMAIN}" for i in range(1, len(RECRUITERS) + 1)]
     existing = dict(connection.execute(sa.select(User.email, User.id).where(User.email.in_(emails))).all())
-    missing = [(email, name) for email, name in zip(emails, RECRUITERS) if email not in existing]
+    missing = [(email, name) for email, name in zip(emails, RECRUITERS, strict=False) if email not in existing]
     if missing:
         password_hash = hash_password(secrets.token_urlsafe(24))
         connection.execute(sa.insert(User), [
@@ -410,7 +410,8 @@ class _Generator:
         stage_reasons = [((s, r), stage_weight[s] * w / sum(x for _, x in rs))
                          for s, rs in REASONS.items() for r, w in rs]
         self._stage_reasons = ([p for p, _ in stage_reasons], list(itertools.accumulate(w for _, w in stage_reasons)))
-        self._names = [(f"{f} {l}", f"{f}.{l}".replace(" ", "").lower()) for f in FIRST_NAMES for l in LAST_NAMES]
+        self._names = [(f"{first} {last}", f"{first}.{last}".replace(" ", "").lower())
+                       for first in FIRST_NAMES for last in LAST_NAMES]
         self._books = dict(RATES.books)
         self._session_days = self._plan_session_days()
         self._session_starts = [d.starts_at for d in self._session_days]
@@ -440,7 +441,7 @@ class _Generator:
         span = max(len(days) - 1, 1)
         weights = [SEASON[d.month] * (1 + 0.3 * i / span) for i, d in enumerate(days)]
         total, cumulative, placed, result = sum(weights), 0.0, 0, []
-        for day, weight in zip(days, weights):
+        for day, weight in zip(days, weights, strict=False):
             cumulative += weight
             upto = round(self.n * cumulative / total)
             result.append((day, upto - placed))

@@ -5,7 +5,6 @@ the next, closed after a failure or at the end of the run. ``deliver`` sends a s
 
 import logging
 import smtplib
-import socket
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -79,7 +78,7 @@ class Connection:
             if exc.smtp_code == 421:  # "closing transmission channel"
                 raise _Closed(f"{exc.smtp_code} {exc.smtp_error!r}") from exc
             raise _by_code(exc.smtp_code, f"{exc.smtp_code} {exc.smtp_error!r}") from exc
-        except (smtplib.SMTPException, OSError, socket.timeout) as exc:
+        except (TimeoutError, smtplib.SMTPException, OSError) as exc:
             self.close()
             raise TemporaryFailure(f"{type(exc).__name__}: {exc}") from exc
         self._used = True

@@ -11,7 +11,7 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -170,7 +170,7 @@ def _has_nested_repeat(pattern: str) -> bool:
 
 # --- rules -------------------------------------------------------------------------------------------
 
-@lru_cache(maxsize=None)
+@cache
 def file_rules(language: str) -> tuple[Rule, ...]:
     """The rules shipped in ``rules/<language>.json`` (none for a language without a file)."""
     path = RULES_DIR / f"{language}.json"

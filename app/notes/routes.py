@@ -57,12 +57,12 @@ def agenda(session_id: int):
     session = _get_or_404(FeedbackSession, session_id)
     rows = services.session_agenda(session)
     booked = [row.booking for row in rows if row.booking is not None]
-    context = dict(
-        session=session, rows=rows, booked=booked, is_prepared=services.is_prepared,
-        prepared=sum(1 for b in booked if services.is_prepared(b.note)),
-        with_notes=request.args.get("notes") == "1",
-        note_labels=NOTE_LABELS,
-    )
+    context = {
+        "session": session, "rows": rows, "booked": booked, "is_prepared": services.is_prepared,
+        "prepared": sum(1 for b in booked if services.is_prepared(b.note)),
+        "with_notes": request.args.get("notes") == "1",
+        "note_labels": NOTE_LABELS,
+    }
     if request.args.get("print") == "1":
         return render_template("notes/agenda_print.html", **context)
     return render_template("notes/agenda.html", **context)

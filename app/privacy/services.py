@@ -72,7 +72,9 @@ def consent_end(candidate: Candidate, memberships: list[PoolMembership], now: da
     return max(ends) if ends else None
 
 
-def erasure_due_at(candidate: Candidate, memberships: list[PoolMembership], now: datetime) -> tuple[datetime, str] | None:
+def erasure_due_at(
+    candidate: Candidate, memberships: list[PoolMembership], now: datetime
+) -> tuple[datetime, str] | None:
     end = procedure_end(candidate, now)
     if end is None:
         return None

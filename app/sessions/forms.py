@@ -202,7 +202,8 @@ class SeriesForm(LayoutForm):
     months = WholeNumberField(
         _l("For how many months"), default=6,
         validators=[InputRequired(_l("Please enter a number of months.")),
-                    NumberRange(1, MAX_SERIES_MONTHS, _l("Choose between 1 and %(max)s months.", max=MAX_SERIES_MONTHS))],
+                    NumberRange(1, MAX_SERIES_MONTHS,
+                                _l("Choose between 1 and %(max)s months.", max=MAX_SERIES_MONTHS))],
     )
     publish = BooleanField(_l("Publish right away (candidates can book at once)"))
 

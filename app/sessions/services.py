@@ -181,11 +181,11 @@ def layout_problems(
                 start=pause_start, end=pause_end, opens=start.strftime("%H:%M"), closes=end.strftime("%H:%M"),
             ))))
             return problems
-    if slot_minutes and MIN_SLOT_MINUTES <= slot_minutes <= MAX_SLOT_MINUTES:
-        if not slot_times(day or date(2000, 1, 3), start, end, slot_minutes, breaks):
-            problems.append(("slot_minutes", str(_l(
-                "No conversation fits: make the feedback hour longer, the breaks shorter or the slots shorter."
-            ))))
+    slot_length_ok = slot_minutes and MIN_SLOT_MINUTES <= slot_minutes <= MAX_SLOT_MINUTES
+    if slot_length_ok and not slot_times(day or date(2000, 1, 3), start, end, slot_minutes, breaks):
+        problems.append(("slot_minutes", str(_l(
+            "No conversation fits: make the feedback hour longer, the breaks shorter or the slots shorter."
+        ))))
     return problems
 
 

@@ -51,7 +51,8 @@ def parse_period(args, today: date) -> Selection:
             following = date(year + (month == 12), month % 12 + 1, 1)
             return _selection(kind, first, following - timedelta(days=1))
         if kind == "quarter":
-            year_text, _, quarter_text = args.get("quarter", f"{today.year}-Q{(today.month - 1) // 3 + 1}").partition("-Q")
+            this_quarter = f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+            year_text, _, quarter_text = args.get("quarter", this_quarter).partition("-Q")
             year, quarter = int(year_text), int(quarter_text)
             if not 1 <= quarter <= 4:
                 raise ValueError

@@ -108,6 +108,7 @@ def build_tables(d: Dashboard) -> dict[str, Table]:
                 cell(s["no_show"]), rate(s["attended"] + s["no_show"], s["offered"])] for s in d.seats]),
         Table("recruiters", str(_l("Recruiter time")),
               [str(_l("Recruiter")), str(_l("Year")), str(_l("Conversations")), str(_l("Hours"))],
-              [[r["recruiter"] or str(_l("Unknown")), r["year"], r["conversations"], r["hours"]] for r in d.recruiters]),
+              [[r["recruiter"] or str(_l("Unknown")), r["year"], r["conversations"], r["hours"]]
+               for r in d.recruiters]),
     ]
     return {t.key: t for t in tables}

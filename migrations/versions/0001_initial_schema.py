@@ -1,15 +1,14 @@
 """initial schema: sessions, slots, candidates, invitations, bookings, waitlist, outbox, events
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-22 01:21:20.281183
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import app.database
-
 
 # revision identifiers, used by Alembic.
 revision = '0001'

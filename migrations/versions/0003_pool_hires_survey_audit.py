@@ -5,11 +5,10 @@ Revises: 0002
 Create Date: 2026-11-22 01:30:24.288297
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import app.database
-
 
 # revision identifiers, used by Alembic.
 revision = '0003'

@@ -5,11 +5,8 @@ Revises: 0003
 Create Date: 2026-11-22 02:51:06.095667
 
 """
-from alembic import op
 import sqlalchemy as sa
-
-import app.database
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0004'

@@ -41,7 +41,8 @@ def test_login_starts_a_new_session(client, make_user):
         assert session["_user_id"].startswith(f"{user.id}:")
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"])
+@pytest.mark.parametrize("target", [
+    "https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"])
 def test_no_open_redirect_after_login(client, make_user, target):
     user = make_user("recruiter")
     response = client.post("/login", data={"email": user.email, "password": STAFF_PASSWORD, "next": target})

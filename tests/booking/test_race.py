@@ -85,7 +85,7 @@ def test_concurrent_reschedules_into_one_slot_never_double_book_or_lose_a_bookin
     session = make_session(end="19:00")
     target, *taken = session.slots[:11]
     people = [candidate_en() for _ in range(10)]
-    for (candidate, token), slot in zip(people, taken):
+    for (_candidate, token), slot in zip(people, taken, strict=False):
         client = app.test_client()
         set_english(client)
         assert client.post(f"/b/{token}/book", data={"slot": slot.id, "topics": ["improve"]}).status_code == 302

@@ -23,7 +23,8 @@ GOOD_NL = (
     "Naam;E-mailadres;Vacature;Afdeling;Fase;Afwijzingsdatum;Taal;Reden\n"
     "Zoë Ünal;zoe@example.org;Doktersassistent;Polikliniek;gesprek;09-03-2026;Nederlands;opleiding\n"
     "Joost Bakker;joost@example.org;Projectleider ICT;ICT;CV-selectie;1-3-2026;Engels;\n"
-    "Fleur Visser;fleur@example.org;Projectleider ICT;ICT;telefoon;2026-03-10;nl;aansluiting bij het werk van het team\n"
+    "Fleur Visser;fleur@example.org;Projectleider ICT;ICT;telefoon;2026-03-10;nl;"
+    "aansluiting bij het werk van het team\n"
 )
 
 
@@ -191,7 +192,7 @@ def _mixed_file() -> bytes:
         f"Ben Smith,ben@example.org,Analist,ICT,cv,{today - timedelta(days=2)},en\n"
         f"Carla Mol,carla(at)example.org,Analist,ICT,cv,{today - timedelta(days=2)},nl\n"
         f"Dirk Mol,dirk@example.org,Analist,ICT,cv,{today + timedelta(days=30)},nl\n"
-    ).encode("utf-8")
+    ).encode()
 
 
 def test_all_or_nothing_refuses_a_file_with_bad_rows(app, client, recruiter):

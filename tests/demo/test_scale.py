@@ -116,9 +116,9 @@ def test_rows_and_events_agree(loaded):
 
 
 def test_conversations_belong_to_their_session_and_host(loaded):
-    session_of = {ref: s for ref, s in db.session.execute(
+    session_of = dict(db.session.execute(
         sa.select(Candidate.ref, Slot.session_id).join(Booking, Booking.candidate_id == Candidate.id)
-        .join(Slot, Slot.id == Booking.slot_id))}
+        .join(Slot, Slot.id == Booking.slot_id)).all())
     hosts = set(db.session.execute(sa.select(session_host.c.session_id, session_host.c.user_id)).all())
     for event in db.session.scalars(sa.select(Event).where(Event.kind.in_(["booked", "attended", "no_show"]))):
         assert event.session_id == session_of[event.candidate_ref]

@@ -39,7 +39,8 @@ DUTCH_FLAGGED = [
 
 DUTCH_CLEAN = [
     "Je presentatie over het verbeterproject was helder en goed opgebouwd.",
-    "Voor deze functie is minimaal drie jaar ervaring met projectleiding nodig; jouw ervaring ligt vooral in de uitvoering.",
+    "Voor deze functie is minimaal drie jaar ervaring met projectleiding nodig; "
+    "jouw ervaring ligt vooral in de uitvoering.",
     "Je aarzelde bij de vragen over leidinggeven, waardoor we die ervaring moeilijk konden beoordelen.",
     "Ik geloof dat je met een cursus Excel sterk staat.",
     "Het is nog onzeker of de vacature opnieuw opengaat.",

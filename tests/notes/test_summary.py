@@ -111,4 +111,5 @@ def test_a_summary_needs_a_held_conversation_and_some_text(client, sign_in, make
     too_long = client.post(_url(booking), data={"went_well": "Bewaar mij", "advice": "z" * 5001, "send": "Send"})
     assert too_long.status_code == 422
     assert "Bewaar mij" in too_long.get_data(as_text=True) and "z" * 5001 in too_long.get_data(as_text=True)
-    assert outbox() == [] and db.session.scalar(sa.select(Booking.summary_sent_at).where(Booking.id == booking.id)) is None
+    assert outbox() == []
+    assert db.session.scalar(sa.select(Booking.summary_sent_at).where(Booking.id == booking.id)) is None

@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -14,7 +14,7 @@ from app.models import Candidate, Stage
 from app.stats.export import safe_cell, to_csv
 from app.stats.queries import Period, dashboard_data
 
-NOW = datetime(2026, 10, 31, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 10, 31, 12, 0, tzinfo=UTC)
 YEAR = Period(NOW - timedelta(days=365), NOW)
 
 
@@ -27,7 +27,7 @@ def person(n: int, department: str = "Cardiologie", stage: Stage = Stage.INTERVI
     return candidate
 
 
-def journey(candidate, *steps, start=datetime(2026, 5, 2, 9, tzinfo=timezone.utc)):
+def journey(candidate, *steps, start=datetime(2026, 5, 2, 9, tzinfo=UTC)):
     for offset, (kind, value) in enumerate(steps):
         record_event(kind, candidate, at=start + timedelta(days=offset), value=value)
 
@@ -40,16 +40,16 @@ def history(app):
     for p in people[:8]:
         journey(p, ("invited", None))
     for p in people[:6]:
-        journey(p, ("booked", None), start=datetime(2026, 5, 3, tzinfo=timezone.utc))
+        journey(p, ("booked", None), start=datetime(2026, 5, 3, tzinfo=UTC))
     for p in people[:4]:
-        journey(p, ("attended", None), start=datetime(2026, 6, 1, tzinfo=timezone.utc))
-    journey(people[4], ("no_show", None), start=datetime(2026, 6, 1, tzinfo=timezone.utc))
-    journey(people[5], ("cancelled", None), ("cancelled_late", None), start=datetime(2026, 5, 30, tzinfo=timezone.utc))
+        journey(p, ("attended", None), start=datetime(2026, 6, 1, tzinfo=UTC))
+    journey(people[4], ("no_show", None), start=datetime(2026, 6, 1, tzinfo=UTC))
+    journey(people[5], ("cancelled", None), ("cancelled_late", None), start=datetime(2026, 5, 30, tzinfo=UTC))
     journey(people[0], ("suitable", None), ("joined_pool", None), ("reapplied", None), ("hired", 1),
-            start=datetime(2026, 7, 1, tzinfo=timezone.utc))
-    journey(people[1], ("joined_pool", None), ("reapplied", None), start=datetime(2026, 7, 1, tzinfo=timezone.utc))
+            start=datetime(2026, 7, 1, tzinfo=UTC))
+    journey(people[1], ("joined_pool", None), ("reapplied", None), start=datetime(2026, 7, 1, tzinfo=UTC))
     # Hired without ever having a feedback conversation: counts as a hire, not attributed.
-    journey(people[9], ("reapplied", None), ("hired", 0), start=datetime(2026, 8, 1, tzinfo=timezone.utc))
+    journey(people[9], ("reapplied", None), ("hired", 0), start=datetime(2026, 8, 1, tzinfo=UTC))
     # Outside the period: must not count.
     journey(people[7], ("booked", None), start=NOW + timedelta(days=3))
     db.session.commit()
@@ -117,7 +117,7 @@ def test_the_dashboard_issues_a_fixed_number_of_queries(app, client, auth):
     for n in range(40):
         p = person(100 + n, department=f"Afdeling {n % 7}")
         journey(p, ("invited", None), ("booked", None), ("attended", None),
-                start=datetime.now(timezone.utc) - timedelta(days=30))
+                start=datetime.now(UTC) - timedelta(days=30))
     db.session.commit()
     full = count_queries()
     assert len(full) == empty, full
@@ -148,7 +148,7 @@ def test_csv_cells_cannot_start_a_formula(dangerous):
 
 def test_formula_in_a_department_name_is_neutralised_in_the_export(app, client, auth):
     p = person(1, department="=cmd|' /C calc'!A0")
-    journey(p, ("invited", None), start=datetime.now(timezone.utc) - timedelta(days=2))
+    journey(p, ("invited", None), start=datetime.now(UTC) - timedelta(days=2))
     db.session.commit()
     auth.login("admin")
     body = client.get("/hr/export/department.csv").get_data(as_text=True)
@@ -163,7 +163,7 @@ def test_semicolon_export_uses_decimal_commas(app):
 
 def test_invitation_speed_and_period_parsing(app, client, auth):
     fast, slow = person(1), person(2)
-    rejected = datetime(2026, 5, 1, tzinfo=timezone.utc)
+    rejected = datetime(2026, 5, 1, tzinfo=UTC)
     record_event("invited", fast, at=rejected + timedelta(hours=20))
     record_event("invited", slow, at=rejected + timedelta(days=10))
     db.session.commit()
@@ -191,9 +191,9 @@ def test_the_monthly_rollup_equals_a_rebuild_from_the_event_log(history):
 
 def test_a_person_counts_once_per_step_even_across_months(app):
     p = person(1)
-    record_event("booked", p, at=datetime(2026, 3, 5, tzinfo=timezone.utc))
-    record_event("cancelled", p, at=datetime(2026, 3, 6, tzinfo=timezone.utc))
-    record_event("booked", p, at=datetime(2026, 5, 5, tzinfo=timezone.utc))  # booked again, two months on
+    record_event("booked", p, at=datetime(2026, 3, 5, tzinfo=UTC))
+    record_event("cancelled", p, at=datetime(2026, 3, 6, tzinfo=UTC))
+    record_event("booked", p, at=datetime(2026, 5, 5, tzinfo=UTC))  # booked again, two months on
     db.session.commit()
     assert dashboard_data(YEAR).funnel["booked"] == 1
     trend = {m["month"]: m["booked"] for m in dashboard_data(YEAR).trend}
@@ -204,11 +204,11 @@ def test_correcting_an_outcome_recounts_the_figures(app):
     from app.events import forget_events
 
     p = person(1)
-    record_event("no_show", p, at=datetime(2026, 6, 1, tzinfo=timezone.utc), session_id=None)
+    record_event("no_show", p, at=datetime(2026, 6, 1, tzinfo=UTC), session_id=None)
     db.session.commit()
     assert dashboard_data(YEAR).funnel["no_show"] == 1
     forget_events("no_show", p)
-    record_event("attended", p, at=datetime(2026, 6, 1, tzinfo=timezone.utc))
+    record_event("attended", p, at=datetime(2026, 6, 1, tzinfo=UTC))
     db.session.commit()
     funnel = dashboard_data(YEAR).funnel
     assert funnel["no_show"] == 0 and funnel["attended"] == 1
@@ -221,8 +221,8 @@ def test_events_recorded_for_many_at_once_count_each_person_once(app):
     from app.stats.rollup import rebuild
 
     people = [person(n, department=("Cardiologie", "Neurologie")[n % 2]) for n in range(6)]
-    record_event("booked", people[0], at=datetime(2026, 4, 2, tzinfo=timezone.utc))
-    record_events("booked", people + [people[1]], at=datetime(2026, 5, 2, tzinfo=timezone.utc))
+    record_event("booked", people[0], at=datetime(2026, 4, 2, tzinfo=UTC))
+    record_events("booked", people + [people[1]], at=datetime(2026, 5, 2, tzinfo=UTC))
     db.session.commit()
     assert dashboard_data(YEAR).funnel["booked"] == 6
     trend = {m["month"]: m["booked"] for m in dashboard_data(YEAR).trend}

@@ -3,7 +3,7 @@ e-mail a month before the consent ends (once), renewing for twelve more months, 
 which ends the membership at once. One candidate's link never touches another's membership."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import sqlalchemy as sa
 
@@ -83,14 +83,14 @@ def test_a_new_member_shows_up_for_recruiters(client, auth, candidate_en):
 
 
 def test_add_months_keeps_the_day_or_takes_the_last_one():
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    moment = datetime(2024, 2, 29, 9, 30, tzinfo=timezone.utc)
-    assert services.add_months(moment, 12) == datetime(2025, 2, 28, 9, 30, tzinfo=timezone.utc)
-    assert services.add_months(datetime(2025, 1, 31, tzinfo=timezone.utc), 1) == datetime(2025, 2, 28,
-                                                                                           tzinfo=timezone.utc)
-    assert services.add_months(datetime(2025, 3, 15, tzinfo=timezone.utc), -1) == datetime(2025, 2, 15,
-                                                                                            tzinfo=timezone.utc)
+    moment = datetime(2024, 2, 29, 9, 30, tzinfo=UTC)
+    assert services.add_months(moment, 12) == datetime(2025, 2, 28, 9, 30, tzinfo=UTC)
+    assert services.add_months(datetime(2025, 1, 31, tzinfo=UTC), 1) == datetime(2025, 2, 28,
+                                                                                           tzinfo=UTC)
+    assert services.add_months(datetime(2025, 3, 15, tzinfo=UTC), -1) == datetime(2025, 2, 15,
+                                                                                            tzinfo=UTC)
 
 
 # --- the renewal e-mail ----------------------------------------------------------------------------
