@@ -4,14 +4,58 @@ import logging
 import secrets
 from pathlib import Path
 
-from flask import Flask
+import sqlalchemy as sa
+from flask import Flask, request
 
 from app.config import DEFAULTS
 
 
+class Portal(Flask):
+    """Flask with the request as the unit of work (STYLE.md: services flush, the edge commits).
+
+    A view that returns has its transaction committed before the response is made, so that a failing
+    commit is answered like any other error; any exception rolls the transaction back before its error
+    page is made. A request that only reads and finds its pooled database connection broken (the database
+    server restarted, something in between dropped it) is tried once more on a fresh connection.
+    """
+
+    def preprocess_request(self):
+        return _retried_once_for_reads(super().preprocess_request)
+
+    def dispatch_request(self):
+        from app.database import end_request_transaction
+
+        def view_then_commit():
+            result = Flask.dispatch_request(self)
+            end_request_transaction()
+            return result
+
+        return _retried_once_for_reads(view_then_commit)
+
+    def handle_user_exception(self, e):
+        from app.extensions import db
+
+        db.session.rollback()
+        return super().handle_user_exception(e)
+
+
+def _retried_once_for_reads(step):
+    """``step()``, and once more if it only read and its database connection turned out to be broken."""
+    from app.database import Mode, current_mode
+    from app.extensions import db
+
+    try:
+        return step()
+    except sa.exc.DBAPIError as exc:
+        if not exc.connection_invalidated or request.method not in ("GET", "HEAD") or current_mode() is Mode.WRITE:
+            raise
+        db.session.rollback()  # gives the broken connection back; the pool discards it
+        return step()
+
+
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the portal: settings from defaults, the environment (``FLASK_*``) and ``overrides``."""
-    app = Flask(
+    app = Portal(
         __name__,
         instance_relative_config=True,
         template_folder="../templates",
@@ -34,6 +78,8 @@ def configure(app: Flask, overrides: dict | None) -> None:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'portal.sqlite3'}"
+    # A failed statement's parameters (names, addresses) stay out of error messages and logs.
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"hide_parameters": True, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
     production = app.config.get("DEPLOYMENT", "development") == "production"
     if not app.config.get("SECRET_KEY"):
         if production:

@@ -4,8 +4,11 @@
 DEFAULTS: dict[str, object] = {
     # Database: a SQLite file in instance/ unless FLASK_SQLALCHEMY_DATABASE_URI says otherwise.
     "SQLALCHEMY_DATABASE_URI": None,
-    # Connections that waited in the pool are pinged before use (app/database.py), not every one.
+    # Connections that waited in the pool are pinged before use (app/database.py), not every one. Statement
+    # parameters are always hidden from errors and logs (hide_parameters, set in create_app).
     "SQLALCHEMY_ENGINE_OPTIONS": {},
+    # Seconds a visitor is asked to wait (Retry-After) while the database cannot be reached.
+    "UNAVAILABLE_RETRY_AFTER_SECONDS": 30,
     # Languages: Dutch first, English second.
     "BABEL_DEFAULT_LOCALE": "nl",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
@@ -20,7 +23,7 @@ DEFAULTS: dict[str, object] = {
     "BOOKING_CLOSES_HOURS": 24,
     "QUESTION_MAX_LENGTH": 500,
     # How long a process may show the free times it read (seconds; 0 reads them for every page). See
-    # free_slots_by_day in app/booking/services.py.
+    # app/booking/free_times.py.
     "FREE_SLOTS_FRESH_SECONDS": 1.0,
     "WAITLIST_OFFER_HOURS": 48,
     # Mail. Without MAIL_SERVER, mail is written to instance/mail/ and logged instead of sent.
@@ -40,6 +43,8 @@ DEFAULTS: dict[str, object] = {
     "CSV_IMPORT_MAX_BYTES": 2_000_000,
     "CSV_IMPORT_MAX_ROWS": 10_000,
     "CSV_IMPORT_FOLDER": None,
+    # An uploaded file (applicants' data) is deleted once imported or cancelled, and at the latest after this.
+    "CSV_IMPORT_KEEP_MINUTES": 60,
     "INVITE_REMINDER_DAYS": 7,
     # Privacy: personal data goes this many days after the procedure ends (talent pool: when consent ends).
     "RETENTION_DAYS": 28,

@@ -1,15 +1,31 @@
-"""Error pages in the visitor's language; no visitor ever sees a bare 500."""
+"""Error pages in the visitor's language; no visitor ever sees a bare 500.
+
+Every handler here runs after the request's transaction was rolled back (``Portal.handle_user_exception``).
+"""
 
 import logging
 
-from flask import Flask, render_template
+import sqlalchemy as sa
+from flask import Flask, current_app, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from app.extensions import db
 from app.tokens import TokenExpired, TokenUnknown
 
 log = logging.getLogger(__name__)
+
+# What a visitor is told to wait before trying again while the database cannot be reached.
+UNAVAILABLE_RETRY_AFTER_SECONDS = 30
+
+
+def database_unavailable(error: Exception) -> bool:
+    """Whether ``error`` means the database could not be reached or answer (down, restarting, the connection
+    dropped, the pool exhausted, SQLite's lock held too long), as opposed to a statement it refused."""
+    if isinstance(error, sa.exc.TimeoutError | sa.exc.DisconnectionError):
+        return True
+    if isinstance(error, sa.exc.DBAPIError):
+        return error.connection_invalidated or isinstance(error, sa.exc.OperationalError | sa.exc.InterfaceError)
+    return False
 
 
 def init_app(app: Flask) -> None:
@@ -27,11 +43,15 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
-        db.session.rollback()
         return render_template("errors/http.html", error=error), error.code
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
+        if database_unavailable(error):
+            # The class only: the statement and its parameters could hold personal data (and the engine
+            # hides parameters anyway, see app/database.py).
+            log.error("database unavailable: %s", type(error.orig if hasattr(error, "orig") else error).__name__)
+            retry = current_app.config.get("UNAVAILABLE_RETRY_AFTER_SECONDS", UNAVAILABLE_RETRY_AFTER_SECONDS)
+            return render_template("errors/unavailable.html"), 503, {"Retry-After": str(retry)}
         log.exception("unexpected error")
-        db.session.rollback()
         return render_template("errors/500.html"), 500

@@ -56,7 +56,6 @@ def create_user_view():
             db.session.flush()
             record_audit("account_created", target_type="user", target_id=user.id,
                          detail=f"{user.email} as {user.role.value}")
-            db.session.commit()
             return render_template("admin/password_shown.html", user=user, password=password, created=True)
     users = db.session.scalars(sa.select(User).order_by(User.active.desc(), User.name)).all()
     return render_template("admin/users.html", users=users, form=form), 422
@@ -78,7 +77,6 @@ def edit_user(user_id: int):
                 record_audit("role_changed", target_type="user", target_id=user.id,
                              detail=f"{user.email}: {user.role.value} -> {new_role.value}")
             user.name, user.role = form.name.data.strip(), new_role
-            db.session.commit()
             flash(_("The account of %(name)s is saved.", name=user.name), "success")
             return redirect(url_for(".list_users"))
     if not form.is_submitted():
@@ -100,7 +98,6 @@ def toggle_active(user_id: int):
             user.session_version += 1
             record_audit("account_activated" if user.active else "account_deactivated", target_type="user",
                          target_id=user.id, detail=user.email)
-            db.session.commit()
             flash(_("%(name)s can sign in again.", name=user.name) if user.active
                   else _("%(name)s can no longer sign in.", name=user.name), "success")
     return redirect(url_for(".edit_user", user_id=user.id))
@@ -116,7 +113,6 @@ def reset_password(user_id: int):
     password = _temporary_password()
     set_password(user, password)
     record_audit("password_reset", target_type="user", target_id=user.id, detail=user.email)
-    db.session.commit()
     if user.id == current_user.id:
         login_user(user)
     return render_template("admin/password_shown.html", user=user, password=password, created=False)
@@ -137,7 +133,6 @@ def change_own_password():
             except AccountError:
                 form.new.errors.append(_("Please choose a longer password."))
             else:
-                db.session.commit()
                 login_user(user)  # stay signed in here; other sessions end
                 flash(_("Your password is changed."), "success")
                 return redirect(url_for("main.home"))

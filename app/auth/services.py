@@ -61,7 +61,7 @@ def authenticate(email: str, password: str, *, now: datetime | None = None) -> U
     """The user if the password is right; None otherwise. Raises LoginLocked during a back-off.
 
     After FREE_ATTEMPTS failures each further failure locks the account for twice as long
-    (30 s, 1 min, 2 min ... at most 30 minutes). Commits the counters.
+    (30 s, 1 min, 2 min ... at most 30 minutes).
     """
     now = now or utcnow()
     user = find_user(email)
@@ -75,12 +75,10 @@ def authenticate(email: str, password: str, *, now: datetime | None = None) -> U
         if user.failed_logins >= FREE_ATTEMPTS:
             lock = timedelta(seconds=30 * 2 ** (user.failed_logins - FREE_ATTEMPTS))
             user.locked_until = now + min(lock, MAX_LOCK)
-        db.session.commit()
         return None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
-    db.session.commit()
     return user
 
 

@@ -20,8 +20,9 @@ from app.booking.forms import (
     RescheduleForm,
     WaitlistForm,
 )
-from app.database import only_reads_from_here, reads_first, utcnow, writes_from_here
-from app.extensions import db, limiter
+from app.booking.free_times import free_slots_by_day
+from app.database import only_reads_from_here, reads_first, reads_without_transaction, utcnow, writes_from_here
+from app.extensions import limiter
 from app.i18n import current_language
 from app.mail.notifications import booking_ics
 from app.models import Booking, BookingStatus, Candidate
@@ -58,6 +59,7 @@ def _in_pool() -> bool:
 
 
 @bp.get("/<token>")
+@reads_without_transaction  # the page everyone opens at once when the rejection e-mails have gone out
 def show(token: str):
     """The candidate's page: their booking if they have one, otherwise the free slots or the waitlist."""
     link: Link = g.link
@@ -77,7 +79,7 @@ def _picker_page(form: BookingForm | None, now, status: int = 200):
     (the template then shows the empty form, which it renders once per language)."""
     # Shown again after an attempt that failed (409, 422), the page reads the free times afresh: the
     # time just chosen may have been taken by someone served by another process.
-    days = services.free_slots_by_day(now, fresh=status != 200)
+    days = free_slots_by_day(now, fresh=status != 200)
     if days:
         # No booking yet: the picker.
         return _page("booking/pick.html", g.link, form=form, new_form=BookingForm, days=days, booking=None), status
@@ -90,7 +92,7 @@ def _picker_page(form: BookingForm | None, now, status: int = 200):
 
 def _manage_page(booking: Booking, now, reschedule_form: RescheduleForm | None = None, status: int = 200):
     can_change = services.is_open(booking.slot.session, now)
-    days = services.free_slots_by_day(now, exclude_slot_id=booking.slot_id, fresh=status != 200) if can_change else ()
+    days = free_slots_by_day(now, exclude_slot_id=booking.slot_id, fresh=status != 200) if can_change else ()
     reschedule_form = reschedule_form or RescheduleForm()
     reschedule_form.booking.data, reschedule_form.sequence.data = booking.id, booking.sequence
     return _page(
@@ -168,7 +170,6 @@ def reschedule(token: str):
     try:
         services.reschedule_booking(booking, form.slot.data, _expected_sequence(form, booking), token=token, now=now)
     except services.BookingChanged as exc:
-        db.session.rollback()
         flash(str(exc.message), "info")
         return redirect(url_for(".show", token=token))
     except services.BookingError as exc:
@@ -205,7 +206,6 @@ def cancel(token: str):
     try:
         services.cancel_booking(booking, _expected_sequence(form, booking), token=token)
     except services.BookingError as exc:
-        db.session.rollback()
         flash(str(exc.message), "error" if isinstance(exc, services.BookingClosed) else "info")
         return redirect(url_for(".show", token=token))
     flash(_("Your conversation is cancelled. You can book a new time below whenever you like."), "success")

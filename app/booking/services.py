@@ -1,18 +1,20 @@
 """The booking rules. Views call these functions and turn their exceptions into messages."""
 
-import functools
 import re
 import uuid
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from itertools import groupby
+from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
-from flask import current_app, has_app_context
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager
 
+from app.booking.free_times import (
+    active_booking_exists,
+    closing_delta,
+    free_slots_query,
+    times_changed,
+)
 from app.database import utcnow
 from app.events import record_event
 from app.extensions import db
@@ -29,7 +31,7 @@ from app.models import (
     WaitlistEntry,
     WaitlistStatus,
 )
-from app.timeutil import day_before_at, local
+from app.timeutil import day_before_at
 from app.tokens import Link, keep_links_alive
 
 REMINDER_TIME = time(9, 0)
@@ -83,53 +85,6 @@ class InvalidTopics(BookingError):
     message = _l("Please choose what you would like to talk about.")
 
 
-@dataclass(frozen=True)
-class FreeSlot:
-    """A time the picker offers: read as plain columns, since the page only shows it."""
-
-    id: int
-    starts_at: datetime
-    ends_at: datetime
-
-    @property
-    def label(self) -> str:
-        """'16:15 – 16:30' on an Amsterdam clock."""
-        return f"{local(self.starts_at):%H:%M} – {local(self.ends_at):%H:%M}"
-
-
-@dataclass(frozen=True)
-class Place:
-    location: str | None
-    video_url: str | None
-
-
-@dataclass(frozen=True)
-class DaySlots:
-    """The free slots of one day of one session, for the picker."""
-
-    day: date
-    place: Place
-    slots: tuple[FreeSlot, ...]
-
-
-class FreeDays(tuple):
-    """The picker's days (``DaySlots`` in time order): the key under which every page view finds the
-    rendered picker (``{% cache %}``). Its hash is computed once, not over every time at every view, and
-    a process keeps one object for as long as the times stay the same (``_free_days``), so that the key
-    is found by identity instead of by comparing each time."""
-
-    def __hash__(self) -> int:
-        return self._hash
-
-    @functools.cached_property
-    def _hash(self) -> int:
-        return tuple.__hash__(self)
-
-
-def closing_delta() -> timedelta:
-    return timedelta(hours=current_app.config["BOOKING_CLOSES_HOURS"])
-
-
 def closes_at(session: FeedbackSession) -> datetime:
     """The moment online booking, moving and cancelling close for ``session``."""
     return session.starts_at - closing_delta()
@@ -139,123 +94,14 @@ def is_open(session: FeedbackSession, now: datetime) -> bool:
     return session.status == SessionStatus.PUBLISHED and now < closes_at(session)
 
 
-def _active_booking_exists(slot=Slot.id):
-    """Whether ``slot`` (a slot's id, or by default the slot of the enclosing query) has a booking that
-    is not cancelled."""
-    return (
-        sa.select(Booking.id)
-        .where(Booking.slot_id == slot, Booking.status != BookingStatus.CANCELLED)
-        .exists()
-    )
-
-
-def _free_slots_query(opens_after, *columns):
-    """Free slots in time order, in sessions that start after ``opens_after`` (a moment or a bound
-    parameter): as Slot objects with their session, or, given ``columns``, as rows of those."""
-    query = (
-        sa.select(*(columns or (Slot,)))
-        .join(Slot.session)
-        .where(
-            FeedbackSession.status == SessionStatus.PUBLISHED,
-            FeedbackSession.starts_at > opens_after,
-            ~_active_booking_exists(),
-        )
-        .order_by(FeedbackSession.starts_at, FeedbackSession.id, Slot.starts_at)
-    )
-    # The join already has the session: no query per slot.
-    return query if columns else query.options(contains_eager(Slot.session))
-
-
-@functools.cache
-def _free_slot_rows() -> sa.Select:
-    """What the picker needs of each free slot, as plain columns. Built once: everyone opens this page."""
-    return _free_slots_query(
-        sa.bindparam("opens_after"), Slot.id, Slot.starts_at, Slot.ends_at, Slot.session_id,
-        FeedbackSession.location, FeedbackSession.video_url)
-
-
 def free_slots(now: datetime | None = None) -> list[Slot]:
     """Slots that can be booked right now, in time order."""
-    return list(db.session.scalars(_free_slots_query((now or utcnow()) + closing_delta())))
-
-
-def free_slots_by_day(now: datetime | None = None, *, exclude_slot_id: int | None = None,
-                      fresh: bool = False) -> FreeDays:
-    """What the picker shows, grouped by day and session, as frozen values (so that the rendered picker
-    can be kept per distinct list, see ``{% cache %}`` in app/fragments.py).
-
-    When the rejection e-mails go out, hundreds of candidates open their page within seconds and all see
-    the same list. A process therefore reuses the list it read less than ``FREE_SLOTS_FRESH_SECONDS`` ago
-    (by the request's own ``now``), and forgets it whenever it commits a change, so its own bookings,
-    moves and cancellations show at once; those of other processes show within that time. A time shown
-    that was just taken is answered like any race: "just taken", with the list read afresh (``fresh``)."""
-    now = now or utcnow()
-    days = _free_days(now, fresh)
-    if exclude_slot_id is None:
-        return days
-    without = (DaySlots(d.day, d.place, tuple(s for s in d.slots if s.id != exclude_slot_id)) for d in days)
-    return FreeDays(d for d in without if d.slots)
-
-
-@dataclass(frozen=True)
-class _Remembered:
-    read_at: datetime | None  # None: forgotten after a commit, kept only to reuse ``days`` if they stay the same
-    days: FreeDays
-
-
-_REMEMBERED = "booking.free_days"  # key in app.extensions
-
-
-def _free_days(now: datetime, fresh: bool) -> FreeDays:
-    keep_for = current_app.config["FREE_SLOTS_FRESH_SECONDS"]
-    remembered: _Remembered | None = current_app.extensions.get(_REMEMBERED)
-    if (not fresh and remembered is not None and remembered.read_at is not None
-            and timedelta(0) <= now - remembered.read_at < timedelta(seconds=keep_for)):
-        return remembered.days
-    rows = db.session.execute(_free_slot_rows(), {"opens_after": now + closing_delta()})
-    days = []
-    for (day, _session_id), group in groupby(rows, key=lambda row: (local(row.starts_at).date(), row.session_id)):
-        group = list(group)
-        days.append(DaySlots(day=day, place=Place(group[0].location, group[0].video_url),
-                             slots=tuple(FreeSlot(row.id, row.starts_at, row.ends_at) for row in group)))
-    days = FreeDays(days)
-    if remembered is not None and remembered.days == days:
-        days = remembered.days  # the same times as before: the same object, the same key
-    current_app.extensions[_REMEMBERED] = _Remembered(now, days)
-    return days
-
-
-_WROTE = "booking.wrote"  # key in Session.info: this transaction wrote something
-
-
-@sa.event.listens_for(sa.orm.Session, "after_flush")
-def _note_flush(session, flush_context) -> None:
-    session.info[_WROTE] = True
-
-
-@sa.event.listens_for(sa.orm.Session, "do_orm_execute")
-def _note_statement(state) -> None:
-    if state.is_insert or state.is_update or state.is_delete:
-        state.session.info[_WROTE] = True
-
-
-@sa.event.listens_for(sa.orm.Session, "after_commit")
-def _forget_free_days(session) -> None:
-    """Whatever was written may have booked, freed, moved or closed a time: the next page reads them again."""
-    if session.info.pop(_WROTE, False) and has_app_context():
-        remembered = current_app.extensions.get(_REMEMBERED)
-        if remembered is not None:
-            current_app.extensions[_REMEMBERED] = _Remembered(None, remembered.days)
-
-
-@sa.event.listens_for(sa.orm.Session, "after_rollback")
-def _nothing_written(session) -> None:
-    session.info.pop(_WROTE, None)
+    return list(db.session.scalars(free_slots_query((now or utcnow()) + closing_delta())))
 
 
 def count_free_slots(now: datetime) -> int:
     return db.session.scalar(
-        sa.select(sa.func.count()).select_from(_free_slots_query(now + closing_delta()).subquery()))
+        sa.select(sa.func.count()).select_from(free_slots_query(now + closing_delta()).subquery()))
 
 
 def open_booking(candidate: Candidate) -> Booking | None:
@@ -288,7 +134,7 @@ def check_still_free(link: Link, slot_id: int | None) -> None:
     if link.has_open_booking:
         raise AlreadyBooked()
     if isinstance(slot_id, int) and 0 < slot_id <= MAX_ID and db.session.scalar(
-            sa.select(sa.literal(True)).where(_active_booking_exists(slot_id))):
+            sa.select(sa.literal(True)).where(active_booking_exists(slot_id))):
         raise SlotTaken()
 
 
@@ -312,15 +158,14 @@ def book_slot(
         raise BookingError(_l("Your question is too long."))
     if language:
         candidate.language = language
-    booking = Booking(
-        candidate=candidate, slot=slot, topics=chosen, question=question,
-        uid=f"{uuid.uuid4()}@feedbackspreekuur", sequence=0,
-    )
-    db.session.add(booking)
     try:
-        db.session.flush()
+        with db.session.begin_nested():  # the loser of a race loses only this, not the request's transaction
+            booking = Booking(
+                candidate=candidate, slot=slot, topics=chosen, question=question,
+                uid=f"{uuid.uuid4()}@feedbackspreekuur", sequence=0,
+            )
+            db.session.add(booking)
     except IntegrityError:
-        db.session.rollback()
         if open_booking(candidate) is not None:
             raise AlreadyBooked() from None
         raise SlotTaken() from None
@@ -337,7 +182,7 @@ def book_slot(
         except talent.AlreadyMember:
             pass  # already in the pool: the booking is what matters here
     notifications.notify_booking_confirmed(booking, token)
-    db.session.commit()
+    times_changed()
     return booking
 
 
@@ -359,17 +204,16 @@ def reschedule_booking(
         raise SameSlot()
     old_slot_id = booking.slot_id
     try:
-        result = db.session.execute(
-            sa.update(Booking)
-            .where(Booking.id == booking.id, Booking.status == BookingStatus.BOOKED,
-                   Booking.sequence == expected_sequence)
-            .values(slot_id=new_slot.id, sequence=Booking.sequence + 1, updated_at=now)
-        )
+        with db.session.begin_nested():  # a race for the new slot costs only this statement
+            result = db.session.execute(
+                sa.update(Booking)
+                .where(Booking.id == booking.id, Booking.status == BookingStatus.BOOKED,
+                       Booking.sequence == expected_sequence)
+                .values(slot_id=new_slot.id, sequence=Booking.sequence + 1, updated_at=now)
+            )
     except IntegrityError:
-        db.session.rollback()
         raise SlotTaken() from None
     if result.rowcount != 1:
-        db.session.rollback()
         raise BookingChanged()
     db.session.refresh(booking)
     keep_links_alive(booking.candidate, new_slot.ends_at + LINK_GRACE)
@@ -377,7 +221,7 @@ def reschedule_booking(
     notifications.notify_booking_rescheduled(booking, token)
     db.session.flush()
     _offer_after_change(now, freed_slot_id=old_slot_id)
-    db.session.commit()
+    times_changed()
     return booking
 
 
@@ -394,14 +238,13 @@ def cancel_booking(booking: Booking, expected_sequence: int, *, token: str, now:
         .values(status=BookingStatus.CANCELLED, sequence=Booking.sequence + 1, cancelled_at=now, updated_at=now)
     )
     if result.rowcount != 1:
-        db.session.rollback()
         raise BookingChanged()
     db.session.refresh(booking)
     record_event("cancelled", booking.candidate, session_id=booking.slot.session_id, at=now)
     notifications.notify_booking_cancelled(booking, token)
     db.session.flush()
     _offer_after_change(now, freed_slot_id=booking.slot_id)
-    db.session.commit()
+    times_changed()
     return booking
 
 
@@ -427,7 +270,7 @@ def waitlist_entry(candidate: Candidate) -> WaitlistEntry | None:
     )
 
 
-def join_waitlist(candidate: Candidate, *, language: str | None = None) -> WaitlistEntry:
+def join_waitlist(candidate: Candidate, *, language: str | None = None, now: datetime | None = None) -> WaitlistEntry:
     """Put the candidate on the waitlist (once; joining twice changes nothing)."""
     entry = waitlist_entry(candidate)
     if entry is not None:
@@ -436,15 +279,14 @@ def join_waitlist(candidate: Candidate, *, language: str | None = None) -> Waitl
         raise AlreadyBooked()
     if language:
         candidate.language = language
-    entry = WaitlistEntry(candidate=candidate)
-    db.session.add(entry)
+    now = now or utcnow()
     try:
-        db.session.flush()
+        with db.session.begin_nested():  # joined twice at once (one open entry each): the second finds the first
+            entry = WaitlistEntry(candidate=candidate, created_at=now)
+            db.session.add(entry)
     except IntegrityError:
-        db.session.rollback()
         return waitlist_entry(candidate)
-    record_event("waitlisted", candidate)
-    db.session.commit()
+    record_event("waitlisted", candidate, at=now)
     return entry
 
 
@@ -452,7 +294,6 @@ def leave_waitlist(candidate: Candidate) -> None:
     entry = waitlist_entry(candidate)
     if entry is not None:
         entry.status = WaitlistStatus.LEFT
-        db.session.commit()
 
 
 def _settle_waitlist(candidate: Candidate) -> None:

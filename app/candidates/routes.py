@@ -34,7 +34,7 @@ from app.candidates.services import (
     ImportMode,
     Progress,
 )
-from app.database import utcnow
+from app.database import on_commit, utcnow
 from app.extensions import db
 from app.models import Candidate, Stage
 from app.tokens import revoke_invitations
@@ -112,7 +112,6 @@ def revoke_links(candidate_id: int):
     candidate = _get_candidate(candidate_id)
     if FlaskForm().validate_on_submit():
         count = revoke_invitations(candidate)
-        db.session.commit()
         flash(ngettext("%(num)s link no longer works.", "%(num)s links no longer work.", count), "success")
     return redirect(url_for(".show_candidate", candidate_id=candidate.id))
 
@@ -128,7 +127,6 @@ def add_candidate():
         except services.DuplicateCandidate as error:
             form.email.errors.append(error.message)
         else:
-            db.session.commit()
             flash(_("%(name)s is added. Write the rejection e-mail now: feedback is worth most when it comes fast.",
                     name=candidate.name), "success")
             return redirect(url_for(".show_candidate", candidate_id=candidate.id))
@@ -186,12 +184,10 @@ def confirm_import(import_id: str):
         try:
             imported = services.import_candidates(preview, ImportMode(form.mode.data))
         except services.NotAllRowsGood as error:
-            db.session.rollback()
             flash(error.message, "error")
         else:
             record_audit("import", target_type="csv", detail=f"{imported} imported, {len(preview.bad)} skipped")
-            db.session.commit()
-            services.discard_upload(import_id)
+            on_commit(lambda: services.discard_upload(import_id))
             skipped = len(preview.bad)
             message = ngettext("%(num)s candidate is imported.", "%(num)s candidates are imported.", imported)
             if skipped:
@@ -202,6 +198,16 @@ def confirm_import(import_id: str):
     return render_template(
         "candidates/import_preview.html", preview=preview, import_id=import_id, form=form, filename="",
     ), 422
+
+
+@bp.post("/import/<import_id>/cancel")
+@role_required(*STAFF)
+def cancel_import(import_id: str):
+    """Import nothing, and delete the uploaded file at once."""
+    if FlaskForm().validate_on_submit():
+        services.discard_upload(import_id)
+        flash(_("Nothing was imported, and the uploaded file is deleted."), "info")
+    return redirect(url_for(".upload_import"))
 
 
 # --- the rejection e-mail ---------------------------------------------------------------------------
@@ -268,7 +274,6 @@ def _send_if_previewed(form, candidates: list[Candidate], emails: dict):
         return None
     services.send_rejections(candidates, {c.id: form.line(c).data for c in candidates},
                              resend={c.id for c in candidates if form.resend(c) is not None}, composed=emails)
-    db.session.commit()
     if len(candidates) == 1:
         flash(_("The rejection e-mail to %(name)s is on its way, with a personal link.", name=candidates[0].name),
               "success")
@@ -306,7 +311,6 @@ def edit_template(language: str, stage: str):
         except services.TemplateInvalid as error:
             form.body.errors.append(error.message)
         else:
-            db.session.commit()
             flash(_("The template is saved."), "success")
             return redirect(url_for(".edit_template", language=language, stage=stage_value.value))
     return render_template(
@@ -334,6 +338,5 @@ def reset_template(language: str, stage: str):
     language, stage_value = _language_and_stage(language, stage)
     if ActionForm().validate_on_submit():
         services.reset_template(language, stage_value)
-        db.session.commit()
         flash(_("The template is back to the default text."), "success")
     return redirect(url_for(".edit_template", language=language, stage=stage_value.value))

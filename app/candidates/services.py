@@ -238,7 +238,6 @@ class ImportMode(enum.StrEnum):
 
 
 _IMPORT_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
-IMPORT_KEEP = timedelta(hours=24)
 
 
 def preview_import(content: bytes) -> ImportPreview:
@@ -277,16 +276,29 @@ def _imports_folder() -> Path:
     return folder
 
 
-def store_upload(content: bytes) -> str:
-    """Keep an uploaded file until the recruiter confirms; returns its random id. Drops stale uploads."""
-    folder = _imports_folder()
-    cutoff = time.time() - IMPORT_KEEP.total_seconds()
-    for old in folder.glob("*.csv"):
+def _keep_uploads() -> timedelta:
+    return timedelta(minutes=current_app.config["CSV_IMPORT_KEEP_MINUTES"])
+
+
+def remove_stale_uploads(now: datetime | None = None) -> int:
+    """Delete uploaded files (applicants' data) that waited longer than CSV_IMPORT_KEEP_MINUTES for the
+    recruiter to confirm or cancel; run by every upload, the mail worker and the daily purge."""
+    cutoff = (now or utcnow()).timestamp() - _keep_uploads().total_seconds()
+    removed = 0
+    for old in _imports_folder().glob("*.csv"):
         try:
             if old.stat().st_mtime < cutoff:
                 old.unlink()
+                removed += 1
         except OSError:
-            pass
+            pass  # removed meanwhile by another process
+    return removed
+
+
+def store_upload(content: bytes) -> str:
+    """Keep an uploaded file until the recruiter confirms or cancels; returns its random id."""
+    folder = _imports_folder()
+    remove_stale_uploads()
     import_id = secrets.token_urlsafe(16)
     path = folder / f"{import_id}.csv"
     path.write_bytes(content)
@@ -300,12 +312,16 @@ def load_upload(import_id: str) -> bytes:
         raise ImportExpired()
     path = _imports_folder() / f"{import_id}.csv"
     try:
+        if path.stat().st_mtime < time.time() - _keep_uploads().total_seconds():
+            path.unlink(missing_ok=True)
+            raise ImportExpired()
         return path.read_bytes()
     except OSError:
         raise ImportExpired() from None
 
 
 def discard_upload(import_id: str) -> None:
+    """Delete the uploaded file: imported, cancelled or refused."""
     if _IMPORT_ID.match(import_id or ""):
         (_imports_folder() / f"{import_id}.csv").unlink(missing_ok=True)
 

@@ -194,7 +194,7 @@ def _send_one(message: OutboxMessage, connection: Connection) -> tuple[str, dict
 def run_scheduled(now: datetime | None = None) -> None:
     """Queue the mail that time itself causes: reminders, waitlist offers and the one invite reminder."""
     from app.booking.services import offer_free_slots, queue_reminders
-    from app.candidates.services import queue_invite_reminders
+    from app.candidates.services import queue_invite_reminders, remove_stale_uploads
     from app.survey.services import queue_survey_requests
     from app.talent.services import queue_pool_renewals
 
@@ -205,6 +205,7 @@ def run_scheduled(now: datetime | None = None) -> None:
     queue_pool_renewals(now=now)
     queue_survey_requests(now=now)
     db.session.commit()
+    remove_stale_uploads(now)
 
 
 def run_forever(interval: float) -> None:

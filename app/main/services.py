@@ -26,5 +26,4 @@ def resend_link(email: str) -> bool:
     ).all()
     for candidate in candidates:
         notify_link_resent(candidate)
-    db.session.commit()
     return bool(candidates)

@@ -89,7 +89,6 @@ def edit_note(booking_id: int):
     if not form.is_submitted():
         if booking.note is not None:
             record_audit_once("note_viewed", target_type="booking", target_id=booking.id)
-            db.session.commit()
         return _note_page(booking, form)
     if not form.validate():
         return _note_page(booking, form, 422)
@@ -163,7 +162,6 @@ def record_outcome(booking_id: int):
             follow_up_action=form.follow_up_action.data, follow_up_on=form.follow_up_on.data, user=current_user,
         )
     except services.NotesError as exc:
-        db.session.rollback()
         flash(str(exc.message), "error")
         return _outcome_page(_booking(booking_id), form, 409)
     flash(_("The outcome is saved."), "success")
@@ -179,7 +177,6 @@ def offer_pool(booking_id: int):
         try:
             pool.request_consent(booking.candidate)
         except pool.PoolError as exc:
-            db.session.rollback()
             flash(str(exc.message), "info")
         else:
             flash(_("%(name)s has been sent an e-mail asking for consent to join the talent pool.",
@@ -225,7 +222,6 @@ def send_summary(booking_id: int):
     try:
         services.send_summary(booking, texts)
     except services.NotesError as exc:
-        db.session.rollback()
         flash(str(exc.message), "error")
         return redirect(url_for(".send_summary", booking_id=booking_id))
     flash(_("The summary has been sent to %(name)s.", name=booking.candidate.name), "success")

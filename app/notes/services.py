@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.audit.services import record_audit, record_audit_once
+from app.booking.free_times import times_changed
 from app.database import utcnow
 from app.events import forget_events, record_event
 from app.extensions import db
@@ -110,7 +111,7 @@ def is_prepared(note: PreparationNote | None) -> bool:
 # --- notes -------------------------------------------------------------------------------------------
 
 def save_note(booking: Booking, texts: dict[str, str], *, user: User) -> PreparationNote:
-    """Store the four parts of the preparation at once. Commits."""
+    """Store the four parts of the preparation at once."""
     note = booking.note
     if note is None:
         note = PreparationNote(booking=booking)
@@ -121,7 +122,6 @@ def save_note(booking: Booking, texts: dict[str, str], *, user: User) -> Prepara
     note.updated_at = utcnow()
     db.session.flush()
     record_audit_once("note_changed", target_type="booking", target_id=booking.id, actor=user)
-    db.session.commit()
     return note
 
 
@@ -153,7 +153,7 @@ def record_outcome(
     booking: Booking, outcome: str, *, suitable_after_all: bool, follow_up_action: str,
     follow_up_on: date | None, user: User | None = None, now: datetime | None = None,
 ) -> Booking:
-    """Record how the conversation went. Commits.
+    """Record how the conversation went.
 
     Recording again corrects the earlier record: the event log then holds the corrected outcome only,
     so that the figures count what really happened.
@@ -169,18 +169,18 @@ def record_outcome(
     previous, was_suitable = current_outcome(booking), booking.suitable_after_all
     candidate, session_id = booking.candidate, booking.slot.session_id
 
-    booking.status = status
-    booking.cancelled_late = outcome == "cancelled_late"
-    booking.cancelled_at = (booking.cancelled_at or now) if booking.cancelled_late else None
-    booking.suitable_after_all = suitable_after_all
-    booking.follow_up_action = follow_up_action or ""
-    booking.follow_up_on = follow_up_on
-    booking.outcome_recorded_at = now
     try:
-        db.session.flush()
+        with db.session.begin_nested():
+            booking.status = status
+            booking.cancelled_late = outcome == "cancelled_late"
+            booking.cancelled_at = (booking.cancelled_at or now) if booking.cancelled_late else None
+            booking.suitable_after_all = suitable_after_all
+            booking.follow_up_action = follow_up_action or ""
+            booking.follow_up_on = follow_up_on
+            booking.outcome_recorded_at = now
     except IntegrityError:  # back from "cancelled late" while someone else booked the slot meanwhile
-        db.session.rollback()
         raise SlotTakenSince() from None
+    times_changed()  # a late cancellation frees its slot, a correction takes it again
 
     # A conversation (and what it showed) counts at the time it was planned; a late cancellation when recorded.
     held_at = now if outcome == "cancelled_late" else booking.slot.starts_at
@@ -193,7 +193,6 @@ def record_outcome(
         record_event("suitable", candidate, session_id=session_id, at=booking.slot.starts_at, user_id=user_id)
     elif was_suitable and not suitable_after_all:
         _forget_event("suitable", candidate, session_id)
-    db.session.commit()
     return booking
 
 
@@ -229,7 +228,7 @@ def check_summary_possible(booking: Booking) -> None:
 
 
 def send_summary(booking: Booking, texts: dict[str, str], *, now: datetime | None = None) -> OutboxMessage:
-    """Queue the summary e-mail to the candidate and note when it went. Commits.
+    """Queue the summary e-mail to the candidate and note when it went.
 
     A second click (or a second tab) never sends it twice: only the request that marks the booking
     as sent queues the e-mail.
@@ -246,24 +245,21 @@ def send_summary(booking: Booking, texts: dict[str, str], *, now: datetime | Non
         .values(summary_sent_at=now)
     )
     if marked.rowcount != 1:
-        db.session.rollback()
         raise SummaryAlreadySent()
     message = notifications.notify_feedback_summary(booking, **parts)
     record_audit("summary_sent", target_type="booking", target_id=booking.id)
-    db.session.commit()
     return message
 
 
 # --- the checker's rules -----------------------------------------------------------------------------
 
 def add_rule(*, language: str, category: str, pattern: str, suggestion: str) -> FeedbackRule:
-    """Add a rule on top of the shipped ones. The pattern must have passed checker.validate_pattern. Commits."""
+    """Add a rule on top of the shipped ones. The pattern must have passed checker.validate_pattern."""
     checker.validate_pattern(pattern)
     rule = FeedbackRule(language=language, category=category, pattern=pattern, suggestion=suggestion)
     db.session.add(rule)
     db.session.flush()
     record_audit("feedback_rule_changed", target_type="feedback_rule", target_id=rule.id, detail=f"added: {pattern}")
-    db.session.commit()
     return rule
 
 
@@ -271,4 +267,3 @@ def delete_rule(rule: FeedbackRule) -> None:
     record_audit("feedback_rule_changed", target_type="feedback_rule", target_id=rule.id,
                  detail=f"removed: {rule.pattern}")
     db.session.delete(rule)
-    db.session.commit()

@@ -49,8 +49,7 @@ def kinds() -> list[str]:
 
 
 def retry_message(message: OutboxMessage) -> None:
-    """Put a failed e-mail back in the queue with a fresh count of attempts. Commits."""
+    """Put a failed e-mail back in the queue with a fresh count of attempts."""
     if message.status != OutboxStatus.FAILED:
         raise NotRetryable()
     message.status, message.attempts, message.next_attempt_at = OutboxStatus.PENDING, 0, utcnow()
-    db.session.commit()

@@ -3,7 +3,7 @@
 from flask import Blueprint, current_app, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.i18n import format_day
 from app.pool import services
 from app.pool.forms import AnswerForm
@@ -46,5 +46,5 @@ def confirm_consent(token: str):
             services.decline(current_candidate())
             flash(_("Understood. We will not keep your details for future vacancies."), "success")
     except services.PoolError:
-        db.session.rollback()  # answered already, e.g. in another tab: show how it stands now
+        pass  # answered already, e.g. in another tab: show how it stands now
     return redirect(url_for(".confirm_consent", token=token))

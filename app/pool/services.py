@@ -74,7 +74,7 @@ def last_answer(candidate: Candidate) -> PoolMembership | None:
 
 
 def request_consent(candidate: Candidate, *, now: datetime | None = None) -> PoolMembership:
-    """Ask the candidate by e-mail whether they want to join the talent pool. Commits."""
+    """Ask the candidate by e-mail whether they want to join the talent pool."""
     now = now or utcnow()
     _lock(candidate)
     if current_membership(candidate, now) is not None:
@@ -86,12 +86,11 @@ def request_consent(candidate: Candidate, *, now: datetime | None = None) -> Poo
     db.session.flush()
     record_event("pool_requested", candidate, at=now)
     notifications.notify_pool_consent_request(membership)
-    db.session.commit()
     return membership
 
 
 def give_consent(candidate: Candidate, *, now: datetime | None = None) -> PoolMembership:
-    """The candidate ticked the box and said yes to the open question. Commits."""
+    """The candidate ticked the box and said yes to the open question."""
     _lock(candidate)
     if open_request(candidate) is None:
         raise NoOpenRequest()
@@ -99,17 +98,15 @@ def give_consent(candidate: Candidate, *, now: datetime | None = None) -> PoolMe
         membership = talent.join_pool(candidate, now=now)  # consents the open request, for 12 months
     except talent.AlreadyMember:
         raise AlreadyMember() from None
-    db.session.commit()
     return membership
 
 
 def decline(candidate: Candidate, *, now: datetime | None = None) -> PoolMembership:
-    """The candidate says no: nothing is kept for the pool. Commits."""
+    """The candidate says no: nothing is kept for the pool."""
     _lock(candidate)
     membership = open_request(candidate)
     if membership is None:
         raise NoOpenRequest()
     # The schema has no field for a refusal: a refused question is one withdrawn before any consent.
     membership.withdrawn_at = now or utcnow()
-    db.session.commit()
     return membership

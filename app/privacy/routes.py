@@ -53,7 +53,6 @@ def download(token: str):
     candidate = current_candidate()
     data = export_person(candidate)
     record_audit("data_downloaded", target_type="candidate", target_id=candidate.id, detail="by the candidate")
-    db.session.commit()
     return Response(json.dumps(data, indent=2, ensure_ascii=False), mimetype="application/json",
                     headers={"Content-Disposition": 'attachment; filename="mijn-gegevens.json"'})
 

@@ -1,7 +1,8 @@
 """Retention and erasure.
 
 Personal data of a candidate who is not in the talent pool goes RETENTION_DAYS (default 28) after the
-procedure ends: after the feedback conversation, or after the personal link expired unused. A talent-pool
+procedure ends: at the end of the feedback conversation's time (whether or not anyone recorded how it
+went), or when the personal link expired unused. A talent-pool
 member's data stays while the consent runs, and goes when it ends (withdrawn or expired) and the ordinary
 rule has also passed. Erasing deletes the candidate's rows and everything hanging from them (links,
 bookings with their notes and survey, waitlist, pool membership, re-applications, hires, e-mails in the
@@ -16,6 +17,7 @@ from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from app.audit.services import record_audit
+from app.booking.free_times import times_changed
 from app.database import utcnow
 from app.extensions import db
 from app.models import (
@@ -47,11 +49,15 @@ def _retention() -> timedelta:
 
 
 def procedure_end(candidate: Candidate, now: datetime) -> datetime | None:
-    """When the procedure ended for this candidate; None while it is still going on."""
+    """When the procedure ended for this candidate; None while it is still going on.
+
+    A conversation ends the procedure at the end of its time, whatever was recorded about it: a booking
+    nobody recorded an outcome for must not keep the candidate forever."""
     bookings = candidate.bookings
-    if any(b.status == BookingStatus.BOOKED for b in bookings):
+    if any(b.status == BookingStatus.BOOKED and b.slot.ends_at > now for b in bookings):
         return None
-    held = [b.slot.ends_at for b in bookings if b.status in (BookingStatus.ATTENDED, BookingStatus.NO_SHOW)]
+    held = [b.slot.ends_at for b in bookings
+            if b.status in (BookingStatus.BOOKED, BookingStatus.ATTENDED, BookingStatus.NO_SHOW)]
     if held:
         return max(held)
     expiries = [i.expires_at for i in candidate.invitations if i.revoked_at is None]
@@ -83,6 +89,13 @@ def erasure_due_at(
     if consent is not None and consent > due:
         due, reason = consent, "pool consent ended"
     return due, reason
+
+
+def outcome_missing_erasure(candidate: Candidate, now: datetime) -> datetime | None:
+    """When a candidate whose conversation has passed without a recorded outcome will be erased."""
+    memberships = list(db.session.scalars(sa.select(PoolMembership).where(PoolMembership.candidate_id == candidate.id)))
+    due = erasure_due_at(candidate, memberships, now)
+    return due[0] if due else None
 
 
 def due_for_erasure(now: datetime | None = None, *, chunk: int = 500) -> list[Due]:
@@ -127,6 +140,7 @@ def erase_candidates(candidate_ids: list[int], *, reason: str, actor=None) -> in
     for candidate_id in candidate_ids:
         record_audit("erased", target_type="candidate", target_id=candidate_id, detail=reason, actor=actor)
     db.session.expire_all()
+    times_changed()  # their bookings' times are free again
     return deleted
 
 
@@ -137,21 +151,23 @@ def same_person(candidate: Candidate) -> list[Candidate]:
 
 
 def erase_person(candidate: Candidate, *, reason: str, actor=None) -> int:
-    """Erase every application of this person. Commits."""
+    """Erase every application of this person."""
     ids = [c.id for c in same_person(candidate)]
-    deleted = erase_candidates(ids, reason=reason, actor=actor)
-    db.session.commit()
-    return deleted
+    return erase_candidates(ids, reason=reason, actor=actor)
 
 
-def purge(now: datetime | None = None, *, dry_run: bool = False) -> list[Due]:
-    """Erase everyone whose retention has run out. Idempotent: a second run finds nothing."""
-    due = due_for_erasure(now)
-    if not dry_run and due:
+def purge(now: datetime | None = None, *, dry_run: bool = False, limit: int | None = None) -> list[Due]:
+    """Erase everyone whose retention has run out (at most ``limit`` of them), and uploaded files that
+    waited too long; returns who was (or, with ``dry_run``, would be) erased. Idempotent: a second run
+    finds nothing. The caller commits (``flask privacy purge`` after each batch)."""
+    due = due_for_erasure(now)[:limit]
+    if not dry_run:
         for start in range(0, len(due), 500):
             batch = due[start:start + 500]
             erase_candidates([d.candidate_id for d in batch], reason="retention period ended")
-            db.session.commit()
+        from app.candidates.services import remove_stale_uploads  # candidates builds on privacy
+
+        remove_stale_uploads(now)
     return due
 
 

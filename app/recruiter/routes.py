@@ -1,21 +1,11 @@
 """The recruiter's start page: the coming sessions and what needs attention."""
 
-import sqlalchemy as sa
 from flask import Blueprint, current_app, render_template
 from flask_babel import lazy_gettext as _l
 
 from app.auth.decorators import STAFF, role_required
 from app.database import utcnow
-from app.extensions import db
-from app.models import (
-    Booking,
-    BookingStatus,
-    FeedbackSession,
-    OutboxMessage,
-    OutboxStatus,
-    SessionStatus,
-    Slot,
-)
+from app.recruiter import services
 
 bp = Blueprint("recruiter", __name__, url_prefix="/recruiter")
 
@@ -36,22 +26,10 @@ def _staff_menu() -> dict:
 @bp.get("/")
 @role_required(*STAFF)
 def home():
-    """Coming sessions with their seats, and mail that failed."""
+    """Coming feedback sessions with their places, mail that failed, and outcomes still to record."""
     now = utcnow()
-    booked = (
-        sa.select(sa.func.count(Booking.id))
-        .join(Slot, Booking.slot_id == Slot.id)
-        .where(Slot.session_id == FeedbackSession.id, Booking.status != BookingStatus.CANCELLED)
-        .scalar_subquery()
+    missing_total, missing = services.missing_outcomes(now)
+    return render_template(
+        "recruiter/home.html", sessions=services.coming_sessions(now), failed_mail=services.failed_mail_count(),
+        missing_total=missing_total, missing=missing, retention_days=current_app.config["RETENTION_DAYS"],
     )
-    offered = sa.select(sa.func.count(Slot.id)).where(Slot.session_id == FeedbackSession.id).scalar_subquery()
-    sessions = db.session.execute(
-        sa.select(FeedbackSession, booked, offered)
-        .where(FeedbackSession.ends_at > now, FeedbackSession.status != SessionStatus.CANCELLED)
-        .order_by(FeedbackSession.starts_at)
-        .limit(6)
-    ).all()
-    failed_mail = db.session.scalar(
-        sa.select(sa.func.count(OutboxMessage.id)).where(OutboxMessage.status == OutboxStatus.FAILED)
-    )
-    return render_template("recruiter/home.html", sessions=sessions, failed_mail=failed_mail)

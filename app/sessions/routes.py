@@ -312,7 +312,6 @@ def renew_feed():
         return redirect(url_for(".feed_settings"))
     renewing = current_user.feed_token_hash is not None
     token = feed.issue_feed_token(current_user)
-    db.session.commit()
     flash(_("Your new feed address is ready. The old address no longer works.") if renewing
           else _("Your feed address is ready."), "success")
     return render_template("sessions/feed.html", has_feed=True, url=feed.feed_url(token), action_form=ActionForm())
@@ -324,7 +323,6 @@ def stop_feed():
     """Switch the feed off: its address stops working."""
     if ActionForm().validate_on_submit():
         feed.stop_feed(current_user)
-        db.session.commit()
         flash(_("Your calendar feed is switched off."), "success")
     return redirect(url_for(".feed_settings"))
 

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from app.booking import services as booking_services
+from app.booking.free_times import times_changed
 from app.booking.services import offer_free_slots
 from app.database import utcnow
 from app.events import record_event
@@ -27,7 +28,6 @@ from app.models import (
     SessionStatus,
     Slot,
     User,
-    WaitlistEntry,
 )
 from app.timeutil import from_local, local, parse_clock
 from app.tokens import fresh_token, keep_links_alive
@@ -223,9 +223,9 @@ def create_session(
 
 
 def create_planned_session(plan: SessionPlan, *, status: SessionStatus = SessionStatus.DRAFT) -> FeedbackSession:
-    """Create a session from the recruiter's plan, hosts included. Commits."""
+    """Create a session from the recruiter's plan, hosts included."""
     session = _create_from_plan(plan, status)
-    db.session.commit()
+    times_changed()
     return session
 
 
@@ -353,7 +353,7 @@ def update_session(
     ``resolution``: "move" (each to a free slot of the new layout; cancelled where none is left)
     or "cancel". ``expected`` is the fingerprint of the bookings they saw; ``actor_id`` the recruiter,
     for the event log. Every candidate whose conversation moves, goes or changes is notified in the
-    same transaction. Commits.
+    same transaction. All or nothing: a race with a candidate raises ChangedMeanwhile and changes nothing.
     """
     now = now or utcnow()
     if not is_editable(session, now):
@@ -366,12 +366,12 @@ def update_session(
             raise ChangedMeanwhile(change)
     details_changed = (session.location, session.video_url) != (plan.location, plan.video_url)
     try:
-        report = _apply_change(session, plan, change, resolution, details_changed, actor_id, now)
-        db.session.commit()
+        with db.session.begin_nested():
+            report = _apply_change(session, plan, change, resolution, details_changed, actor_id, now)
     except IntegrityError:
         # A candidate booked or moved into a slot this change touches, at the same moment.
-        db.session.rollback()
         raise ChangedMeanwhile() from None
+    times_changed()
     return report
 
 
@@ -459,8 +459,7 @@ def _bump(booking: Booking, now: datetime, **values) -> None:
         .values(sequence=Booking.sequence + 1, updated_at=now, **values)
     )
     if result.rowcount != 1:
-        db.session.rollback()
-        raise ChangedMeanwhile()
+        raise ChangedMeanwhile()  # callers run in a savepoint, which this undoes
     db.session.refresh(booking)
 
 
@@ -485,39 +484,30 @@ def _tell_dropped(
 
 
 def _put_on_waitlist(candidate: Candidate, now: datetime) -> None:
-    """booking.services.join_waitlist commits, and this must stay in the caller's transaction;
-    so the same rule here: one open entry per candidate (the database's partial unique index)."""
-    if booking_services.waitlist_entry(candidate) is not None:
-        return
-    try:
-        with db.session.begin_nested():
-            db.session.add(WaitlistEntry(candidate=candidate, created_at=now))
-    except IntegrityError:
-        return  # they joined it themselves a moment ago
-    record_event("waitlisted", candidate, at=now)
+    """The candidate waits for a place (``join_waitlist``), joined as of ``now``."""
+    booking_services.join_waitlist(candidate, now=now)
 
 
 # --- publishing, closing, cancelling ---------------------------------------------------------------
 
 def publish_session(session: FeedbackSession, *, now: datetime | None = None) -> int:
     """Open a session for booking and offer its places to the waitlist; returns how many people
-    were offered a place. Commits."""
+    were offered a place."""
     now = now or utcnow()
     if session.status not in (SessionStatus.DRAFT, SessionStatus.CLOSED) or session.ends_at <= now:
         raise WrongStatus()
     session.status = SessionStatus.PUBLISHED
     db.session.flush()
-    offered = offer_free_slots(now=now)
-    db.session.commit()
-    return offered
+    times_changed()
+    return offer_free_slots(now=now)
 
 
 def close_session(session: FeedbackSession, *, now: datetime | None = None) -> None:
-    """Take a published session off the booking page; its bookings stay. Commits."""
+    """Take a published session off the booking page; its bookings stay."""
     if session.status != SessionStatus.PUBLISHED:
         raise WrongStatus()
     session.status = SessionStatus.CLOSED
-    db.session.commit()
+    times_changed()
 
 
 def booked_in(session: FeedbackSession) -> list[Booking]:
@@ -539,7 +529,7 @@ def cancel_session(
 ) -> int:
     """Cancel ``session``: every booked candidate gets a CANCEL invitation and the next session
     ahead, or a place on the waitlist when none is planned. ``expected`` is the fingerprint of the
-    bookings the recruiter saw. Returns how many candidates are told. Commits."""
+    bookings the recruiter saw. Returns how many candidates are told. All or nothing, as ``update_session``."""
     now = now or utcnow()
     if not is_editable(session, now):
         raise SessionLocked()
@@ -547,29 +537,28 @@ def cancel_session(
     if expected is not None and expected != cancel_fingerprint(session):
         raise ChangedMeanwhile()
     try:
-        for booking in bookings:
-            _bump(booking, now, status=BookingStatus.CANCELLED, cancelled_at=now)
-        session.status = SessionStatus.CANCELLED
-        db.session.flush()
-        offer = next_session_ahead(now)
-        for booking in bookings:
-            _tell_dropped(booking, offer, now, notifications.notify_session_cancelled, actor_id)
-        db.session.commit()
+        with db.session.begin_nested():
+            for booking in bookings:
+                _bump(booking, now, status=BookingStatus.CANCELLED, cancelled_at=now)
+            session.status = SessionStatus.CANCELLED
+            db.session.flush()
+            offer = next_session_ahead(now)
+            for booking in bookings:
+                _tell_dropped(booking, offer, now, notifications.notify_session_cancelled, actor_id)
     except IntegrityError:
-        db.session.rollback()
         raise ChangedMeanwhile() from None
+    times_changed()
     return len(bookings)
 
 
 def delete_draft(session: FeedbackSession) -> None:
-    """Remove a draft that was never booked (e.g. one month too many in a series). Commits."""
+    """Remove a draft that was never booked (e.g. one month too many in a series)."""
     has_bookings = db.session.scalar(
         sa.select(sa.func.count(Booking.id)).join(Booking.slot).where(Slot.session_id == session.id)
     )
     if session.status != SessionStatus.DRAFT or has_bookings:
         raise WrongStatus(_l("Only a draft without bookings can be deleted."))
     db.session.delete(session)
-    db.session.commit()
 
 
 # --- overviews -------------------------------------------------------------------------------------
@@ -667,7 +656,7 @@ def plan_series(
     """Create a session on every date of the series that has none yet; returns (created, skipped days).
 
     ``layout`` gives times, slots, breaks, place and hosts (its ``day`` is ignored). Drafts unless
-    ``publish``, in which case the waitlist is offered the new places. Commits.
+    ``publish``, in which case the waitlist is offered the new places.
     """
     now = now or utcnow()
     if not 1 <= months <= MAX_SERIES_MONTHS or nth not in NTH_CHOICES or not 0 <= weekday <= 6:
@@ -682,5 +671,5 @@ def plan_series(
     db.session.flush()
     if publish and created:
         offer_free_slots(now=now)
-    db.session.commit()
+    times_changed()
     return created, skipped

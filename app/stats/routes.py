@@ -5,7 +5,6 @@ from flask import Blueprint, Response, abort, render_template, request
 from app.audit.services import record_audit
 from app.auth.decorators import role_required
 from app.database import utcnow, writes_on_get
-from app.extensions import db
 from app.models import Role
 from app.stats.export import to_csv
 from app.stats.periods import CHOICES, parse_period
@@ -50,7 +49,6 @@ def export(name: str):
     table = tables.get(name) or abort(404)
     body = to_csv(table.header, table.rows, semicolon=request.args.get("sep") == "semicolon")
     record_audit("export", target_type="hr_table", detail=f"{name} {selection.first_day}..{selection.last_day}")
-    db.session.commit()
     filename = f"feedbackspreekuur-{name}-{selection.first_day}-{selection.last_day}.csv"
     return Response("\ufeff" + body, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, current_app, redirect, render_template, url_for
 
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.survey import services
 from app.survey.forms import SurveyForm
 from app.tokens import current_candidate, load_candidate_from_url
@@ -30,13 +30,10 @@ def take_survey(token: str):
             services.submit_survey(booking, useful=int(form.useful.data), recommend=int(form.recommend.data),
                                    comment=form.comment.data or "")
         except services.AlreadyAnswered:
-            db.session.rollback()
             return redirect(url_for(".thanks", token=token))
         except services.SurveyError as error:
-            db.session.rollback()
             form.comment.errors.append(error.message)
         else:
-            db.session.commit()
             return redirect(url_for(".thanks", token=token))
     return render_template(
         "survey/survey.html", form=form, booking=booking, candidate=candidate, token=token,

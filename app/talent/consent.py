@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from flask_babel import gettext as _
 
 from app.database import utcnow
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.i18n import format_day
 from app.talent import services
 from app.talent.forms import ActionForm, JoinPoolForm
@@ -38,10 +38,8 @@ def join_pool(token: str):
         try:
             membership = services.join_pool(current_candidate())
         except services.AlreadyMember as error:
-            db.session.rollback()
             flash(error.message, "info")
         else:
-            db.session.commit()
             flash(_("Thank you. You are in our talent pool until %(day)s.",
                     day=format_day(membership.expires_at)), "success")
         return redirect(url_for(".join_pool", token=token))
@@ -56,10 +54,8 @@ def renew_consent(token: str):
         try:
             membership = services.renew_consent(current_candidate())
         except services.NotMember as error:
-            db.session.rollback()
             flash(error.message, "info")
             return redirect(url_for(".join_pool", token=token))
-        db.session.commit()
         flash(_("Thank you. You stay in our talent pool until %(day)s.", day=format_day(membership.expires_at)),
               "success")
         return redirect(url_for(".join_pool", token=token))
@@ -72,7 +68,6 @@ def withdraw_consent(token: str):
     form = ActionForm()
     if form.validate_on_submit():
         ended = services.withdraw_consent(current_candidate())
-        db.session.commit()
         if ended:
             flash(_("You have left our talent pool. We will not contact you about vacancies any more."), "success")
         else:

@@ -88,10 +88,8 @@ def add_tag(membership_id: int):
     try:
         tag = services.add_tag(membership, form.kind.data, form.value.data)
     except services.TalentError as error:
-        db.session.rollback()
         form.value.errors.append(error.message)
         return _member_page(membership, form, 422)
-    db.session.commit()
     flash(_("The tag “%(tag)s” is added.", tag=tag.value), "success")
     return redirect(url_for(".show_member", membership_id=membership.id))
 
@@ -105,7 +103,6 @@ def remove_tag(membership_id: int, tag_id: int):
         return _gone()
     if ActionForm().validate_on_submit():
         if tag_id <= MAX_ID and services.remove_tag(membership, tag_id):
-            db.session.commit()
             flash(_("The tag is removed."), "success")
         else:
             flash(_("That tag was already removed."), "info")
@@ -144,11 +141,9 @@ def record_reapplication():
             flash(error.message, "error")
         else:
             candidate = db.session.get(Candidate, reapplication.candidate_id)
-            db.session.commit()
             flash(_("The re-application of %(name)s for %(vacancy)s is recorded.",
                     name=candidate.name, vacancy=reapplication.vacancy), "success")
             return redirect(url_for(".list_records"))
-        db.session.rollback()
     status = 422 if form.is_submitted() else 200
     return render_template("talent/reapplication.html", form=form), status
 
@@ -170,7 +165,6 @@ def record_hire():
             flash(error.message, "error")
         else:
             candidate = db.session.get(Candidate, hire.candidate_id)
-            db.session.commit()
             if hire.attributed:
                 flash(_("The hire of %(name)s is recorded. It counts for the feedback hour: %(name)s had a "
                         "feedback conversation before starting.", name=candidate.name), "success")
@@ -178,6 +172,5 @@ def record_hire():
                 flash(_("The hire of %(name)s is recorded. It does not count for the feedback hour: there was no "
                         "feedback conversation before the start date.", name=candidate.name), "success")
             return redirect(url_for(".list_records"))
-        db.session.rollback()
     status = 422 if form.is_submitted() else 200
     return render_template("talent/hire.html", form=form), status

@@ -64,6 +64,7 @@ def test_repeated_failures_lock_the_account_for_a_while(app, make_user):
     with pytest.raises(LoginLocked):
         authenticate(user.email, STAFF_PASSWORD, now=now + timedelta(seconds=10))
     assert authenticate(user.email, STAFF_PASSWORD, now=now + timedelta(minutes=2)) == user
+    db.session.commit()  # the unit of work a request would end with
     db.session.refresh(user)
     assert user.failed_logins == 0
 

@@ -192,6 +192,7 @@ def _booked_close_to_the_session(candidate, token, hours_ahead: float = 12):
     session = session_at(utcnow() + timedelta(hours=hours_ahead), slots=3)
     booked_at = utcnow() - timedelta(days=3)
     services.book_slot(candidate, session.slots[0].id, ["improve"], "", token=token, now=booked_at)
+    db.session.commit()
     return session
 
 

@@ -106,7 +106,7 @@ def test_free_times_read_again_unchanged_are_the_same_key_and_changed_ones_a_new
     """The rendered picker is found under the free times themselves: read again after they went stale
     and still the same, they are the object the process already keys by (found without comparing every
     time); once a time is booked, they are another key, and the page shows the new list."""
-    from app.booking.services import free_slots_by_day
+    from app.booking.free_times import free_slots_by_day
 
     session = make_session(start="16:00", end="16:45")
     _, anna = make_candidate()

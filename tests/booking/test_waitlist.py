@@ -74,6 +74,7 @@ def test_waitlist_first_come_first_served(client, make_session, candidate_en):
     new = make_session(days_ahead=28, start="16:00", end="16:30", status=SessionStatus.DRAFT)
     assert _offered_to() == [first.id]  # a draft offers nothing
     publish_session(new)
+    db.session.commit()
 
     assert _offered_to() == [first.id, second.id]
     assert _statuses(second) == [WaitlistStatus.OFFERED]

@@ -164,3 +164,55 @@ def test_hr_cannot_erase(client, auth, make_candidate):
     auth.login("hr")
     assert client.post(f"/recruiter/candidates/{person.id}/erase", data={"confirm": "y"}).status_code == 403
     assert _exists(person.id)
+
+
+# --- a conversation nobody recorded an outcome for ---------------------------------------------------
+
+def _unrecorded_conversation(make_session, make_candidate, *, days_ago: int):
+    """A booking whose time passed ``days_ago`` days ago, still "booked": nobody recorded how it went."""
+    session = make_session(days_ahead=-days_ago)
+    person, _ = make_candidate(name="Wim Onbekend")
+    slot = session.slots[0]
+    booking = Booking(candidate=person, slot=slot, status=BookingStatus.BOOKED, topics=["improve"],
+                      question="", uid=f"u{person.id}@test")
+    db.session.add(booking)
+    db.session.commit()
+    return person, slot
+
+
+def test_a_conversation_without_an_outcome_ends_the_procedure_at_its_time(app, make_session, make_candidate):
+    person, slot = _unrecorded_conversation(make_session, make_candidate, days_ago=1)
+    purge(now=slot.ends_at + timedelta(days=27))
+    assert _exists(person.id)
+    [due] = purge(now=slot.ends_at + timedelta(days=29))
+    db.session.expire_all()
+    assert due.candidate_id == person.id and not _exists(person.id)
+
+
+def test_a_booking_still_ahead_keeps_the_procedure_open(app, make_session, make_candidate):
+    person, _ = make_candidate()
+    slot = make_session(days_ahead=10).slots[0]
+    db.session.add(Booking(candidate=person, slot=slot, topics=["improve"], question="", uid="ahead@test"))
+    db.session.commit()
+    assert purge(now=utcnow() + timedelta(days=5)) == []
+
+
+def test_recruiters_are_told_which_outcomes_are_missing_before_the_data_goes(
+    app, client, recruiter, make_session, make_candidate
+):
+    from app.i18n import format_day
+
+    person, slot = _unrecorded_conversation(make_session, make_candidate, days_ago=3)
+
+    page = client.get("/recruiter/").get_data(as_text=True)
+
+    assert "1 conversation has no outcome yet" in page
+    assert "Wim Onbekend" in page
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert format_day(slot.ends_at + timedelta(days=28)) in page
+    assert f"/recruiter/bookings/{person.bookings[0].id}/outcome" in page
+
+
+def test_no_notice_when_every_outcome_is_recorded(app, client, recruiter, make_session, make_candidate):
+    _held_conversation(make_session, make_candidate, days_ago=3)
+    assert "no outcome yet" not in client.get("/recruiter/").get_data(as_text=True)

@@ -1,0 +1,160 @@
+"""Which times are free, and the one cache of them: the free times a process read a moment ago.
+
+When the rejection e-mails go out, hundreds of candidates open their page within seconds and all see the
+same list of free times. A process reuses the list it read less than ``FREE_SLOTS_FRESH_SECONDS`` ago (by
+the request's own ``now``), and forgets it when a change it made itself commits (``times_changed()``,
+called by every writer of bookings and feedback sessions), so that its own bookings, moves and
+cancellations show at once; those of other processes show within that time. A time shown that was just
+taken is answered like any race: "just taken", with the list read afresh (``fresh``).
+
+The list is kept as frozen values under one object while it stays the same, so that the rendered picker
+is found by identity (``{% cache %}`` in app/fragments.py). bench/booking_burst.py measures what this buys.
+"""
+
+import functools
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from itertools import groupby
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import contains_eager
+
+from app.database import on_commit, utcnow
+from app.extensions import db
+from app.models import Booking, BookingStatus, FeedbackSession, SessionStatus, Slot
+from app.timeutil import local
+
+
+def closing_delta() -> timedelta:
+    """How long before a feedback session online booking, moving and cancelling close."""
+    return timedelta(hours=current_app.config["BOOKING_CLOSES_HOURS"])
+
+
+def active_booking_exists(slot=Slot.id):
+    """Whether ``slot`` (a slot's id, or by default the slot of the enclosing query) has a booking that
+    is not cancelled."""
+    return (
+        sa.select(Booking.id)
+        .where(Booking.slot_id == slot, Booking.status != BookingStatus.CANCELLED)
+        .exists()
+    )
+
+
+def free_slots_query(opens_after, *columns):
+    """Free slots in time order, in feedback sessions that start after ``opens_after`` (a moment or a bound
+    parameter): as Slot objects with their feedback session, or, given ``columns``, as rows of those."""
+    query = (
+        sa.select(*(columns or (Slot,)))
+        .join(Slot.session)
+        .where(
+            FeedbackSession.status == SessionStatus.PUBLISHED,
+            FeedbackSession.starts_at > opens_after,
+            ~active_booking_exists(),
+        )
+        .order_by(FeedbackSession.starts_at, FeedbackSession.id, Slot.starts_at)
+    )
+    # The join already has the feedback session: no query per slot.
+    return query if columns else query.options(contains_eager(Slot.session))
+
+
+@dataclass(frozen=True)
+class FreeSlot:
+    """A time the picker offers: read as plain columns, since the page only shows it."""
+
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+
+    @property
+    def label(self) -> str:
+        """'16:15 – 16:30' on an Amsterdam clock."""
+        return f"{local(self.starts_at):%H:%M} – {local(self.ends_at):%H:%M}"
+
+
+@dataclass(frozen=True)
+class Place:
+    location: str | None
+    video_url: str | None
+
+
+@dataclass(frozen=True)
+class DaySlots:
+    """The free slots of one day of one feedback session, for the picker."""
+
+    day: date
+    place: Place
+    slots: tuple[FreeSlot, ...]
+
+
+class FreeDays(tuple):
+    """The picker's days (``DaySlots`` in time order): the key under which every page view finds the
+    rendered picker. Its hash is computed once, not over every time at every view, and a process keeps one
+    object for as long as the times stay the same, so that the key is found by identity instead of by
+    comparing each time."""
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    @functools.cached_property
+    def _hash(self) -> int:
+        return tuple.__hash__(self)
+
+
+@functools.cache
+def _free_slot_rows() -> sa.Select:
+    """What the picker needs of each free slot, as plain columns. Built once: everyone opens this page."""
+    return free_slots_query(
+        sa.bindparam("opens_after"), Slot.id, Slot.starts_at, Slot.ends_at, Slot.session_id,
+        FeedbackSession.location, FeedbackSession.video_url)
+
+
+def free_slots_by_day(now: datetime | None = None, *, exclude_slot_id: int | None = None,
+                      fresh: bool = False) -> FreeDays:
+    """What the picker shows, grouped by day and feedback session, as frozen values; the list this process
+    read a moment ago unless ``fresh`` (see the module's docstring)."""
+    days = _free_days(now or utcnow(), fresh)
+    if exclude_slot_id is None:
+        return days
+    without = (DaySlots(d.day, d.place, tuple(s for s in d.slots if s.id != exclude_slot_id)) for d in days)
+    return FreeDays(d for d in without if d.slots)
+
+
+@dataclass(frozen=True)
+class _Remembered:
+    read_at: datetime | None  # None: forgotten after a change, kept only to reuse ``days`` if they stay the same
+    days: FreeDays
+
+
+_REMEMBERED = "booking.free_days"  # key in app.extensions
+
+
+def _free_days(now: datetime, fresh: bool) -> FreeDays:
+    keep_for = current_app.config["FREE_SLOTS_FRESH_SECONDS"]
+    remembered: _Remembered | None = current_app.extensions.get(_REMEMBERED)
+    if (not fresh and remembered is not None and remembered.read_at is not None
+            and timedelta(0) <= now - remembered.read_at < timedelta(seconds=keep_for)):
+        return remembered.days
+    rows = db.session.execute(_free_slot_rows(), {"opens_after": now + closing_delta()})
+    days = []
+    for (day, _session_id), group in groupby(rows, key=lambda row: (local(row.starts_at).date(), row.session_id)):
+        group = list(group)
+        days.append(DaySlots(day=day, place=Place(group[0].location, group[0].video_url),
+                             slots=tuple(FreeSlot(row.id, row.starts_at, row.ends_at) for row in group)))
+    days = FreeDays(days)
+    if remembered is not None and remembered.days == days:
+        days = remembered.days  # the same times as before: the same object, the same key
+    current_app.extensions[_REMEMBERED] = _Remembered(now, days)
+    return days
+
+
+def times_changed() -> None:
+    """Say that the current transaction books, frees, moves, opens or closes times: once it commits, this
+    process reads the free times again for the next page."""
+    on_commit(_forget)
+
+
+def _forget() -> None:
+    remembered = current_app.extensions.get(_REMEMBERED)
+    if remembered is not None:
+        current_app.extensions[_REMEMBERED] = _Remembered(None, remembered.days)
