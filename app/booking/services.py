@@ -9,13 +9,14 @@ from itertools import groupby
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
 from app.database import utcnow
 from app.events import record_event
 from app.extensions import db
+from app.i18n import _l
 from app.mail import notifications
 from app.models import (
     Booking,
@@ -309,7 +310,7 @@ def book_slot(
     chosen = _clean_topics(topics)
     question = _CONTROL_CHARS.sub("", question or "").strip()
     if len(question) > current_app.config["QUESTION_MAX_LENGTH"]:
-        raise BookingError(_l("Your question is too long."))
+        raise BookingError(_("Your question is too long."))
     if language:
         candidate.language = language
     booking = Booking(

@@ -2,11 +2,11 @@
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, render_template
-from flask_babel import lazy_gettext as _l
 
 from app.auth.decorators import STAFF, role_required
 from app.database import utcnow
 from app.extensions import db
+from app.i18n import _l
 from app.models import (
     Booking,
     BookingStatus,
