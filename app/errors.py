@@ -2,11 +2,12 @@
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, jsonify, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db
+from app.query import BadJsonBody
 from app.tokens import TokenExpired, TokenUnknown
 
 log = logging.getLogger(__name__)
@@ -24,6 +25,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error):
         return render_template("errors/csrf.html"), 400
+
+    @app.errorhandler(BadJsonBody)
+    def _bad_json(error: BadJsonBody):
+        db.session.rollback()
+        return jsonify(error=error.description), 400
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
