@@ -4,6 +4,7 @@ the outcome, the talent-pool offer and the written summary; and the checker's ru
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -130,7 +131,7 @@ def check_text():
         return jsonify(error=_("Send the text to check as JSON: {\"text\": \"...\"}.")), 400
     if len(text) > CHECK_MAX_LENGTH:
         return jsonify(error=_("This text is too long to check.")), 400
-    language = data.get("language") if isinstance(data.get("language"), str) else ""
+    language = data.get("language") if data.get("language") in current_app.config["LANGUAGES"] else ""
     found = checker.check_languages(text, services.checker_languages(language))
     return jsonify(warnings=[w.as_json() for w in found])
 

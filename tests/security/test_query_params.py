@@ -171,6 +171,9 @@ def test_the_messages_are_in_dutch_by_default(app, make_user):
 def test_good_json_is_still_checked(admin_client):
     response = admin_client.post(CHECK, json={"text": "Je paste niet in het team.", "language": "nl"})
     assert response.status_code == 200 and response.get_json()["warnings"]
+    for language in ("\x00", "x" * 10_000, ["nl"], {"nl": 1}, 3):  # a language the portal has not: none first
+        response = admin_client.post(CHECK, json={"text": "Je paste niet in het team.", "language": language})
+        assert response.status_code == 200 and response.get_json()["warnings"], language
 
 
 # --- the readers themselves ----------------------------------------------------------------------------------
