@@ -113,10 +113,11 @@ def _development_secret_key(instance: Path) -> str:
 def register_extensions(app: Flask) -> None:
     from flask_login import current_user
 
-    from app import database, fragments, i18n, labels, security
+    from app import database, fragments, i18n, labels, query, security
     from app.auth.services import load_user
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
+    query.init_app(app)  # before the blueprints: their <int:…> ids are bounded
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)

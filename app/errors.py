@@ -6,10 +6,11 @@ Every handler here runs after the request's transaction was rolled back (``Porta
 import logging
 
 import sqlalchemy as sa
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, jsonify, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from app.query import BadJsonBody
 from app.tokens import TokenExpired, TokenUnknown
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error):
         return render_template("errors/csrf.html"), 400
+
+    @app.errorhandler(BadJsonBody)
+    def _bad_json(error: BadJsonBody):
+        return jsonify(error=error.description), 400
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):

@@ -1,4 +1,5 @@
-"""Language choice: the visitor's explicit choice, else the candidate's own language, else Dutch."""
+"""Language choice: the visitor's explicit choice, else the candidate's own language, else Dutch; and the
+portal's lazy strings (``_l``), which are text, not HTML."""
 
 import functools
 from collections.abc import Callable
@@ -6,17 +7,47 @@ from datetime import date, datetime
 from gettext import NullTranslations
 
 from babel import dates
-from flask import Flask, current_app, g, has_app_context, request, session
-from flask_babel import get_locale, get_translations
+from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
+from flask.json.provider import DefaultJSONProvider
+from flask_babel import get_locale, get_translations, gettext
+from flask_babel.speaklater import LazyString
 from jinja2 import pass_eval_context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from app.timeutil import local
 
 
+class LazyText(LazyString):
+    """A translation looked up when it is used: for labels and messages defined at import, before any
+    request knows its language. Flask-Babel's LazyString declares itself safe HTML (its ``__html__`` returns
+    the text as it is), so whatever was formatted into it reached the page unescaped. This one is text: in
+    HTML (``{{ label }}``, a WTForms label or choice, ``Markup % value``) it is escaped like any str."""
+
+    def __html__(self) -> str:
+        return str(escape(str(self)))
+
+
+def _l(string: str, **variables) -> LazyText:
+    """The portal's ``lazy_gettext``: only for constants at module level (labels, messages of an exception
+    class, validator messages), never with data from a person or a file; at request time use ``_()``.
+    ``make extract-messages`` finds these by the keyword ``_l``."""
+    return LazyText(gettext, string, **variables)
+
+
+class JSONProvider(DefaultJSONProvider):
+    """Flask's JSON, with lazy strings as their text: Flask turns any object with ``__html__`` into that
+    HTML, which for a LazyText is the escaped text."""
+
+    @staticmethod
+    def default(o):
+        if isinstance(o, LazyString):
+            return str(o)
+        return DefaultJSONProvider.default(o)
+
+
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
-    chosen = session.get("lang")
+    chosen = session.get("lang") if has_request_context() else None  # a command or the mail worker: no visitor
     if chosen in languages:
         return chosen
     candidate_language = g.get("candidate_language")
@@ -70,6 +101,7 @@ def gettext_for_one_language() -> dict:
 
 
 def init_app(app: Flask) -> None:
+    app.json = JSONProvider(app)
     # Replaces the gettext functions Flask-Babel gives the templates by the same, on the kept catalog.
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: _catalog().ugettext(s),

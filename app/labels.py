@@ -1,8 +1,8 @@
 """What each status, stage and role is called on screen, in the visitor's language."""
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l
 
+from app.i18n import _l
 from app.models import BookingStatus, OutboxStatus, Role, SessionStatus, Stage, Topic
 
 SESSION_STATUS = {

@@ -1,9 +1,9 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
 from app.auth.passwords import MIN_LENGTH
+from app.i18n import _l
 from app.labels import ROLE
 
 ROLE_CHOICES = [SelectChoice(role.value, label) for role, label in ROLE.items()]

@@ -62,7 +62,7 @@ def list_entries(*, action: str = "", user: str = "", start: datetime | None = N
     if action:
         query = query.where(AuditEntry.action == action)
     if user:
-        query = query.where(sa.func.lower(AuditEntry.user_email).like(f"%{user.strip().lower()}%"))
+        query = query.where(AuditEntry.user_email.icontains(user.strip(), autoescape=True))
     if start:
         query = query.where(AuditEntry.at >= start)
     if end:

@@ -6,7 +6,6 @@ from flask import (
     flash,
     redirect,
     render_template,
-    request,
     session,
     url_for,
 )
@@ -18,6 +17,7 @@ from app.auth.services import LoginLocked, authenticate
 from app.extensions import limiter
 from app.main.routes import safe_next
 from app.models import Role
+from app.query import text_arg
 
 bp = Blueprint("auth", __name__)
 
@@ -33,7 +33,7 @@ def login():
     """The staff sign-in page."""
     if current_user.is_authenticated:
         return redirect(home_for(current_user.role))
-    form = LoginForm(next=request.args.get("next", ""))
+    form = LoginForm(next=text_arg("next", max_length=2000))
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 422 if form.is_submitted() else 200
     try:

@@ -1,7 +1,7 @@
 """Forms on the candidate's personal page."""
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -14,6 +14,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.i18n import _l
 from app.models import Topic
 
 TOPIC_LABELS = {
@@ -36,7 +37,7 @@ class _QuestionLength:
         limit = current_app.config["QUESTION_MAX_LENGTH"]
         if len(field.data or "") > limit:
             raise ValidationError(
-                _l("Please keep your question to %(limit)s characters (now %(count)s).",
+                _("Please keep your question to %(limit)s characters (now %(count)s).",
                    limit=limit, count=len(field.data))
             )
 

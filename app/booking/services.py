@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from app.booking.free_times import (
@@ -18,6 +18,7 @@ from app.booking.free_times import (
 from app.database import utcnow
 from app.events import record_event
 from app.extensions import db
+from app.i18n import _l
 from app.mail import notifications
 from app.models import (
     Booking,
@@ -155,7 +156,7 @@ def book_slot(
     chosen = _clean_topics(topics)
     question = _CONTROL_CHARS.sub("", question or "").strip()
     if len(question) > current_app.config["QUESTION_MAX_LENGTH"]:
-        raise BookingError(_l("Your question is too long."))
+        raise BookingError(_("Your question is too long."))
     if language:
         candidate.language = language
     try:

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 
+from app.i18n import _l
 from app.models import Stage
 from app.timeutil import AMSTERDAM
 
@@ -209,19 +210,19 @@ def check_email(text: str) -> str | None:
 def decode(content: bytes, *, max_bytes: int) -> str:
     """The file as text, or ImportRefused when it is empty, too large, or not UTF-8 text."""
     if len(content) > max_bytes:
-        raise ImportRefused(_l("The file is larger than %(limit)s. Split it into smaller files.",
+        raise ImportRefused(_("The file is larger than %(limit)s. Split it into smaller files.",
                                limit=_size(max_bytes)))
     if not content.strip():
-        raise ImportRefused(_l("The file is empty."))
+        raise ImportRefused(_("The file is empty."))
     if b"\x00" in content:
-        raise ImportRefused(_l("This is not a text file (it contains binary data). Export the list as CSV "
+        raise ImportRefused(_("This is not a text file (it contains binary data). Export the list as CSV "
                                "(UTF-8) from the applicant tracking system or a spreadsheet."))
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ImportRefused(_l("The file is not UTF-8 text. Save it as \"CSV UTF-8\" and try again.")) from None
+        raise ImportRefused(_("The file is not UTF-8 text. Save it as \"CSV UTF-8\" and try again.")) from None
     if not text.strip():
-        raise ImportRefused(_l("The file is empty."))
+        raise ImportRefused(_("The file is empty."))
     return text
 
 
@@ -256,18 +257,18 @@ def map_header(header: list[str]) -> list[str | None]:
         fields.append(known)
     found = [f for f in fields if f]
     if not found:
-        raise ImportRefused(_l("The first line does not name the columns. It should, for example: "
+        raise ImportRefused(_("The first line does not name the columns. It should, for example: "
                                "%(example)s.", example="naam;e-mail;vacature;afdeling;fase;afwijzingsdatum;taal;reden"))
     if unknown:
-        raise ImportRefused(_l("Unknown columns: %(columns)s. Known columns are: %(known)s.",
+        raise ImportRefused(_("Unknown columns: %(columns)s. Known columns are: %(known)s.",
                                columns=", ".join(f"\"{u}\"" for u in unknown), known=_known_columns()))
     repeated = sorted({f for f in found if found.count(f) > 1}, key=FIELDS.index)
     if repeated:
-        raise ImportRefused(_l("These columns appear more than once: %(columns)s.",
+        raise ImportRefused(_("These columns appear more than once: %(columns)s.",
                                columns=", ".join(str(COLUMN_LABELS[f]) for f in repeated)))
     missing = [f for f in REQUIRED_COLUMNS if f not in found]
     if missing:
-        raise ImportRefused(_l("These columns are missing: %(columns)s.",
+        raise ImportRefused(_("These columns are missing: %(columns)s.",
                                columns=", ".join(str(COLUMN_LABELS[f]) for f in missing)))
     return fields
 
@@ -291,16 +292,16 @@ def read_rows(text: str, *, max_rows: int) -> tuple[list[str | None], str, list[
                 fields = map_header(record)
                 continue
             if len(rows) >= max_rows:
-                raise ImportRefused(_l("The file has more than %(limit)s rows. Split it into smaller files.",
+                raise ImportRefused(_("The file has more than %(limit)s rows. Split it into smaller files.",
                                        limit=max_rows))
             rows.append((number, record))
     except csv.Error as error:
-        raise ImportRefused(_l("The file is not valid CSV (near line %(line)s: %(error)s).",
+        raise ImportRefused(_("The file is not valid CSV (near line %(line)s: %(error)s).",
                                line=reader.line_num, error=str(error))) from None
     if fields is None:
-        raise ImportRefused(_l("The file is empty."))
+        raise ImportRefused(_("The file is empty."))
     if not rows:
-        raise ImportRefused(_l("The file names the columns but has no rows with candidates."))
+        raise ImportRefused(_("The file names the columns but has no rows with candidates."))
     return fields, delimiter, rows
 
 
@@ -315,47 +316,47 @@ def check_row(number: int, fields: list[str | None], record: list[str], *, today
     extra = [cell for index, cell in enumerate(record)
              if (index >= len(fields) or fields[index] is None) and cell.strip()]
     if extra:
-        row.errors.append(_l("This row has more values than there are columns (a separator too many?)."))
+        row.errors.append(_("This row has more values than there are columns (a separator too many?)."))
 
     for name, limit in MAX_LENGTH.items():
         if len(values[name]) > limit:
-            row.errors.append(_l("%(column)s is longer than %(limit)s characters.",
+            row.errors.append(_("%(column)s is longer than %(limit)s characters.",
                                  column=COLUMN_LABELS[name], limit=limit))
     if not values["name"]:
-        row.errors.append(_l("The name is missing."))
+        row.errors.append(_("The name is missing."))
     email = None
     if not values["email"]:
-        row.errors.append(_l("The e-mail address is missing."))
+        row.errors.append(_("The e-mail address is missing."))
     else:
         email = check_email(values["email"])
         if email is None:
-            row.errors.append(_l("\"%(value)s\" is not a valid e-mail address.", value=values["email"]))
+            row.errors.append(_("\"%(value)s\" is not a valid e-mail address.", value=values["email"]))
     if not values["vacancy"]:
-        row.errors.append(_l("The vacancy is missing."))
+        row.errors.append(_("The vacancy is missing."))
     stage = parse_stage(values["stage"])
     if stage is None:
         if values["stage"]:
-            row.errors.append(_l("Unknown stage \"%(value)s\" (use CV screening, phone or interview).",
+            row.errors.append(_("Unknown stage \"%(value)s\" (use CV screening, phone or interview).",
                                  value=values["stage"]))
         else:
-            row.errors.append(_l("The stage is missing."))
+            row.errors.append(_("The stage is missing."))
     rejected_on = parse_date(values["rejected_on"])
     if rejected_on is None:
         if values["rejected_on"]:
-            row.errors.append(_l("Cannot read the date \"%(value)s\" (use YYYY-MM-DD or DD-MM-YYYY).",
+            row.errors.append(_("Cannot read the date \"%(value)s\" (use YYYY-MM-DD or DD-MM-YYYY).",
                                  value=values["rejected_on"]))
         else:
-            row.errors.append(_l("The rejection date is missing."))
+            row.errors.append(_("The rejection date is missing."))
     elif rejected_on > today:
-        row.errors.append(_l("The rejection date %(value)s is in the future.", value=values["rejected_on"]))
+        row.errors.append(_("The rejection date %(value)s is in the future.", value=values["rejected_on"]))
     language = parse_language(values["language"])
     if language is None:
-        row.errors.append(_l("Unknown language \"%(value)s\" (use nl or en).", value=values["language"]))
+        row.errors.append(_("Unknown language \"%(value)s\" (use nl or en).", value=values["language"]))
     reason = None
     if values["rejection_reason"]:
         reason = parse_reason(values["rejection_reason"])
         if reason is None:
-            row.errors.append(_l("Unknown rejection reason \"%(value)s\" (use %(known)s).",
+            row.errors.append(_("Unknown rejection reason \"%(value)s\" (use %(known)s).",
                                  value=values["rejection_reason"], known=", ".join(REJECTION_REASONS)))
     if not row.errors:
         row.data = CandidateData(
@@ -374,11 +375,11 @@ def mark_duplicates(rows: Iterable[ImportRow], exists: Callable[[tuple[str, str]
             continue
         key = duplicate_key(row.data.email if row.data else row.values["email"], row.values["vacancy"])
         if key in first_seen:
-            row.errors.append(_l("Same e-mail address and vacancy as row %(row)s.", row=first_seen[key]))
+            row.errors.append(_("Same e-mail address and vacancy as row %(row)s.", row=first_seen[key]))
         else:
             first_seen[key] = row.number
             if exists(key):
-                row.errors.append(_l("This candidate is already in the portal for this vacancy."))
+                row.errors.append(_("This candidate is already in the portal for this vacancy."))
         if row.errors:
             row.data = None
 

@@ -1,7 +1,7 @@
 """Forms of the candidates pages: adding one by hand, the CSV upload and its confirmation, the rejection
 e-mail (one personal line per candidate) and the template editor."""
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -30,6 +30,7 @@ from app.candidates.services import (
     ImportMode,
     placeholder_errors,
 )
+from app.i18n import _l
 from app.labels import STAGE
 from app.models import Candidate, Stage
 
@@ -50,12 +51,12 @@ class LocalDateField(DateField):
             super().process_formdata(valuelist)
         except ValueError:
             self.data = None
-            raise ValueError(_l("Enter the date as day, month and year.")) from None
+            raise ValueError(_("Enter the date as day, month and year.")) from None
 
 
 def _not_in_future(form, field):
     if field.data and field.data > today_local():
-        raise ValidationError(_l("The rejection date cannot be in the future."))
+        raise ValidationError(_("The rejection date cannot be in the future."))
 
 
 class CandidateForm(FlaskForm):
@@ -141,15 +142,15 @@ def rejection_form(candidates: list[Candidate]) -> RejectionForm:
 
     for candidate in candidates:
         setattr(Form, f"line_{candidate.id}", TextAreaField(
-            _l("Personal line for %(name)s", name=candidate.name), filters=[_strip_text], validators=[
-                DataRequired(_l("Write the personal line: something specific from the application and the "
+            _("Personal line for %(name)s", name=candidate.name), filters=[_strip_text], validators=[
+                DataRequired(_("Write the personal line: something specific from the application and the "
                                 "concrete reason.")),
-                Length(max=PERSONAL_LINE_MAX, message=_l("Keep the personal line to %(limit)s characters.",
+                Length(max=PERSONAL_LINE_MAX, message=_("Keep the personal line to %(limit)s characters.",
                                                          limit=PERSONAL_LINE_MAX))]))
         setattr(Form, f"seen_{candidate.id}", HiddenField())
         if candidate.invited_at is not None:
             setattr(Form, f"resend_{candidate.id}", BooleanField(
-                _l("Yes, send it again with a new personal link")))
+                _("Yes, send it again with a new personal link")))
     form = Form()
     form.ids.data = ",".join(str(c.id) for c in candidates)
     return form

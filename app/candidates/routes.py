@@ -37,13 +37,13 @@ from app.candidates.services import (
 from app.database import on_commit, utcnow
 from app.extensions import db
 from app.models import Candidate, Stage
+from app.query import choice_arg, id_list_arg, page_arg, text_arg
 from app.tokens import revoke_invitations
 
 bp = Blueprint("candidates", __name__, url_prefix="/recruiter/candidates")
 
 MAX_SELECTION = 100
 EXAMPLE_VACANCY = {"nl": "Verpleegkundige", "en": "Nurse"}
-MAX_ID = 2**31 - 1
 
 
 @bp.before_request
@@ -63,10 +63,7 @@ def _labels() -> dict:
 
 
 def _get_candidate(candidate_id: int) -> Candidate:
-    candidate = db.session.get(Candidate, candidate_id) if candidate_id <= MAX_ID else None
-    if candidate is None:
-        abort(404)
-    return candidate
+    return db.session.get(Candidate, candidate_id) or abort(404)
 
 
 # --- the list and one candidate ---------------------------------------------------------------------
@@ -75,22 +72,16 @@ def _get_candidate(candidate_id: int) -> Candidate:
 @role_required(*STAFF)
 def list_candidates():
     """Every rejected candidate with how far they got, filtered; select some to write to."""
-    args = request.args
-    progress = args.get("status", "")
-    progress = Progress(progress) if progress in Progress.__members__.values() else None
-    page = args.get("page", "1")
+    filters = {"q": text_arg("q"), "status": choice_arg("status", {p.value for p in Progress}),
+               "vacancy": text_arg("vacancy"), "department": text_arg("department")}
     result = services.list_candidates(
-        progress=progress,
-        vacancy=args.get("vacancy", "")[:200],
-        department=args.get("department", "")[:200],
-        search=args.get("q", "")[:200],
-        page=int(page) if page.isdigit() and len(page) < 7 else 1,
+        progress=Progress(filters["status"]) if filters["status"] else None,
+        vacancy=filters["vacancy"], department=filters["department"], search=filters["q"], page=page_arg(),
     )
     vacancies, departments = services.filter_choices()
-    filtered = any(args.get(k) for k in ("status", "vacancy", "department", "q"))
     return render_template(
         "candidates/list.html", result=result, vacancies=vacancies, departments=departments,
-        status=progress.value if progress else "", filtered=filtered,
+        filters=filters, filtered=any(filters.values()),
     )
 
 
@@ -224,10 +215,7 @@ def write_rejection(candidate_id: int):
 @role_required(*STAFF)
 def write_rejections():
     """The rejection e-mail to a selection: one personal line each, all sent at once."""
-    ids = []
-    for value in request.values.getlist("ids"):
-        ids += [int(part) for part in value.split(",") if part.strip().isdigit() and len(part.strip()) < 10]
-    candidates = services.get_candidates(ids[:MAX_SELECTION + 1])
+    candidates = services.get_candidates(id_list_arg("ids", limit=MAX_SELECTION + 1, args=request.values))
     if not candidates:
         flash(_("Select one or more candidates first."), "error")
         return redirect(url_for(".list_candidates"))

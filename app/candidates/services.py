@@ -18,7 +18,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.candidates.csv_import import (
@@ -31,6 +31,7 @@ from app.candidates.csv_import import (
 from app.database import utcnow
 from app.events import record_events
 from app.extensions import db
+from app.i18n import _l
 from app.mail import notifications
 from app.mail.outbox import queue_emails
 from app.models import (
@@ -259,11 +260,11 @@ def import_candidates(preview: ImportPreview, mode: ImportMode) -> int:
     not at all."""
     bad = preview.bad
     if mode == ImportMode.ALL_OR_NOTHING and bad:
-        raise NotAllRowsGood(_l(
+        raise NotAllRowsGood(_(
             "Nothing is imported: %(bad)s of %(total)s rows have an error. Correct the file, or choose to "
             "import only the good rows.", bad=len(bad), total=len(preview.rows)))
     if not preview.good:
-        raise NotAllRowsGood(_l("Nothing is imported: none of the rows can be imported."))
+        raise NotAllRowsGood(_("Nothing is imported: none of the rows can be imported."))
     # Into the table, not the ORM entity: the ORM leaves a column out of a row whose value is None (no
     # rejection reason), and every change of shape starts a new statement (thousands of round trips).
     db.session.execute(sa.insert(Candidate.__table__), [_candidate_values(row.data) for row in preview.good])
@@ -432,18 +433,18 @@ def placeholder_errors(text: str) -> list:
     try:
         parts = list(string.Formatter().parse(text))
     except ValueError:
-        return [_l("A curly brace is not closed or not opened. Placeholders look like %(allowed)s; "
+        return [_("A curly brace is not closed or not opened. Placeholders look like %(allowed)s; "
                    "to show a brace itself, write it twice: {{ or }}.", allowed=allowed)]
     errors = []
     for _literal, name, spec, conversion in parts:
         if name is None:
             continue
         if name == "":
-            errors.append(_l("Empty braces {} are not a placeholder. You can use %(allowed)s.", allowed=allowed))
+            errors.append(_("Empty braces {} are not a placeholder. You can use %(allowed)s.", allowed=allowed))
         elif name not in PLACEHOLDERS:
-            errors.append(_l("Unknown placeholder {%(name)s}. You can use %(allowed)s.", name=name, allowed=allowed))
+            errors.append(_("Unknown placeholder {%(name)s}. You can use %(allowed)s.", name=name, allowed=allowed))
         elif spec or conversion:
-            errors.append(_l("Write the placeholder as {%(name)s}, without anything after it inside the braces.",
+            errors.append(_("Write the placeholder as {%(name)s}, without anything after it inside the braces.",
                              name=name))
     return list(dict.fromkeys(errors))
 
@@ -475,7 +476,7 @@ def fill(text: str, *, name: str, vacancy: str) -> str:
     try:
         return text.format_map({"name": name, "vacancy": vacancy})
     except (KeyError, IndexError, ValueError, AttributeError):
-        raise TemplateInvalid(_l("The e-mail template has an unknown placeholder; correct it in the template "
+        raise TemplateInvalid(_("The e-mail template has an unknown placeholder; correct it in the template "
                                  "editor.")) from None
 
 
@@ -504,7 +505,7 @@ def clean_personal_line(text: str | None) -> str:
     if not text:
         raise PersonalLineMissing()
     if len(text) > PERSONAL_LINE_MAX:
-        raise PersonalLineMissing(_l("Keep the personal line to %(limit)s characters.", limit=PERSONAL_LINE_MAX))
+        raise PersonalLineMissing(_("Keep the personal line to %(limit)s characters.", limit=PERSONAL_LINE_MAX))
     return text
 
 

@@ -4,8 +4,8 @@ to the outbox in the caller's transaction."""
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
+from app.i18n import _l
 from app.mail.ics import booking_invitation
 from app.mail.outbox import compose_email, queue_email
 from app.models import (

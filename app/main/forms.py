@@ -1,7 +1,8 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField
 from wtforms.validators import Email, InputRequired, Length
+
+from app.i18n import _l
 
 
 class ResendLinkForm(FlaskForm):

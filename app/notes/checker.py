@@ -16,9 +16,10 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import has_app_context
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 
 from app.extensions import db
+from app.i18n import _l
 from app.models import FeedbackRule
 
 try:  # the regular-expression parser, used only to refuse patterns that can take very long
@@ -105,12 +106,12 @@ def _flexible_spaces(pattern: str) -> str:
 def compile_pattern(pattern: str) -> re.Pattern:
     """The pattern as the checker uses it: case-insensitive, whole words only. Raises InvalidPattern."""
     if not pattern or not pattern.strip():
-        raise InvalidPattern(_l("Please enter a phrase or pattern."))
+        raise InvalidPattern(_("Please enter a phrase or pattern."))
     try:
         return re.compile(rf"(?<!\w)(?:{_flexible_spaces(pattern.strip())})(?!\w)", re.IGNORECASE)
     except re.error as exc:
         raise InvalidPattern(
-            _l("This is not a valid pattern: %(reason)s (at position %(position)s). "
+            _("This is not a valid pattern: %(reason)s (at position %(position)s). "
                "To look for a plain phrase, leave out characters such as ( ) [ ] * + ? \\.",
                reason=exc.msg, position=(exc.pos or 0) + 1)
         ) from None
@@ -120,10 +121,10 @@ def validate_pattern(pattern: str) -> None:
     """Refuse a pattern an admin typed that is invalid, matches empty text, or could take very long."""
     compiled = compile_pattern(pattern)
     if compiled.search("") or compiled.search(" "):
-        raise InvalidPattern(_l("This pattern also matches empty text, so it would warn everywhere."))
+        raise InvalidPattern(_("This pattern also matches empty text, so it would warn everywhere."))
     if _has_nested_repeat(pattern.strip()):
         raise InvalidPattern(
-            _l("This pattern repeats a part that itself repeats (such as (a+)+), which can make the checker "
+            _("This pattern repeats a part that itself repeats (such as (a+)+), which can make the checker "
                "very slow. Please write it more simply.")
         )
 

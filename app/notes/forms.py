@@ -4,7 +4,7 @@ import re
 
 from flask import current_app
 from flask_babel import format_number
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -18,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from app.i18n import _l
 from app.notes.checker import CATEGORIES, InvalidPattern, validate_pattern
 
 TEXT_MAX_LENGTH = 5000
@@ -45,7 +46,7 @@ class _MaxLength:
     def __call__(self, form, field):
         count = len(field.data or "")
         if count > self.limit:
-            raise ValidationError(_l("Please keep this to %(limit)s characters (now %(count)s).",
+            raise ValidationError(_("Please keep this to %(limit)s characters (now %(count)s).",
                                      limit=format_number(self.limit), count=format_number(count)))
 
 
@@ -95,13 +96,13 @@ class OutcomeForm(FlaskForm):
         valid = super().validate(extra_validators)
         if self.suitable_after_all.data and self.outcome.data != "attended":
             self.suitable_after_all.errors.append(
-                _l("Only a conversation that took place can show that someone is suitable after all."))
+                _("Only a conversation that took place can show that someone is suitable after all."))
             valid = False
         if self.follow_up_action.data and not self.follow_up_on.data and not self.follow_up_on.errors:
-            self.follow_up_on.errors.append(_l("Please give a date for the follow-up."))
+            self.follow_up_on.errors.append(_("Please give a date for the follow-up."))
             valid = False
         if self.follow_up_on.data and not self.follow_up_action.data and not self.follow_up_action.errors:
-            self.follow_up_action.errors.append(_l("Please say what the follow-up is."))
+            self.follow_up_action.errors.append(_("Please say what the follow-up is."))
             valid = False
         return valid
 
@@ -133,7 +134,7 @@ def _valid_pattern(form, field):
 
 
 def _language_choices():
-    names = {"nl": _l("Dutch"), "en": _l("English")}
+    names = {"nl": _("Dutch"), "en": _("English")}
     return [SelectChoice(code, names.get(code, code)) for code in current_app.config["LANGUAGES"]]
 
 

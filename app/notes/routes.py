@@ -4,6 +4,7 @@ the outcome, the talent-pool offer and the written summary; and the checker's ru
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -33,15 +34,15 @@ from app.notes.forms import (
     SummaryForm,
 )
 from app.pool import services as pool
+from app.query import flag_arg, json_body
 
 bp = Blueprint("notes", __name__, url_prefix="/recruiter")
 
 CHECK_MAX_LENGTH = 20_000
-MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
 
 
 def _get_or_404(model, ident: int):
-    return (db.session.get(model, ident) if ident <= MAX_ID else None) or abort(404)
+    return db.session.get(model, ident) or abort(404)
 
 
 def _booking(booking_id: int) -> Booking:
@@ -60,10 +61,10 @@ def agenda(session_id: int):
     context = {
         "session": session, "rows": rows, "booked": booked, "is_prepared": services.is_prepared,
         "prepared": sum(1 for b in booked if services.is_prepared(b.note)),
-        "with_notes": request.args.get("notes") == "1",
+        "with_notes": flag_arg("notes"),
         "note_labels": NOTE_LABELS,
     }
-    if request.args.get("print") == "1":
+    if flag_arg("print"):
         return render_template("notes/agenda_print.html", **context)
     return render_template("notes/agenda.html", **context)
 
@@ -123,13 +124,13 @@ def autosave_note(booking_id: int):
 @role_required(*STAFF)
 def check_text():
     """The checker's warnings for a text, while the recruiter types (JSON in, JSON out)."""
-    data = request.get_json(silent=True)
+    data = json_body()
     text = data.get("text") if isinstance(data, dict) else None
     if not isinstance(text, str):
         return jsonify(error=_("Send the text to check as JSON: {\"text\": \"...\"}.")), 400
     if len(text) > CHECK_MAX_LENGTH:
         return jsonify(error=_("This text is too long to check.")), 400
-    language = data.get("language") if isinstance(data.get("language"), str) else ""
+    language = data.get("language") if data.get("language") in current_app.config["LANGUAGES"] else ""
     found = checker.check_languages(text, services.checker_languages(language))
     return jsonify(warnings=[w.as_json() for w in found])
 

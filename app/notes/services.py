@@ -7,7 +7,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -16,6 +16,7 @@ from app.booking.free_times import times_changed
 from app.database import utcnow
 from app.events import forget_events, record_event
 from app.extensions import db
+from app.i18n import _l
 from app.mail import notifications
 from app.models import (
     Booking,
@@ -165,7 +166,7 @@ def record_outcome(
     if status != BookingStatus.CANCELLED and now < booking.slot.starts_at:
         raise OutcomeTooEarly()
     if suitable_after_all and status != BookingStatus.ATTENDED:
-        raise NotesError(_l("Only a conversation that took place can show that someone is suitable after all."))
+        raise NotesError(_("Only a conversation that took place can show that someone is suitable after all."))
     previous, was_suitable = current_outcome(booking), booking.suitable_after_all
     candidate, session_id = booking.candidate, booking.slot.session_id
 

@@ -1,13 +1,14 @@
 """Every e-mail the portal sends, with its state; failed ones can be retried."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from app.auth.decorators import STAFF, role_required
 from app.extensions import db
-from app.models import OutboxMessage
+from app.models import OutboxMessage, OutboxStatus
 from app.outbox import services
+from app.query import choice_arg, page_arg, text_arg
 
 bp = Blueprint("outbox", __name__, url_prefix="/recruiter/outbox")
 
@@ -16,11 +17,10 @@ bp = Blueprint("outbox", __name__, url_prefix="/recruiter/outbox")
 @role_required(*STAFF)
 def list_messages():
     """The outbox, newest first, filterable by state, kind and address."""
-    page = request.args.get("page", "1")
-    filters = {key: request.args.get(key, "")[:200] for key in ("status", "kind", "q")}
+    filters = {"status": choice_arg("status", {s.value for s in OutboxStatus}), "kind": text_arg("kind", max_length=50),
+               "q": text_arg("q")}
     result = services.list_messages(
-        status=filters["status"] or None, kind=filters["kind"] or None, search=filters["q"],
-        page=int(page) if page.isdigit() else 1,
+        status=filters["status"] or None, kind=filters["kind"] or None, search=filters["q"], page=page_arg(),
     )
     return render_template("outbox/list.html", result=result, kinds=services.kinds(), form=FlaskForm(),
                            filters=filters)

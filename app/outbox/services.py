@@ -31,10 +31,10 @@ def list_messages(*, status: str | None = None, kind: str | None = None, search:
         query = query.where(OutboxMessage.status == OutboxStatus(status))
     if kind:
         query = query.where(OutboxMessage.kind == kind)
-    if search:
-        pattern = f"%{search.strip().lower()}%"
-        query = query.where(sa.or_(sa.func.lower(OutboxMessage.to_address).like(pattern),
-                                   sa.func.lower(OutboxMessage.subject).like(pattern)))
+    search = search.strip()
+    if search:  # % and _ are searched for as themselves, and a backslash is no escape (PostgreSQL)
+        query = query.where(sa.or_(OutboxMessage.to_address.icontains(search, autoescape=True),
+                                   OutboxMessage.subject.icontains(search, autoescape=True)))
     page = max(page, 1)
     rows = list(db.session.scalars(
         query.order_by(OutboxMessage.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)))

@@ -1,8 +1,9 @@
 """The candidate's answer to the talent-pool question."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SubmitField
+
+from app.i18n import _l
 
 
 class AnswerForm(FlaskForm):

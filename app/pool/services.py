@@ -8,11 +8,11 @@ and the candidate's yes or no to it.
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from app.database import utcnow
 from app.events import record_event
 from app.extensions import db
+from app.i18n import _l
 from app.mail import notifications
 from app.models import Candidate, PoolMembership, PoolSource
 from app.talent import services as talent

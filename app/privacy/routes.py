@@ -25,6 +25,7 @@ from app.database import writes_on_get
 from app.extensions import db, limiter
 from app.models import Candidate
 from app.privacy.services import erase_person, export_person, same_person
+from app.query import choice_arg
 from app.tokens import current_candidate, load_candidate_from_url
 
 bp = Blueprint("privacy", __name__)
@@ -74,7 +75,7 @@ def erase(token: str):
 @bp.get("/privacy/erased")
 def erased():
     """Confirmation after erasure, in the language of the person who was erased; the link no longer works."""
-    g.candidate_language = request.args.get("lang")
+    g.candidate_language = choice_arg("lang", current_app.config["LANGUAGES"])
     return render_template("privacy/erased.html")
 
 

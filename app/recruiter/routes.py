@@ -1,10 +1,10 @@
 """The recruiter's start page: the coming sessions and what needs attention."""
 
 from flask import Blueprint, current_app, render_template
-from flask_babel import lazy_gettext as _l
 
 from app.auth.decorators import STAFF, role_required
 from app.database import utcnow
+from app.i18n import _l
 from app.recruiter import services
 
 bp = Blueprint("recruiter", __name__, url_prefix="/recruiter")

@@ -4,7 +4,7 @@ import re
 from datetime import time
 from urllib.parse import urlsplit
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -25,6 +25,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.i18n import _l
 from app.models import User
 from app.sessions import services
 from app.sessions.services import (
@@ -61,7 +62,7 @@ class DayField(DateField):
         try:
             super().process_formdata(valuelist)
         except ValueError:
-            raise ValueError(_l("Please enter a date, e.g. 2026-03-10.")) from None
+            raise ValueError(_("Please enter a date, e.g. 2026-03-10.")) from None
 
 
 class ClockField(TimeField):
@@ -76,7 +77,7 @@ class ClockField(TimeField):
         try:
             super().process_formdata(valuelist)
         except ValueError:
-            raise ValueError(_l("Please enter a time, e.g. 16:00.")) from None
+            raise ValueError(_("Please enter a time, e.g. 16:00.")) from None
 
     def _value(self):
         if self.raw_data:
@@ -89,7 +90,7 @@ class WholeNumberField(IntegerField):
         try:
             super().process_formdata(valuelist)
         except ValueError:
-            raise ValueError(_l("Please enter a whole number.")) from None
+            raise ValueError(_("Please enter a whole number.")) from None
 
 
 class HostsField(SelectMultipleField):
@@ -102,12 +103,12 @@ class HostsField(SelectMultipleField):
         try:
             super().process_formdata(valuelist)
         except ValueError:
-            raise ValueError(_l("Please choose the hosts from the list.")) from None
+            raise ValueError(_("Please choose the hosts from the list.")) from None
 
     def pre_validate(self, form):
         known = {self.coerce(c.value) for c in self._choices_from_input(self.choices) or []}
         if any(value not in known for value in self.data or []):
-            raise ValidationError(_l("Please choose the hosts from the list."))
+            raise ValidationError(_("Please choose the hosts from the list."))
 
 
 def web_link(form, field) -> None:
@@ -117,7 +118,7 @@ def web_link(form, field) -> None:
         return
     parts = urlsplit(value)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname or any(c.isspace() for c in value):
-        raise ValidationError(_l("Please enter a web address that starts with https:// (or http://)."))
+        raise ValidationError(_("Please enter a web address that starts with https:// (or http://)."))
 
 
 class LayoutForm(FlaskForm):
@@ -146,7 +147,7 @@ class LayoutForm(FlaskForm):
 
     def set_host_choices(self, users: list[User]) -> None:
         self.hosts.choices = [
-            SelectChoice(u.id, u.name if u.active else str(_l("%(name)s (deactivated)", name=u.name))) for u in users
+            SelectChoice(u.id, u.name if u.active else str(_("%(name)s (deactivated)", name=u.name))) for u in users
         ]
 
     def validate_breaks(self, field) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from app.booking import services as booking_services
@@ -18,6 +18,7 @@ from app.booking.services import offer_free_slots
 from app.database import utcnow
 from app.events import record_event
 from app.extensions import db
+from app.i18n import _l
 from app.mail import notifications
 from app.models import (
     Booking,
@@ -96,14 +97,14 @@ def parse_breaks(text: str) -> list[list[str]]:
             continue
         match = _BREAK.match(part)
         if not match:
-            raise SessionError(_l('"%(part)s" is not a break. Write each break as 17:00-17:15, separated by commas.',
+            raise SessionError(_('"%(part)s" is not a break. Write each break as 17:00-17:15, separated by commas.',
                                   part=part.strip()[:40]))
         try:
             start, end = (parse_clock(value.replace(".", ":")) for value in match.groups())
         except ValueError:
-            raise SessionError(_l('"%(part)s" contains a time that does not exist.', part=part.strip()[:40])) from None
+            raise SessionError(_('"%(part)s" contains a time that does not exist.', part=part.strip()[:40])) from None
         if end <= start:
-            raise SessionError(_l('In the break "%(part)s" the end must come after the start.', part=part.strip()[:40]))
+            raise SessionError(_('In the break "%(part)s" the end must come after the start.', part=part.strip()[:40]))
         breaks.append([start.strftime("%H:%M"), end.strftime("%H:%M")])
     return sorted(breaks)
 
@@ -166,24 +167,24 @@ def layout_problems(
     if day is not None:
         today = local(now).date()
         if day < today:
-            problems.append(("day", str(_l("This date is in the past. Please choose a date from today on."))))
+            problems.append(("day", str(_("This date is in the past. Please choose a date from today on."))))
         elif day == today and start is not None and from_local(day, start) <= now:
-            problems.append(("start", str(_l("This time today has passed already."))))
+            problems.append(("start", str(_("This time today has passed already."))))
     if start is None or end is None:
         return problems
     if end <= start:
-        problems.append(("end", str(_l("The end must be after the start."))))
+        problems.append(("end", str(_("The end must be after the start."))))
         return problems
     for pause_start, pause_end in (breaks or []):
         if parse_clock(pause_start) < start or parse_clock(pause_end) > end:
-            problems.append(("breaks", str(_l(
+            problems.append(("breaks", str(_(
                 "The break %(start)s-%(end)s lies outside the feedback hour (%(opens)s to %(closes)s).",
                 start=pause_start, end=pause_end, opens=start.strftime("%H:%M"), closes=end.strftime("%H:%M"),
             ))))
             return problems
     slot_length_ok = slot_minutes and MIN_SLOT_MINUTES <= slot_minutes <= MAX_SLOT_MINUTES
     if slot_length_ok and not slot_times(day or date(2000, 1, 3), start, end, slot_minutes, breaks):
-        problems.append(("slot_minutes", str(_l(
+        problems.append(("slot_minutes", str(_(
             "No conversation fits: make the feedback hour longer, the breaks shorter or the slots shorter."
         ))))
     return problems
@@ -557,7 +558,7 @@ def delete_draft(session: FeedbackSession) -> None:
         sa.select(sa.func.count(Booking.id)).join(Booking.slot).where(Slot.session_id == session.id)
     )
     if session.status != SessionStatus.DRAFT or has_bookings:
-        raise WrongStatus(_l("Only a draft without bookings can be deleted."))
+        raise WrongStatus(_("Only a draft without bookings can be deleted."))
     db.session.delete(session)
 
 

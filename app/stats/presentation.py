@@ -7,8 +7,9 @@ reveal such a cell is left out.
 from dataclasses import dataclass
 
 from flask_babel import format_date
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 
+from app.i18n import _l
 from app.labels import STAGE
 from app.models import Stage
 from app.stats.queries import BREAKDOWN_KINDS, Dashboard
@@ -71,44 +72,44 @@ def funnel_table(d: Dashboard) -> Table:
         part = f["hired_attributed"] if step == "hired" else f[step]
         share = rate(part, f[base], suppress=False) if base else ""
         if share:
-            share = str(_l("%(share)s of %(base)s", share=share, base=str(STEP_LABELS[base]).lower()))
+            share = str(_("%(share)s of %(base)s", share=share, base=str(STEP_LABELS[base]).lower()))
         rows.append([str(STEP_LABELS[step]), f[step], share, rate(f[step], f["invited"], suppress=False)])
-    return Table("funnel", str(_l("From rejection to rehire")),
-                 [str(_l("Step")), str(_l("People")), str(_l("Rate")), str(_l("Of those invited"))], rows)
+    return Table("funnel", str(_("From rejection to rehire")),
+                 [str(_("Step")), str(_("People")), str(_("Rate")), str(_("Of those invited"))], rows)
 
 
 def breakdown_table(key: str, title: str, first_column: str, data: dict, labels=None) -> Table:
-    header = [first_column] + [str(STEP_LABELS[k]) for k in BREAKDOWN_KINDS] + [str(_l("Booked of invited")),
-                                                                                 str(_l("Hired of attended"))]
+    header = [first_column] + [str(STEP_LABELS[k]) for k in BREAKDOWN_KINDS] + [str(_("Booked of invited")),
+                                                                                 str(_("Hired of attended"))]
     rows = []
     for name, counts in data.items():
-        label = str(labels.get(name, name)) if labels else (name or str(_l("Not recorded")))
+        label = str(labels.get(name, name)) if labels else (name or str(_("Not recorded")))
         rows.append([label] + [cell(counts[k]) for k in BREAKDOWN_KINDS]
                     + [rate(counts["booked"], counts["invited"]), rate(counts["hired"], counts["attended"])])
     return Table(key, title, header, rows)
 
 
 def build_tables(d: Dashboard) -> dict[str, Table]:
-    stage_labels = {s.value: STAGE[s] for s in Stage} | {"": _l("Not recorded")}
+    stage_labels = {s.value: STAGE[s] for s in Stage} | {"": _("Not recorded")}
     tables = [
         funnel_table(d),
-        breakdown_table("department", str(_l("Per department")), str(_l("Department")), d.by_department),
-        breakdown_table("vacancy", str(_l("Per vacancy")), str(_l("Vacancy")), d.by_vacancy),
-        breakdown_table("stage", str(_l("By stage reached")), str(_l("Stage")), d.by_stage, stage_labels),
-        breakdown_table("reason", str(_l("By rejection reason")), str(_l("Reason")), d.by_reason, REASON_LABELS),
-        Table("trend", str(_l("Month by month")),
-              [str(_l("Month")), str(STEP_LABELS["invited"]), str(STEP_LABELS["booked"]),
+        breakdown_table("department", str(_("Per department")), str(_("Department")), d.by_department),
+        breakdown_table("vacancy", str(_("Per vacancy")), str(_("Vacancy")), d.by_vacancy),
+        breakdown_table("stage", str(_("By stage reached")), str(_("Stage")), d.by_stage, stage_labels),
+        breakdown_table("reason", str(_("By rejection reason")), str(_("Reason")), d.by_reason, REASON_LABELS),
+        Table("trend", str(_("Month by month")),
+              [str(_("Month")), str(STEP_LABELS["invited"]), str(STEP_LABELS["booked"]),
                str(STEP_LABELS["attended"]), str(STEP_LABELS["hired"])],
               [[m["month"], cell(m["invited"]), cell(m["booked"]), cell(m["attended"]), cell(m["hired"])]
                for m in d.trend]),
-        Table("seats", str(_l("Seat use of the most recent sessions")),
-              [str(_l("Session")), str(_l("Slots offered")), str(STEP_LABELS["attended"]), str(STEP_LABELS["no_show"]),
-               str(_l("Seats used"))],
+        Table("seats", str(_("Seat use of the most recent sessions")),
+              [str(_("Session")), str(_("Slots offered")), str(STEP_LABELS["attended"]), str(STEP_LABELS["no_show"]),
+               str(_("Seats used"))],
               [[format_date(local(s["starts_at"]).date(), "medium"), s["offered"], cell(s["attended"]),
                 cell(s["no_show"]), rate(s["attended"] + s["no_show"], s["offered"])] for s in d.seats]),
-        Table("recruiters", str(_l("Recruiter time")),
-              [str(_l("Recruiter")), str(_l("Year")), str(_l("Conversations")), str(_l("Hours"))],
-              [[r["recruiter"] or str(_l("Unknown")), r["year"], r["conversations"], r["hours"]]
+        Table("recruiters", str(_("Recruiter time")),
+              [str(_("Recruiter")), str(_("Year")), str(_("Conversations")), str(_("Hours"))],
+              [[r["recruiter"] or str(_("Unknown")), r["year"], r["conversations"], r["hours"]]
                for r in d.recruiters]),
     ]
     return {t.key: t for t in tables}

@@ -6,8 +6,9 @@ from app.audit.services import record_audit
 from app.auth.decorators import role_required
 from app.database import utcnow, writes_on_get
 from app.models import Role
+from app.query import choice_arg
 from app.stats.export import to_csv
-from app.stats.periods import CHOICES, parse_period
+from app.stats.periods import CHOICES, parse_period, period_args
 from app.stats.presentation import STEP_LABELS, build_tables, cell, rate
 from app.stats.queries import FUNNEL, dashboard_data
 from app.timeutil import local
@@ -35,7 +36,7 @@ def dashboard():
         "stats/dashboard.html", data=data, tables=build_tables(data), selection=selection, choices=CHOICES,
         step_labels=STEP_LABELS, rate=rate,
         funnel_items=[(str(STEP_LABELS[step]), data.funnel[step]) for step in FUNNEL],
-        query_args={k: v for k, v in request.args.items() if k != "sep"},
+        query_args=period_args(request.args),
     )
 
 
@@ -47,7 +48,7 @@ def export(name: str):
     selection = _selection()
     tables = build_tables(dashboard_data(selection.period))
     table = tables.get(name) or abort(404)
-    body = to_csv(table.header, table.rows, semicolon=request.args.get("sep") == "semicolon")
+    body = to_csv(table.header, table.rows, semicolon=choice_arg("sep", {"semicolon"}) == "semicolon")
     record_audit("export", target_type="hr_table", detail=f"{name} {selection.first_day}..{selection.last_day}")
     filename = f"feedbackspreekuur-{name}-{selection.first_day}-{selection.last_day}.csv"
     return Response("\ufeff" + body, mimetype="text/csv",

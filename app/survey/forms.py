@@ -1,10 +1,10 @@
 """The survey form: two scales as radio buttons and an optional comment."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, TextAreaField
 from wtforms.validators import Length, ValidationError
 
+from app.i18n import _l
 from app.survey.services import COMMENT_MAX_LENGTH, RECOMMEND_RANGE, USEFUL_RANGE
 
 

@@ -5,12 +5,13 @@ import re
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from app.database import utcnow
 from app.events import record_event
 from app.extensions import db
+from app.i18n import _l
 from app.mail import notifications
 from app.models import Booking, BookingStatus, Candidate, SurveyResponse
 from app.tokens import fresh_token, keep_links_alive
@@ -63,7 +64,7 @@ def submit_survey(booking: Booking, *, useful: int, recommend: int, comment: str
         raise AnswerOutOfRange()
     comment = _CONTROL_CHARS.sub("", comment or "").strip()
     if len(comment) > COMMENT_MAX_LENGTH:
-        raise SurveyError(_l("Please keep your comment to %(limit)s characters.", limit=COMMENT_MAX_LENGTH))
+        raise SurveyError(_("Please keep your comment to %(limit)s characters.", limit=COMMENT_MAX_LENGTH))
     if response_for(booking) is not None:
         raise AlreadyAnswered()
     response = SurveyResponse(booking_id=booking.id, useful=useful, recommend=recommend, comment=comment)

@@ -1,6 +1,6 @@
 """Forms of the talent pool: a tag on a member, a re-application, a hire, and the candidate's consent."""
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -12,6 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
+from app.i18n import _l
 from app.talent.services import TAG_KINDS, TAG_MAX_LENGTH, clean_line
 
 
@@ -27,13 +28,13 @@ class LocalDateField(DateField):
             super().process_formdata(valuelist)
         except ValueError:
             self.data = None
-            raise ValueError(_l("Enter the date as day, month and year.")) from None
+            raise ValueError(_("Enter the date as day, month and year.")) from None
 
 
 def _email_field(label):
     return EmailField(label, filters=[_collapse], validators=[
-        DataRequired(_l("Please enter the e-mail address the person applied with.")), Length(max=320),
-        Email(message=_l("That does not look like an e-mail address."), check_deliverability=False)])
+        DataRequired(_("Please enter the e-mail address the person applied with.")), Length(max=320),
+        Email(message=_("That does not look like an e-mail address."), check_deliverability=False)])
 
 
 class TagForm(FlaskForm):

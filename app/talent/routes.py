@@ -1,19 +1,18 @@
 """The recruiter's talent pool: the members, one member with their history and tags, and recording
 re-applications and hires of earlier candidates."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from app.auth.decorators import STAFF, role_required
 from app.database import utcnow
 from app.extensions import db
 from app.models import Candidate, PoolMembership
+from app.query import page_arg, text_arg
 from app.talent import services
 from app.talent.forms import ActionForm, HireForm, ReapplicationForm, TagForm
 
 bp = Blueprint("talent", __name__, url_prefix="/recruiter/talent")
-
-MAX_ID = 2**31 - 1
 
 
 @bp.before_request
@@ -31,7 +30,7 @@ def _labels() -> dict:
 
 
 def _get_member(membership_id: int) -> PoolMembership | None:
-    return services.get_member(membership_id) if membership_id <= MAX_ID else None
+    return services.get_member(membership_id)
 
 
 def _gone():
@@ -43,12 +42,9 @@ def _gone():
 @role_required(*STAFF)
 def list_members():
     """Members with current consent, filtered by skill, department or name; consent ending soon stands out."""
-    args = request.args
-    page = args.get("page", "1")
-    filters = {key: args.get(key, "")[:200] for key in ("q", "skill", "department")}
+    filters = {key: text_arg(key) for key in ("q", "skill", "department")}
     result = services.list_members(
-        skill=filters["skill"], department=filters["department"], search=filters["q"],
-        page=int(page) if page.isdigit() and len(page) < 7 else 1,
+        skill=filters["skill"], department=filters["department"], search=filters["q"], page=page_arg(),
     )
     skills, departments = services.filter_choices()
     return render_template(
@@ -102,7 +98,7 @@ def remove_tag(membership_id: int, tag_id: int):
     if membership is None:
         return _gone()
     if ActionForm().validate_on_submit():
-        if tag_id <= MAX_ID and services.remove_tag(membership, tag_id):
+        if services.remove_tag(membership, tag_id):
             flash(_("The tag is removed."), "success")
         else:
             flash(_("That tag was already removed."), "info")
@@ -119,7 +115,7 @@ def list_records():
 
 def _prefill_email(form) -> None:
     if not form.is_submitted():
-        form.email.data = request.args.get("email", "")[:320]
+        form.email.data = text_arg("email", max_length=320)
 
 
 @bp.route("/reapplications/new", methods=["GET", "POST"])

@@ -18,12 +18,13 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask_babel import format_date
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from app.database import utcnow
 from app.events import record_event
 from app.extensions import db
+from app.i18n import _l
 from app.mail import notifications
 from app.models import (
     Booking,
@@ -282,23 +283,23 @@ def add_tag(membership: PoolMembership, kind: str, value: str) -> PoolTag:
     (whatever the case)."""
     value = clean_line(value)
     if kind not in TAG_KINDS:
-        raise TagInvalid(_l("Choose whether the tag is a skill or a preferred department."))
+        raise TagInvalid(_("Choose whether the tag is a skill or a preferred department."))
     if not value:
-        raise TagInvalid(_l("Enter a tag."))
+        raise TagInvalid(_("Enter a tag."))
     if len(value) > TAG_MAX_LENGTH:
-        raise TagInvalid(_l("Keep a tag to %(limit)s characters.", limit=TAG_MAX_LENGTH))
+        raise TagInvalid(_("Keep a tag to %(limit)s characters.", limit=TAG_MAX_LENGTH))
     duplicate = db.session.scalar(sa.select(PoolTag.id).where(
         PoolTag.membership_id == membership.id, PoolTag.kind == kind,
         sa.func.lower(PoolTag.value) == sa.func.lower(sa.literal(value)),
     ))
     if duplicate is not None:
-        raise DuplicateTag(_l("This member already has the tag “%(tag)s”.", tag=value))
+        raise DuplicateTag(_("This member already has the tag “%(tag)s”.", tag=value))
     tag = PoolTag(membership_id=membership.id, kind=kind, value=value)
     try:
         with db.session.begin_nested():
             db.session.add(tag)
     except IntegrityError:  # the same tag, added a moment ago from another tab
-        raise DuplicateTag(_l("This member already has the tag “%(tag)s”.", tag=value)) from None
+        raise DuplicateTag(_("This member already has the tag “%(tag)s”.", tag=value)) from None
     return tag
 
 
@@ -335,14 +336,14 @@ def _first_rejection(email: str) -> date:
 def _check_record_date(day: date, email: str, today: date, *, ahead: int) -> None:
     if day > today + timedelta(days=ahead):
         if ahead == 0:
-            raise UnreasonableDate(_l("The date cannot be in the future."))
-        raise UnreasonableDate(_l("The date is more than a year ahead. Check the year."))
+            raise UnreasonableDate(_("The date cannot be in the future."))
+        raise UnreasonableDate(_("The date is more than a year ahead. Check the year."))
     if day.year < today.year - OLDEST_RECORD_YEARS:
-        raise UnreasonableDate(_l("The date is more than %(years)s years ago. Check the year.",
+        raise UnreasonableDate(_("The date is more than %(years)s years ago. Check the year.",
                                   years=OLDEST_RECORD_YEARS))
     first = _first_rejection(email)
     if first is not None and day < first:
-        raise UnreasonableDate(_l("This person was first rejected on %(day)s; the date cannot be earlier.",
+        raise UnreasonableDate(_("This person was first rejected on %(day)s; the date cannot be earlier.",
                                   day=format_date(first, format="long")))
 
 
@@ -362,7 +363,7 @@ def record_reapplication(email: str, vacancy: str, applied_on: date, *, now: dat
         Reapplication.candidate_id.in_(person), Reapplication.applied_on == applied_on,
         sa.func.lower(Reapplication.vacancy) == sa.func.lower(sa.literal(vacancy)),
     ).limit(1)) is not None:
-        raise AlreadyRecorded(_l("This re-application is already recorded."))
+        raise AlreadyRecorded(_("This re-application is already recorded."))
     reapplication = Reapplication(candidate_id=candidate.id, vacancy=vacancy, applied_on=applied_on)
     db.session.add(reapplication)
     record_event("reapplied", candidate, at=_moment(applied_on, now))
@@ -394,7 +395,7 @@ def record_hire(
         Hire.candidate_id.in_(person), Hire.start_date == start_date,
         sa.func.lower(Hire.role) == sa.func.lower(sa.literal(role)),
     ).limit(1)) is not None:
-        raise AlreadyRecorded(_l("This hire is already recorded."))
+        raise AlreadyRecorded(_("This hire is already recorded."))
     attributed = attended_before(email, start_date)
     hire = Hire(candidate_id=candidate.id, role=role, department=department, start_date=start_date,
                 attributed=attributed)
