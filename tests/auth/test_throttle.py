@@ -1,8 +1,6 @@
 """Signing in tells nobody which accounts exist, and nobody can lock an account out by guessing: wrong
 passwords are counted per account and client address, in the real Redis on this machine."""
 
-import secrets
-
 import pytest
 import redis
 import sqlalchemy as sa
@@ -10,26 +8,17 @@ from flask import request_finished, request_started
 
 from app.auth import services
 from app.extensions import db
-from tests.conftest import STAFF_PASSWORD
+from tests.conftest import REDIS_URL, STAFF_PASSWORD
 from tests.helpers import page_text
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
 ATTACKER, OWNER = {"REMOTE_ADDR": "203.0.113.66"}, {"REMOTE_ADDR": "198.51.100.7"}
 
 
 @pytest.fixture
-def redis_app(app):
-    """The test app with its login counters (and rate limits) in Redis under a fresh prefix."""
-    prefix = f"test-{secrets.token_hex(4)}"
-    app.config.update(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=REDIS_URL, RATELIMIT_KEY_PREFIX=prefix,
-                      LOGIN_RATE_LIMIT="100 per minute")
-    from app.extensions import limiter
-
-    limiter.init_app(app)
-    yield app
-    client = redis.Redis.from_url(REDIS_URL)
-    for key in client.scan_iter(f"*{prefix}*"):
-        client.delete(key)
+def redis_app(redis_limits):
+    """Login counters and rate limits in Redis, with room for many attempts from one address."""
+    redis_limits.config["LOGIN_RATE_LIMIT"] = "100 per minute"
+    return redis_limits
 
 
 def _attempt(client, email: str, password: str = "not the password", address=ATTACKER):
