@@ -48,8 +48,9 @@ def _limit() -> RateLimitItem:
 
 
 def _identifiers(email: str, address: str) -> tuple[str, ...]:
-    account = hmac.new(current_app.config["SECRET_KEY"].encode(), (email or "").strip().lower().encode(),
-                       hashlib.sha256).hexdigest()[:32]
+    key = current_app.config["SECRET_KEY"]
+    key = key if isinstance(key, bytes) else key.encode("utf-8")
+    account = hmac.new(key, (email or "").strip().lower().encode("utf-8"), hashlib.sha256).hexdigest()[:32]
     return "login-failures", current_app.config.get("RATELIMIT_KEY_PREFIX") or "-", account, address or "-"
 
 
