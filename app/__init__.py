@@ -114,7 +114,7 @@ def register_extensions(app: Flask) -> None:
     from flask_login import current_user
 
     from app import database, fragments, i18n, labels, query, security
-    from app.auth.services import load_user
+    from app.auth.staff_sessions import load_user, send_to_sign_in
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     query.init_app(app)  # before the blueprints: their <int:…> ids are bounded
@@ -128,6 +128,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app, add_context_processor=False)
     app.jinja_env.globals["current_user"] = current_user
     login_manager.user_loader(load_user)
+    login_manager.unauthorized_handler(send_to_sign_in)
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     login_manager.session_protection = "basic"

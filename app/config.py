@@ -58,7 +58,16 @@ DEFAULTS: dict[str, object] = {
     # "production" requires FLASK_SECRET_KEY and makes cookies Secure with the __Host- prefix.
     "DEPLOYMENT": "development",
     "BOOKING_ACTION_RATE_LIMIT": "10 per minute",
+    # Every sign-in attempt from one client address (Flask-Limiter; off with RATELIMIT_ENABLED=false).
     "LOGIN_RATE_LIMIT": "20 per minute",
+    # Wrong passwords per account and client address before that pair has to wait (always on, counted in
+    # RATELIMIT_STORAGE_URI): the same for unknown addresses, and never a lock-out from another address.
+    "LOGIN_FAILURE_LIMIT": "5 per 15 minutes",
+    # Staff sessions end after this long without a request, and this long after signing in whatever happens.
+    "STAFF_SESSION_IDLE_MINUTES": 30,
+    "STAFF_SESSION_LIFETIME_HOURS": 12,
+    # The lost-link form mails an address at most once per this many minutes.
+    "RESEND_LINK_INTERVAL_MINUTES": 15,
     # Session cookie defaults; production hardening is applied in create_app.
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

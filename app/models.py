@@ -94,8 +94,6 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=0)
     # The secret of the recruiter's calendar feed; only its hash is kept.
     feed_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -105,6 +103,19 @@ class User(UserMixin, db.Model):
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
+
+
+class StaffSession(db.Model):
+    """One sign-in of a member of staff, from signing in until signing out, a timeout or a password or
+    role change. The browser holds a random id in its (signed) session cookie; only its SHA-256 is kept.
+    The row exists while the session may be used: signing out deletes it."""
+
+    __tablename__ = "staff_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 session_host = sa.Table(
@@ -200,13 +211,16 @@ def first_name(name: str) -> str:
 
 
 class Invitation(db.Model):
-    """A personal link. Only the SHA-256 of its random token is stored."""
+    """A personal link. Its token is an HMAC of a random ``nonce`` under the server's secret key
+    (app/tokens.py); only the token's SHA-256 and the nonce are stored, so the database alone holds no
+    working link, while the portal can send the same link again. Links made before nonces existed have none."""
 
     __tablename__ = "invitation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     candidate_id: Mapped[int] = mapped_column(sa.ForeignKey("candidate.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    nonce: Mapped[str | None] = mapped_column(sa.String(43))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -373,6 +387,17 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class LinkRequest(db.Model):
+    """Someone asked for their personal link again on the public form. The request only records the
+    address, the same for every address; the mail worker answers it (app/main/services.py) and deletes it."""
+
+    __tablename__ = "link_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(320))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Event(db.Model):

@@ -1,6 +1,6 @@
 """Security headers on every response, the signed session cookie, and running behind a reverse proxy."""
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, g, request
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -21,6 +21,21 @@ CONTENT_SECURITY_POLICY = "; ".join([
 
 # Pages reached through a secret in the URL: the candidate's link and the recruiters' calendar feed.
 TOKEN_PATH_PREFIXES = ("/b/", "/recruiter/sessions/feed/")
+# Staff pages outside a signed-in view: signing in and out.
+SIGN_IN_ENDPOINTS = ("auth.login", "auth.logout")
+
+
+def is_staff_page() -> bool:
+    """Whether this response shows something only staff may see: a view behind ``role_required``, the
+    sign-in page, or any page that loaded a signed-in member of staff. A shared PC's browser keeps none of
+    them (``Cache-Control: no-store``), so that no one finds a candidate's name or notes in its cache."""
+    if request.endpoint in SIGN_IN_ENDPOINTS:
+        return True
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "allowed_roles", None):
+        return True
+    user = g.get("_login_user")  # Flask-Login's user of this request, if anything asked for it
+    return bool(user is not None and user.is_authenticated)
 
 
 class CookieSessions(SecureCookieSessionInterface):
@@ -61,6 +76,8 @@ def init_app(app: Flask) -> None:
             headers["Cache-Control"] = "no-store"
         else:
             headers.setdefault("Referrer-Policy", "same-origin")
+            if is_staff_page():
+                headers["Cache-Control"] = "no-store"
         if app.config.get("DEPLOYMENT") == "production":
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response

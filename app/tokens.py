@@ -1,7 +1,15 @@
-"""Personal links: a random token of 256 bits, of which only the SHA-256 is stored."""
+"""Personal links: a token of 256 bits, of which only the SHA-256 is stored.
 
+A token is the HMAC-SHA256 of a random nonce (256 bits, kept with the invitation) under the server's
+secret key: the database alone holds no working link, and the portal can build the same link again (the
+lost-link form, a reminder, a failed e-mail sent again) instead of making a new one every time. A link
+built under a key that has since been rotated is rebuilt under ``SECRET_KEY_FALLBACKS``; looking a link
+up needs no key at all (its hash), so every link keeps working when the key changes."""
+
+import base64
 import functools
 import hashlib
+import hmac
 import re
 import secrets
 from collections.abc import Sequence
@@ -52,31 +60,73 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("ascii")).hexdigest()
 
 
+_LINK_LABEL = b"feedback-hour personal link\x00"  # keeps these HMACs apart from anything else under the key
+
+
+def _key_bytes(key: str | bytes) -> bytes:
+    return key if isinstance(key, bytes) else key.encode("utf-8")
+
+
+def token_for_nonce(nonce: str, key: str | bytes | None = None) -> str:
+    """The token of the invitation with ``nonce``, under ``key`` (default: the current SECRET_KEY)."""
+    key = current_app.config["SECRET_KEY"] if key is None else key
+    digest = hmac.new(_key_bytes(key), _LINK_LABEL + nonce.encode("ascii"), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def _new_link() -> tuple[str, str]:
+    """A fresh (nonce, token)."""
+    nonce = secrets.token_urlsafe(TOKEN_BYTES)
+    return nonce, token_for_nonce(nonce)
+
+
+def rebuild_token(invitation: Invitation) -> str | None:
+    """The token of ``invitation`` built again from its nonce, under the current key or a fallback key;
+    None for a link made before nonces existed or under a key the portal no longer has."""
+    if not invitation.nonce:
+        return None
+    keys = [current_app.config["SECRET_KEY"], *(current_app.config.get("SECRET_KEY_FALLBACKS") or ())]
+    for key in keys:
+        token = token_for_nonce(invitation.nonce, key)
+        if hmac.compare_digest(hash_token(token), invitation.token_hash):
+            return token
+    return None
+
+
 def issue_invitation(candidate: Candidate, *, expires_at: datetime | None = None) -> str:
     """Create a personal link for ``candidate`` and return its token (never stored as such)."""
     if expires_at is None:
         expires_at = utcnow() + timedelta(days=current_app.config["INVITATION_VALID_DAYS"])
-    token = secrets.token_urlsafe(TOKEN_BYTES)
-    db.session.add(Invitation(candidate=candidate, token_hash=hash_token(token), expires_at=expires_at))
+    nonce, token = _new_link()
+    db.session.add(Invitation(candidate=candidate, nonce=nonce, token_hash=hash_token(token), expires_at=expires_at))
     return token
 
 
 def issue_invitations(candidates: Sequence[Candidate], *, expires_at: datetime) -> dict[int, str]:
     """A personal link for each of ``candidates`` (by id) in one batched INSERT, for a selection of rejection
     e-mails. Candidates whose links were loaded see the new ones after the commit."""
-    tokens = {c.id: secrets.token_urlsafe(TOKEN_BYTES) for c in candidates}
+    links = {c.id: _new_link() for c in candidates}
     now = utcnow()
     db.session.execute(sa.insert(Invitation), [
-        {"candidate_id": cid, "token_hash": hash_token(token), "created_at": now, "expires_at": expires_at}
-        for cid, token in tokens.items()])
-    return tokens
+        {"candidate_id": cid, "nonce": nonce, "token_hash": hash_token(token), "created_at": now,
+         "expires_at": expires_at}
+        for cid, (nonce, token) in links.items()])
+    return {cid: token for cid, (_, token) in links.items()}
 
 
-def fresh_token(candidate: Candidate) -> str:
-    """A new link that lives as long as the candidate's longest-living valid link."""
-    now = utcnow()
-    valid = [i.expires_at for i in candidate.invitations if i.revoked_at is None and i.expires_at > now]
-    return issue_invitation(candidate, expires_at=max(valid) if valid else None)
+def valid_token(candidate: Candidate, *, now: datetime | None = None) -> str:
+    """A working link of ``candidate`` for an e-mail: the longest-living valid link that can be built
+    again, so that every e-mail carries the link the candidate already has; otherwise (all revoked or
+    expired, or made before links could be rebuilt) a new one that lives as long as the longest-living
+    valid link. Does not commit."""
+    now = now or utcnow()
+    valid = sorted((i for i in candidate.invitations if i.revoked_at is None and i.expires_at > now),
+                   key=lambda i: i.expires_at, reverse=True)
+    for invitation in valid:
+        token = rebuild_token(invitation)
+        if token is not None:
+            return token
+    return issue_invitation(candidate, expires_at=valid[0].expires_at if valid else None)
 
 
 # The invitation with what ``Link`` holds of its candidate, in one round trip. Every page reached through a
@@ -170,6 +220,58 @@ _EXTERNAL_ADAPTER = "tokens.external_url_adapter"  # key in app.extensions
 
 def booking_url(token: str) -> str:
     return external_url("booking.show", token=token)
+
+
+# --- personal links in stored e-mails -------------------------------------------------------------------
+
+# Every page reached through a personal link is below /b/<token>; a stored e-mail whose link is hidden keeps
+# the path with HIDDEN_TOKEN in the token's place, so that the link can be put back when it is sent again.
+_TOKEN_IN_LINK = re.compile(r"/b/[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])")
+HIDDEN_TOKEN = "…"
+_HIDDEN_LINK = "/b/" + HIDDEN_TOKEN
+_FOLDED = re.compile(r"\r\n[ \t]")
+
+
+def hide_links(text: str) -> str:
+    """``text`` with every personal link's token replaced by HIDDEN_TOKEN: what staff may see of an e-mail."""
+    return _TOKEN_IN_LINK.sub(_HIDDEN_LINK, text or "")
+
+
+def has_hidden_links(text: str) -> bool:
+    return _HIDDEN_LINK in (text or "")
+
+
+def restore_links(text: str, token: str) -> str:
+    """``text`` (from ``hide_links``) with ``token`` in the place of every hidden token."""
+    return (text or "").replace(_HIDDEN_LINK, f"/b/{token}")
+
+
+def _fold(line: str, octets: int = 74) -> str:
+    """A calendar content line folded as RFC 5545 asks: at most 75 octets a line with the space that starts
+    each continuation, never inside a UTF-8 character."""
+    chunks, chunk, size = [], "", 0
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if chunk and size + width > octets:
+            chunks.append(chunk)
+            chunk, size = "", 0
+        chunk, size = chunk + char, size + width
+    return "\r\n ".join([*chunks, chunk])
+
+
+def _map_ics_lines(ics: bytes, change) -> bytes:
+    """``change`` applied to every unfolded content line of a calendar file, folded again after (a link in
+    a description is often folded over two lines)."""
+    text = _FOLDED.sub("", ics.decode("utf-8"))
+    return "\r\n".join(_fold(change(line)) for line in text.split("\r\n")).encode("utf-8")
+
+
+def hide_links_in_ics(ics: bytes | None) -> bytes | None:
+    return None if ics is None else _map_ics_lines(ics, hide_links)
+
+
+def restore_links_in_ics(ics: bytes | None, token: str) -> bytes | None:
+    return None if ics is None else _map_ics_lines(ics, lambda line: restore_links(line, token))
 
 
 

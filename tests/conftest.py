@@ -245,6 +245,30 @@ def smtp_server(app):
 __all__ = ["outbox", "free_slot_ids", "SmtpServer"]
 
 
+# --- rate limits in the real Redis --------------------------------------------------------------------
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture
+def redis_limits(app):
+    """The test app with rate limiting on, its counters (and the sign-in counts, app/auth/throttle.py) in
+    the real Redis under a fresh prefix, which is emptied afterwards."""
+    import redis
+
+    from app.extensions import limiter
+
+    prefix = f"test-{secrets.token_hex(4)}"
+    app.config.update(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=REDIS_URL, RATELIMIT_KEY_PREFIX=prefix)
+    limiter._key_prefix = None  # Flask-Limiter keeps the prefix of the first app it is bound to, unless told
+    limiter.init_app(app)
+    yield app
+    limiter._key_prefix = None
+    store = redis.Redis.from_url(REDIS_URL)
+    for key in store.scan_iter(f"*{prefix}*"):
+        store.delete(key)
+
+
 # --- staff -----------------------------------------------------------------------------------------
 
 STAFF_PASSWORD = "a long enough test password"

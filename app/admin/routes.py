@@ -5,13 +5,14 @@ import secrets
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 
 from app.admin.forms import ActionForm, ChangePasswordForm, EditUserForm, NewUserForm
 from app.audit.services import record_audit
 from app.auth.decorators import role_required
 from app.auth.passwords import verify_password
 from app.auth.services import AccountError, create_user, find_user, set_password
+from app.auth.staff_sessions import end_all_sessions, start_staff_session
 from app.extensions import db
 from app.models import Role, User
 
@@ -73,7 +74,7 @@ def edit_user(user_id: int):
             flash(_("At least one active administrator must remain."), "error")
         else:
             if new_role != user.role:
-                user.session_version += 1  # a new role takes effect at the next sign-in
+                end_all_sessions(user)  # a new role takes effect at the next sign-in
                 record_audit("role_changed", target_type="user", target_id=user.id,
                              detail=f"{user.email}: {user.role.value} -> {new_role.value}")
             user.name, user.role = form.name.data.strip(), new_role
@@ -95,7 +96,7 @@ def toggle_active(user_id: int):
             flash(_("At least one active administrator must remain."), "error")
         else:
             user.active = not user.active
-            user.session_version += 1
+            end_all_sessions(user)
             record_audit("account_activated" if user.active else "account_deactivated", target_type="user",
                          target_id=user.id, detail=user.email)
             flash(_("%(name)s can sign in again.", name=user.name) if user.active
@@ -111,10 +112,11 @@ def reset_password(user_id: int):
     if not ActionForm().validate_on_submit():
         return redirect(url_for(".edit_user", user_id=user.id))
     password = _temporary_password()
+    own = user.id == current_user.id
     set_password(user, password)
     record_audit("password_reset", target_type="user", target_id=user.id, detail=user.email)
-    if user.id == current_user.id:
-        login_user(user)
+    if own:
+        start_staff_session(user)  # stay signed in here; other sessions end
     return render_template("admin/password_shown.html", user=user, password=password, created=False)
 
 
@@ -133,7 +135,7 @@ def change_own_password():
             except AccountError:
                 form.new.errors.append(_("Please choose a longer password."))
             else:
-                login_user(user)  # stay signed in here; other sessions end
+                start_staff_session(user)  # stay signed in here; other sessions end
                 flash(_("Your password is changed."), "success")
                 return redirect(url_for("main.home"))
     return render_template("admin/change_password.html", form=form), 422 if form.errors else 200

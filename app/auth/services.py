@@ -1,9 +1,9 @@
-"""Accounts and signing in, with a back-off after repeated failures."""
-
-from datetime import datetime, timedelta
+"""Accounts and signing in. Wrong passwords are counted per account and client address (app/auth/throttle.py);
+known and unknown addresses take the same way through ``authenticate``."""
 
 import sqlalchemy as sa
 
+from app.auth import throttle
 from app.auth.passwords import (
     DUMMY_HASH,
     MIN_LENGTH,
@@ -11,22 +11,16 @@ from app.auth.passwords import (
     needs_rehash,
     verify_password,
 )
+from app.auth.staff_sessions import end_all_sessions
 from app.database import utcnow
 from app.extensions import db
 from app.models import Role, User
 
-FREE_ATTEMPTS = 5
-MAX_LOCK = timedelta(minutes=30)
+LoginThrottled = throttle.LoginThrottled
 
 
 class AccountError(Exception):
     """An account could not be created or changed; the message says why."""
-
-
-class LoginLocked(Exception):
-    def __init__(self, until: datetime):
-        super().__init__("locked")
-        self.until = until
 
 
 def find_user(email: str) -> User | None:
@@ -53,41 +47,25 @@ def set_password(user: User, password: str) -> None:
     """Change the password and end every existing login session of this account. Does not commit."""
     check_password_rules(password)
     user.password_hash = hash_password(password)
-    user.session_version += 1
-    user.failed_logins, user.locked_until = 0, None
+    end_all_sessions(user)
 
 
-def authenticate(email: str, password: str, *, now: datetime | None = None) -> User | None:
-    """The user if the password is right; None otherwise. Raises LoginLocked during a back-off.
+def authenticate(email: str, password: str, *, address: str = "local") -> User | None:
+    """The active account whose password this is, or None. Raises LoginThrottled after LOGIN_FAILURE_LIMIT
+    wrong passwords for ``email`` from the client ``address``.
 
-    After FREE_ATTEMPTS failures each further failure locks the account for twice as long
-    (30 s, 1 min, 2 min ... at most 30 minutes).
+    An unknown address goes the same way as a known one: one lookup, one argon2 verification (against a
+    dummy hash), one count of the failure, the same answer; so neither the answer nor its time tells
+    which accounts exist. Does not commit.
     """
-    now = now or utcnow()
+    throttle.check(email, address)
     user = find_user(email)
-    if user is None:
-        verify_password(DUMMY_HASH, password or "")
+    right = verify_password(user.password_hash if user is not None else DUMMY_HASH, password or "")
+    if not right or user is None or not user.active:
+        throttle.count_failure(email, address)
         return None
-    if user.locked_until and user.locked_until > now:
-        raise LoginLocked(user.locked_until)
-    if not verify_password(user.password_hash, password or "") or not user.active:
-        user.failed_logins += 1
-        if user.failed_logins >= FREE_ATTEMPTS:
-            lock = timedelta(seconds=30 * 2 ** (user.failed_logins - FREE_ATTEMPTS))
-            user.locked_until = now + min(lock, MAX_LOCK)
-        return None
+    throttle.forget_failures(email, address)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
-    return user
-
-
-def load_user(user_id: str) -> User | None:
-    """Flask-Login's loader: the id carries the session version, so a password or role change logs out."""
-    raw_id, _, version = (user_id or "").partition(":")
-    if not raw_id.isdigit() or not version.isdigit():
-        return None
-    user = db.session.get(User, int(raw_id))
-    if user is None or user.session_version != int(version) or not user.active:
-        return None
+    user.last_login_at = utcnow()
     return user

@@ -44,7 +44,7 @@ from app.models import (
     Stage,
     WaitlistEntry,
 )
-from app.tokens import fresh_token, issue_invitations
+from app.tokens import issue_invitations, valid_token
 
 LANGUAGES = {"nl": _l("Dutch"), "en": _l("English")}
 PAGE_SIZE = 50
@@ -623,7 +623,7 @@ def queue_invite_reminders(*, now: datetime | None = None) -> int:
         if not claimed:
             continue
         db.session.refresh(candidate, ["invite_reminder_at"])
-        token = fresh_token(candidate)
+        token = valid_token(candidate)
         expires_at = max(i.expires_at for i in candidate.invitations if i.revoked_at is None and i.expires_at > now)
         notifications.notify_invite_reminder(candidate, token, expires_at=expires_at)
         queued += 1

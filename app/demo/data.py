@@ -27,7 +27,7 @@ from app.models import (
 )
 from app.sessions.services import create_session
 from app.timeutil import from_local, local
-from app.tokens import booking_url, hash_token
+from app.tokens import booking_url, hash_token, token_for_nonce
 
 LOCATION = "Hoofdgebouw, route 42, spreekkamer 3"
 VIDEO_URL = "https://meet.example.org/feedbackspreekuur"
@@ -99,10 +99,14 @@ def load_demo_staff() -> list[tuple[User, str]]:
     return accounts
 
 
-def demo_token(email: str) -> str:
-    """A stable token per demo address, derived from the secret key, so reloading prints the same links."""
+def demo_nonce(email: str) -> str:
+    """A stable nonce per demo address, derived from the secret key, so reloading prints the same links."""
     digest = hmac.new(current_app.config["SECRET_KEY"].encode(), f"demo:{email}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def demo_token(email: str) -> str:
+    return token_for_nonce(demo_nonce(email))
 
 
 def load_demo() -> list[tuple[Candidate, str]]:
@@ -139,7 +143,7 @@ def load_demo() -> list[tuple[Candidate, str]]:
         token = demo_token(demo.email)
         invitation = db.session.scalar(sa.select(Invitation).where(Invitation.token_hash == hash_token(token)))
         if invitation is None:
-            db.session.add(Invitation(candidate=candidate, token_hash=hash_token(token),
+            db.session.add(Invitation(candidate=candidate, nonce=demo_nonce(demo.email), token_hash=hash_token(token),
                                       expires_at=now + timedelta(days=current_app.config["INVITATION_VALID_DAYS"])))
         elif invitation.expires_at <= now:
             invitation.expires_at = now + timedelta(days=current_app.config["INVITATION_VALID_DAYS"])

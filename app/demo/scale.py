@@ -305,7 +305,7 @@ def _ensure_recruiters(connection: sa.Connection) -> list[int]:
         password_hash = hash_password(secrets.token_urlsafe(24))
         connection.execute(sa.insert(User), [
             {"email": email, "name": name, "password_hash": password_hash, "role": "recruiter", "active": True,
-             "session_version": 0, "failed_logins": 0, "created_at": utcnow()}
+             "session_version": 0, "created_at": utcnow()}
             for email, name in missing
         ])
         connection.commit()

@@ -1,6 +1,8 @@
 """One function per event that mails a candidate. Each checks the state it relies on and writes
 to the outbox in the caller's transaction."""
 
+from collections.abc import Sequence
+
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -17,7 +19,7 @@ from app.models import (
     WaitlistEntry,
     WaitlistStatus,
 )
-from app.tokens import booking_url, external_url, fresh_token
+from app.tokens import booking_url, external_url, valid_token
 
 
 def booking_ics(booking: Booking, method: str, link: str) -> bytes:
@@ -87,7 +89,7 @@ def notify_booking_reminder(booking: Booking) -> OutboxMessage | None:
     """The reminder the day before."""
     if booking.status != BookingStatus.BOOKED:
         return None
-    link = booking_url(fresh_token(booking.candidate))
+    link = booking_url(valid_token(booking.candidate))
     subject = _l("Tomorrow: your feedback conversation")
     return queue_email(
         kind="booking_reminder", candidate=booking.candidate, subject=subject, template="booking_reminder",
@@ -99,7 +101,7 @@ def notify_waitlist_offer(entry: WaitlistEntry) -> OutboxMessage | None:
     """A slot came free for someone on the waitlist."""
     if entry.status != WaitlistStatus.OFFERED:
         return None
-    link = booking_url(fresh_token(entry.candidate))
+    link = booking_url(valid_token(entry.candidate))
     subject = _l("A place came free in the feedback hour")
     return queue_email(
         kind="waitlist_offer", candidate=entry.candidate, subject=subject, template="waitlist_offer",
@@ -107,12 +109,16 @@ def notify_waitlist_offer(entry: WaitlistEntry) -> OutboxMessage | None:
     )
 
 
-def notify_link_resent(candidate: Candidate) -> OutboxMessage:
-    """A fresh personal link for a candidate who lost the e-mail."""
-    link = booking_url(fresh_token(candidate))
+def notify_link_resent(candidates: Sequence[Candidate]) -> OutboxMessage:
+    """The personal link again, for someone who lost the e-mail: one e-mail to their address with the link
+    they already have for each of their applications (``candidates``, oldest first), in the language of
+    the newest."""
+    assert candidates, "a lost link is sent to a candidate"
+    links = [(c.vacancy, booking_url(valid_token(c))) for c in candidates]
     subject = _l("Your personal link for the feedback hour")
     return queue_email(
-        kind="link_resent", candidate=candidate, subject=subject, template="link_resent", context={"link": link},
+        kind="link_resent", candidate=candidates[-1], subject=subject, template="link_resent",
+        context={"link": links[-1][1], "links": links},
     )
 
 
@@ -166,7 +172,7 @@ def notify_pool_consent_request(membership: PoolMembership) -> OutboxMessage | N
     if membership.consented_at is not None or membership.withdrawn_at is not None:
         return None
     candidate = membership.candidate
-    link = external_url("pool.confirm_consent", token=fresh_token(candidate))
+    link = external_url("pool.confirm_consent", token=valid_token(candidate))
     subject = _l("May we keep your details for future vacancies?")
     return queue_email(
         kind="pool_consent_request", candidate=candidate, subject=subject, template="pool_consent_request",

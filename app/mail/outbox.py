@@ -11,9 +11,9 @@ from flask_babel import force_locale
 from app.extensions import db
 from app.i18n import gettext_for_one_language
 from app.models import Candidate, OutboxMessage
+from app.tokens import hide_links, hide_links_in_ics
 
 _LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x85\u2028\u2029]+")
-_TOKEN_IN_LINK = re.compile(r"(/b/)[A-Za-z0-9_-]{43}")
 
 
 def header_safe(text: str) -> str:
@@ -98,6 +98,14 @@ def build_mime(message: OutboxMessage) -> EmailMessage:
 
 def scrub_sent(message: OutboxMessage) -> None:
     """Once delivered, the stored copy keeps no working personal link and no invitation file."""
-    message.body_text = _TOKEN_IN_LINK.sub(r"\1…", message.body_text)
-    message.body_html = _TOKEN_IN_LINK.sub(r"\1…", message.body_html)
+    message.body_text = hide_links(message.body_text)
+    message.body_html = hide_links(message.body_html)
     message.ics = None
+
+
+def scrub_failed(message: OutboxMessage) -> None:
+    """Once given up on, the stored copy keeps no working personal link either; the links are put back
+    (the candidate's valid link) if a recruiter sends it again (app/outbox/services.py)."""
+    message.body_text = hide_links(message.body_text)
+    message.body_html = hide_links(message.body_html)
+    message.ics = hide_links_in_ics(message.ics)

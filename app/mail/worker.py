@@ -16,7 +16,7 @@ from flask import current_app
 
 from app.database import utcnow
 from app.extensions import db
-from app.mail.outbox import build_mime, scrub_sent
+from app.mail.outbox import build_mime, scrub_failed, scrub_sent
 from app.mail.transport import Connection, PermanentFailure, TemporaryFailure
 from app.models import OutboxMessage, OutboxStatus
 
@@ -188,17 +188,22 @@ def _send_one(message: OutboxMessage, connection: Connection) -> tuple[str, dict
             values.update(status=OutboxStatus.PENDING, next_attempt_at=now + backoff(attempts))
         else:
             outcome, values["status"] = "failed", OutboxStatus.FAILED
+            scrub_failed(message)
+            values.update(body_text=message.body_text, body_html=message.body_html, ics=message.ics)
     return outcome, values
 
 
 def run_scheduled(now: datetime | None = None) -> None:
-    """Queue the mail that time itself causes: reminders, waitlist offers and the one invite reminder."""
+    """Queue the mail that time itself causes (reminders, waitlist offers, the one invite reminder) and the
+    answers to the lost-link form."""
     from app.booking.services import offer_free_slots, queue_reminders
     from app.candidates.services import queue_invite_reminders, remove_stale_uploads
+    from app.main.services import answer_link_requests
     from app.survey.services import queue_survey_requests
     from app.talent.services import queue_pool_renewals
 
     now = now or utcnow()
+    answer_link_requests(now=now)
     queue_reminders(now=now)
     offer_free_slots(now=now)
     queue_invite_reminders(now=now)

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 
 from app.extensions import limiter
 from app.main.forms import LanguageForm, ResendLinkForm
-from app.main.services import resend_link
+from app.main.services import request_link as request_link_again
 
 bp = Blueprint("main", __name__)
 
@@ -29,14 +29,15 @@ def home():
 @bp.post("/link")
 @limiter.limit(lambda: current_app.config["RESEND_RATE_LIMIT"])
 def request_link():
-    """Send a fresh link; the answer is the same whether or not the address is known."""
+    """Ask for the personal link again. The request is only recorded and the mail worker answers it, so
+    that the answer, and the time it takes, are the same whether or not the address is known."""
     form = ResendLinkForm()
     if not form.validate_on_submit():
         return render_template("main/home.html", form=form), 422
-    resend_link(form.email.data)
+    request_link_again(form.email.data)
     flash(
-        _("If this address belongs to someone who may book a feedback conversation, a new link is on its way. "
-          "Check your inbox (and spam folder) in a few minutes."),
+        _("If this address belongs to someone who may book a feedback conversation, we send the personal link "
+          "to it. Check your inbox (and spam folder) in a few minutes."),
         "success",
     )
     return redirect(url_for(".home"))

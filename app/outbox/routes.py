@@ -4,11 +4,18 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
+from app.audit.services import record_audit_once
 from app.auth.decorators import STAFF, role_required
+from app.database import writes_on_get
 from app.extensions import db
 from app.models import OutboxMessage, OutboxStatus
 from app.outbox import services
 from app.query import choice_arg, page_arg, text_arg
+from app.tokens import hide_links
+
+# The e-mail's own HTML, shown in a sandboxed frame of the message page: no script, no form, no request to
+# anywhere (its images and styles are inline), and framed only by this site.
+EMAIL_HTML_POLICY = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
 
 bp = Blueprint("outbox", __name__, url_prefix="/recruiter/outbox")
 
@@ -26,12 +33,35 @@ def list_messages():
                            filters=filters)
 
 
+def _opened(message_id: int) -> OutboxMessage:
+    """The message, and a line in the audit log that this member of staff opened it (not what it says)."""
+    message = db.session.get(OutboxMessage, message_id) or abort(404)
+    record_audit_once("outbox_viewed", target_type="outbox_message", target_id=message.id)
+    return message
+
+
 @bp.get("/<int:message_id>")
+@writes_on_get  # the audit log records who opened the message
 @role_required(*STAFF)
 def show_message(message_id: int):
-    """One e-mail as it was (or will be) sent."""
-    message = db.session.get(OutboxMessage, message_id) or abort(404)
-    return render_template("outbox/show.html", message=message, form=FlaskForm())
+    """One e-mail as it was (or will be) sent, with every personal link hidden: whoever sees the outbox
+    must not be able to act as the candidate."""
+    message = _opened(message_id)
+    return render_template("outbox/show.html", message=message, body_text=hide_links(message.body_text),
+                           form=FlaskForm())
+
+
+@bp.get("/<int:message_id>/html")
+@writes_on_get  # the audit log records who opened the message
+@role_required(*STAFF)
+def show_message_html(message_id: int):
+    """The e-mail's HTML body, its personal links hidden, for the frame on the message page."""
+    message = _opened(message_id)
+    return hide_links(message.body_html), 200, {
+        "Content-Type": "text/html; charset=utf-8",
+        "Content-Security-Policy": EMAIL_HTML_POLICY,
+        "X-Frame-Options": "SAMEORIGIN",
+    }
 
 
 @bp.post("/<int:message_id>/retry")
@@ -44,6 +74,8 @@ def retry(message_id: int):
             services.retry_message(message)
         except services.NotRetryable:
             flash(_("Only a failed e-mail can be sent again."), "info")
+        except services.CandidateGone:
+            flash(_("This e-mail cannot be sent again: the candidate's data has been erased."), "error")
         else:
             flash(_("The e-mail to %(to)s is back in the queue.", to=message.to_address), "success")
     return redirect(url_for(".show_message", message_id=message.id))

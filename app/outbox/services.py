@@ -6,13 +6,18 @@ import sqlalchemy as sa
 
 from app.database import utcnow
 from app.extensions import db
-from app.models import OutboxMessage, OutboxStatus
+from app.models import Candidate, OutboxMessage, OutboxStatus
+from app.tokens import has_hidden_links, restore_links, restore_links_in_ics, valid_token
 
 PAGE_SIZE = 50
 
 
 class NotRetryable(Exception):
     """Only a failed e-mail can be retried."""
+
+
+class CandidateGone(Exception):
+    """The e-mail carried a personal link, and the candidate it was for is erased."""
 
 
 @dataclass
@@ -49,7 +54,19 @@ def kinds() -> list[str]:
 
 
 def retry_message(message: OutboxMessage) -> None:
-    """Put a failed e-mail back in the queue with a fresh count of attempts."""
+    """Put a failed e-mail back in the queue with a fresh count of attempts.
+
+    A failed e-mail's stored copy has its personal links hidden (app/mail/outbox.py ``scrub_failed``);
+    they are put back here with the link the candidate has now (``valid_token``: the same link if it still
+    works, a new one if it was revoked or has expired), so that the e-mail reaches them with a working link."""
     if message.status != OutboxStatus.FAILED:
         raise NotRetryable()
+    if any(has_hidden_links(text) for text in (message.body_text, message.body_html)):
+        candidate = db.session.get(Candidate, message.candidate_id) if message.candidate_id else None
+        if candidate is None:
+            raise CandidateGone()
+        token = valid_token(candidate)
+        message.body_text = restore_links(message.body_text, token)
+        message.body_html = restore_links(message.body_html, token)
+        message.ics = restore_links_in_ics(message.ics, token)
     message.status, message.attempts, message.next_attempt_at = OutboxStatus.PENDING, 0, utcnow()

@@ -31,7 +31,7 @@ from app.models import (
     User,
 )
 from app.timeutil import from_local, local, parse_clock
-from app.tokens import fresh_token, keep_links_alive
+from app.tokens import keep_links_alive, valid_token
 
 MIN_SLOT_MINUTES, MAX_SLOT_MINUTES = 5, 120
 MAX_SERIES_MONTHS = 12
@@ -408,7 +408,7 @@ def _apply_change(
             _bump(booking, now, slot_id=target.id)
             keep_links_alive(booking.candidate, target.ends_at + booking_services.LINK_GRACE)
             record_event("rescheduled", booking.candidate, session_id=session.id, at=now, user_id=actor_id)
-            notifications.notify_booking_rescheduled(booking, fresh_token(booking.candidate))
+            notifications.notify_booking_rescheduled(booking, valid_token(booking.candidate))
             report.moved += 1
         else:
             _bump(booking, now, status=BookingStatus.CANCELLED, cancelled_at=now)
@@ -443,7 +443,7 @@ def _apply_change(
             continue
         if details_changed or booking.slot_id in resized:
             _bump(booking, now)
-            notifications.notify_session_changed(booking, fresh_token(booking.candidate))
+            notifications.notify_session_changed(booking, valid_token(booking.candidate))
             report.informed += 1
     db.session.flush()
     if session.status == SessionStatus.PUBLISHED:
@@ -481,7 +481,7 @@ def _tell_dropped(
     record_event("cancelled", candidate, session_id=booking.slot.session_id, at=now, user_id=actor_id)
     if offer is None:
         _put_on_waitlist(candidate, now)
-    notify(booking, fresh_token(candidate), offer)
+    notify(booking, valid_token(candidate), offer)
 
 
 def _put_on_waitlist(candidate: Candidate, now: datetime) -> None:

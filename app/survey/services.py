@@ -14,7 +14,7 @@ from app.extensions import db
 from app.i18n import _l
 from app.mail import notifications
 from app.models import Booking, BookingStatus, Candidate, SurveyResponse
-from app.tokens import fresh_token, keep_links_alive
+from app.tokens import keep_links_alive, valid_token
 
 USEFUL_RANGE = range(1, 6)
 # Control characters other than tab and line breaks are invisible, and PostgreSQL refuses NUL in text.
@@ -105,7 +105,7 @@ def queue_survey_requests(*, now: datetime | None = None) -> int:
             continue
         db.session.refresh(booking, ["survey_requested_at"])
         candidate = booking.candidate
-        token = fresh_token(candidate)
+        token = valid_token(candidate)
         keep_links_alive(candidate, now + timedelta(days=LINK_DAYS))
         notifications.notify_survey_request(booking, token)
         queued += 1

@@ -38,7 +38,7 @@ from app.models import (
     Slot,
 )
 from app.timeutil import from_local, local
-from app.tokens import fresh_token, keep_links_alive
+from app.tokens import keep_links_alive, valid_token
 
 CONSENT_MONTHS = 12
 RENEWAL_NOTICE_MONTHS = 1
@@ -532,7 +532,7 @@ def queue_pool_renewals(*, now: datetime | None = None) -> int:
             continue
         db.session.refresh(membership, ["renewal_requested_at"])
         candidate = membership.candidate
-        token = fresh_token(candidate)
+        token = valid_token(candidate)
         keep_links_alive(candidate, membership.expires_at)
         notifications.notify_pool_renewal(membership, token)
         queued += 1

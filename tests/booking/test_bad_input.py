@@ -46,7 +46,7 @@ def test_unknown_token_gives_a_clear_404(client, make_session, candidate_en):
         response = client.get(path)
         assert response.status_code == 404, path
         assert "We do not recognise this link" in page_text(response)
-        assert "ask for a new link" in page_text(response).lower()
+        assert "ask for your link again" in page_text(response).lower()
 
     assert snapshot() == before
 

@@ -71,7 +71,7 @@ def test_candidate_page_shows_details_links_bookings_and_emails(app, client, rec
                                                                  make_session):
     _, _, booked, _ = _people(make_candidate, make_session)
     booked.rejection_reason, booked.language = "team_fit", "en"
-    notify_link_resent(booked)
+    notify_link_resent([booked])
     db.session.commit()
     text = page_text(client.get(f"{CANDIDATES}/{booked.id}"))
     assert "Bo Geboekt" in text and "Verpleegkundige" in text and "Cardiologie" in text

@@ -6,24 +6,15 @@ import pytest
 import redis
 
 from app import create_app
-
-REDIS_URL = "redis://127.0.0.1:6379/0"
+from tests.conftest import REDIS_URL
 
 
 @pytest.fixture
-def limited_app(app):
-    """The test app with rate limiting on, storing its counters in Redis under a fresh prefix."""
-    prefix = f"test-{secrets.token_hex(4)}"
-    app.config.update(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=REDIS_URL, RATELIMIT_KEY_PREFIX=prefix,
-                      TOKEN_PAGE_RATE_LIMIT="5 per minute", BOOKING_ACTION_RATE_LIMIT="3 per minute",
-                      LOGIN_RATE_LIMIT="4 per minute", RESEND_RATE_LIMIT="2 per minute")
-    from app.extensions import limiter
-
-    limiter.init_app(app)
-    yield app
-    client = redis.Redis.from_url(REDIS_URL)
-    for key in client.scan_iter(f"*{prefix}*"):
-        client.delete(key)
+def limited_app(redis_limits):
+    """The test app with rate limiting on (counted in Redis) and low limits."""
+    redis_limits.config.update(TOKEN_PAGE_RATE_LIMIT="5 per minute", BOOKING_ACTION_RATE_LIMIT="3 per minute",
+                               LOGIN_RATE_LIMIT="4 per minute", RESEND_RATE_LIMIT="2 per minute")
+    return redis_limits
 
 
 def test_token_pages_are_limited_per_client_and_counted_in_redis(limited_app, make_session, make_candidate):
