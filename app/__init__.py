@@ -115,7 +115,7 @@ def register_extensions(app: Flask) -> None:
 
     from app import database, fragments, i18n, labels, query, security
     from app.auth.staff_sessions import load_user, send_to_sign_in
-    from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from app.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
     query.init_app(app)  # before the blueprints: their <int:…> ids are bounded
     db.init_app(app)
@@ -123,6 +123,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=lambda: "Europe/Amsterdam")
     limiter.init_app(app)
+    mail.init_app(app)
     # Templates get Flask-Login's current_user as the proxy it is, loaded when a template uses it (the
     # staff pages), instead of its context processor, which loads it for every page.
     login_manager.init_app(app, add_context_processor=False)

@@ -38,6 +38,8 @@ DEFAULTS: dict[str, object] = {
     "MAIL_MAX_ATTEMPTS": 8,
     "MAIL_RETRY_BASE_SECONDS": 60,
     "MAIL_FOLDER": None,
+    # While the mail server cannot be reached or refuses the sign-in, sending pauses; it is tried this often.
+    "MAIL_PAUSE_RETRY_SECONDS": 60,
     # Candidates: the CSV import's limits, where uploads wait between preview and import (default
     # instance/imports/), and the one gentle reminder to invited candidates who have not booked.
     "CSV_IMPORT_MAX_BYTES": 2_000_000,

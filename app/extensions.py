@@ -11,6 +11,7 @@ from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 from app.database import Session
+from app.mail.transport import PortalMail
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -31,3 +32,4 @@ csrf = CSRFProtect()
 babel = Babel()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address)
+mail = PortalMail()

@@ -387,6 +387,26 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The e-mail's Message-ID, the same at every attempt: a copy sent twice (a worker killed between the
+    # server's "accepted" and recording it) is recognisably the same e-mail to servers and mail programs.
+    message_id: Mapped[str | None] = mapped_column(sa.String(250), unique=True, index=True)
+    # Which worker holds the lease ("host:pid"), so that a restarted worker takes its own back at once.
+    locked_by: Mapped[str | None] = mapped_column(sa.String(100))
+
+
+class MailServerStatus(db.Model):
+    """Whether the mail worker can reach the mail server (one row). While it cannot connect or sign in (a
+    wrong password, refused encryption, an unreachable host), sending pauses and every e-mail waits;
+    the outbox page says why. A failure of one message is recorded on that message instead."""
+
+    __tablename__ = "mail_server_status"
+    __table_args__ = (sa.CheckConstraint("id = 1", name="one_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    paused_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    problem: Mapped[str | None] = mapped_column(sa.String(20))  # a MailProblem value
+    detail: Mapped[str] = mapped_column(sa.String(500), default="")
+    tried_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class LinkRequest(db.Model):

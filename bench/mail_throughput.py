@@ -10,9 +10,9 @@ Then every message is sent twice, in blocks (20 blocks of 500 by default), side 
 
 - by the worker: the block's rows become due and ``app.mail.worker.send_due()`` runs, exactly as
   ``flask mail send`` runs it (claim a batch with a lease, build each MIME message with
-  ``app.mail.outbox.build_mime``, deliver it, record the result); the other queued rows wait;
+  ``app.mail.outbox.build_message``, deliver it, record the result); the other queued rows wait;
 - by the bare loop: the same rows (read beforehand from the copy), one ``smtplib.SMTP`` connection and
-  ``send_message(build_mime(row))`` for each; no database, no bookkeeping.
+  ``sendmail(build_message(row).as_bytes())`` for each; no database, no bookkeeping.
 
 Which of the two goes first alternates from block to block, so that a noisy neighbour on the machine hurts
 both alike; the ratio is the median of the blocks' ratios. Both must deliver every message (the server's
@@ -212,11 +212,11 @@ def run_worker(app, server: CountingServer, ids: list[int]) -> float:
 
 
 def run_bare(app, server: CountingServer, ids: list[int]) -> float:
-    """One smtplib connection, the same rows as queued, send_message(build_mime(row)). Returns seconds."""
+    """One smtplib connection, the same rows as queued, sendmail(build_message(row).as_bytes()). Returns seconds."""
     import sqlalchemy as sa
 
     from app.extensions import db
-    from app.mail.outbox import build_mime
+    from app.mail.outbox import build_message
     from app.models import OutboxMessage
 
     with app.app_context():
@@ -230,7 +230,8 @@ def run_bare(app, server: CountingServer, ids: list[int]) -> float:
         server_address = config["MAIL_SERVER"], int(config["MAIL_PORT"])
         with smtplib.SMTP(*server_address, timeout=float(config["MAIL_TIMEOUT"])) as smtp:
             for row in rows:
-                smtp.send_message(build_mime(row))
+                message = build_message(row)
+                smtp.sendmail(message.sender, [row.to_address], message.as_bytes())
         seconds = time.perf_counter() - began
     delivered = server.count - before
     if delivered != len(ids):
@@ -328,7 +329,7 @@ def report(results: list[DatabaseResult], messages: int, blocks: int, started, l
         "50 claimed with a lease and read at once, one SMTP connection for the run, each message checked to be "
         "still leased right before it is sent (in the same statement that records the previous result, "
         "committed on its own; on PostgreSQL without waiting for the disk). The bare loop: the same rows, "
-        "read beforehand, one `smtplib.SMTP` connection per block and `send_message(build_mime(row))`; no "
+        "read beforehand, one `smtplib.SMTP` connection per block and `sendmail(build_message(row).as_bytes())`; no "
         "database. Queueing: `notify_booking_confirmed` for each booking (both bodies and the `.ics` "
         "rendered, the row written; a commit per 1,000).",
     ]

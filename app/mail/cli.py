@@ -3,7 +3,7 @@
 import click
 from flask.cli import AppGroup
 
-from app.mail.worker import run_forever, run_scheduled, send_due
+from app.mail.worker import run_forever, run_scheduled, send_due, take_back_own_leases
 
 mail_cli = AppGroup("mail", help="Send the e-mails in the outbox.")
 
@@ -17,5 +17,6 @@ def send_command(loop: bool, interval: float) -> None:
         click.echo(f"Mail worker started; a round every {interval:g} s. Stop with Ctrl+C.")
         run_forever(interval)
         return
+    take_back_own_leases()
     run_scheduled()
     click.echo(f"Mail: {send_due()}.")

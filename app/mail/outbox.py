@@ -1,9 +1,11 @@
-"""Writing e-mails to the outbox, and turning an outbox row into a MIME message."""
+"""Writing e-mails to the outbox, and turning an outbox row into the Flask-Mail message that is sent."""
 
 import re
-from email.message import EmailMessage
-from email.utils import formataddr, formatdate, make_msgid, parseaddr
+from email.charset import QP, Charset
+from email.mime.text import MIMEText
+from email.utils import formataddr, make_msgid, parseaddr
 
+import flask_mail
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
@@ -55,6 +57,7 @@ def compose_email(
         "body_html": body_html,
         "ics": ics,
         "ics_method": ics_method,
+        "message_id": new_message_id(),
     }
 
 
@@ -74,26 +77,51 @@ def queue_emails(rows: list[dict]) -> int:
     return len(rows)
 
 
-def build_mime(message: OutboxMessage) -> EmailMessage:
+class PortalMessage(flask_mail.Message):
+    """Flask-Mail's message, with its text parts quoted-printable (Flask-Mail sends them 8-bit, where an
+    HTML line of over 998 characters breaks the SMTP rules) and the invitation's ``text/calendar``
+    alternative carrying ``method=`` (what Outlook and Gmail look for to show it as an invitation)."""
+
+    def __init__(self, *args, ics_method: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ics_method = ics_method
+
+    def _mimetext(self, text, subtype="plain"):
+        return MIMEText(text, _subtype=subtype, _charset=_QUOTED_PRINTABLE_UTF8)
+
+    def _message(self):
+        mime = super()._message()
+        if self.ics_method:
+            for part in mime.walk():
+                if part.get_content_type() == "text/calendar":
+                    part.set_param("method", self.ics_method)
+        return mime
+
+
+_QUOTED_PRINTABLE_UTF8 = Charset("utf-8")
+_QUOTED_PRINTABLE_UTF8.body_encoding = QP
+
+
+def new_message_id() -> str:
+    """A Message-ID for a new e-mail, in the sender's domain: kept with the e-mail and sent at every attempt."""
+    domain = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1].partition("@")[2] or "localhost"
+    return make_msgid(idstring="outbox", domain=domain)
+
+
+def build_message(message: OutboxMessage) -> PortalMessage:
     """The e-mail as sent: plain text and HTML, and where there is one, the invitation both as a
-    ``text/calendar; method=...`` alternative (what Outlook and Gmail look for) and as invite.ics."""
-    mime = EmailMessage()
-    sender = current_app.config["MAIL_DEFAULT_SENDER"]
-    mime["From"] = sender
-    mime["To"] = message.to_address
-    mime["Subject"] = message.subject
-    mime["Date"] = formatdate(localtime=False)
-    domain = parseaddr(sender)[1].partition("@")[2] or "localhost"
-    mime["Message-ID"] = make_msgid(idstring=f"outbox{message.id}", domain=domain)
-    mime["Auto-Submitted"] = "auto-generated"
-    mime.set_content(message.body_text)
-    mime.add_alternative(message.body_html, subtype="html")
+    ``text/calendar; method=...`` alternative and as invite.ics (or cancel.ics)."""
+    email = PortalMessage(
+        subject=message.subject, recipients=[message.to_address], body=message.body_text,
+        html=message.body_html, sender=current_app.config["MAIL_DEFAULT_SENDER"],
+        extra_headers={"Auto-Submitted": "auto-generated"}, ics_method=message.ics_method,
+    )
+    email.msgId = message.message_id or f"<outbox{message.id}@feedbackspreekuur>"
     if message.ics:
-        params = {"method": message.ics_method, "charset": "UTF-8"}
-        mime.add_alternative(message.ics, maintype="text", subtype="calendar", params=params)
+        email.alts["calendar"] = message.ics.decode("utf-8")
         name = "cancel.ics" if message.ics_method == "CANCEL" else "invite.ics"
-        mime.add_attachment(message.ics, maintype="application", subtype="ics", filename=name)
-    return mime
+        email.attach(name, "application/ics", message.ics)
+    return email
 
 
 def scrub_sent(message: OutboxMessage) -> None:

@@ -1,41 +1,115 @@
-"""Delivering MIME messages: through SMTP with a timeout, or into a folder in development.
+"""Delivering e-mails through Flask-Mail: over SMTP with a timeout, or into a folder in development.
 
 The worker sends a run over one SMTP connection (``Connection``): opened on the first message, kept for
-the next, closed after a failure or at the end of the run. ``deliver`` sends a single message."""
+the next, closed after a failure or at the end of the run. Flask-Mail raises smtplib's exceptions with
+their reply codes; they decide here between trying the message again later (4xx, a dropped connection)
+and giving it up (5xx). A failure to connect or sign in at all is not the message's fault:
+``MailServerUnavailable`` pauses the run and every message waits (app/mail/worker.py).
+"""
 
 import logging
+import re
 import smtplib
-from email.message import EmailMessage
+import ssl
 from pathlib import Path
 
+import flask_mail
 from flask import current_app
 
 log = logging.getLogger(__name__)
 
 
 class TemporaryFailure(Exception):
-    """Try again later: the server was unreachable or answered 4xx."""
+    """Try this message again later: the server answered 4xx or dropped the connection while sending."""
 
 
 class PermanentFailure(Exception):
-    """Don't try again: the server answered 5xx."""
+    """Don't try this message again: the server answered 5xx."""
+
+
+class MailServerUnavailable(Exception):
+    """The mail server cannot be used at all: unreachable, refusing encryption, refusing the sign-in. No
+    message is to blame; sending pauses until it works again. ``problem`` is a ``MailProblem`` value."""
+
+    def __init__(self, problem: str, detail: str):
+        super().__init__(f"{problem}: {detail}")
+        self.problem, self.detail = problem, detail
+
+
+class MailProblem:
+    """Why sending is paused (kept in MailServerStatus.problem, shown on the outbox page)."""
+
+    UNREACHABLE = "unreachable"  # no connection: the host, the port, the network, a timeout
+    REFUSED = "refused"  # the server answered, but refused to talk (its greeting was an error)
+    ENCRYPTION = "encryption"  # STARTTLS or TLS refused or failed
+    SIGN_IN = "sign_in"  # the user name or password was refused (535)
 
 
 class _Closed(Exception):
     """The server closed the connection (dropped it, or answered 421) before the message was accepted."""
 
 
+_ADDRESS = re.compile(r"[^\s<>@,;:\"']+@[^\s<>@,;:\"']+")
+
+
+def without_addresses(text: str) -> str:
+    """An SMTP error as it may be logged and kept: servers like to quote the recipient's address."""
+    return _ADDRESS.sub("<address>", text)
+
+
+class PortalMail(flask_mail.Mail):
+    """Flask-Mail, reading its ``MAIL_*`` settings when a connection opens (Flask-Mail reads them once, at
+    ``init_app``), and with ``MAIL_TIMEOUT`` on the socket, which Flask-Mail does not set. Without
+    ``MAIL_SERVER`` (or with ``MAIL_SUPPRESS_SEND``) nothing goes over the network: the worker writes each
+    message to ``MAIL_FOLDER``; ``record_messages()`` sees every message either way."""
+
+    def init_app(self, app):
+        app.config.setdefault("MAIL_SUPPRESS_SEND", False)  # not Flask-Mail's default (TESTING)
+        return super().init_app(app)
+
+    def connect(self) -> "TimedConnection":
+        config = current_app.config
+        state = self.init_mail(config, current_app.debug)
+        state.suppress = not config.get("MAIL_SERVER") or bool(config.get("MAIL_SUPPRESS_SEND"))
+        return TimedConnection(state, timeout=float(config["MAIL_TIMEOUT"]))
+
+
+class TimedConnection(flask_mail.Connection):
+    """Flask-Mail's connection with a socket timeout, and a sign-in whenever a user name is set."""
+
+    def __init__(self, state, *, timeout: float):
+        super().__init__(state)
+        self.timeout = timeout
+
+    def configure_host(self) -> smtplib.SMTP:
+        mail = self.mail
+        smtp_class = smtplib.SMTP_SSL if mail.use_ssl else smtplib.SMTP
+        host = smtp_class(mail.server, int(mail.port), timeout=self.timeout)
+        try:
+            host.set_debuglevel(int(mail.debug))
+            if mail.use_tls:
+                host.starttls()
+            if mail.username:
+                host.login(mail.username, mail.password or "")
+        except BaseException:
+            host.close()
+            raise
+        return host
+
+
 class Connection:
     """Sends messages with the configured transport, over one SMTP connection for as long as it works.
 
     Use it as a context manager: the connection is closed (QUIT) when the block ends. ``deliver`` raises
-    TemporaryFailure or PermanentFailure like the module-level function; after a failure the connection is
-    dropped and the next message opens a new one, so one refused message never spoils the next.
+    TemporaryFailure or PermanentFailure for the message, or MailServerUnavailable when no connection can
+    be made; after a failure the connection is dropped and the next message opens a new one, so one
+    refused message never spoils the next.
     """
 
     def __init__(self):
-        self._smtp: smtplib.SMTP | None = None
+        self._connection: TimedConnection | None = None
         self._used = False  # whether the open connection has carried a message already
+        self.reached = False  # whether a connection to the mail server (or the folder) opened during the run
 
     def __enter__(self) -> "Connection":
         return self
@@ -43,13 +117,19 @@ class Connection:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def deliver(self, mime: EmailMessage) -> None:
-        if not current_app.config.get("MAIL_SERVER"):
-            _deliver_to_folder(mime)
+    def deliver(self, message: flask_mail.Message) -> None:
+        from app.extensions import mail
+
+        if self._connection is None:
+            self._connection = self._open(mail)
+            self.reached = True
+        if self._connection.host is None:  # no mail server: a folder stands in for it
+            self._connection.send(message)
+            _write_to_folder(message)
             return
-        reused = self._smtp is not None and self._used
+        reused = self._used
         try:
-            self._send(mime)
+            self._send(message)
             return
         except _Closed as closed:
             if not reused:
@@ -57,76 +137,89 @@ class Connection:
         # The server closed a connection we had kept open (an idle timeout, a limit of messages per
         # connection). Try once more on a fresh one now, as a later attempt would.
         log.info("SMTP connection closed by the server; reconnecting")
+        self._connection = self._open(mail)
         try:
-            self._send(mime)
+            self._send(message)
         except _Closed as closed:
             raise TemporaryFailure(str(closed)) from closed.__cause__
 
-    def _send(self, mime: EmailMessage) -> None:
+    @staticmethod
+    def _open(mail: PortalMail) -> TimedConnection:
+        """A connection that is signed in, or MailServerUnavailable saying what stands in the way."""
+        connection = mail.connect()
+        if connection.mail.suppress:
+            return connection
         try:
-            smtp = self._open()
-            refused = smtp.send_message(mime)
+            connection.host = connection.configure_host()
+        except smtplib.SMTPAuthenticationError as exc:
+            raise MailServerUnavailable(MailProblem.SIGN_IN, _reply(exc)) from exc
+        except (smtplib.SMTPNotSupportedError, ssl.SSLError) as exc:
+            raise MailServerUnavailable(MailProblem.ENCRYPTION, f"{type(exc).__name__}: {exc}") from exc
+        except smtplib.SMTPConnectError as exc:
+            raise MailServerUnavailable(MailProblem.REFUSED, _reply(exc)) from exc
+        except smtplib.SMTPResponseException as exc:  # e.g. STARTTLS answered with an error
+            problem = MailProblem.ENCRYPTION if connection.mail.use_tls else MailProblem.REFUSED
+            raise MailServerUnavailable(problem, _reply(exc)) from exc
+        except (TimeoutError, smtplib.SMTPException, OSError) as exc:
+            raise MailServerUnavailable(MailProblem.UNREACHABLE, f"{type(exc).__name__}: {exc}") from exc
+        return connection
+
+    def _send(self, message: flask_mail.Message) -> None:
+        try:
+            self._connection.send(message)
         except smtplib.SMTPServerDisconnected as exc:
             self.close()
             raise _Closed(f"{type(exc).__name__}: {exc}") from exc
         except smtplib.SMTPRecipientsRefused as exc:
             self.close()
-            codes = [code for code, _ in exc.recipients.values()]
-            raise _by_code(min(codes), f"recipient refused: {exc.recipients}") from exc
+            replies = list(exc.recipients.values())
+            code = min(reply_code for reply_code, _ in replies)
+            text = "; ".join(f"{reply_code} {_text(reply)}" for reply_code, reply in replies)
+            raise _by_code(code, without_addresses(f"recipient refused: {text}")) from exc
         except smtplib.SMTPResponseException as exc:
             self.close()
             if exc.smtp_code == 421:  # "closing transmission channel"
-                raise _Closed(f"{exc.smtp_code} {exc.smtp_error!r}") from exc
-            raise _by_code(exc.smtp_code, f"{exc.smtp_code} {exc.smtp_error!r}") from exc
+                raise _Closed(_reply(exc)) from exc
+            raise _by_code(exc.smtp_code, _reply(exc)) from exc
+        except flask_mail.BadHeaderError as exc:
+            raise PermanentFailure("a header holds a line break") from exc
         except (TimeoutError, smtplib.SMTPException, OSError) as exc:
             self.close()
-            raise TemporaryFailure(f"{type(exc).__name__}: {exc}") from exc
+            raise TemporaryFailure(without_addresses(f"{type(exc).__name__}: {exc}")) from exc
         self._used = True
-        if refused:
-            raise PermanentFailure(f"recipient refused: {refused}")
-
-    def _open(self) -> smtplib.SMTP:
-        if self._smtp is not None:
-            return self._smtp
-        config = current_app.config
-        host, port, timeout = config["MAIL_SERVER"], int(config["MAIL_PORT"]), float(config["MAIL_TIMEOUT"])
-        smtp_class = smtplib.SMTP_SSL if config.get("MAIL_USE_SSL") else smtplib.SMTP
-        smtp = smtp_class(host, port, timeout=timeout)
-        try:
-            if config.get("MAIL_USE_TLS"):
-                smtp.starttls()
-            if config.get("MAIL_USERNAME"):
-                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
-        except BaseException:
-            smtp.close()
-            raise
-        self._smtp, self._used = smtp, False
-        return smtp
 
     def close(self) -> None:
         """QUIT and close; errors while saying goodbye don't matter any more."""
-        smtp, self._smtp, self._used = self._smtp, None, False
-        if smtp is None:
+        connection, self._connection, self._used = self._connection, None, False
+        if connection is None or connection.host is None:
             return
         try:
-            smtp.quit()
+            connection.host.quit()
         except (smtplib.SMTPException, OSError):
-            smtp.close()
+            connection.host.close()
 
 
-def deliver(mime: EmailMessage) -> None:
-    """Send ``mime`` on a connection of its own; raises TemporaryFailure or PermanentFailure."""
+def deliver(message: flask_mail.Message) -> None:
+    """Send ``message`` on a connection of its own; raises like ``Connection.deliver``."""
     with Connection() as connection:
-        connection.deliver(mime)
+        connection.deliver(message)
 
 
-def _deliver_to_folder(mime: EmailMessage) -> None:
+def _write_to_folder(message: flask_mail.Message) -> None:
     folder = Path(current_app.config["MAIL_FOLDER"])
     folder.mkdir(parents=True, exist_ok=True)
-    name = mime["Message-ID"].strip("<>").replace("/", "_").replace("@", "_at_") + ".eml"
+    name = message.msgId.strip("<>").replace("/", "_").replace("@", "_at_") + ".eml"
     path = folder / name
-    path.write_bytes(mime.as_bytes())
-    log.info("mail (no MAIL_SERVER set) to %s: %s -> %s", mime["To"], mime["Subject"], path)
+    path.write_bytes(message.as_bytes())
+    log.info("mail (no MAIL_SERVER set) written to %s", path.name)
+
+
+def _text(reply: bytes | str) -> str:
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+
+
+def _reply(exc: smtplib.SMTPResponseException) -> str:
+    return without_addresses(f"{exc.smtp_code} {_text(exc.smtp_error)}")
 
 
 def _by_code(code: int, text: str) -> Exception:

@@ -8,6 +8,7 @@ from app.audit.services import record_audit_once
 from app.auth.decorators import STAFF, role_required
 from app.database import writes_on_get
 from app.extensions import db
+from app.mail.worker import mail_server_status
 from app.models import OutboxMessage, OutboxStatus
 from app.outbox import services
 from app.query import choice_arg, page_arg, text_arg
@@ -30,7 +31,7 @@ def list_messages():
         status=filters["status"] or None, kind=filters["kind"] or None, search=filters["q"], page=page_arg(),
     )
     return render_template("outbox/list.html", result=result, kinds=services.kinds(), form=FlaskForm(),
-                           filters=filters)
+                           filters=filters, mail_paused=mail_server_status())
 
 
 def _opened(message_id: int) -> OutboxMessage:

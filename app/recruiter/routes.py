@@ -5,6 +5,7 @@ from flask import Blueprint, current_app, render_template
 from app.auth.decorators import STAFF, role_required
 from app.database import utcnow
 from app.i18n import _l
+from app.mail.worker import mail_server_status
 from app.recruiter import services
 
 bp = Blueprint("recruiter", __name__, url_prefix="/recruiter")
@@ -32,4 +33,5 @@ def home():
     return render_template(
         "recruiter/home.html", sessions=services.coming_sessions(now), failed_mail=services.failed_mail_count(),
         missing_total=missing_total, missing=missing, retention_days=current_app.config["RETENTION_DAYS"],
+        mail_paused=mail_server_status(),
     )

@@ -8,7 +8,7 @@ import time
 from aiosmtpd.controller import Controller
 
 from app.extensions import db
-from app.mail.outbox import build_mime
+from app.mail.outbox import build_message
 from app.mail.transport import Connection
 from app.mail.worker import send_due
 from tests.conftest import outbox
@@ -81,7 +81,7 @@ def test_a_connection_the_server_closed_is_opened_again(app, make_candidate):
     try:
         app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port, MAIL_TIMEOUT=5)
         queue_messages(make_candidate, 2)
-        first, second = (build_mime(row) for row in outbox("test"))
+        first, second = (build_message(row) for row in outbox("test"))
         with Connection() as connection:
             connection.deliver(first)
             time.sleep(1)

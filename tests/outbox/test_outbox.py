@@ -21,11 +21,13 @@ def _book(client, make_session, make_candidate):
     return candidate
 
 
-def test_failed_mail_is_visible_with_its_error_and_can_be_retried(app, make_session, make_candidate, make_user):
+def test_failed_mail_is_visible_with_its_error_and_can_be_retried(
+    app, smtp_server, make_session, make_candidate, make_user
+):
     staff = app.test_client()
     candidate_client = app.test_client()
     _book(candidate_client, make_session, make_candidate)
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=9, MAIL_MAX_ATTEMPTS=1, MAIL_TIMEOUT=2)
+    smtp_server.handler.refuse_with = "550 mailbox unavailable"
     send_due()
     [message] = outbox()
     assert message.status == OutboxStatus.FAILED and message.last_error

@@ -8,7 +8,7 @@ import pytest
 from icalendar import Calendar
 
 from app.extensions import db
-from app.mail.outbox import build_mime
+from app.mail.outbox import build_message
 from app.mail.worker import send_due
 from tests.conftest import outbox
 
@@ -26,7 +26,7 @@ def test_names_and_vacancies_cannot_add_mail_headers(client, make_session, make_
     _, token = make_candidate(name=attack, vacancy=attack)
     assert client.post(f"/b/{token}/book", data={"slot": session.slots[0].id, "topics": ["improve"]}).status_code == 302
     [message] = outbox("booking_confirmed")
-    raw = build_mime(message).as_bytes()
+    raw = build_message(message).as_bytes()
     parsed = email.message_from_bytes(raw, policy=email.policy.default)
     assert parsed["Bcc"] is None and parsed["X-Injected"] is None
     assert len(parsed.get_all("Subject")) == 1 and len(parsed.get_all("To")) == 1
