@@ -61,7 +61,9 @@ def current_language() -> str:
 
 
 def _catalog():
-    """Flask-Babel's catalog for the current language, looked up once per language and request.
+    """Flask-Babel's catalog for the current language, looked up once per language and request: the one
+    place every translation in a template goes through (``_``, ``gettext``, ``ngettext``, ``{% trans %}``,
+    on pages, in macros and in e-mails alike), so that ``force_locale`` is honoured everywhere.
 
     Flask-Babel's own lookup walks its request context several times for every string, and a page asks
     for dozens (a selection of a hundred rejection e-mails for thousands). The catalog is kept in ``g``
@@ -92,17 +94,10 @@ def _newstyle_gettext(catalog: Callable[[], NullTranslations]):
     return gettext
 
 
-def gettext_for_one_language() -> dict:
-    """``_`` and ``gettext`` for templates rendered in the current language, with its catalog looked up once
-    instead of for every string: for a page, or an e-mail inside ``force_locale``."""
-    catalog = _catalog()
-    gettext = _newstyle_gettext(lambda: catalog)
-    return {"_": gettext, "gettext": gettext}
-
-
 def init_app(app: Flask) -> None:
     app.json = JSONProvider(app)
-    # Replaces the gettext functions Flask-Babel gives the templates by the same, on the kept catalog.
+    # One mechanism for every template: Flask-Babel's gettext functions replaced by the same, on the catalog
+    # of the moment (``_catalog``), which follows ``force_locale`` and is looked up once per language.
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: _catalog().ugettext(s),
         ngettext=lambda s, p, n: _catalog().ungettext(s, p, n),
@@ -110,10 +105,9 @@ def init_app(app: Flask) -> None:
         npgettext=lambda c, s, p, n: _catalog().unpgettext(c, s, p, n),
         newstyle=True,
     )
-    # Everywhere (macros, e-mails): the catalog of the moment, so that an e-mail rendered in the
-    # candidate's language in the middle of a page gets its own strings.
-    any_template_gettext = _newstyle_gettext(_catalog)
-    app.jinja_env.globals.update(_=any_template_gettext, gettext=any_template_gettext)
+    # ``_()`` in one call instead of the three nested ones of Jinja's own newstyle ``_``.
+    template_gettext = _newstyle_gettext(_catalog)
+    app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext)
     app.add_template_filter(format_day)
     app.add_template_filter(clock)
     app.add_template_filter(short_day)
@@ -124,7 +118,6 @@ def init_app(app: Flask) -> None:
             "current_language": current_language(),
             "language_names": {"nl": "Nederlands", "en": "English"},
             "current_path": request.full_path.rstrip("?") if request else "/",
-            **gettext_for_one_language(),  # a page asks for dozens of strings, all in one language
         }
 
 

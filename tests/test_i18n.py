@@ -344,3 +344,21 @@ def test_templates_follow_every_change_of_language_within_one_request(app, compi
         flask_session["lang"] = "en"
         refresh()
         assert render_template_string(page, day=day) == "Skip to content · Tuesday, December 8, 2026"
+
+
+def test_every_way_a_template_translates_follows_force_locale(app):
+    """One mechanism: a page's ``_``, ``gettext``, ``ngettext`` and ``{% trans %}`` all follow the language of
+    the moment, so that an e-mail rendered in the candidate's language in the middle of a Dutch page is
+    English through and through."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    source = ('{{ _("Booked") }}|{{ gettext("Booked") }}|{% trans %}Booked{% endtrans %}|'
+              '{{ ngettext("%(num)s link no longer works.", "%(num)s links no longer work.", 2) }}')
+    with app.test_request_context("/"):
+        dutch = render_template_string(source)
+        with force_locale("en"):
+            english = render_template_string(source)
+        again = render_template_string(source)
+    assert english == "Booked|Booked|Booked|2 links no longer work."
+    assert dutch == again and dutch.startswith("Ingepland|Ingepland|Ingepland|")

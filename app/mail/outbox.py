@@ -11,7 +11,6 @@ from flask import current_app
 from flask_babel import force_locale
 
 from app.extensions import db
-from app.i18n import gettext_for_one_language
 from app.models import Candidate, OutboxMessage
 from app.tokens import hide_links, hide_links_in_ics
 
@@ -43,8 +42,7 @@ def compose_email(
     """The outbox row for ``templates/email/<template>.txt`` and ``.html`` and the (lazily translated)
     ``subject``, rendered in the candidate's language."""
     with force_locale(candidate.language):
-        context = {"candidate": candidate, "organisation": current_app.config["ORGANISATION_NAME"],
-                   **gettext_for_one_language(), **context}
+        context = {"candidate": candidate, "organisation": current_app.config["ORGANISATION_NAME"], **context}
         body_text = _render(f"email/{template}.txt", context)
         body_html = _render(f"email/{template}.html", context)
         subject = str(subject)
