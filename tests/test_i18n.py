@@ -23,7 +23,7 @@ from flask_babel import refresh
 from app.booking.services import book_slot
 from app.i18n import current_language
 from app.timeutil import local
-from tests.conftest import outbox
+from tests.helpers import outbox
 
 ROOT = Path(__file__).resolve().parent.parent
 NL_PO = ROOT / "app" / "translations" / "nl" / "LC_MESSAGES" / "messages.po"

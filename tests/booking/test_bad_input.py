@@ -17,7 +17,7 @@ from tests.booking.helpers import (
     session_at,
     snapshot,
 )
-from tests.conftest import free_slot_ids
+from tests.helpers import free_slot_ids
 
 CONTACT = "planning@ziekenhuis.test"
 

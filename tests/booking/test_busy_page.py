@@ -10,14 +10,15 @@ from app import create_app
 from app.database import utcnow
 from app.extensions import db
 from tests.booking.helpers import active_bookings, book, day_groups, page_text
-from tests.conftest import FreshGlobalsClient, _settings, free_slot_ids
+from tests.fixtures.app import FreshGlobalsClient, app_settings
+from tests.helpers import free_slot_ids
 
 
 @pytest.fixture
 def other_process(database_url, tmp_path):
     """A second portal on the same database, with nothing in memory shared with the test's app: what
     another gunicorn worker is."""
-    other = create_app(_settings(database_url, tmp_path / "other"))
+    other = create_app(app_settings(database_url, tmp_path / "other"))
     other.test_client_class = FreshGlobalsClient  # ends the test's own transaction first, as the app's does
     yield other
     with other.app_context():

@@ -14,7 +14,7 @@ from tests.booking.helpers import (
     form_hidden_fields,
     page_text,
 )
-from tests.conftest import free_slot_ids, outbox
+from tests.helpers import free_slot_ids, outbox
 
 
 def test_link_greets_by_first_name_and_lists_free_slots_by_day_in_amsterdam_time(

@@ -15,7 +15,7 @@ from app.main.services import answer_link_requests
 from app.models import Invitation, LinkRequest, OutboxMessage
 from app.tokens import hash_token
 from tests.booking.helpers import page_text
-from tests.conftest import outbox
+from tests.helpers import outbox
 
 LINK = re.compile(r"http://portal\.test(/b/([A-Za-z0-9_-]{43}))")
 

@@ -8,7 +8,7 @@ from app.extensions import db
 from app.mail.worker import run_scheduled
 from app.timeutil import from_local, local
 from tests.booking.helpers import book, form_hidden_fields, page_text
-from tests.conftest import outbox
+from tests.helpers import outbox
 
 
 def _on_local_day(moment, days_before: int, clock: time):

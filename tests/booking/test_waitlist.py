@@ -12,7 +12,7 @@ from app.mail.worker import run_scheduled
 from app.models import SessionStatus, WaitlistEntry, WaitlistStatus
 from app.sessions.services import publish_session
 from tests.booking.helpers import book, form_hidden_fields, page_text
-from tests.conftest import free_slot_ids, outbox
+from tests.helpers import free_slot_ids, outbox
 
 
 def _statuses(*candidates) -> list[WaitlistStatus | None]:

@@ -13,7 +13,7 @@ from app.mail.worker import send_due
 from app.models import Candidate, Event, OutboxMessage, Stage
 from app.tokens import hash_token
 from tests.candidates.helpers import CANDIDATES, hidden_value, page_text, snapshot
-from tests.conftest import outbox
+from tests.helpers import outbox
 
 LINE = ("Your experience with wound care on the surgical ward stood out. For this role we need at least three "
         "years on an intensive care unit; you have one.")

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.mail.worker import run_scheduled, send_due
 from app.models import Booking, BookingStatus, Candidate
 from tests.candidates.helpers import page_text
-from tests.conftest import outbox
+from tests.helpers import outbox
 
 
 @pytest.fixture

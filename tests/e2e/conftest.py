@@ -15,7 +15,6 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from app.extensions import db
-from tests.conftest import _TEMPLATE_CACHE, _empty_all_tables, _free_port, _settings
 from tests.e2e.helpers import (
     AXE,
     AXE_LOG,
@@ -29,6 +28,8 @@ from tests.e2e.helpers import (
     Words,
     settle,
 )
+from tests.fixtures.app import TEMPLATE_CACHE, app_settings, empty_all_tables
+from tests.helpers import free_port
 
 
 @pytest.fixture(scope="session")
@@ -47,16 +48,16 @@ def browser():
 @pytest.fixture
 def app(database_url, tmp_path):
     """The portal as it runs for real: CSRF protection on, links in e-mails pointing at the live server."""
-    port = _free_port()
-    app = create_app(_settings(database_url, tmp_path) | {
+    port = free_port()
+    app = create_app(app_settings(database_url, tmp_path) | {
         "WTF_CSRF_ENABLED": True,
         "PORTAL_URL": f"http://127.0.0.1:{port}",
     })
-    app.jinja_env.bytecode_cache = _TEMPLATE_CACHE
+    app.jinja_env.bytecode_cache = TEMPLATE_CACHE
     with app.app_context():
         yield app
         db.session.remove()
-        _empty_all_tables()
+        empty_all_tables()
         db.engine.dispose()
 
 

@@ -16,7 +16,7 @@ from app.models import (
 )
 from app.timeutil import local
 from tests.booking.helpers import form_hidden_fields, page_text
-from tests.conftest import outbox
+from tests.helpers import outbox
 from tests.mail.helpers import calendar_parts, parse_ics
 from tests.sessions.helpers import BASE, fresh
 

@@ -16,7 +16,7 @@ from app.models import (
 )
 from app.timeutil import local
 from tests.booking.helpers import page_text
-from tests.conftest import outbox
+from tests.helpers import outbox
 from tests.sessions.helpers import (
     BASE,
     as_multidict,

@@ -10,7 +10,7 @@ from app.models import (
     WaitlistStatus,
 )
 from tests.booking.helpers import page_text
-from tests.conftest import outbox
+from tests.helpers import outbox
 from tests.sessions.helpers import BASE, all_sessions, fresh
 
 

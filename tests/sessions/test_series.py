@@ -8,7 +8,7 @@ from app.models import SessionStatus
 from app.sessions import services
 from app.timeutil import from_local, local
 from tests.booking.helpers import page_text
-from tests.conftest import outbox
+from tests.helpers import outbox
 from tests.sessions.helpers import BASE, all_sessions
 
 

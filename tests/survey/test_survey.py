@@ -14,7 +14,7 @@ from app.mail.worker import run_scheduled, send_due
 from app.models import Booking, BookingStatus, Event, SurveyResponse
 from app.survey import services
 from tests.booking.helpers import page_text
-from tests.conftest import outbox
+from tests.helpers import outbox
 from tests.talent.helpers import held_conversation
 
 

@@ -13,7 +13,7 @@ from app.mail.worker import run_scheduled, send_due
 from app.models import Event, PoolMembership, PoolSource, PoolTag
 from app.talent import services
 from tests.booking.helpers import page_text
-from tests.conftest import outbox
+from tests.helpers import outbox
 from tests.talent.helpers import TALENT, add_member
 
 
