@@ -98,7 +98,7 @@ def shadowed_fixtures(root: Path) -> list[str]:
 
 
 def conftest_imports(root: Path) -> list[str]:
-    """Each import from a conftest module (``tests.conftest``, ``..conftest``, ``from . import conftest``)."""
+    """Each import from a conftest module, top or folder, absolute or relative (``from . import conftest``)."""
     found = []
     for path in _python_files(root):
         for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
@@ -195,15 +195,17 @@ def test_a_redefined_fixture_is_found(tmp_path, files, expected):
 
 def test_an_import_from_a_conftest_is_found(tmp_path):
     _write(tmp_path, {
-        "booking/test_flow.py": "from tests.conftest import outbox\n",
+        "booking/test_flow.py": "from tests.booking.conftest import outbox\n",
         "e2e/helpers.py": "import tests.e2e.conftest\n",
+        "test_access.py": "from tests import conftest\n",
         "notes/test_notes.py": "from . import conftest\n",
         "mail/test_mail.py": "from ..conftest import SmtpServer\nfrom tests.helpers import outbox\n",
     })
 
     assert sorted(conftest_imports(tmp_path)) == [
-        "booking/test_flow.py:1: from tests.conftest import outbox",
+        "booking/test_flow.py:1: from tests.booking.conftest import outbox",
         "e2e/helpers.py:1: import tests.e2e.conftest",
         "mail/test_mail.py:1: from ..conftest import SmtpServer",
         "notes/test_notes.py:1: from . import conftest",
+        "test_access.py:1: from tests import conftest",
     ]
