@@ -87,7 +87,7 @@ def _remove_sqlite(path: Path) -> None:
 
 @contextlib.contextmanager
 def postgresql_database(name: str) -> Iterator[str]:
-    """A schema of its own on the PostgreSQL server (like tests/conftest.py), dropped afterwards."""
+    """A schema of its own on the PostgreSQL server (like tests/fixtures/app.py), dropped afterwards."""
     server = os.environ.get("BENCH_POSTGRES_URL", POSTGRES_URL)
     schema = f"bench_{name}_{os.getpid()}_{secrets.token_hex(3)}"
     admin = sa.create_engine(server)

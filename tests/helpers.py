@@ -1,11 +1,14 @@
-"""Helpers every feature's tests share: reading pages as a person would, and snapshots of the database."""
+"""Helpers every feature's tests share: reading pages as a person would, the outbox and snapshots of the
+database, and a free port for a real server."""
 
 import html
 import re
+import socket
 
 import sqlalchemy as sa
 
 from app.extensions import db
+from app.models import OutboxMessage
 
 
 def set_english(client) -> None:
@@ -31,3 +34,23 @@ def snapshot() -> dict[str, list[tuple]]:
         state[table.name] = sorted((tuple(row) for row in rows), key=repr)
     db.session.rollback()
     return state
+
+
+def outbox(kind: str | None = None) -> list[OutboxMessage]:
+    """The messages waiting in (or sent from) the outbox, oldest first; only those of ``kind`` if given."""
+    query = sa.select(OutboxMessage).order_by(OutboxMessage.id)
+    if kind:
+        query = query.where(OutboxMessage.kind == kind)
+    return list(db.session.scalars(query))
+
+
+def free_slot_ids(html: str) -> list[int]:
+    """The ids of the slots the booking page offers, in the order shown."""
+    return [int(v) for v in re.findall(r'name="slot" id="slot-\d+" value="(\d+)"', html)]
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -21,7 +21,7 @@ from app.models import (
     PoolTag,
     PreparationNote,
 )
-from tests.conftest import STAFF_PASSWORD
+from tests.fixtures.staff import STAFF_PASSWORD
 
 PUBLIC = {"main.home", "main.health", "main.request_link", "main.set_language", "auth.login", "auth.logout",
           "privacy.erased", "static", "sessions.calendar_feed"}

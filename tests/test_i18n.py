@@ -15,15 +15,13 @@ from babel.dates import format_date
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
-from flask import g
 from flask import session as flask_session
-from flask.testing import FlaskClient
 from flask_babel import refresh
 
 from app.booking.services import book_slot
 from app.i18n import current_language
 from app.timeutil import local
-from tests.conftest import outbox
+from tests.helpers import outbox
 
 ROOT = Path(__file__).resolve().parent.parent
 NL_PO = ROOT / "app" / "translations" / "nl" / "LC_MESSAGES" / "messages.po"
@@ -113,25 +111,6 @@ def compiled_nl(nl_catalog):
 
 
 # --- what a visitor sees ---------------------------------------------------------------------------
-
-class _FreshRequestClient(FlaskClient):
-    """Every request starts with an empty ``g``, as it does in production.
-
-    The ``app`` fixture keeps one app context open for the whole test, and Flask reuses it for each
-    request, so ``g`` would carry over between requests, and with it the locale Flask-Babel cached
-    there on the first request: a language switch would then look as if it did nothing."""
-
-    def open(self, *args, **kwargs):
-        for name in list(g):
-            g.pop(name)
-        return super().open(*args, **kwargs)
-
-
-@pytest.fixture
-def client(app):
-    app.test_client_class = _FreshRequestClient
-    return app.test_client()
-
 
 def _text(response) -> str:
     """The visible text of a page: tags removed, entities decoded, whitespace collapsed."""

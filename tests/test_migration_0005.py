@@ -13,7 +13,7 @@ from app import create_app
 from app.database import UTCDateTime, utcnow
 from app.extensions import db
 from app.tokens import hash_token, resolve_token
-from tests.conftest import _settings
+from tests.fixtures.app import app_settings
 
 T = UTCDateTime()
 
@@ -55,7 +55,7 @@ def empty_database(database_url, tmp_path):
         url = f"{base}{separator}options=-csearch_path%3D{schema}"
     else:
         url = f"sqlite:///{tmp_path / 'migration.sqlite3'}"
-    app = create_app(_settings(url, tmp_path))
+    app = create_app(app_settings(url, tmp_path))
     with app.app_context():
         yield app
         db.session.remove()

@@ -13,7 +13,7 @@ from app.audit.services import record_audit
 from app.database import WriteInReadOnlyRequest, writes_on_get
 from app.extensions import db
 from app.models import AuditEntry
-from tests.conftest import free_slot_ids
+from tests.helpers import free_slot_ids
 
 
 class StatementLog:

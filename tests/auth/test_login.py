@@ -5,7 +5,7 @@ import pytest
 from app.auth.services import LoginThrottled, authenticate, create_user
 from app.extensions import db
 from app.models import Role
-from tests.conftest import STAFF_PASSWORD
+from tests.fixtures.staff import STAFF_PASSWORD
 
 
 def test_password_is_stored_as_argon2id_at_owasp_strength(app, make_user):

@@ -14,7 +14,7 @@ from app.auth.staff_sessions import SEEN_KEY
 from app.database import utcnow
 from app.extensions import db
 from app.models import StaffSession
-from tests.conftest import STAFF_PASSWORD
+from tests.fixtures.staff import STAFF_PASSWORD
 from tests.helpers import page_text, set_english
 
 CANDIDATES = "/recruiter/candidates/"

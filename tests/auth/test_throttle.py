@@ -8,7 +8,8 @@ from flask import request_finished, request_started
 
 from app.auth import services
 from app.extensions import db
-from tests.conftest import REDIS_URL, STAFF_PASSWORD
+from tests.fixtures.rate_limits import REDIS_URL
+from tests.fixtures.staff import STAFF_PASSWORD
 from tests.helpers import page_text
 
 ATTACKER, OWNER = {"REMOTE_ADDR": "203.0.113.66"}, {"REMOTE_ADDR": "198.51.100.7"}

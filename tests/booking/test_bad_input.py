@@ -17,7 +17,7 @@ from tests.booking.helpers import (
     session_at,
     snapshot,
 )
-from tests.conftest import free_slot_ids
+from tests.helpers import free_slot_ids
 
 CONTACT = "planning@ziekenhuis.test"
 
@@ -37,13 +37,13 @@ def _tampered(token: str) -> str:
     return token[:middle] + replacement + token[middle + 1:]
 
 
-def test_unknown_token_gives_a_clear_404(client, make_session, candidate_en):
+def test_unknown_token_gives_a_clear_404(english_client, make_session, candidate_en):
     make_session()
     candidate_en()
     before = snapshot()
 
     for path in ("/b/not-a-real-link", "/b/" + "x" * 43, "/b/" + "x" * 43 + "/confirmed", "/b/%F0%9F%98%80"):
-        response = client.get(path)
+        response = english_client.get(path)
         assert response.status_code == 404, path
         assert "We do not recognise this link" in page_text(response)
         assert "ask for your link again" in page_text(response).lower()
@@ -51,29 +51,29 @@ def test_unknown_token_gives_a_clear_404(client, make_session, candidate_en):
     assert snapshot() == before
 
 
-def test_tampered_token_is_unknown_and_cannot_book(client, make_session, candidate_en):
+def test_tampered_token_is_unknown_and_cannot_book(english_client, make_session, candidate_en):
     slot = make_session().slots[0]
     _, token = candidate_en()
     tampered = _tampered(token)
     assert tampered != token and len(tampered) == len(token)
     before = snapshot()
 
-    page = client.get(f"/b/{tampered}")
-    posted = book(client, tampered, slot.id)
+    page = english_client.get(f"/b/{tampered}")
+    posted = book(english_client, tampered, slot.id)
 
     assert page.status_code == posted.status_code == 404
     assert "We do not recognise this link" in page_text(page)
     assert snapshot() == before
-    assert client.get(f"/b/{token}").status_code == 200  # the real link still works
+    assert english_client.get(f"/b/{token}").status_code == 200  # the real link still works
 
 
-def test_expired_token_gives_410_and_cannot_book(client, make_session, candidate_en, contact):
+def test_expired_token_gives_410_and_cannot_book(english_client, make_session, candidate_en, contact):
     slot = make_session().slots[0]
     _, token = candidate_en(expires_at=utcnow() - timedelta(minutes=1))
     before = snapshot()
 
-    page = client.get(f"/b/{token}")
-    posted = book(client, token, slot.id)
+    page = english_client.get(f"/b/{token}")
+    posted = book(english_client, token, slot.id)
 
     assert page.status_code == posted.status_code == 410
     text = page_text(page)
@@ -82,15 +82,15 @@ def test_expired_token_gives_410_and_cannot_book(client, make_session, candidate
     assert snapshot() == before
 
 
-def test_revoked_token_gives_410(client, make_session, candidate_en):
+def test_revoked_token_gives_410(english_client, make_session, candidate_en):
     slot = make_session().slots[0]
     candidate, token = candidate_en()
     candidate.invitations[0].revoked_at = utcnow()
     db.session.commit()
     before = snapshot()
 
-    page = client.get(f"/b/{token}")
-    posted = book(client, token, slot.id)
+    page = english_client.get(f"/b/{token}")
+    posted = book(english_client, token, slot.id)
 
     assert page.status_code == posted.status_code == 410
     assert "This link has expired" in page_text(page)
@@ -107,20 +107,20 @@ def _assert_refused_with_fresh_list(response, message: str, free_ids: list[int],
     assert refused_id not in listed
 
 
-def test_slot_in_the_past(client, make_session, candidate_en):
+def test_slot_in_the_past(english_client, make_session, candidate_en):
     future = make_session(end="16:30")
     past = session_at(utcnow() - timedelta(hours=2))
     _, token = candidate_en()
     before = snapshot()
 
-    response = book(client, token, past.slots[0].id)
+    response = book(english_client, token, past.slots[0].id)
 
     _assert_refused_with_fresh_list(response, "This slot can no longer be booked",
                                     [s.id for s in future.slots], past.slots[0].id)
     assert snapshot() == before
 
 
-def test_slot_in_a_session_that_is_cancelled_draft_or_closed(client, make_session, candidate_en):
+def test_slot_in_a_session_that_is_cancelled_draft_or_closed(english_client, make_session, candidate_en):
     open_session = make_session(days_ahead=14, end="16:30")
     others = [make_session(days_ahead=days, end="16:30", status=status) for days, status in
               [(21, SessionStatus.CANCELLED), (22, SessionStatus.DRAFT), (23, SessionStatus.CLOSED)]]
@@ -128,40 +128,40 @@ def test_slot_in_a_session_that_is_cancelled_draft_or_closed(client, make_sessio
     open_ids = [s.id for s in open_session.slots]
     before = snapshot()
 
-    assert free_slot_ids(client.get(f"/b/{token}").get_data(as_text=True)) == open_ids
+    assert free_slot_ids(english_client.get(f"/b/{token}").get_data(as_text=True)) == open_ids
     for other in others:
-        response = book(client, token, other.slots[0].id)
+        response = book(english_client, token, other.slots[0].id)
 
         _assert_refused_with_fresh_list(response, "This slot can no longer be booked", open_ids, other.slots[0].id)
     assert snapshot() == before
 
 
-def test_slot_already_taken_shows_just_taken_and_the_fresh_list(client, make_session, candidate_en):
+def test_slot_already_taken_shows_just_taken_and_the_fresh_list(english_client, make_session, candidate_en):
     taken, free = make_session(end="16:30").slots
     _, first = candidate_en()
     _, second = candidate_en()
     # The second candidate opens the page while the slot is still free ...
-    assert taken.id in free_slot_ids(client.get(f"/b/{second}").get_data(as_text=True))
+    assert taken.id in free_slot_ids(english_client.get(f"/b/{second}").get_data(as_text=True))
     # ... the first one books it ...
-    book(client, first, taken.id)
+    book(english_client, first, taken.id)
     before = snapshot()
 
     # ... and the second one submits the page they had.
-    response = book(client, second, taken.id, question="Mijn vraag blijft staan")
+    response = book(english_client, second, taken.id, question="Mijn vraag blijft staan")
 
     _assert_refused_with_fresh_list(response, "this slot was just taken", [free.id], taken.id)
     assert "Mijn vraag blijft staan" in response.get_data(as_text=True)  # what they typed is kept
     assert snapshot() == before
 
 
-def test_booking_closes_before_the_session(client, make_session, candidate_en):
+def test_booking_closes_before_the_session(english_client, make_session, candidate_en):
     later = make_session(end="16:30")
     soon = session_at(utcnow() + timedelta(hours=12))  # inside the default 24 hours
     _, token = candidate_en()
     before = snapshot()
 
-    shown = free_slot_ids(client.get(f"/b/{token}").get_data(as_text=True))
-    response = book(client, token, soon.slots[0].id)
+    shown = free_slot_ids(english_client.get(f"/b/{token}").get_data(as_text=True))
+    response = book(english_client, token, soon.slots[0].id)
 
     assert soon.slots[0].id not in shown
     assert response.status_code == 409
@@ -170,18 +170,18 @@ def test_booking_closes_before_the_session(client, make_session, candidate_en):
     assert snapshot() == before
 
 
-def test_booking_window_follows_the_setting(app, client, candidate_en):
+def test_booking_window_follows_the_setting(app, english_client, candidate_en):
     session = session_at(utcnow() + timedelta(hours=30))
     _, token = candidate_en()
     app.config["BOOKING_CLOSES_HOURS"] = 48
     before = snapshot()
 
-    response = book(client, token, session.slots[0].id)
+    response = book(english_client, token, session.slots[0].id)
 
     assert response.status_code == 409
     assert snapshot() == before
     app.config["BOOKING_CLOSES_HOURS"] = 24
-    assert book(client, token, session.slots[0].id).status_code == 302
+    assert book(english_client, token, session.slots[0].id).status_code == 302
     assert len(active_bookings()) == 1
 
 
@@ -196,21 +196,22 @@ def _booked_close_to_the_session(candidate, token, hours_ahead: float = 12):
     return session
 
 
-def test_cancel_inside_the_window_is_refused_with_the_recruiters_address(client, candidate_en, contact):
+def test_cancel_inside_the_window_is_refused_with_the_recruiters_address(english_client, candidate_en, contact):
     candidate, token = candidate_en()
     _booked_close_to_the_session(candidate, token)
-    manage = client.get(f"/b/{token}")
+    manage = english_client.get(f"/b/{token}")
     before = snapshot()
 
     assert f"please let us know at {CONTACT}" in page_text(manage)
     assert "Cancel conversation" not in page_text(manage)
-    ask = client.get(f"/b/{token}/cancel")
+    ask = english_client.get(f"/b/{token}/cancel")
     assert ask.status_code == 200
     assert f"please let us know at {CONTACT}" in page_text(ask)
     assert "Yes, cancel" not in page_text(ask)
 
     # A form posted anyway (an old page, or by hand) is refused with the same explanation.
-    response = client.post(f"/b/{token}/cancel", data={"sequence": "0", "booking": str(active_bookings()[0].id)},
+    response = english_client.post(f"/b/{token}/cancel",
+                                   data={"sequence": "0", "booking": str(active_bookings()[0].id)},
                            follow_redirects=True)
 
     assert response.status_code == 200
@@ -221,7 +222,7 @@ def test_cancel_inside_the_window_is_refused_with_the_recruiters_address(client,
 
 
 def test_reschedule_inside_the_window_is_refused_with_the_recruiters_address(
-    client, make_session, candidate_en, contact
+    english_client, make_session, candidate_en, contact
 ):
     elsewhere = make_session().slots[0]
     candidate, token = candidate_en()
@@ -229,7 +230,7 @@ def test_reschedule_inside_the_window_is_refused_with_the_recruiters_address(
     [booking] = active_bookings()
     before = snapshot()
 
-    response = client.post(f"/b/{token}/reschedule",
+    response = english_client.post(f"/b/{token}/reschedule",
                            data={"slot": elsewhere.id, "sequence": "0", "booking": str(booking.id)})
 
     assert response.status_code == 409
@@ -241,95 +242,95 @@ def test_reschedule_inside_the_window_is_refused_with_the_recruiters_address(
 
 # --- the booking form itself ----------------------------------------------------------------------
 
-def test_question_over_the_limit_is_refused_and_at_the_limit_accepted(app, client, make_session, candidate_en):
+def test_question_over_the_limit_is_refused_and_at_the_limit_accepted(app, english_client, make_session, candidate_en):
     slot = make_session().slots[0]
     _, token = candidate_en()
     limit = app.config["QUESTION_MAX_LENGTH"]
     before = snapshot()
 
-    response = book(client, token, slot.id, question="x" * (limit + 1))
+    response = book(english_client, token, slot.id, question="x" * (limit + 1))
 
     assert response.status_code == 422
     assert f"Please keep your question to {limit} characters (now {limit + 1})" in page_text(response)
     assert snapshot() == before
-    assert book(client, token, slot.id, question="x" * limit).status_code == 302
+    assert book(english_client, token, slot.id, question="x" * limit).status_code == 302
     assert active_bookings()[0].question == "x" * limit
 
 
-def test_no_topic_ticked(client, make_session, candidate_en):
+def test_no_topic_ticked(english_client, make_session, candidate_en):
     slot = make_session().slots[0]
     _, token = candidate_en()
     before = snapshot()
 
-    response = book(client, token, slot.id, topics=[])
+    response = book(english_client, token, slot.id, topics=[])
 
     assert response.status_code == 422
     assert "Please tick at least one subject" in page_text(response)
     assert snapshot() == before
 
 
-def test_unknown_topic(client, make_session, candidate_en):
+def test_unknown_topic(english_client, make_session, candidate_en):
     slot = make_session().slots[0]
     _, token = candidate_en()
     before = snapshot()
 
-    response = book(client, token, slot.id, topics=["salary_negotiation"])
+    response = book(english_client, token, slot.id, topics=["salary_negotiation"])
 
     assert response.status_code == 422
     assert snapshot() == before
 
 
-def test_slot_value_that_is_no_slot(client, make_session, candidate_en):
+def test_slot_value_that_is_no_slot(english_client, make_session, candidate_en):
     make_session()
     _, token = candidate_en()
     before = snapshot()
 
     for value in ["abc", "", "1.5", "-1", "0", "99999999999999999999999", "2147483648"]:
-        response = book(client, token, value)
+        response = book(english_client, token, value)
 
         assert response.status_code in (409, 422), value
         assert "Book this conversation" in page_text(response)  # the picker again, not an error page
         assert snapshot() == before
 
 
-def test_invisible_control_characters_in_the_question_are_dropped(client, make_session, candidate_en):
+def test_invisible_control_characters_in_the_question_are_dropped(english_client, make_session, candidate_en):
     """PostgreSQL refuses NUL in text: such input must not end in a 500 there (nor be stored on SQLite)."""
     slot = make_session().slots[0]
     _, token = candidate_en()
 
-    response = book(client, token, slot.id, question="Hallo\x00 daar\x07,\nnieuwe regel")
+    response = book(english_client, token, slot.id, question="Hallo\x00 daar\x07,\nnieuwe regel")
 
     assert response.status_code == 302
     assert active_bookings()[0].question == "Hallo daar,\nnieuwe regel"
 
 
-def test_forged_form_without_csrf_token_is_refused(app, client, make_session, candidate_en):
+def test_forged_form_without_csrf_token_is_refused(app, english_client, make_session, candidate_en):
     slot = make_session().slots[0]
     _, token = candidate_en()
     app.config["WTF_CSRF_ENABLED"] = True
-    page = client.get(f"/b/{token}")
+    page = english_client.get(f"/b/{token}")
     before = snapshot()
 
-    forged = book(client, token, slot.id)
+    forged = book(english_client, token, slot.id)
 
     assert forged.status_code == 400
     assert "This form could not be accepted" in page_text(forged)
     assert snapshot() == before
     # The same post with the page's own token goes through: the refusal was the missing token.
-    honest = book(client, token, slot.id, csrf_token=form_hidden_fields(page, "/book")["csrf_token"])
+    honest = book(english_client, token, slot.id, csrf_token=form_hidden_fields(page, "/book")["csrf_token"])
     assert honest.status_code == 302
     assert len(active_bookings()) == 1
 
 
-def test_forged_cancel_without_csrf_token_is_refused(app, client, make_session, candidate_en):
+def test_forged_cancel_without_csrf_token_is_refused(app, english_client, make_session, candidate_en):
     slot = make_session().slots[0]
     _, token = candidate_en()
-    book(client, token, slot.id)
+    book(english_client, token, slot.id)
     app.config["WTF_CSRF_ENABLED"] = True
     [booking] = active_bookings()
     before = snapshot()
 
-    response = client.post(f"/b/{token}/cancel", data={"sequence": "0", "booking": str(booking.id)})
+    response = english_client.post(f"/b/{token}/cancel", data={"sequence": "0", "booking": str(booking.id)})
 
     assert response.status_code == 400
     assert snapshot() == before
@@ -337,16 +338,16 @@ def test_forged_cancel_without_csrf_token_is_refused(app, client, make_session, 
 
 # --- forms from a page that is no longer current --------------------------------------------------
 
-def test_stale_reschedule_form_never_moves_a_booking_that_moved_since(client, make_session, candidate_en):
+def test_stale_reschedule_form_never_moves_a_booking_that_moved_since(english_client, make_session, candidate_en):
     first, second, third = make_session(end="16:45").slots
     _, token = candidate_en()
-    book(client, token, first.id)
-    old_page = client.get(f"/b/{token}")
+    book(english_client, token, first.id)
+    old_page = english_client.get(f"/b/{token}")
     old_form = form_hidden_fields(old_page, "/reschedule")
-    client.post(f"/b/{token}/reschedule", data={**old_form, "slot": second.id})  # moved in another tab
+    english_client.post(f"/b/{token}/reschedule", data={**old_form, "slot": second.id})  # moved in another tab
     before = snapshot()
 
-    response = client.post(f"/b/{token}/reschedule", data={**old_form, "slot": third.id}, follow_redirects=True)
+    response = english_client.post(f"/b/{token}/reschedule", data={**old_form, "slot": third.id}, follow_redirects=True)
 
     assert response.status_code == 200
     assert "Your booking was changed in the meantime" in page_text(response)
@@ -356,16 +357,16 @@ def test_stale_reschedule_form_never_moves_a_booking_that_moved_since(client, ma
     assert (booking.slot_id, booking.sequence) == (second.id, 1)
 
 
-def test_stale_cancel_form_never_cancels_a_booking_that_moved_since(client, make_session, candidate_en):
+def test_stale_cancel_form_never_cancels_a_booking_that_moved_since(english_client, make_session, candidate_en):
     first, second = make_session(end="16:30").slots
     _, token = candidate_en()
-    book(client, token, first.id)
-    old_cancel = form_hidden_fields(client.get(f"/b/{token}/cancel"), "/cancel")
-    client.post(f"/b/{token}/reschedule",
-                data={**form_hidden_fields(client.get(f"/b/{token}"), "/reschedule"), "slot": second.id})
+    book(english_client, token, first.id)
+    old_cancel = form_hidden_fields(english_client.get(f"/b/{token}/cancel"), "/cancel")
+    english_client.post(f"/b/{token}/reschedule",
+                data={**form_hidden_fields(english_client.get(f"/b/{token}"), "/reschedule"), "slot": second.id})
     before = snapshot()
 
-    response = client.post(f"/b/{token}/cancel", data=old_cancel, follow_redirects=True)
+    response = english_client.post(f"/b/{token}/cancel", data=old_cancel, follow_redirects=True)
 
     assert response.status_code == 200
     assert "Your booking was changed in the meantime" in page_text(response)
@@ -374,18 +375,18 @@ def test_stale_cancel_form_never_cancels_a_booking_that_moved_since(client, make
 
 
 def test_stale_cancel_form_never_cancels_the_new_booking_after_cancel_and_book_again(
-    client, make_session, candidate_en
+    english_client, make_session, candidate_en
 ):
     first, second = make_session(end="16:30").slots
     _, token = candidate_en()
-    book(client, token, first.id)
-    old_cancel = form_hidden_fields(client.get(f"/b/{token}/cancel"), "/cancel")
-    client.post(f"/b/{token}/cancel", data=old_cancel)
-    book(client, token, second.id)  # a new booking, with its own first version
+    book(english_client, token, first.id)
+    old_cancel = form_hidden_fields(english_client.get(f"/b/{token}/cancel"), "/cancel")
+    english_client.post(f"/b/{token}/cancel", data=old_cancel)
+    book(english_client, token, second.id)  # a new booking, with its own first version
     before = snapshot()
 
     # The cancel button of the first booking is pressed again (a second tab, the back button).
-    response = client.post(f"/b/{token}/cancel", data=old_cancel, follow_redirects=True)
+    response = english_client.post(f"/b/{token}/cancel", data=old_cancel, follow_redirects=True)
 
     assert response.status_code == 200
     assert snapshot() == before
@@ -394,34 +395,35 @@ def test_stale_cancel_form_never_cancels_the_new_booking_after_cancel_and_book_a
 
 
 def test_stale_reschedule_form_never_moves_the_new_booking_after_cancel_and_book_again(
-    client, make_session, candidate_en
+    english_client, make_session, candidate_en
 ):
     first, second, third = make_session(end="16:45").slots
     _, token = candidate_en()
-    book(client, token, first.id)
-    old_move = form_hidden_fields(client.get(f"/b/{token}"), "/reschedule")
-    client.post(f"/b/{token}/cancel", data=form_hidden_fields(client.get(f"/b/{token}/cancel"), "/cancel"))
-    book(client, token, second.id)
+    book(english_client, token, first.id)
+    old_move = form_hidden_fields(english_client.get(f"/b/{token}"), "/reschedule")
+    english_client.post(f"/b/{token}/cancel",
+                        data=form_hidden_fields(english_client.get(f"/b/{token}/cancel"), "/cancel"))
+    book(english_client, token, second.id)
     before = snapshot()
 
-    response = client.post(f"/b/{token}/reschedule", data={**old_move, "slot": third.id}, follow_redirects=True)
+    response = english_client.post(f"/b/{token}/reschedule", data={**old_move, "slot": third.id}, follow_redirects=True)
 
     assert response.status_code == 200
     assert snapshot() == before
     assert active_bookings()[0].slot_id == second.id
 
 
-def test_stale_forms_after_cancelling_change_nothing(client, make_session, candidate_en):
+def test_stale_forms_after_cancelling_change_nothing(english_client, make_session, candidate_en):
     first, second = make_session(end="16:30").slots
     _, token = candidate_en()
-    book(client, token, first.id)
-    old_move = form_hidden_fields(client.get(f"/b/{token}"), "/reschedule")
-    old_cancel = form_hidden_fields(client.get(f"/b/{token}/cancel"), "/cancel")
-    client.post(f"/b/{token}/cancel", data=old_cancel)
+    book(english_client, token, first.id)
+    old_move = form_hidden_fields(english_client.get(f"/b/{token}"), "/reschedule")
+    old_cancel = form_hidden_fields(english_client.get(f"/b/{token}/cancel"), "/cancel")
+    english_client.post(f"/b/{token}/cancel", data=old_cancel)
     before = snapshot()
 
-    moved = client.post(f"/b/{token}/reschedule", data={**old_move, "slot": second.id}, follow_redirects=True)
-    cancelled = client.post(f"/b/{token}/cancel", data=old_cancel, follow_redirects=True)
+    moved = english_client.post(f"/b/{token}/reschedule", data={**old_move, "slot": second.id}, follow_redirects=True)
+    cancelled = english_client.post(f"/b/{token}/cancel", data=old_cancel, follow_redirects=True)
 
     assert moved.status_code == cancelled.status_code == 200
     assert "You have no booking to move" in page_text(moved)
@@ -429,10 +431,10 @@ def test_stale_forms_after_cancelling_change_nothing(client, make_session, candi
     assert snapshot() == before
 
 
-def test_broken_reschedule_and_cancel_forms(client, make_session, candidate_en):
+def test_broken_reschedule_and_cancel_forms(english_client, make_session, candidate_en):
     first, second = make_session(end="16:30").slots
     _, token = candidate_en()
-    book(client, token, first.id)
+    book(english_client, token, first.id)
     [booking] = active_bookings()
     before = snapshot()
 
@@ -446,29 +448,29 @@ def test_broken_reschedule_and_cancel_forms(client, make_session, candidate_en):
         {"slot": "99999999999999999999", "sequence": "0", "booking": booking.id},
     ]
     for data in forms:
-        moved = client.post(f"/b/{token}/reschedule", data=data)
+        moved = english_client.post(f"/b/{token}/reschedule", data=data)
 
         assert moved.status_code in (302, 409, 422), data
         assert snapshot() == before
     for data in forms[:-2]:  # the last two are a valid cancel form
-        cancelled = client.post(f"/b/{token}/cancel", data=data)
+        cancelled = english_client.post(f"/b/{token}/cancel", data=data)
 
         assert cancelled.status_code == 302, data
         assert snapshot() == before
 
 
-def test_moving_to_a_slot_that_was_just_taken_keeps_the_current_booking(client, make_session, candidate_en):
+def test_moving_to_a_slot_that_was_just_taken_keeps_the_current_booking(english_client, make_session, candidate_en):
     mine, wanted, other = make_session(end="16:45").slots
     _, token = candidate_en()
     _, someone_else = candidate_en()
-    book(client, token, mine.id)
-    page = client.get(f"/b/{token}")
+    book(english_client, token, mine.id)
+    page = english_client.get(f"/b/{token}")
     assert wanted.id in free_slot_ids(page.get_data(as_text=True))
-    book(client, someone_else, wanted.id)
+    book(english_client, someone_else, wanted.id)
     before = snapshot()
 
     form = form_hidden_fields(page, "/reschedule")
-    response = client.post(f"/b/{token}/reschedule", data={**form, "slot": wanted.id})
+    response = english_client.post(f"/b/{token}/reschedule", data={**form, "slot": wanted.id})
 
     assert response.status_code == 409
     text = page_text(response)
@@ -478,13 +480,13 @@ def test_moving_to_a_slot_that_was_just_taken_keeps_the_current_booking(client, 
     assert snapshot() == before
 
 
-def test_wrong_method_or_path_gives_an_error_page_not_a_500(client, make_session, candidate_en):
+def test_wrong_method_or_path_gives_an_error_page_not_a_500(english_client, make_session, candidate_en):
     make_session()
     _, token = candidate_en()
     before = snapshot()
 
     for action in ["book", "reschedule", "cancel/", "waitlist", "nothing-here"]:
-        response = client.get(f"/b/{token}/{action}")
+        response = english_client.get(f"/b/{token}/{action}")
 
         assert response.status_code in (404, 405), action
         assert "To the home page" in page_text(response)

@@ -14,17 +14,17 @@ from tests.booking.helpers import (
     form_hidden_fields,
     page_text,
 )
-from tests.conftest import free_slot_ids, outbox
+from tests.helpers import free_slot_ids, outbox
 
 
 def test_link_greets_by_first_name_and_lists_free_slots_by_day_in_amsterdam_time(
-    client, make_session, candidate_en
+    english_client, make_session, candidate_en
 ):
     first = make_session(days_ahead=14, start="16:00", end="16:30")
     second = make_session(days_ahead=15, start="16:00", end="16:30")
     _, token = candidate_en(name="Sanne de Vries", vacancy="Verpleegkundige IC")
 
-    response = client.get(f"/b/{token}")
+    response = english_client.get(f"/b/{token}")
 
     assert response.status_code == 200
     text = page_text(response)
@@ -44,17 +44,18 @@ def test_link_greets_by_first_name_and_lists_free_slots_by_day_in_amsterdam_time
     assert free_slot_ids(response.get_data(as_text=True)) == [s.id for s in first.slots + second.slots]
 
 
-def test_book_confirm_manage_reschedule_cancel_and_book_again(client, make_session, candidate_en):
+def test_book_confirm_manage_reschedule_cancel_and_book_again(english_client, make_session, candidate_en):
     session = make_session(start="16:00", end="17:00")
     first, second, third = session.slots[:3]
     candidate, token = candidate_en(name="Sanne de Vries")
 
     # Book with topics and a question.
-    response = book(client, token, first.id, topics=["improve", "cv_profile"], question="Wat mist er in mijn cv?")
+    response = book(english_client, token, first.id, topics=["improve", "cv_profile"],
+                    question="Wat mist er in mijn cv?")
     assert response.status_code == 302
     assert response.location.endswith(f"/b/{token}/confirmed")
 
-    confirmation = page_text(client.get(response.location))
+    confirmation = page_text(english_client.get(response.location))
     assert "Your conversation is booked" in confirmation
     assert "16:00 – 16:15" in confirmation
     assert "What I could do better; My CV and online profile" in confirmation
@@ -68,7 +69,7 @@ def test_book_confirm_manage_reschedule_cancel_and_book_again(client, make_sessi
     assert [m.kind for m in outbox()] == ["booking_confirmed"]
 
     # The same link now shows the booking, and offers the other free slots to move to.
-    manage = client.get(f"/b/{token}")
+    manage = english_client.get(f"/b/{token}")
     text = page_text(manage)
     assert "Hello Sanne, this is your conversation" in text
     assert "16:00 – 16:15" in text
@@ -77,31 +78,31 @@ def test_book_confirm_manage_reschedule_cancel_and_book_again(client, make_sessi
 
     # Reschedule to the 16:30 slot.
     form = form_hidden_fields(manage, "/reschedule")
-    response = client.post(f"/b/{token}/reschedule", data={**form, "slot": third.id})
+    response = english_client.post(f"/b/{token}/reschedule", data={**form, "slot": third.id})
     assert response.status_code == 302
-    text = page_text(client.get(response.location))
+    text = page_text(english_client.get(response.location))
     assert "Your conversation has moved" in text
     assert "16:30 – 16:45" in text
     [moved] = active_bookings()
     assert (moved.id, moved.slot_id, moved.sequence) == (booking.id, third.id, 1)
 
     # Cancel: first a page that asks once more, and nothing happens yet.
-    ask = client.get(f"/b/{token}/cancel")
+    ask = english_client.get(f"/b/{token}/cancel")
     assert ask.status_code == 200
     assert "Cancel your conversation?" in page_text(ask)
     assert "16:30 – 16:45" in page_text(ask)
     assert active_bookings()[0].status == BookingStatus.BOOKED
 
-    response = client.post(f"/b/{token}/cancel", data=form_hidden_fields(ask, "/cancel"))
+    response = english_client.post(f"/b/{token}/cancel", data=form_hidden_fields(ask, "/cancel"))
     assert response.status_code == 302
-    after = client.get(response.location)
+    after = english_client.get(response.location)
     assert "Your conversation is cancelled" in page_text(after)
     assert active_bookings() == []
     # The freed slot is offered again, on the same page that lets the candidate book anew.
     assert third.id in free_slot_ids(after.get_data(as_text=True))
 
     # Book again after cancelling: a new booking with its own calendar identity.
-    response = book(client, token, second.id)
+    response = book(english_client, token, second.id)
     assert response.location.endswith(f"/b/{token}/confirmed")
     [again] = active_bookings()
     assert again.slot_id == second.id and again.id != booking.id and again.uid != booking.uid
@@ -111,45 +112,45 @@ def test_book_confirm_manage_reschedule_cancel_and_book_again(client, make_sessi
     ]
 
 
-def test_one_active_booking_per_candidate(client, make_session, candidate_en):
+def test_one_active_booking_per_candidate(english_client, make_session, candidate_en):
     first, second = make_session(end="16:30").slots
     _, token = candidate_en()
-    book(client, token, first.id)
+    book(english_client, token, first.id)
 
-    response = book(client, token, second.id)
+    response = book(english_client, token, second.id)
 
     assert response.status_code == 302
     assert response.location.endswith(f"/b/{token}/confirmed")
     [booking] = active_bookings()
     assert booking.slot_id == first.id
-    assert "16:00 – 16:15" in page_text(client.get(response.location))
+    assert "16:00 – 16:15" in page_text(english_client.get(response.location))
     assert len(outbox("booking_confirmed")) == 1
 
 
 def test_double_submit_of_the_booking_form_shows_the_confirmation_and_books_once(
-    client, make_session, candidate_en
+    english_client, make_session, candidate_en
 ):
     slot = make_session(end="16:30").slots[0]
     _, token = candidate_en()
 
-    first = book(client, token, slot.id, question="Dubbelklik")
-    second = book(client, token, slot.id, question="Dubbelklik")
+    first = book(english_client, token, slot.id, question="Dubbelklik")
+    second = book(english_client, token, slot.id, question="Dubbelklik")
 
     assert first.status_code == second.status_code == 302
     assert first.location == second.location
-    confirmation = client.get(second.location)
+    confirmation = english_client.get(second.location)
     assert confirmation.status_code == 200
     assert "Your conversation is booked" in page_text(confirmation)
     assert len(all_bookings()) == 1
     assert len(outbox("booking_confirmed")) == 1
 
 
-def test_calendar_download_matches_the_booking(client, make_session, candidate_en):
+def test_calendar_download_matches_the_booking(english_client, make_session, candidate_en):
     slot = make_session(end="16:30").slots[1]
     _, token = candidate_en()
-    book(client, token, slot.id)
+    book(english_client, token, slot.id)
 
-    response = client.get(f"/b/{token}/invite.ics")
+    response = english_client.get(f"/b/{token}/invite.ics")
 
     assert response.status_code == 200
     assert response.mimetype == "text/calendar"
@@ -157,23 +158,23 @@ def test_calendar_download_matches_the_booking(client, make_session, candidate_e
     assert slot.starts_at.strftime("%Y%m%dT%H%M%SZ").encode() in response.data
 
 
-def test_pages_with_a_token_are_private(client, make_session, candidate_en):
+def test_pages_with_a_token_are_private(english_client, make_session, candidate_en):
     make_session()
     _, token = candidate_en()
 
-    response = client.get(f"/b/{token}")
+    response = english_client.get(f"/b/{token}")
 
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert "no-store" in response.headers["Cache-Control"]
 
 
 
-def test_moving_to_the_time_you_already_have_says_nothing_changed(client, make_session, candidate_en):
+def test_moving_to_the_time_you_already_have_says_nothing_changed(english_client, make_session, candidate_en):
     session = make_session()
     candidate, token = candidate_en()
-    client.post(f"/b/{token}/book", data={"slot": session.slots[0].id, "topics": ["improve"]})
+    english_client.post(f"/b/{token}/book", data={"slot": session.slots[0].id, "topics": ["improve"]})
     booking = candidate.bookings[0]
-    response = client.post(f"/b/{token}/reschedule", data={
+    response = english_client.post(f"/b/{token}/reschedule", data={
         "slot": session.slots[0].id, "booking": booking.id, "sequence": booking.sequence})
     assert "That is already your time" in response.get_data(as_text=True)
     assert "has moved" not in response.get_data(as_text=True)
@@ -181,49 +182,50 @@ def test_moving_to_the_time_you_already_have_says_nothing_changed(client, make_s
     assert booking.sequence == 0
 
 
-def test_talent_pool_consent_at_booking_is_optional_and_never_pre_ticked(client, make_session, candidate_en):
+def test_talent_pool_consent_at_booking_is_optional_and_never_pre_ticked(english_client, make_session, candidate_en):
     import sqlalchemy as sa
 
     from app.models import Event, PoolMembership, PoolSource
 
     session = make_session()
     first, first_token = candidate_en()
-    page = client.get(f"/b/{first_token}").get_data(as_text=True)
+    page = english_client.get(f"/b/{first_token}").get_data(as_text=True)
     assert 'name="pool_consent"' in page and 'name="pool_consent" type="checkbox" value="y" checked' not in page
     assert "checked" not in page.split('name="pool_consent"')[1].split(">")[0]
 
-    client.post(f"/b/{first_token}/book", data={"slot": session.slots[0].id, "topics": ["improve"]})
+    english_client.post(f"/b/{first_token}/book", data={"slot": session.slots[0].id, "topics": ["improve"]})
     assert db.session.scalars(sa.select(PoolMembership)).all() == []
-    assert "Stay in touch for future vacancies?" in client.get(f"/b/{first_token}/confirmed").get_data(as_text=True)
+    assert "Stay in touch for future vacancies?" in english_client.get(
+        f"/b/{first_token}/confirmed").get_data(as_text=True)
 
     second, second_token = candidate_en()
-    client.post(f"/b/{second_token}/book", data={"slot": session.slots[1].id, "topics": ["improve"],
+    english_client.post(f"/b/{second_token}/book", data={"slot": session.slots[1].id, "topics": ["improve"],
                                                  "pool_consent": "y"})
     [membership] = db.session.scalars(sa.select(PoolMembership)).all()
     assert membership.candidate_id == second.id and membership.source == PoolSource.BOOKING
     assert membership.consented_at is not None and membership.expires_at > membership.consented_at
     assert db.session.scalar(sa.select(Event).where(Event.kind == "joined_pool")).candidate_ref == second.ref
-    second_confirmation = client.get(f"/b/{second_token}/confirmed").get_data(as_text=True)
+    second_confirmation = english_client.get(f"/b/{second_token}/confirmed").get_data(as_text=True)
     assert "Stay in touch for future vacancies?" not in second_confirmation
 
 
-def test_after_the_conversation_the_link_thanks_them_and_asks_about_it(client, make_session, candidate_en):
+def test_after_the_conversation_the_link_thanks_them_and_asks_about_it(english_client, make_session, candidate_en):
     session = make_session(start="16:00", end="16:30")
     _, attended = candidate_en(name="Sanne de Vries")
     _, missed = candidate_en(name="Bram Bakker")
     for token, slot, status in ((attended, session.slots[0], BookingStatus.ATTENDED),
                                 (missed, session.slots[1], BookingStatus.NO_SHOW)):
-        assert book(client, token, slot.id).status_code == 302
+        assert book(english_client, token, slot.id).status_code == 302
         [booking] = [b for b in active_bookings() if b.slot_id == slot.id]
         booking.status = status
     db.session.commit()
 
-    text = page_text(client.get(f"/b/{attended}"))
+    text = page_text(english_client.get(f"/b/{attended}"))
     assert "Hello Sanne," in text
     assert "Thank you for taking the time." in text
     assert "Tell us how the conversation was" in text
-    assert free_slot_ids(client.get(f"/b/{attended}").get_data(as_text=True)) == []
+    assert free_slot_ids(english_client.get(f"/b/{attended}").get_data(as_text=True)) == []
 
-    text = page_text(client.get(f"/b/{missed}"))
+    text = page_text(english_client.get(f"/b/{missed}"))
     assert "Hello Bram," in text and "Thank you for taking the time." in text
     assert "Tell us how the conversation was" not in text  # no survey about a conversation that did not happen

@@ -15,7 +15,7 @@ from app.main.services import answer_link_requests
 from app.models import Invitation, LinkRequest, OutboxMessage
 from app.tokens import hash_token
 from tests.booking.helpers import page_text
-from tests.conftest import outbox
+from tests.helpers import outbox
 
 LINK = re.compile(r"http://portal\.test(/b/([A-Za-z0-9_-]{43}))")
 
@@ -51,11 +51,11 @@ def statements(app):
     request_finished.disconnect(finished, app)
 
 
-def test_known_and_unknown_address_get_the_same_answer_after_the_same_work(client, candidate_en, statements):
+def test_known_and_unknown_address_get_the_same_answer_after_the_same_work(english_client, candidate_en, statements):
     candidate_en(name="Sanne de Vries", email="Sanne.deVries@example.org")
 
-    known, known_page = _ask(client, "  sanne.devries@EXAMPLE.org ")
-    unknown, unknown_page = _ask(client, "nobody@example.org")
+    known, known_page = _ask(english_client, "  sanne.devries@EXAMPLE.org ")
+    unknown, unknown_page = _ask(english_client, "nobody@example.org")
 
     assert known.status_code == unknown.status_code == 302
     assert known.location == unknown.location
@@ -68,11 +68,11 @@ def test_known_and_unknown_address_get_the_same_answer_after_the_same_work(clien
     assert outbox() == []  # nothing is looked up or sent while the visitor waits
 
 
-def test_the_worker_sends_the_link_the_candidate_already_has(client, candidate_en):
+def test_the_worker_sends_the_link_the_candidate_already_has(english_client, candidate_en):
     candidate, token = candidate_en(name="Sanne de Vries", email="Sanne.deVries@example.org")
 
-    _, page = _ask(client, "  sanne.devries@EXAMPLE.org ")
-    _ask(client, "nobody@example.org")
+    _, page = _ask(english_client, "  sanne.devries@EXAMPLE.org ")
+    _ask(english_client, "nobody@example.org")
     assert "If this address belongs to someone who may book a feedback conversation" in page
     run_scheduled()
 
@@ -83,17 +83,17 @@ def test_the_worker_sends_the_link_the_candidate_already_has(client, candidate_e
     assert sent_token == token  # the same link, not a new one
     assert f"/b/{token}" in message.body_html
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Invitation)) == 1
-    assert "Hello Sanne," in page_text(client.get(path))
+    assert "Hello Sanne," in page_text(english_client.get(path))
     assert db.session.scalars(sa.select(LinkRequest)).all() == []  # the addresses typed are not kept
 
 
-def test_at_most_one_email_per_address_per_interval(app, client, candidate_en):
+def test_at_most_one_email_per_address_per_interval(app, english_client, candidate_en):
     candidate_en(email="sanne@example.org")
     for _ in range(3):
-        _ask(client, "sanne@example.org")
+        _ask(english_client, "sanne@example.org")
     answer_link_requests()
     db.session.commit()
-    _ask(client, "SANNE@example.org")
+    _ask(english_client, "SANNE@example.org")
     answer_link_requests()
     db.session.commit()
     assert len(outbox("link_resent")) == 1
@@ -101,7 +101,7 @@ def test_at_most_one_email_per_address_per_interval(app, client, candidate_en):
     [message] = outbox("link_resent")
     message.created_at = utcnow() - timedelta(minutes=app.config["RESEND_LINK_INTERVAL_MINUTES"], seconds=1)
     db.session.commit()
-    _ask(client, "sanne@example.org")
+    _ask(english_client, "sanne@example.org")
     answer_link_requests()
     db.session.commit()
     assert len(outbox("link_resent")) == 2
@@ -109,21 +109,21 @@ def test_at_most_one_email_per_address_per_interval(app, client, candidate_en):
     assert LINK.search(first.body_text).group(2) == LINK.search(second.body_text).group(2)
 
 
-def test_the_interval_is_a_setting(app, client, candidate_en):
+def test_the_interval_is_a_setting(app, english_client, candidate_en):
     app.config["RESEND_LINK_INTERVAL_MINUTES"] = 0
     candidate_en(email="sanne@example.org")
     for _ in range(2):
-        _ask(client, "sanne@example.org")
+        _ask(english_client, "sanne@example.org")
         answer_link_requests()
         db.session.commit()
     assert len(outbox("link_resent")) == 2
 
 
-def test_several_applications_get_one_email_with_a_link_for_each(client, candidate_en):
+def test_several_applications_get_one_email_with_a_link_for_each(english_client, candidate_en):
     first, first_token = candidate_en(email="sanne@example.org", vacancy="Verpleegkundige")
     second, second_token = candidate_en(email="Sanne@example.org", vacancy="Doktersassistent")
 
-    _ask(client, "sanne@example.org")
+    _ask(english_client, "sanne@example.org")
     answer_link_requests()
     db.session.commit()
 
@@ -135,13 +135,13 @@ def test_several_applications_get_one_email_with_a_link_for_each(client, candida
     assert f"/b/{first_token}" in message.body_html and f"/b/{second_token}" in message.body_html
 
 
-def test_a_link_made_before_links_could_be_rebuilt_is_replaced_once_then_sent_again(client, candidate_en):
+def test_a_link_made_before_links_could_be_rebuilt_is_replaced_once_then_sent_again(english_client, candidate_en):
     candidate, old_token = candidate_en(email="sanne@example.org")
     [invitation] = candidate.invitations
     invitation.nonce = None  # as every link made before migration 0005
     db.session.commit()
 
-    _ask(client, "sanne@example.org")
+    _ask(english_client, "sanne@example.org")
     answer_link_requests()
     db.session.commit()
     [message] = outbox("link_resent")
@@ -149,33 +149,33 @@ def test_a_link_made_before_links_could_be_rebuilt_is_replaced_once_then_sent_ag
     assert new_token != old_token
     new = db.session.scalar(sa.select(Invitation).where(Invitation.token_hash == hash_token(new_token)))
     assert new.expires_at == invitation.expires_at  # lives as long as the link the candidate had
-    assert client.get(f"/b/{old_token}").status_code == 200  # the old link keeps working too
+    assert english_client.get(f"/b/{old_token}").status_code == 200  # the old link keeps working too
 
     message.created_at -= timedelta(hours=1)
     db.session.commit()
-    _ask(client, "sanne@example.org")
+    _ask(english_client, "sanne@example.org")
     answer_link_requests()
     db.session.commit()
     assert LINK.search(outbox("link_resent")[-1].body_text).group(2) == new_token
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Invitation)) == 2
 
 
-def test_a_link_made_under_a_rotated_key_is_rebuilt_with_the_fallback_key(app, client, candidate_en):
+def test_a_link_made_under_a_rotated_key_is_rebuilt_with_the_fallback_key(app, english_client, candidate_en):
     _, token = candidate_en(email="sanne@example.org")
     app.config.update(SECRET_KEY="the new secret key", SECRET_KEY_FALLBACKS=["test-secret"])
 
-    _ask(client, "sanne@example.org")
+    _ask(english_client, "sanne@example.org")
     answer_link_requests()
     db.session.commit()
 
     assert LINK.search(outbox("link_resent")[0].body_text).group(2) == token
 
 
-def test_no_link_for_a_candidate_whose_link_has_expired(client, candidate_en):
+def test_no_link_for_a_candidate_whose_link_has_expired(english_client, candidate_en):
     candidate_en(email="verlopen@example.org", expires_at=utcnow() - timedelta(days=1))
-    _, reference_page = _ask(client, "nobody@example.org")
+    _, reference_page = _ask(english_client, "nobody@example.org")
 
-    response, page = _ask(client, "verlopen@example.org")
+    response, page = _ask(english_client, "verlopen@example.org")
     run_scheduled()
 
     assert response.status_code == 302
@@ -183,20 +183,20 @@ def test_no_link_for_a_candidate_whose_link_has_expired(client, candidate_en):
     assert db.session.scalars(sa.select(OutboxMessage)).all() == []
 
 
-def test_not_an_address(client, candidate_en):
+def test_not_an_address(english_client, candidate_en):
     candidate_en()
 
-    response = client.post("/link", data={"email": "not an address"})
+    response = english_client.post("/link", data={"email": "not an address"})
 
     assert response.status_code == 422
     assert "does not look like an e-mail address" in page_text(response)
     assert db.session.scalars(sa.select(LinkRequest)).all() == []
 
 
-def test_a_control_character_in_the_address_is_refused_not_a_500(client, candidate_en):
+def test_a_control_character_in_the_address_is_refused_not_a_500(english_client, candidate_en):
     candidate_en(email="sanne@example.org")
 
-    response = client.post("/link", data={"email": "sanne\x00@example.org"})
+    response = english_client.post("/link", data={"email": "sanne\x00@example.org"})
 
     assert response.status_code == 422
     assert db.session.scalars(sa.select(LinkRequest)).all() == []

@@ -6,7 +6,7 @@ import threading
 from app.extensions import db
 from app.models import BookingStatus
 from tests.booking.helpers import active_bookings, all_bookings, page_text, set_english
-from tests.conftest import outbox
+from tests.helpers import outbox
 
 RACERS = 20
 

@@ -27,10 +27,10 @@ def test_tokens_have_at_least_128_bits_and_are_url_safe(candidate_en):
     assert len(set(tokens)) == len(tokens)
 
 
-def test_the_database_stores_only_the_hash(client, make_session, candidate_en):
+def test_the_database_stores_only_the_hash(english_client, make_session, candidate_en):
     slot = make_session().slots[0]
     candidate, token = candidate_en()
-    book(client, token, slot.id)
+    book(english_client, token, slot.id)
     send_due()  # mail goes to a folder in tests; afterwards the outbox keeps no working link either
 
     [invitation] = db.session.scalars(sa.select(Invitation).where(Invitation.candidate_id == candidate.id))
@@ -66,17 +66,17 @@ def test_link_validity_follows_the_setting(app, candidate_en):
 
 
 def test_a_link_that_expires_before_the_conversation_is_kept_alive_by_the_booking(
-    client, make_session, candidate_en
+    english_client, make_session, candidate_en
 ):
     slot = make_session(days_ahead=14).slots[0]
     candidate, token = candidate_en(expires_at=utcnow() + timedelta(days=3))
 
-    book(client, token, slot.id)
+    book(english_client, token, slot.id)
 
     assert len(active_bookings()) == 1
     db.session.rollback()
     assert db.session.get(Invitation, candidate.invitations[0].id).expires_at > slot.ends_at
-    assert client.get(f"/b/{token}").status_code == 200
+    assert english_client.get(f"/b/{token}").status_code == 200
 
 
 def test_malformed_tokens_are_unknown(app):

@@ -12,7 +12,7 @@ from app.mail.worker import run_scheduled
 from app.models import SessionStatus, WaitlistEntry, WaitlistStatus
 from app.sessions.services import publish_session
 from tests.booking.helpers import book, form_hidden_fields, page_text
-from tests.conftest import free_slot_ids, outbox
+from tests.helpers import free_slot_ids, outbox
 
 
 def _statuses(*candidates) -> list[WaitlistStatus | None]:
@@ -34,40 +34,41 @@ def _link_path(message) -> str:
     return re.search(r"http://portal\.test(/b/[A-Za-z0-9_-]{43})", message.body_text).group(1)
 
 
-def test_waitlist_first_come_first_served(client, make_session, candidate_en):
+def test_waitlist_first_come_first_served(english_client, make_session, candidate_en):
     [slot] = make_session(start="16:00", end="16:15").slots
     _, booker = candidate_en()
-    book(client, booker, slot.id)
+    book(english_client, booker, slot.id)
     first, first_token = candidate_en()
     second, second_token = candidate_en()
 
     # The month is full: the page offers the waitlist instead of slots.
-    full = client.get(f"/b/{first_token}")
+    full = english_client.get(f"/b/{first_token}")
     assert free_slot_ids(full.get_data(as_text=True)) == []
     assert "All places are taken at the moment" in page_text(full)
     assert "Put me on the waitlist" in page_text(full)
 
-    joined = client.post(f"/b/{first_token}/waitlist", follow_redirects=True)
+    joined = english_client.post(f"/b/{first_token}/waitlist", follow_redirects=True)
     assert "You are on the waitlist" in page_text(joined)
     assert "Take me off the waitlist" in page_text(joined)
-    client.post(f"/b/{first_token}/waitlist")  # joining twice changes nothing
-    client.post(f"/b/{second_token}/waitlist")
+    english_client.post(f"/b/{first_token}/waitlist")  # joining twice changes nothing
+    english_client.post(f"/b/{second_token}/waitlist")
     assert db.session.scalar(sa.select(sa.func.count(WaitlistEntry.id))) == 2
     assert _offered_to() == []
 
     # The booked candidate cancels: the first in line gets an offer, the second not yet.
-    client.post(f"/b/{booker}/cancel", data=form_hidden_fields(client.get(f"/b/{booker}/cancel"), "/cancel"))
+    english_client.post(f"/b/{booker}/cancel",
+                        data=form_hidden_fields(english_client.get(f"/b/{booker}/cancel"), "/cancel"))
 
     assert _offered_to() == [first.id]
     assert _statuses(first, second) == [WaitlistStatus.OFFERED, WaitlistStatus.WAITING]
     [offer] = outbox("waitlist_offer")
     assert "A place came free" in offer.subject
-    offered_page = client.get(_link_path(offer))
+    offered_page = english_client.get(_link_path(offer))
     assert offered_page.status_code == 200
     assert free_slot_ids(offered_page.get_data(as_text=True)) == [slot.id]
 
     # The first one books the place; the second one still waits.
-    assert book(client, first_token, slot.id).status_code == 302
+    assert book(english_client, first_token, slot.id).status_code == 302
     assert _statuses(first, second) == [WaitlistStatus.BOOKED, WaitlistStatus.WAITING]
 
     # A new session is published: its free places are offered to who is still waiting.
@@ -78,13 +79,14 @@ def test_waitlist_first_come_first_served(client, make_session, candidate_en):
 
     assert _offered_to() == [first.id, second.id]
     assert _statuses(second) == [WaitlistStatus.OFFERED]
-    assert set(free_slot_ids(client.get(f"/b/{second_token}").get_data(as_text=True))) == {s.id for s in new.slots}
+    assert (set(free_slot_ids(english_client.get(f"/b/{second_token}").get_data(as_text=True)))
+            == {s.id for s in new.slots})
 
 
-def test_publishing_offers_only_as_many_places_as_it_has(client, make_session, candidate_en):
+def test_publishing_offers_only_as_many_places_as_it_has(english_client, make_session, candidate_en):
     waiting = [candidate_en() for _ in range(3)]
     for _, token in waiting:
-        client.post(f"/b/{token}/waitlist")
+        english_client.post(f"/b/{token}/waitlist")
     draft = make_session(start="16:00", end="16:30", status=SessionStatus.DRAFT)  # two places
 
     publish_session(draft)
@@ -93,14 +95,15 @@ def test_publishing_offers_only_as_many_places_as_it_has(client, make_session, c
     assert _statuses(waiting[2][0]) == [WaitlistStatus.WAITING]
 
 
-def test_an_unanswered_offer_passes_to_the_next_in_line(app, client, make_session, candidate_en):
+def test_an_unanswered_offer_passes_to_the_next_in_line(app, english_client, make_session, candidate_en):
     [slot] = make_session(start="16:00", end="16:15").slots
     _, booker = candidate_en()
-    book(client, booker, slot.id)
+    book(english_client, booker, slot.id)
     (first, first_token), (second, second_token) = candidate_en(), candidate_en()
-    client.post(f"/b/{first_token}/waitlist")
-    client.post(f"/b/{second_token}/waitlist")
-    client.post(f"/b/{booker}/cancel", data=form_hidden_fields(client.get(f"/b/{booker}/cancel"), "/cancel"))
+    english_client.post(f"/b/{first_token}/waitlist")
+    english_client.post(f"/b/{second_token}/waitlist")
+    english_client.post(f"/b/{booker}/cancel",
+                        data=form_hidden_fields(english_client.get(f"/b/{booker}/cancel"), "/cancel"))
     assert _offered_to() == [first.id]
 
     run_scheduled(now=utcnow() + timedelta(hours=1))  # the worker, while the offer is fresh
@@ -110,16 +113,17 @@ def test_an_unanswered_offer_passes_to_the_next_in_line(app, client, make_sessio
     assert _offered_to() == [first.id, second.id]
 
 
-def test_leaving_the_waitlist(client, make_session, candidate_en):
+def test_leaving_the_waitlist(english_client, make_session, candidate_en):
     [slot] = make_session(start="16:00", end="16:15").slots
     _, booker = candidate_en()
-    book(client, booker, slot.id)
+    book(english_client, booker, slot.id)
     candidate, token = candidate_en()
-    client.post(f"/b/{token}/waitlist")
+    english_client.post(f"/b/{token}/waitlist")
 
-    left = client.post(f"/b/{token}/waitlist/leave", follow_redirects=True)
+    left = english_client.post(f"/b/{token}/waitlist/leave", follow_redirects=True)
 
     assert "You are no longer on the waitlist" in page_text(left)
     assert _statuses(candidate) == [WaitlistStatus.LEFT]
-    client.post(f"/b/{booker}/cancel", data=form_hidden_fields(client.get(f"/b/{booker}/cancel"), "/cancel"))
+    english_client.post(f"/b/{booker}/cancel",
+                        data=form_hidden_fields(english_client.get(f"/b/{booker}/cancel"), "/cancel"))
     assert _offered_to() == []

@@ -1,5 +1,5 @@
-"""Candidates tests sign in as a recruiter and read pages in English (the catalogs may or may not be
-compiled when the tests run; a test must not depend on that)."""
+"""Candidates tests sign in as a recruiter and read pages in English (``english_client``: the catalogs may
+or may not be compiled when the tests run; a test must not depend on that)."""
 
 import pytest
 
@@ -10,8 +10,3 @@ def import_folder(app, tmp_path):
     folder = tmp_path / "imports"
     app.config["CSV_IMPORT_FOLDER"] = str(folder)
     return folder
-
-
-@pytest.fixture
-def client(english_client):
-    return english_client

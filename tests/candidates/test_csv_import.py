@@ -145,25 +145,25 @@ def test_files_over_the_limits_are_refused(app, english):
 
 # --- the pages ---------------------------------------------------------------------------------------
 
-def test_preview_saves_nothing_and_confirming_imports_all(app, client, recruiter):
-    response = upload(client, GOOD_NL.encode("utf-8"))
+def test_preview_saves_nothing_and_confirming_imports_all(app, english_client, recruiter):
+    response = upload(english_client, GOOD_NL.encode("utf-8"))
     assert response.status_code == 200
     text = page_text(response)
     assert "All 3 rows are good" in text and "Zoë Ünal" in text and "Nothing is saved yet" in text
     assert candidates() == []
 
-    response = confirm(client, response, "all_or_nothing")
+    response = confirm(english_client, response, "all_or_nothing")
     assert response.status_code == 302
     assert sorted(c.email for c in candidates()) == ["fleur@example.org", "joost@example.org", "zoe@example.org"]
-    listing = page_text(client.get(response.headers["Location"]))
+    listing = page_text(english_client.get(response.headers["Location"]))
     assert "3 candidates are imported" in listing
     assert "Zoë Ünal" in listing and "Not invited yet" in listing
 
 
-def test_an_import_is_saved_in_one_insert_whatever_its_rows_leave_empty(app, client, recruiter):
+def test_an_import_is_saved_in_one_insert_whatever_its_rows_leave_empty(app, english_client, recruiter):
     """Rows with and without a rejection reason: one statement for all of them (on PostgreSQL every
     statement more is a round trip, and a file has thousands of rows), each row saved as in the file."""
-    previewed = upload(client, GOOD_NL.encode("utf-8"))
+    previewed = upload(english_client, GOOD_NL.encode("utf-8"))
     inserts = []
 
     def count(connection, cursor, statement, parameters, context, executemany):
@@ -172,7 +172,7 @@ def test_an_import_is_saved_in_one_insert_whatever_its_rows_leave_empty(app, cli
 
     sa.event.listen(db.engine, "before_cursor_execute", count)
     try:
-        assert confirm(client, previewed, "all_or_nothing").status_code == 302
+        assert confirm(english_client, previewed, "all_or_nothing").status_code == 302
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", count)
 
@@ -195,55 +195,55 @@ def _mixed_file() -> bytes:
     ).encode()
 
 
-def test_all_or_nothing_refuses_a_file_with_bad_rows(app, client, recruiter):
-    preview = upload(client, _mixed_file())
+def test_all_or_nothing_refuses_a_file_with_bad_rows(app, english_client, recruiter):
+    preview = upload(english_client, _mixed_file())
     text = page_text(preview)
     assert "2 rows have an error" in text and "2 rows are good" in text
     assert '"carla(at)example.org" is not a valid e-mail address' in text
     assert "is in the future" in text
 
-    response = confirm(client, preview, "all_or_nothing")
+    response = confirm(english_client, preview, "all_or_nothing")
     assert response.status_code == 422
     assert "Nothing is imported: 2 of 4 rows have an error" in page_text(response)
     assert candidates() == []
 
-    response = confirm(client, preview, "good_rows")  # the upload is still there to choose again
+    response = confirm(english_client, preview, "good_rows")  # the upload is still there to choose again
     assert response.status_code == 302
     assert sorted(c.name for c in candidates()) == ["Anna de Vries", "Ben Smith"]
-    assert "2 rows with an error were skipped" in page_text(client.get(response.headers["Location"]))
+    assert "2 rows with an error were skipped" in page_text(english_client.get(response.headers["Location"]))
 
 
-def test_confirming_checks_the_file_again(app, client, recruiter, make_candidate):
-    preview = upload(client, _mixed_file())
+def test_confirming_checks_the_file_again(app, english_client, recruiter, make_candidate):
+    preview = upload(english_client, _mixed_file())
     make_candidate(email="Ben@example.org", vacancy="Analist")  # added in between, by someone else
-    response = confirm(client, preview, "good_rows")
+    response = confirm(english_client, preview, "good_rows")
     assert response.status_code == 302
     assert [c.name for c in candidates() if c.email.endswith("@example.org") and "Kandidaat" not in c.name] == [
         "Anna de Vries"]
 
 
-def test_an_upload_is_imported_once(app, client, recruiter, import_folder):
-    preview = upload(client, GOOD_EN)
+def test_an_upload_is_imported_once(app, english_client, recruiter, import_folder):
+    preview = upload(english_client, GOOD_EN)
     assert [f.read_bytes() for f in import_folder.iterdir()] == [GOOD_EN.encode()]  # kept on the server
-    assert confirm(client, preview, "good_rows").status_code == 302
+    assert confirm(english_client, preview, "good_rows").status_code == 302
     assert list(import_folder.iterdir()) == []
-    again = confirm(client, preview, "good_rows")
+    again = confirm(english_client, preview, "good_rows")
     assert again.status_code == 410
     assert "no longer available" in page_text(again)
     assert len(candidates()) == 3
 
 
-def test_good_rows_with_no_good_rows_imports_nothing(app, client, recruiter):
-    preview = upload(client, "name,email,vacancy,stage,rejection date\nAnna,nope,Analist,cv,2026-01-01\n")
-    response = confirm(client, preview, "good_rows")
+def test_good_rows_with_no_good_rows_imports_nothing(app, english_client, recruiter):
+    preview = upload(english_client, "name,email,vacancy,stage,rejection date\nAnna,nope,Analist,cv,2026-01-01\n")
+    response = confirm(english_client, preview, "good_rows")
     assert response.status_code == 422
     assert "none of the rows can be imported" in page_text(response)
     assert candidates() == []
 
 
-def test_a_made_up_upload_id_is_refused(app, client, recruiter):
+def test_a_made_up_upload_id_is_refused(app, english_client, recruiter):
     for import_id in ("A" * 22, "../../secret_key", "x"):
-        response = client.post(f"{CANDIDATES}/import/{import_id}", data={"mode": "good_rows"})
+        response = english_client.post(f"{CANDIDATES}/import/{import_id}", data={"mode": "good_rows"})
         assert response.status_code in (404, 410)
     assert candidates() == []
 
@@ -254,30 +254,30 @@ def test_a_made_up_upload_id_is_refused(app, client, recruiter):
     (b"foo;bar\n1;2\n", "does not name the columns"),
     (b"name;email;vacancy;stage;rejection date;salary\nA;a@example.org;X;cv;2026-03-01;3000\n", "Unknown columns"),
 ], ids=["empty", "binary", "no header", "unknown columns"])
-def test_refused_uploads_show_the_reason(app, client, recruiter, content, reason):
-    response = upload(client, content)
+def test_refused_uploads_show_the_reason(app, english_client, recruiter, content, reason):
+    response = upload(english_client, content)
     assert response.status_code == 422
     assert reason in page_text(response)
     assert candidates() == []
 
 
-def test_an_oversized_upload_is_refused(app, client, recruiter):
+def test_an_oversized_upload_is_refused(app, english_client, recruiter):
     app.config["CSV_IMPORT_MAX_BYTES"] = 500
     content = GOOD_EN + "".join(f"P{i},p{i}@example.org,Analist,,cv,2026-03-01,nl,\n" for i in range(20))
-    response = upload(client, content)
+    response = upload(english_client, content)
     assert response.status_code == 422
     assert "larger than 500 bytes" in page_text(response)
     assert candidates() == []
 
 
-def test_too_many_rows_are_refused(app, client, recruiter):
+def test_too_many_rows_are_refused(app, english_client, recruiter):
     app.config["CSV_IMPORT_MAX_ROWS"] = 2
-    response = upload(client, GOOD_EN)
+    response = upload(english_client, GOOD_EN)
     assert response.status_code == 422
     assert "more than 2 rows" in page_text(response)
 
 
-def test_no_file_chosen(app, client, recruiter):
-    response = client.post(f"{CANDIDATES}/import", data={}, content_type="multipart/form-data")
+def test_no_file_chosen(app, english_client, recruiter):
+    response = english_client.post(f"{CANDIDATES}/import", data={}, content_type="multipart/form-data")
     assert response.status_code == 422
     assert "Please choose a file" in page_text(response)

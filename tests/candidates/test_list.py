@@ -34,26 +34,26 @@ def _names(response) -> list[str]:
     return [n for n in ("Nina Nieuw", "Ivo Uitgenodigd", "Bo Geboekt", "Anouk Geweest") if n in text]
 
 
-def test_filters_by_status_vacancy_department_and_search(app, client, recruiter, make_candidate, make_session):
+def test_filters_by_status_vacancy_department_and_search(app, english_client, recruiter, make_candidate, make_session):
     _people(make_candidate, make_session)
     url = f"{CANDIDATES}/"
-    assert _names(client.get(url)) == ["Nina Nieuw", "Ivo Uitgenodigd", "Bo Geboekt", "Anouk Geweest"]
-    assert _names(client.get(url, query_string={"status": "not_invited"})) == ["Nina Nieuw"]
-    assert _names(client.get(url, query_string={"status": "invited"})) == ["Ivo Uitgenodigd"]
-    assert _names(client.get(url, query_string={"status": "booked"})) == ["Bo Geboekt"]
-    assert _names(client.get(url, query_string={"status": "attended"})) == ["Anouk Geweest"]
-    assert _names(client.get(url, query_string={"vacancy": "Analist"})) == ["Nina Nieuw", "Ivo Uitgenodigd"]
-    assert _names(client.get(url, query_string={"department": "IC"})) == ["Anouk Geweest"]
-    assert _names(client.get(url, query_string={"q": "NINA@EXAMPLE"})) == ["Nina Nieuw"]
-    assert _names(client.get(url, query_string={"q": "geboekt"})) == ["Bo Geboekt"]
-    assert _names(client.get(url, query_string={"q": "%"})) == []  # a wildcard is just a character
-    nobody = client.get(url, query_string={"q": "zzz", "status": "bogus", "page": "-1"})
+    assert _names(english_client.get(url)) == ["Nina Nieuw", "Ivo Uitgenodigd", "Bo Geboekt", "Anouk Geweest"]
+    assert _names(english_client.get(url, query_string={"status": "not_invited"})) == ["Nina Nieuw"]
+    assert _names(english_client.get(url, query_string={"status": "invited"})) == ["Ivo Uitgenodigd"]
+    assert _names(english_client.get(url, query_string={"status": "booked"})) == ["Bo Geboekt"]
+    assert _names(english_client.get(url, query_string={"status": "attended"})) == ["Anouk Geweest"]
+    assert _names(english_client.get(url, query_string={"vacancy": "Analist"})) == ["Nina Nieuw", "Ivo Uitgenodigd"]
+    assert _names(english_client.get(url, query_string={"department": "IC"})) == ["Anouk Geweest"]
+    assert _names(english_client.get(url, query_string={"q": "NINA@EXAMPLE"})) == ["Nina Nieuw"]
+    assert _names(english_client.get(url, query_string={"q": "geboekt"})) == ["Bo Geboekt"]
+    assert _names(english_client.get(url, query_string={"q": "%"})) == []  # a wildcard is just a character
+    nobody = english_client.get(url, query_string={"q": "zzz", "status": "bogus", "page": "-1"})
     assert nobody.status_code == 200 and "No candidates match this filter" in page_text(nobody)
 
 
-def test_badges_show_invited_booked_attended(app, client, recruiter, make_candidate, make_session):
+def test_badges_show_invited_booked_attended(app, english_client, recruiter, make_candidate, make_session):
     new, invited, booked, attended = _people(make_candidate, make_session)
-    body = client.get(f"{CANDIDATES}/").get_data(as_text=True)
+    body = english_client.get(f"{CANDIDATES}/").get_data(as_text=True)
     rows = {name: row for row in body.split("<tr>") for name in ("Nina Nieuw", "Ivo Uitgenodigd", "Bo Geboekt",
                                                                     "Anouk Geweest") if name in row}
     assert "Not invited yet" in rows["Nina Nieuw"] and "badge-sent" not in rows["Nina Nieuw"]
@@ -62,23 +62,23 @@ def test_badges_show_invited_booked_attended(app, client, recruiter, make_candid
     assert all(b in rows["Anouk Geweest"] for b in ("badge-sent", "badge-booked", "badge-attended"))
 
 
-def test_empty_list_says_what_to_do(app, client, recruiter):
-    text = page_text(client.get(f"{CANDIDATES}/"))
+def test_empty_list_says_what_to_do(app, english_client, recruiter):
+    text = page_text(english_client.get(f"{CANDIDATES}/"))
     assert "No candidates yet" in text and "import a CSV export" in text
 
 
-def test_candidate_page_shows_details_links_bookings_and_emails(app, client, recruiter, make_candidate,
+def test_candidate_page_shows_details_links_bookings_and_emails(app, english_client, recruiter, make_candidate,
                                                                  make_session):
     _, _, booked, _ = _people(make_candidate, make_session)
     booked.rejection_reason, booked.language = "team_fit", "en"
     notify_link_resent([booked])
     db.session.commit()
-    text = page_text(client.get(f"{CANDIDATES}/{booked.id}"))
+    text = page_text(english_client.get(f"{CANDIDATES}/{booked.id}"))
     assert "Bo Geboekt" in text and "Verpleegkundige" in text and "Cardiologie" in text
     assert "Fit with the team's work" in text
     assert "Booked" in text and "Works" in text
     assert "Your personal link for the feedback hour" in text  # the e-mail in the outbox
-    assert client.get(f"{CANDIDATES}/424242").status_code == 404
+    assert english_client.get(f"{CANDIDATES}/424242").status_code == 404
 
 
 def _form(**overrides):
@@ -90,19 +90,19 @@ def _form(**overrides):
     return data
 
 
-def test_add_a_candidate_by_hand(app, client, recruiter):
-    page = client.get(f"{CANDIDATES}/new")
+def test_add_a_candidate_by_hand(app, english_client, recruiter):
+    page = english_client.get(f"{CANDIDATES}/new")
     assert page.status_code == 200 and today_local().isoformat() in page.get_data(as_text=True)
-    response = client.post(f"{CANDIDATES}/new", data=_form())
+    response = english_client.post(f"{CANDIDATES}/new", data=_form())
     assert response.status_code == 302
     anna = db.session.scalar(sa.select(Candidate))
     assert (anna.name, anna.email, anna.stage, anna.language, anna.rejection_reason) == (
         "Anna de Vries", "anna@example.org", Stage.INTERVIEW, "en", "experience")
     assert anna.invited_at is None
-    assert "Anna de Vries is added" in page_text(client.get(response.headers["Location"]))
+    assert "Anna de Vries is added" in page_text(english_client.get(response.headers["Location"]))
 
 
-def test_bad_input_is_explained_and_what_was_typed_is_kept(app, client, recruiter):
+def test_bad_input_is_explained_and_what_was_typed_is_kept(app, english_client, recruiter):
     cases = [
         (_form(rejected_on=(today_local() + timedelta(days=1)).isoformat()), "cannot be in the future"),
         (_form(rejected_on="31-02-2026"), "Enter the date as day, month and year"),
@@ -114,16 +114,17 @@ def test_bad_input_is_explained_and_what_was_typed_is_kept(app, client, recruite
         (_form(name="x" * 201), "200"),
     ]
     for data, message in cases:
-        response = client.post(f"{CANDIDATES}/new", data=data)
+        response = english_client.post(f"{CANDIDATES}/new", data=data)
         assert response.status_code == 422, message
         assert message in page_text(response), message
         assert "Verpleegkundige IC" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(Candidate.id))) == 0
 
 
-def test_the_same_person_for_the_same_vacancy_is_refused(app, client, recruiter):
-    assert client.post(f"{CANDIDATES}/new", data=_form()).status_code == 302
-    response = client.post(f"{CANDIDATES}/new", data=_form(email="ANNA@example.org", vacancy="verpleegkundige  ic"))
+def test_the_same_person_for_the_same_vacancy_is_refused(app, english_client, recruiter):
+    assert english_client.post(f"{CANDIDATES}/new", data=_form()).status_code == 302
+    response = english_client.post(f"{CANDIDATES}/new",
+                                   data=_form(email="ANNA@example.org", vacancy="verpleegkundige  ic"))
     assert response.status_code == 422
     assert "already in the list for this vacancy" in page_text(response)
-    assert client.post(f"{CANDIDATES}/new", data=_form(vacancy="Research nurse")).status_code == 302
+    assert english_client.post(f"{CANDIDATES}/new", data=_form(vacancy="Research nurse")).status_code == 302

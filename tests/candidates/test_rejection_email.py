@@ -13,7 +13,7 @@ from app.mail.worker import send_due
 from app.models import Candidate, Event, OutboxMessage, Stage
 from app.tokens import hash_token
 from tests.candidates.helpers import CANDIDATES, hidden_value, page_text, snapshot
-from tests.conftest import outbox
+from tests.helpers import outbox
 
 LINE = ("Your experience with wound care on the surgical ward stood out. For this role we need at least three "
         "years on an intensive care unit; you have one.")
@@ -45,22 +45,22 @@ def send(client, url: str, previewed, lines: dict[int, str], **extra):
     return client.post(url, data={"action": "send", **data, **extra})
 
 
-def test_the_personal_line_is_required(app, client, recruiter):
+def test_the_personal_line_is_required(app, english_client, recruiter):
     anna = add()
     url = f"{CANDIDATES}/{anna.id}/rejection"
-    assert "Personal line for Anna de Vries" in page_text(client.get(url))
+    assert "Personal line for Anna de Vries" in page_text(english_client.get(url))
     before = snapshot()
     for action in ("preview", "send"):
-        response = client.post(url, data={"action": action, f"line_{anna.id}": "   "})
+        response = english_client.post(url, data={"action": action, f"line_{anna.id}": "   "})
         assert response.status_code == 422
         assert "Write the personal line" in page_text(response)
     assert snapshot() == before
 
 
-def test_the_preview_shows_the_email_exactly_and_sending_queues_it_with_a_fresh_link(app, client, recruiter):
+def test_the_preview_shows_the_email_exactly_and_sending_queues_it_with_a_fresh_link(app, english_client, recruiter):
     anna = add()
     url = f"{CANDIDATES}/{anna.id}/rejection"
-    previewed = preview(client, url, {anna.id: LINE})
+    previewed = preview(english_client, url, {anna.id: LINE})
     assert previewed.status_code == 200
     shown = page_text(previewed)
     assert "Your application for Verpleegkundige IC" in shown          # the subject, filled in
@@ -69,9 +69,9 @@ def test_the_preview_shows_the_email_exactly_and_sending_queues_it_with_a_fresh_
     assert "http://portal.test/b/…" in shown and "Choose a time with your personal link" in shown
     assert outbox() == [] and anna.invitations == []                    # a preview sends nothing
 
-    response = send(client, url, previewed, {anna.id: LINE})
+    response = send(english_client, url, previewed, {anna.id: LINE})
     assert response.status_code == 302
-    assert "on its way" in page_text(client.get(response.headers["Location"]))
+    assert "on its way" in page_text(english_client.get(response.headers["Location"]))
 
     [message] = outbox("rejection")
     assert message.subject == "Your application for Verpleegkundige IC"
@@ -91,10 +91,10 @@ def test_the_preview_shows_the_email_exactly_and_sending_queues_it_with_a_fresh_
                                                                        Event.candidate_ref == anna.ref)) == 1
 
 
-def test_the_email_arrives_by_smtp_and_its_link_opens_the_candidates_page(app, client, recruiter, smtp_server):
+def test_the_email_arrives_by_smtp_and_its_link_opens_the_candidates_page(app, english_client, recruiter, smtp_server):
     anna = add(name="Anna de Vries", language="en")
     url = f"{CANDIDATES}/{anna.id}/rejection"
-    send(client, url, preview(client, url, {anna.id: LINE}), {anna.id: LINE})
+    send(english_client, url, preview(english_client, url, {anna.id: LINE}), {anna.id: LINE})
     assert send_due().sent == 1
 
     [received] = smtp_server.messages
@@ -106,7 +106,7 @@ def test_the_email_arrives_by_smtp_and_its_link_opens_the_candidates_page(app, c
     link = LINK.search(text).group(0)
     assert link in html_part
 
-    page = client.get(link.removeprefix("http://portal.test"))
+    page = english_client.get(link.removeprefix("http://portal.test"))
     assert page.status_code == 200
     assert "Hello Anna," in page_text(page)
 
@@ -116,13 +116,13 @@ def test_the_email_arrives_by_smtp_and_its_link_opens_the_candidates_page(app, c
     assert token not in stored.body_text and token not in stored.body_html
 
 
-def test_a_dutch_candidate_gets_the_dutch_template(app, client, recruiter, smtp_server):
+def test_a_dutch_candidate_gets_the_dutch_template(app, english_client, recruiter, smtp_server):
     sanne = add(name="Sanne Bakker", email="sanne@example.org", language="nl", stage=Stage.INTERVIEW)
     url = f"{CANDIDATES}/{sanne.id}/rejection"
     line = "Je vertelde heel concreet over je stage op de IC. Voor deze functie is de IC-opleiding een vereiste."
-    previewed = preview(client, url, {sanne.id: line})
+    previewed = preview(english_client, url, {sanne.id: line})
     assert "After an interview, call the candidate first" in page_text(previewed)
-    send(client, url, previewed, {sanne.id: line})
+    send(english_client, url, previewed, {sanne.id: line})
     send_due()
     [received] = smtp_server.messages
     assert received["Subject"] == "Je sollicitatie voor Verpleegkundige IC"
@@ -132,49 +132,49 @@ def test_a_dutch_candidate_gets_the_dutch_template(app, client, recruiter, smtp_
     assert LINK.search(text)
 
 
-def test_what_was_not_previewed_is_not_sent(app, client, recruiter):
+def test_what_was_not_previewed_is_not_sent(app, english_client, recruiter):
     anna = add()
     url = f"{CANDIDATES}/{anna.id}/rejection"
-    previewed = preview(client, url, {anna.id: LINE})
+    previewed = preview(english_client, url, {anna.id: LINE})
     changed = LINE + " Good luck!"
-    response = send(client, url, previewed, {anna.id: changed})
+    response = send(english_client, url, previewed, {anna.id: changed})
     assert response.status_code == 200
     assert "changed since the preview" in page_text(response)
     assert changed in page_text(response)  # the new text, now previewed
     assert outbox() == []
-    assert send(client, url, response, {anna.id: changed}).status_code == 302
+    assert send(english_client, url, response, {anna.id: changed}).status_code == 302
     assert changed in outbox("rejection")[0].body_text
 
 
-def test_sending_again_asks_for_confirmation_and_makes_a_new_link(app, client, recruiter):
+def test_sending_again_asks_for_confirmation_and_makes_a_new_link(app, english_client, recruiter):
     anna = add()
     url = f"{CANDIDATES}/{anna.id}/rejection"
-    send(client, url, preview(client, url, {anna.id: LINE}), {anna.id: LINE})
-    assert "Send the rejection e-mail again" in page_text(client.get(f"{CANDIDATES}/{anna.id}"))
+    send(english_client, url, preview(english_client, url, {anna.id: LINE}), {anna.id: LINE})
+    assert "Send the rejection e-mail again" in page_text(english_client.get(f"{CANDIDATES}/{anna.id}"))
 
-    page = client.get(url)
+    page = english_client.get(url)
     assert "had the rejection e-mail on" in page_text(page)
-    previewed = preview(client, url, {anna.id: LINE})
-    refused = send(client, url, previewed, {anna.id: LINE})
+    previewed = preview(english_client, url, {anna.id: LINE})
+    refused = send(english_client, url, previewed, {anna.id: LINE})
     assert refused.status_code == 422
     assert "Confirm that this candidate gets the e-mail again" in page_text(refused)
     assert len(outbox("rejection")) == 1
 
-    assert send(client, url, previewed, {anna.id: LINE}, **{f"resend_{anna.id}": "y"}).status_code == 302
+    assert send(english_client, url, previewed, {anna.id: LINE}, **{f"resend_{anna.id}": "y"}).status_code == 302
     first, second = outbox("rejection")
     assert LINK.search(first.body_text).group(1) != LINK.search(second.body_text).group(1)
     assert len(db.session.get(Candidate, anna.id).invitations) == 2
     assert db.session.scalar(sa.select(sa.func.count(Event.id)).where(Event.kind == "invited")) == 1
 
 
-def test_several_at_once_each_with_their_own_line_and_link(app, client, recruiter):
+def test_several_at_once_each_with_their_own_line_and_link(app, english_client, recruiter):
     anna = add()
     ben = add(name="Ben Smith", email="ben@example.org", vacancy="Data analyst", stage=Stage.PHONE)
     carla = add(name="Carla Mol", email="carla@example.org")
-    listing = client.get(f"{CANDIDATES}/")
+    listing = english_client.get(f"{CANDIDATES}/")
     assert 'action="/recruiter/candidates/rejections"' in listing.get_data(as_text=True)
 
-    page = client.get(f"{CANDIDATES}/rejections", query_string={"ids": [anna.id, ben.id]})
+    page = english_client.get(f"{CANDIDATES}/rejections", query_string={"ids": [anna.id, ben.id]})
     assert page.status_code == 200
     text = page_text(page)
     assert "Rejection e-mails to 2 candidates" in text and "Carla" not in text
@@ -182,16 +182,16 @@ def test_several_at_once_each_with_their_own_line_and_link(app, client, recruite
     url = f"{CANDIDATES}/rejections"
     ids = f"{anna.id},{ben.id}"
     lines = {anna.id: LINE, ben.id: "You explained your SQL work clearly. We need someone who has led a team."}
-    incomplete = preview(client, url, {anna.id: LINE, ben.id: ""}, ids=ids)
+    incomplete = preview(english_client, url, {anna.id: LINE, ben.id: ""}, ids=ids)
     assert incomplete.status_code == 422
     assert "Write the personal line" in page_text(incomplete) and LINE in page_text(incomplete)  # text kept
 
-    previewed = preview(client, url, lines, ids=ids)
+    previewed = preview(english_client, url, lines, ids=ids)
     assert previewed.status_code == 200
     assert page_text(previewed).count("Preview") >= 2
-    response = send(client, url, previewed, lines, ids=ids)
+    response = send(english_client, url, previewed, lines, ids=ids)
     assert response.status_code == 302
-    assert "2 rejection e-mails are on their way" in page_text(client.get(response.headers["Location"]))
+    assert "2 rejection e-mails are on their way" in page_text(english_client.get(response.headers["Location"]))
 
     messages = {m.candidate_id: m for m in outbox("rejection")}
     assert set(messages) == {anna.id, ben.id}
@@ -201,8 +201,8 @@ def test_several_at_once_each_with_their_own_line_and_link(app, client, recruite
     assert db.session.get(Candidate, carla.id).invited_at is None
 
 
-def test_an_edited_template_is_what_goes_out_and_the_others_keep_their_default(app, client, recruiter):
-    edited = client.post(f"{CANDIDATES}/templates/en/phone", data={
+def test_an_edited_template_is_what_goes_out_and_the_others_keep_their_default(app, english_client, recruiter):
+    edited = english_client.post(f"{CANDIDATES}/templates/en/phone", data={
         "subject": "About {vacancy}", "body": "Hi {name},\n\nThanks for the call about {vacancy}. We stop here."})
     assert edited.status_code == 302
     anna = add()  # CV screening: the default text
@@ -210,7 +210,7 @@ def test_an_edited_template_is_what_goes_out_and_the_others_keep_their_default(a
     url, ids = f"{CANDIDATES}/rejections", f"{anna.id},{ben.id}"
     lines = {anna.id: LINE, ben.id: "You explained your SQL work clearly. We need someone who has led a team."}
 
-    response = send(client, url, preview(client, url, lines, ids=ids), lines, ids=ids)
+    response = send(english_client, url, preview(english_client, url, lines, ids=ids), lines, ids=ids)
 
     assert response.status_code == 302
     messages = {m.candidate_id: m for m in outbox("rejection")}
@@ -220,7 +220,7 @@ def test_an_edited_template_is_what_goes_out_and_the_others_keep_their_default(a
     assert "Dear Anna," in messages[anna.id].body_text and "Thanks for the call" not in messages[anna.id].body_text
 
 
-def test_each_email_says_until_when_its_own_link_works(app, client, recruiter):
+def test_each_email_says_until_when_its_own_link_works(app, english_client, recruiter):
     """The sentence with the day is rendered once per language and expiry (``{% cache %}``): a selection
     sent later, with links that expire on another day, says its own day."""
     from babel.dates import format_date
@@ -232,7 +232,8 @@ def test_each_email_says_until_when_its_own_link_works(app, client, recruiter):
         app.config["INVITATION_VALID_DAYS"] = valid_days
         candidate = add(name=name, email=f"{name.split()[0].lower()}@example.org")
         url = f"{CANDIDATES}/{candidate.id}/rejection"
-        assert send(client, url, preview(client, url, {candidate.id: LINE}), {candidate.id: LINE}).status_code == 302
+        assert send(english_client, url, preview(english_client, url, {candidate.id: LINE}),
+                    {candidate.id: LINE}).status_code == 302
         days[candidate.id] = format_date(local(candidate.invitations[0].expires_at).date(), format="full", locale="en")
 
     messages = {m.candidate_id: m for m in outbox("rejection")}
@@ -243,27 +244,27 @@ def test_each_email_says_until_when_its_own_link_works(app, client, recruiter):
             assert all(other not in body for other in days.values() if other != day)
 
 
-def test_a_bulk_send_is_all_or_nothing(app, client, recruiter):
+def test_a_bulk_send_is_all_or_nothing(app, english_client, recruiter):
     anna = add()
     ben = add(name="Ben Smith", email="ben@example.org")
     url = f"{CANDIDATES}/{ben.id}/rejection"
-    send(client, url, preview(client, url, {ben.id: LINE}), {ben.id: LINE})
+    send(english_client, url, preview(english_client, url, {ben.id: LINE}), {ben.id: LINE})
     lines = {anna.id: LINE, ben.id: LINE}
     ids = f"{anna.id},{ben.id}"
-    previewed = preview(client, f"{CANDIDATES}/rejections", lines, ids=ids)
-    response = send(client, f"{CANDIDATES}/rejections", previewed, lines, ids=ids)  # Ben not confirmed
+    previewed = preview(english_client, f"{CANDIDATES}/rejections", lines, ids=ids)
+    response = send(english_client, f"{CANDIDATES}/rejections", previewed, lines, ids=ids)  # Ben not confirmed
     assert response.status_code == 422
     assert len(outbox("rejection")) == 1
     assert db.session.get(Candidate, anna.id).invited_at is None
 
 
-def test_selecting_nobody_goes_back_to_the_list(app, client, recruiter):
+def test_selecting_nobody_goes_back_to_the_list(app, english_client, recruiter):
     for query in ({}, {"ids": ["999999", "abc", "99999999999999999999"]}):
-        response = client.get(f"{CANDIDATES}/rejections", query_string=query)
+        response = english_client.get(f"{CANDIDATES}/rejections", query_string=query)
         assert response.status_code == 302
-        assert "Select one or more candidates first" in page_text(client.get(response.headers["Location"]))
-    assert client.get(f"{CANDIDATES}/999999/rejection").status_code == 404
-    assert client.get(f"{CANDIDATES}/99999999999999/rejection").status_code == 404
+        assert "Select one or more candidates first" in page_text(english_client.get(response.headers["Location"]))
+    assert english_client.get(f"{CANDIDATES}/999999/rejection").status_code == 404
+    assert english_client.get(f"{CANDIDATES}/99999999999999/rejection").status_code == 404
 
 
 def test_a_selection_is_sent_with_the_same_few_statements_however_large(app):

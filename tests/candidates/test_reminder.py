@@ -12,7 +12,7 @@ from app.extensions import db
 from app.mail.worker import run_scheduled, send_due
 from app.models import Booking, BookingStatus, Candidate
 from tests.candidates.helpers import page_text
-from tests.conftest import outbox
+from tests.helpers import outbox
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def invited(make_candidate):
     return make
 
 
-def test_the_reminder_goes_once(app, invited, smtp_server, client):
+def test_the_reminder_goes_once(app, invited, smtp_server, english_client):
     anna, _ = invited(name="Anna de Vries")
     run_scheduled()
     [reminder] = outbox("invite_reminder")
@@ -45,7 +45,7 @@ def test_the_reminder_goes_once(app, invited, smtp_server, client):
     send_due()
     [received] = smtp_server.messages
     link = received.get_body(("plain",)).get_content().split("http://portal.test", 1)[1].split()[0]
-    page = client.get(link)
+    page = english_client.get(link)
     assert page.status_code == 200 and "Anna" in page_text(page)
 
 

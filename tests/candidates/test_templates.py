@@ -51,29 +51,29 @@ def test_every_language_and_stage_has_a_default(app, english):
             assert not get_template(language, stage).edited
 
 
-def test_an_unknown_placeholder_is_refused_on_save_and_the_text_is_kept(app, client, recruiter):
+def test_an_unknown_placeholder_is_refused_on_save_and_the_text_is_kept(app, english_client, recruiter):
     url = f"{CANDIDATES}/templates/nl/cv_screening"
     body = "Beste {voornaam},\n\nDank je wel voor je sollicitatie voor {vacancy}."
-    response = client.post(url, data={"subject": "Je sollicitatie voor {vacancy}", "body": body})
+    response = english_client.post(url, data={"subject": "Je sollicitatie voor {vacancy}", "body": body})
     assert response.status_code == 422
     assert "Unknown placeholder {voornaam}" in page_text(response)
     assert "Beste {voornaam}," in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(EmailTemplate.id))) == 0
 
-    response = client.post(url, data={"subject": "Over {vacature}", "body": "Beste {name},"})
+    response = english_client.post(url, data={"subject": "Over {vacature}", "body": "Beste {name},"})
     assert response.status_code == 422
     assert "Unknown placeholder {vacature}" in page_text(response)
 
 
-def test_an_edited_template_is_used_and_can_be_reset(app, client, recruiter, english):
+def test_an_edited_template_is_used_and_can_be_reset(app, english_client, recruiter, english):
     url = f"{CANDIDATES}/templates/en/phone"
-    overview = page_text(client.get(f"{CANDIDATES}/templates"))
+    overview = page_text(english_client.get(f"{CANDIDATES}/templates"))
     assert overview.count("Default text") == 6
 
-    response = client.post(url, data={"subject": "About {vacancy}",
+    response = english_client.post(url, data={"subject": "About {vacancy}",
                                       "body": "Hi {name},\n\nThanks for the call about {vacancy}. We stop here."})
     assert response.status_code == 302
-    page = page_text(client.get(url))
+    page = page_text(english_client.get(url))
     assert "The template is saved" in page
     assert "Hi Sam," in page  # the example as a candidate would get it
 
@@ -85,11 +85,11 @@ def test_an_edited_template_is_used_and_can_be_reset(app, client, recruiter, eng
     assert preview.email.subject == "About Data analyst"
     assert preview.text.startswith("Hi Ben,\n\nThanks for the call about Data analyst. We stop here.")
 
-    assert client.post(f"{url}/reset").status_code == 302
+    assert english_client.post(f"{url}/reset").status_code == 302
     assert get_template("en", Stage.PHONE).subject == DEFAULT_TEMPLATES[("en", Stage.PHONE)][0]
     assert db.session.scalar(sa.select(sa.func.count(EmailTemplate.id))) == 0
 
 
-def test_unknown_template_addresses_are_not_found(app, client, recruiter):
+def test_unknown_template_addresses_are_not_found(app, english_client, recruiter):
     for url in ("templates/fr/phone", "templates/nl/assessment", "templates/nl/PHONE"):
-        assert client.get(f"{CANDIDATES}/{url}").status_code == 404
+        assert english_client.get(f"{CANDIDATES}/{url}").status_code == 404

@@ -19,11 +19,11 @@ def _age(folder, minutes: float) -> None:
         os.utime(path, (then, then))
 
 
-def test_cancelling_the_preview_deletes_the_upload_and_imports_nothing(app, client, recruiter, import_folder):
-    preview = upload(client, GOOD_EN)
+def test_cancelling_the_preview_deletes_the_upload_and_imports_nothing(app, english_client, recruiter, import_folder):
+    preview = upload(english_client, GOOD_EN)
     assert len(list(import_folder.iterdir())) == 1
 
-    response = client.post(f"{CANDIDATES}/import/{import_id(preview)}/cancel",
+    response = english_client.post(f"{CANDIDATES}/import/{import_id(preview)}/cancel",
                            data={"csrf_token": hidden_value(preview, "csrf_token")}, follow_redirects=True)
 
     assert response.status_code == 200
@@ -32,24 +32,25 @@ def test_cancelling_the_preview_deletes_the_upload_and_imports_nothing(app, clie
     assert candidates() == []
 
 
-def test_the_preview_offers_cancelling_as_a_button_that_deletes(app, client, recruiter):
-    preview = upload(client, GOOD_EN)
+def test_the_preview_offers_cancelling_as_a_button_that_deletes(app, english_client, recruiter):
+    preview = upload(english_client, GOOD_EN)
     assert f'formaction="{CANDIDATES}/import/{import_id(preview)}/cancel"' in preview.get_data(as_text=True)
 
 
-def test_an_upload_older_than_an_hour_cannot_be_confirmed_and_is_gone(app, client, recruiter, import_folder):
-    preview = upload(client, GOOD_EN)
+def test_an_upload_older_than_an_hour_cannot_be_confirmed_and_is_gone(app, english_client, recruiter, import_folder):
+    preview = upload(english_client, GOOD_EN)
     _age(import_folder, 61)
 
-    response = client.post(f"{CANDIDATES}/import/{import_id(preview)}", data={"mode": "good_rows"})
+    response = english_client.post(f"{CANDIDATES}/import/{import_id(preview)}", data={"mode": "good_rows"})
 
     assert response.status_code == 410
     assert list(import_folder.iterdir()) == []
     assert candidates() == []
 
 
-def test_an_abandoned_upload_is_deleted_within_the_hour_by_the_mail_worker(app, client, recruiter, import_folder):
-    upload(client, GOOD_EN)
+def test_an_abandoned_upload_is_deleted_within_the_hour_by_the_mail_worker(app, english_client, recruiter,
+                                                                           import_folder):
+    upload(english_client, GOOD_EN)
     _age(import_folder, 30)
     run_scheduled()
     assert len(list(import_folder.iterdir())) == 1  # still within the hour: the recruiter may come back
@@ -59,14 +60,15 @@ def test_an_abandoned_upload_is_deleted_within_the_hour_by_the_mail_worker(app, 
     assert list(import_folder.iterdir()) == []
 
 
-def test_the_daily_purge_deletes_abandoned_uploads(app, client, recruiter, import_folder):
-    upload(client, GOOD_EN)
+def test_the_daily_purge_deletes_abandoned_uploads(app, english_client, recruiter, import_folder):
+    upload(english_client, GOOD_EN)
     purge(now=utcnow() + timedelta(minutes=61))
     assert list(import_folder.iterdir()) == []
 
 
-def test_the_keeping_time_is_a_setting(app, client, recruiter, import_folder):
+def test_the_keeping_time_is_a_setting(app, english_client, recruiter, import_folder):
     app.config["CSV_IMPORT_KEEP_MINUTES"] = 5
-    preview = upload(client, GOOD_EN)
+    preview = upload(english_client, GOOD_EN)
     _age(import_folder, 6)
-    assert client.post(f"{CANDIDATES}/import/{import_id(preview)}", data={"mode": "good_rows"}).status_code == 410
+    assert english_client.post(f"{CANDIDATES}/import/{import_id(preview)}",
+                               data={"mode": "good_rows"}).status_code == 410

@@ -7,15 +7,11 @@
 import threading
 from collections import Counter
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
-from app import create_app
-from app.extensions import db
-from tests.conftest import _TEMPLATE_CACHE, _empty_all_tables, _free_port, _settings
 from tests.e2e.helpers import (
     AXE,
     AXE_LOG,
@@ -29,6 +25,7 @@ from tests.e2e.helpers import (
     Words,
     settle,
 )
+from tests.helpers import free_port
 
 
 @pytest.fixture(scope="session")
@@ -45,25 +42,14 @@ def browser():
 
 
 @pytest.fixture
-def app(database_url, tmp_path):
-    """The portal as it runs for real: CSRF protection on, links in e-mails pointing at the live server."""
-    port = _free_port()
-    app = create_app(_settings(database_url, tmp_path) | {
-        "WTF_CSRF_ENABLED": True,
-        "PORTAL_URL": f"http://127.0.0.1:{port}",
-    })
-    app.jinja_env.bytecode_cache = _TEMPLATE_CACHE
-    with app.app_context():
-        yield app
-        db.session.remove()
-        _empty_all_tables()
-        db.engine.dispose()
-
-
-@pytest.fixture
 def live_server(app):
-    """The app served by werkzeug on 127.0.0.1 from a thread, a thread per request; yields its URL."""
-    server = make_server("127.0.0.1", urlsplit(app.config["PORTAL_URL"]).port, app, threaded=True)
+    """The app served by werkzeug on 127.0.0.1 from a thread, a thread per request; yields its URL.
+
+    The app then runs as it does for real: CSRF protection on, links in e-mails pointing at this server.
+    """
+    port = free_port()
+    app.config.update(WTF_CSRF_ENABLED=True, PORTAL_URL=f"http://127.0.0.1:{port}")
+    server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
     thread.start()
     settle()

@@ -12,7 +12,7 @@ from flask_babel import force_locale, gettext, ngettext
 from playwright.sync_api import BrowserContext, Page
 
 from app.extensions import db
-from tests.conftest import STAFF_PASSWORD
+from tests.fixtures.staff import STAFF_PASSWORD
 
 HERE = Path(__file__).parent
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")

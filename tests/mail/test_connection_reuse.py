@@ -11,7 +11,7 @@ from app.extensions import db
 from app.mail.outbox import build_message
 from app.mail.transport import Connection
 from app.mail.worker import send_due
-from tests.conftest import outbox
+from tests.helpers import outbox
 from tests.mail.helpers import queue_messages
 
 

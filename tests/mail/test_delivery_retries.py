@@ -9,7 +9,8 @@ from app.extensions import db
 from app.mail.worker import backoff, send_due
 from app.models import OutboxStatus
 from tests.booking.helpers import active_bookings
-from tests.conftest import SmtpServer, outbox
+from tests.fixtures.smtp import SmtpServer
+from tests.helpers import outbox
 from tests.mail.helpers import calendar_parts, parse_ics
 
 

@@ -7,7 +7,7 @@ from app.extensions import db
 from app.mail.worker import send_due
 from app.models import Booking
 from tests.booking.helpers import form_hidden_fields
-from tests.conftest import outbox
+from tests.helpers import outbox
 from tests.mail.helpers import calendar_parts, parse_ics
 
 

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.mail.worker import send_due
 from app.models import Booking, OutboxStatus
 from app.timeutil import local
-from tests.conftest import outbox
+from tests.helpers import outbox
 from tests.mail.helpers import calendar_parts, parse_ics
 
 

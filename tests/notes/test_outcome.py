@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import Booking, BookingStatus, Event, PoolMembership, PoolSource
 from tests.booking.helpers import page_text, set_english
-from tests.conftest import outbox
+from tests.helpers import outbox
 
 
 def _events() -> list[tuple[str, int | None]]:

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.mail.worker import send_due
 from app.models import Booking, BookingStatus
 from tests.booking.helpers import page_text
-from tests.conftest import outbox
+from tests.helpers import outbox
 
 NOTE = {"went_well": "Je casus over de overdracht was concreet.",
         "why_not": "Deze functie vraagt drie jaar IC-ervaring.",

@@ -8,8 +8,7 @@ from app.extensions import db
 from app.mail.notifications import notify_link_resent
 from app.mail.worker import send_due
 from app.models import AuditEntry, OutboxStatus
-from tests.conftest import outbox
-from tests.helpers import page_text
+from tests.helpers import outbox, page_text
 from tests.mail.helpers import calendar_parts, parse_ics
 
 

@@ -9,7 +9,7 @@ from app.audit.services import record_audit
 from app.database import reads_without_transaction, writes_on_get
 from app.extensions import db
 from app.models import AuditEntry
-from tests.conftest import free_slot_ids
+from tests.helpers import free_slot_ids
 from tests.test_reading_requests import StatementLog
 
 TOKEN_SHAPED = "A" * 43  # looks like a personal link, so the page asks the database
@@ -122,9 +122,9 @@ def _unreachable(database_url: str, tmp_path) -> str:
 
 
 def test_a_database_that_cannot_be_reached_is_answered_with_503_and_a_friendly_page(database_url, tmp_path):
-    from tests.conftest import _settings
+    from tests.fixtures.app import app_settings
 
-    app = create_app({**_settings(_unreachable(database_url, tmp_path), tmp_path), "TESTING": False})
+    app = create_app({**app_settings(_unreachable(database_url, tmp_path), tmp_path), "TESTING": False})
     client = app.test_client()
 
     response = client.get(f"/b/{TOKEN_SHAPED}")

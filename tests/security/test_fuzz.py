@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from app.database import utcnow
 from app.extensions import db
 from app.models import Booking, BookingStatus, Candidate, FeedbackSession, Slot, User
-from tests.conftest import STAFF_PASSWORD
+from tests.fixtures.staff import STAFF_PASSWORD
 
 NASTY = st.one_of(
     st.text(max_size=60),

@@ -43,7 +43,8 @@ from app.models import (
     WaitlistStatus,
 )
 from app.sessions.feed import issue_feed_token
-from tests.conftest import STAFF_PASSWORD, outbox
+from tests.fixtures.staff import STAFF_PASSWORD
+from tests.helpers import outbox
 
 META = '<meta http-equiv=refresh content="0,url=http://evil.example/">'
 IMG = "<img src=x onerror=alert(1)>"

@@ -10,7 +10,7 @@ from icalendar import Calendar
 from app.extensions import db
 from app.mail.outbox import build_message
 from app.mail.worker import send_due
-from tests.conftest import outbox
+from tests.helpers import outbox
 
 ATTACKS = [
     "Eva\r\nBcc: victim@example.org",

@@ -13,7 +13,7 @@ from app import query
 from app.audit.services import record_audit
 from app.extensions import db
 from app.models import OutboxMessage
-from tests.conftest import STAFF_PASSWORD
+from tests.fixtures.staff import STAFF_PASSWORD
 from tests.helpers import page_text, set_english
 
 HUGE = "99999999999999999999"

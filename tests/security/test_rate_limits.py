@@ -6,7 +6,7 @@ import pytest
 import redis
 
 from app import create_app
-from tests.conftest import REDIS_URL
+from tests.fixtures.rate_limits import REDIS_URL
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.mail.notifications import notify_booking_confirmed, notify_link_resent
 from app.models import Booking, BookingStatus, Candidate, OutboxMessage, OutboxStatus
 from app.tokens import TokenExpired, TokenUnknown, resolve_token
-from tests.conftest import STAFF_PASSWORD
+from tests.fixtures.staff import STAFF_PASSWORD
 from tests.test_access import kind_of, routes
 from tests.test_access import world as world_fixture
 

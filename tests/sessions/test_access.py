@@ -28,24 +28,24 @@ def routes(app, make_session):
     return found
 
 
-def test_anonymous_visitors_are_sent_to_sign_in(client, routes):
+def test_anonymous_visitors_are_sent_to_sign_in(english_client, routes):
     for method, url in routes:
-        response = client.open(url, method=method)
+        response = english_client.open(url, method=method)
         assert response.status_code == 302, (method, url)
         assert "/login" in response.location, (method, url)
 
 
-def test_hr_gets_403_everywhere(client, auth, routes):
+def test_hr_gets_403_everywhere(english_client, auth, routes):
     auth.login("hr")
     for method, url in routes:
-        assert client.open(url, method=method).status_code == 403, (method, url)
+        assert english_client.open(url, method=method).status_code == 403, (method, url)
 
 
-def test_admins_may_plan_sessions_too(client, auth, routes):
+def test_admins_may_plan_sessions_too(english_client, auth, routes):
     auth.login("admin")
     for method, url in routes:
         if method == "GET":
-            assert client.open(url, method=method).status_code in (200, 302), url
+            assert english_client.open(url, method=method).status_code in (200, 302), url
 
 
 def test_every_view_but_the_feed_is_role_protected(app):

@@ -16,7 +16,7 @@ from app.models import (
 )
 from app.timeutil import local
 from tests.booking.helpers import form_hidden_fields, page_text
-from tests.conftest import outbox
+from tests.helpers import outbox
 from tests.mail.helpers import calendar_parts, parse_ics
 from tests.sessions.helpers import BASE, fresh
 
@@ -25,12 +25,12 @@ def _english_day(moment) -> str:
     return format_date(local(moment).date(), format="full", locale="en")
 
 
-def test_cancelling_asks_first_and_says_how_many_candidates_will_be_told(client, recruiter, make_session, book):
+def test_cancelling_asks_first_and_says_how_many_candidates_will_be_told(english_client, recruiter, make_session, book):
     session = make_session()
     book(session.slots[0], name="Sanne de Vries")
     book(session.slots[2], name="Joost Bakker")
 
-    response = client.get(f"{BASE}/{session.id}/cancel")
+    response = english_client.get(f"{BASE}/{session.id}/cancel")
 
     assert response.status_code == 200
     text = page_text(response)
@@ -41,7 +41,7 @@ def test_cancelling_asks_first_and_says_how_many_candidates_will_be_told(client,
 
 
 def test_cancelling_tells_every_booked_candidate_over_smtp_and_offers_the_next_session(
-    client, recruiter, smtp_server, make_session, book
+    english_client, recruiter, smtp_server, make_session, book
 ):
     session = make_session(days_ahead=10)
     next_one = make_session(days_ahead=38)
@@ -50,12 +50,12 @@ def test_cancelling_tells_every_booked_candidate_over_smtp_and_offers_the_next_s
     elsewhere = book(next_one.slots[0], name="Elsewhere")  # not in this session: untouched
     send_due()  # the booking confirmations
     smtp_server.handler.messages.clear()
-    confirm = client.get(f"{BASE}/{session.id}/cancel")
+    confirm = english_client.get(f"{BASE}/{session.id}/cancel")
 
-    response = client.post(f"{BASE}/{session.id}/cancel", data=form_hidden_fields(confirm, "/cancel"))
+    response = english_client.post(f"{BASE}/{session.id}/cancel", data=form_hidden_fields(confirm, "/cancel"))
 
     assert response.status_code == 302
-    assert "2 candidates are told by e-mail" in page_text(client.get(response.location))
+    assert "2 candidates are told by e-mail" in page_text(english_client.get(response.location))
     assert fresh(FeedbackSession, session.id).status == SessionStatus.CANCELLED
     rows = outbox("session_cancelled")
     assert sorted(r.candidate_id for r in rows) == sorted([first.candidate_id, second.candidate_id])
@@ -86,17 +86,17 @@ def test_cancelling_tells_every_booked_candidate_over_smtp_and_offers_the_next_s
     # The link in the e-mail works and shows the next session's free slots.
     link = next(line for line in received["sanne@example.org"].get_body(preferencelist=("plain",))
                 .get_content().splitlines() if line.startswith("http://portal.test/b/"))
-    page = client.get(link.removeprefix("http://portal.test"))
+    page = english_client.get(link.removeprefix("http://portal.test"))
     assert page.status_code == 200
 
 
-def test_without_a_next_session_the_candidates_go_on_the_waitlist(client, recruiter, make_session, book):
+def test_without_a_next_session_the_candidates_go_on_the_waitlist(english_client, recruiter, make_session, book):
     session = make_session()
     booking = book(session.slots[1], name="Sanne de Vries")
-    confirm = client.get(f"{BASE}/{session.id}/cancel")
+    confirm = english_client.get(f"{BASE}/{session.id}/cancel")
     assert "put on the waitlist" in page_text(confirm)
 
-    client.post(f"{BASE}/{session.id}/cancel", data=form_hidden_fields(confirm, "/cancel"))
+    english_client.post(f"{BASE}/{session.id}/cancel", data=form_hidden_fields(confirm, "/cancel"))
 
     [message] = outbox("session_cancelled")
     assert "We have put you on the waitlist" in message.body_text
@@ -105,29 +105,30 @@ def test_without_a_next_session_the_candidates_go_on_the_waitlist(client, recrui
     assert entry.candidate_id == booking.candidate_id and entry.status == WaitlistStatus.WAITING
 
 
-def test_a_booking_made_after_the_confirmation_page_is_not_cancelled_unseen(client, recruiter, make_session, book):
+def test_a_booking_made_after_the_confirmation_page_is_not_cancelled_unseen(english_client, recruiter, make_session,
+                                                                            book):
     session = make_session()
     book(session.slots[0])
-    confirm = client.get(f"{BASE}/{session.id}/cancel")
+    confirm = english_client.get(f"{BASE}/{session.id}/cancel")
     late = book(session.slots[1], name="Late Booker")
 
-    response = client.post(f"{BASE}/{session.id}/cancel", data=form_hidden_fields(confirm, "/cancel"))
+    response = english_client.post(f"{BASE}/{session.id}/cancel", data=form_hidden_fields(confirm, "/cancel"))
 
     assert response.status_code == 302 and response.location.endswith("/cancel")
-    page = page_text(client.get(response.location))
+    page = page_text(english_client.get(response.location))
     assert "Bookings changed in the meantime" in page and "2 candidates will be told" in page
     assert fresh(FeedbackSession, session.id).status == SessionStatus.PUBLISHED
     assert fresh(Booking, late.id).status == BookingStatus.BOOKED
     assert outbox("session_cancelled") == []
 
 
-def test_a_session_without_bookings_is_cancelled_without_mail(client, recruiter, make_session):
+def test_a_session_without_bookings_is_cancelled_without_mail(english_client, recruiter, make_session):
     session = make_session()
-    confirm = client.get(f"{BASE}/{session.id}/cancel")
+    confirm = english_client.get(f"{BASE}/{session.id}/cancel")
     assert "nobody needs to be told" in page_text(confirm)
-    client.post(f"{BASE}/{session.id}/cancel", data=form_hidden_fields(confirm, "/cancel"))
+    english_client.post(f"{BASE}/{session.id}/cancel", data=form_hidden_fields(confirm, "/cancel"))
     assert fresh(FeedbackSession, session.id).status == SessionStatus.CANCELLED
     assert outbox() == []
     # A cancelled session can be neither cancelled again nor changed.
-    assert client.get(f"{BASE}/{session.id}/cancel").status_code == 302
-    assert client.post(f"{BASE}/{session.id}/cancel", data={"expected": ""}).status_code == 302
+    assert english_client.get(f"{BASE}/{session.id}/cancel").status_code == 302
+    assert english_client.post(f"{BASE}/{session.id}/cancel", data={"expected": ""}).status_code == 302

@@ -16,7 +16,7 @@ from app.models import (
 )
 from app.timeutil import local
 from tests.booking.helpers import page_text
-from tests.conftest import outbox
+from tests.helpers import outbox
 from tests.sessions.helpers import (
     BASE,
     as_multidict,
@@ -32,12 +32,12 @@ def _clock(moment) -> str:
     return local(moment).strftime("%H:%M")
 
 
-def test_removing_a_booked_slot_asks_first_and_saves_nothing(client, recruiter, make_session, book):
+def test_removing_a_booked_slot_asks_first_and_saves_nothing(english_client, recruiter, make_session, book):
     session = make_session(start="16:00", end="17:00", hosts=[recruiter])
     booking = book(session.slots[3], name="Sanne de Vries", vacancy="Verpleegkundige IC")  # 16:45
     before = [(s.id, s.starts_at, s.ends_at) for s in session.slots]
 
-    response = client.post(f"{BASE}/{session.id}/edit", data=edit_data(session, end="16:45"))
+    response = english_client.post(f"{BASE}/{session.id}/edit", data=edit_data(session, end="16:45"))
 
     assert response.status_code == 200
     text = page_text(response)
@@ -54,20 +54,21 @@ def test_removing_a_booked_slot_asks_first_and_saves_nothing(client, recruiter, 
 
 
 def test_move_gives_the_nearest_free_slot_with_the_same_uid_and_a_higher_sequence(
-    client, recruiter, make_session, book
+    english_client, recruiter, make_session, book
 ):
     session = make_session(start="16:00", end="17:00", hosts=[recruiter])
     book(session.slots[2], name="Other Person")                     # 16:30, stays
     booking = book(session.slots[3], name="Sanne de Vries")         # 16:45, goes
     uid = booking.uid
-    confirm = client.post(f"{BASE}/{session.id}/edit", data=edit_data(session, end="16:45"))
+    confirm = english_client.post(f"{BASE}/{session.id}/edit", data=edit_data(session, end="16:45"))
     assert "16:15" in page_text(confirm)  # the proposal: nearest free slot of the new layout
     message_count = len(outbox())
 
-    response = client.post(f"{BASE}/{session.id}/edit", data=as_multidict(hidden_fields(confirm), resolution="move"))
+    response = english_client.post(f"{BASE}/{session.id}/edit",
+                                   data=as_multidict(hidden_fields(confirm), resolution="move"))
 
     assert response.status_code == 302
-    assert "1 conversation moved" in page_text(client.get(response.location))
+    assert "1 conversation moved" in page_text(english_client.get(response.location))
     booking = fresh(Booking, booking.id)
     assert booking.status == BookingStatus.BOOKED and booking.uid == uid and booking.sequence == 1
     assert _clock(booking.slot.starts_at) == "16:15" and booking.slot.session_id == session.id
@@ -83,16 +84,17 @@ def test_move_gives_the_nearest_free_slot_with_the_same_uid_and_a_higher_sequenc
     assert [_clock(s.starts_at) for s in session.slots] == ["16:00", "16:15", "16:30"]
 
 
-def test_cancel_sends_a_cancel_invitation_and_names_where_to_book_again(client, recruiter, make_session, book):
+def test_cancel_sends_a_cancel_invitation_and_names_where_to_book_again(english_client, recruiter, make_session, book):
     session = make_session(start="16:00", end="17:00", hosts=[recruiter])
     booking = book(session.slots[3], name="Sanne de Vries")
     later = make_session(days_ahead=40, start="16:00", end="16:30")
-    confirm = client.post(f"{BASE}/{session.id}/edit", data=edit_data(session, end="16:45"))
+    confirm = english_client.post(f"{BASE}/{session.id}/edit", data=edit_data(session, end="16:45"))
 
-    response = client.post(f"{BASE}/{session.id}/edit", data=as_multidict(hidden_fields(confirm), resolution="cancel"))
+    response = english_client.post(f"{BASE}/{session.id}/edit",
+                                   data=as_multidict(hidden_fields(confirm), resolution="cancel"))
 
     assert response.status_code == 302
-    assert "1 conversation cancelled" in page_text(client.get(response.location))
+    assert "1 conversation cancelled" in page_text(english_client.get(response.location))
     booking = fresh(Booking, booking.id)
     assert booking.status == BookingStatus.CANCELLED and booking.sequence == 1 and booking.cancelled_at
     [message] = outbox("booking_dropped")
@@ -113,17 +115,17 @@ def test_cancel_sends_a_cancel_invitation_and_names_where_to_book_again(client, 
 
 
 def test_when_the_new_layout_is_full_moving_is_not_offered_and_the_candidate_waits(
-    client, recruiter, make_session, book
+    english_client, recruiter, make_session, book
 ):
     session = make_session(start="16:00", end="16:30", hosts=[recruiter])
     book(session.slots[0], name="Keeps Place")
     dropped = book(session.slots[1], name="Sanne de Vries")
-    confirm = client.post(f"{BASE}/{session.id}/edit", data=edit_data(session, end="16:15"))
+    confirm = english_client.post(f"{BASE}/{session.id}/edit", data=edit_data(session, end="16:15"))
     text = page_text(confirm)
     assert "No free place left: cancelled" in text
     assert "Move them" not in text and "Move where possible" not in text
 
-    client.post(f"{BASE}/{session.id}/edit", data=as_multidict(hidden_fields(confirm), resolution="cancel"))
+    english_client.post(f"{BASE}/{session.id}/edit", data=as_multidict(hidden_fields(confirm), resolution="cancel"))
 
     assert fresh(Booking, dropped.id).status == BookingStatus.CANCELLED
     [message] = outbox("booking_dropped")
@@ -132,16 +134,16 @@ def test_when_the_new_layout_is_full_moving_is_not_offered_and_the_candidate_wai
     assert entry.candidate_id == dropped.candidate_id and entry.status == WaitlistStatus.WAITING
 
 
-def test_move_where_possible_cancels_the_rest(client, recruiter, make_session, book):
+def test_move_where_possible_cancels_the_rest(english_client, recruiter, make_session, book):
     session = make_session(start="16:00", end="17:00", hosts=[recruiter])
     book(session.slots[0], name="A Stays")
     first = book(session.slots[2], name="B Moves")       # 16:30
     second = book(session.slots[3], name="C Cancelled")  # 16:45
     # New layout 16:00-16:30: one free slot (16:15) for two bookings that no longer fit.
-    confirm = client.post(f"{BASE}/{session.id}/edit", data=edit_data(session, end="16:30"))
+    confirm = english_client.post(f"{BASE}/{session.id}/edit", data=edit_data(session, end="16:30"))
     assert "Move where possible, cancel the rest" in page_text(confirm)
 
-    client.post(f"{BASE}/{session.id}/edit", data=as_multidict(hidden_fields(confirm), resolution="move"))
+    english_client.post(f"{BASE}/{session.id}/edit", data=as_multidict(hidden_fields(confirm), resolution="move"))
 
     first, second = fresh(Booking, first.id), fresh(Booking, second.id)
     assert first.status == BookingStatus.BOOKED and _clock(first.slot.starts_at) == "16:15"
@@ -150,13 +152,14 @@ def test_move_where_possible_cancels_the_rest(client, recruiter, make_session, b
     assert [m.candidate_id for m in outbox("booking_dropped")] == [second.candidate_id]
 
 
-def test_go_back_shows_the_form_with_what_was_typed(client, recruiter, make_session, book):
+def test_go_back_shows_the_form_with_what_was_typed(english_client, recruiter, make_session, book):
     session = make_session(start="16:00", end="17:00", hosts=[recruiter])
     book(session.slots[3])
-    confirm = client.post(f"{BASE}/{session.id}/edit",
+    confirm = english_client.post(f"{BASE}/{session.id}/edit",
                           data=edit_data(session, end="16:45", location="Kamer 12"))
 
-    response = client.post(f"{BASE}/{session.id}/edit", data=as_multidict(hidden_fields(confirm), resolution="back"))
+    response = english_client.post(f"{BASE}/{session.id}/edit",
+                                   data=as_multidict(hidden_fields(confirm), resolution="back"))
 
     assert response.status_code == 200
     assert input_value(response, "end") == "16:45" and input_value(response, "location") == "Kamer 12"
@@ -165,13 +168,14 @@ def test_go_back_shows_the_form_with_what_was_typed(client, recruiter, make_sess
         OutboxMessage.kind.in_(["booking_rescheduled", "booking_dropped", "session_changed"]))) == 0
 
 
-def test_a_decision_about_bookings_that_changed_meanwhile_is_asked_again(client, recruiter, make_session, book):
+def test_a_decision_about_bookings_that_changed_meanwhile_is_asked_again(english_client, recruiter, make_session, book):
     session = make_session(start="16:00", end="17:00", hosts=[recruiter])
     book(session.slots[3], name="First Booker")
-    confirm = client.post(f"{BASE}/{session.id}/edit", data=edit_data(session, end="16:30"))
+    confirm = english_client.post(f"{BASE}/{session.id}/edit", data=edit_data(session, end="16:30"))
     late = book(fresh(FeedbackSession, session.id).slots[2], name="Late Booker")  # 16:30 also goes now
 
-    response = client.post(f"{BASE}/{session.id}/edit", data=as_multidict(hidden_fields(confirm), resolution="cancel"))
+    response = english_client.post(f"{BASE}/{session.id}/edit",
+                                   data=as_multidict(hidden_fields(confirm), resolution="cancel"))
 
     assert response.status_code == 200
     text = page_text(response)
@@ -181,16 +185,16 @@ def test_a_decision_about_bookings_that_changed_meanwhile_is_asked_again(client,
 
 
 def test_a_new_place_or_length_sends_the_booked_candidate_an_updated_invitation(
-    client, recruiter, make_session, book
+    english_client, recruiter, make_session, book
 ):
     session = make_session(start="16:00", end="17:00", hosts=[recruiter])
     booking = book(session.slots[0], name="Sanne de Vries")
     untouched = book(session.slots[1], name="Stays Put")
 
-    response = client.post(f"{BASE}/{session.id}/edit", data=edit_data(session, location="Spreekkamer 9"))
+    response = english_client.post(f"{BASE}/{session.id}/edit", data=edit_data(session, location="Spreekkamer 9"))
 
     assert response.status_code == 302
-    assert "2 booked candidates get the new details by e-mail." in page_text(client.get(response.location))
+    assert "2 booked candidates get the new details by e-mail." in page_text(english_client.get(response.location))
     messages = outbox("session_changed")
     assert sorted(m.candidate_id for m in messages) == sorted([booking.candidate_id, untouched.candidate_id])
     calendar, [event] = events_of(next(m for m in messages if m.candidate_id == booking.candidate_id))
@@ -199,26 +203,27 @@ def test_a_new_place_or_length_sends_the_booked_candidate_an_updated_invitation(
     assert fresh(Booking, booking.id).sequence == 1
 
 
-def test_a_change_that_touches_no_booking_tells_nobody(client, recruiter, make_session, book):
+def test_a_change_that_touches_no_booking_tells_nobody(english_client, recruiter, make_session, book):
     session = make_session(start="16:00", end="17:00", hosts=[recruiter])
     booking = book(session.slots[0])
 
-    client.post(f"{BASE}/{session.id}/edit", data=edit_data(session, end="18:00"))
+    english_client.post(f"{BASE}/{session.id}/edit", data=edit_data(session, end="18:00"))
 
     assert fresh(Booking, booking.id).sequence == 0
     assert [m.kind for m in outbox()] == ["booking_confirmed"]
     assert len(fresh(FeedbackSession, session.id).slots) == 8
 
 
-def test_moving_the_session_to_another_day_keeps_each_conversation_at_its_time(client, recruiter, make_session, book):
+def test_moving_the_session_to_another_day_keeps_each_conversation_at_its_time(english_client, recruiter, make_session,
+                                                                               book):
     session = make_session(days_ahead=14, start="16:00", end="17:00", hosts=[recruiter])
     early = book(session.slots[0], name="Early Bird")
     late = book(session.slots[3], name="Late Riser")
     new_day = local(session.starts_at).date() + timedelta(days=7)
-    confirm = client.post(f"{BASE}/{session.id}/edit", data=edit_data(session, day=new_day.isoformat()))
+    confirm = english_client.post(f"{BASE}/{session.id}/edit", data=edit_data(session, day=new_day.isoformat()))
     assert "Move them and send the new time" in page_text(confirm)
 
-    client.post(f"{BASE}/{session.id}/edit", data=as_multidict(hidden_fields(confirm), resolution="move"))
+    english_client.post(f"{BASE}/{session.id}/edit", data=as_multidict(hidden_fields(confirm), resolution="move"))
 
     for booking, clock in ((early, "16:00"), (late, "16:45")):
         stored = fresh(Booking, booking.id)

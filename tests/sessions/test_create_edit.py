@@ -22,13 +22,13 @@ from tests.sessions.helpers import (
 )
 
 
-def test_new_session_is_saved_as_a_draft_with_its_slots_breaks_and_hosts(client, recruiter, make_user):
+def test_new_session_is_saved_as_a_draft_with_its_slots_breaks_and_hosts(english_client, recruiter, make_user):
     colleague = make_user("recruiter", name="Ada Colleague")
     day = days_ahead(20)
     data = session_data(day, "16:00", "18:00", breaks="17.00-17:15", hosts=[recruiter.id, colleague.id],
                         location="Route 42, spreekkamer 3")
 
-    response = client.post(f"{BASE}/new", data=data)
+    response = english_client.post(f"{BASE}/new", data=data)
 
     assert response.status_code == 302
     [session] = all_sessions()
@@ -39,13 +39,13 @@ def test_new_session_is_saved_as_a_draft_with_its_slots_breaks_and_hosts(client,
     assert {h.id for h in session.hosts} == {recruiter.id, colleague.id}
     assert [local(s.starts_at).strftime("%H:%M") for s in session.slots] == [
         "16:00", "16:15", "16:30", "16:45", "17:15", "17:30", "17:45"]
-    page = page_text(client.get(response.location))
+    page = page_text(english_client.get(response.location))
     assert "saved as a draft with 7 conversations" in page
     assert "Draft" in page and "Route 42, spreekkamer 3" in page and "Ada Colleague" in page
 
 
-def test_new_session_form_starts_with_the_recruiter_as_host_and_15_minutes(client, recruiter):
-    response = client.get(f"{BASE}/new")
+def test_new_session_form_starts_with_the_recruiter_as_host_and_15_minutes(english_client, recruiter):
+    response = english_client.get(f"{BASE}/new")
     assert response.status_code == 200
     [host_box] = re.findall(r'<input[^>]*name="hosts"[^>]*>', response.get_data(as_text=True))
     assert f'value="{recruiter.id}"' in host_box and " checked" in host_box and "required" not in host_box
@@ -76,14 +76,14 @@ def test_new_session_form_starts_with_the_recruiter_as_host_and_15_minutes(clien
     ({"location": "x" * 201}, "location", "200"),
 ])
 def test_bad_input_is_refused_with_a_clear_message_and_keeps_what_was_typed(
-    client, recruiter, overrides, field, message
+    english_client, recruiter, overrides, field, message
 ):
     if overrides.get("day") == "past":
         overrides["day"] = days_ahead(-1).isoformat()
     data = session_data(days_ahead(20), hosts=[recruiter.id], location="Spreekkamer 7", breaks="17:00-17:15")
     data.update(overrides)
 
-    response = client.post(f"{BASE}/new", data=data)
+    response = english_client.post(f"{BASE}/new", data=data)
 
     assert response.status_code == 422
     assert message in field_error(response, field)
@@ -93,7 +93,7 @@ def test_bad_input_is_refused_with_a_clear_message_and_keeps_what_was_typed(
         assert input_value(response, name) == data[name]
 
 
-def test_a_time_today_that_has_passed_is_refused(english):
+def test_a_time_today_that_has_passed_is_refused(english_request):
     day = days_ahead(3)
     noon = from_local(day, time(12))
     assert services.layout_problems(day=day, start=time(11), end=time(13), slot_minutes=15, breaks=[], now=noon) == [
@@ -102,11 +102,11 @@ def test_a_time_today_that_has_passed_is_refused(english):
                                     now=noon) == []
 
 
-def test_editing_regenerates_slots_keeping_those_that_still_fit(client, recruiter, make_session):
+def test_editing_regenerates_slots_keeping_those_that_still_fit(english_client, recruiter, make_session):
     session = make_session(start="16:00", end="17:00", hosts=[recruiter])  # 16:00 16:15 16:30 16:45
     kept_ids = {local(s.starts_at).strftime("%H:%M"): s.id for s in session.slots}
 
-    response = client.post(f"{BASE}/{session.id}/edit",
+    response = english_client.post(f"{BASE}/{session.id}/edit",
                            data=edit_data(session, start="16:15", end="17:30", breaks="16:45-17:00"))
 
     assert response.status_code == 302
@@ -117,14 +117,14 @@ def test_editing_regenerates_slots_keeping_those_that_still_fit(client, recruite
     assert slots["16:15"] == kept_ids["16:15"] and slots["16:30"] == kept_ids["16:30"]
     assert fresh(Slot, kept_ids["16:00"]) is None and fresh(Slot, kept_ids["16:45"]) is None
     assert session.breaks == [["16:45", "17:00"]]
-    assert "The feedback hour is saved." in page_text(client.get(response.location))
+    assert "The feedback hour is saved." in page_text(english_client.get(response.location))
 
 
-def test_a_longer_slot_keeps_the_rows_with_the_same_start_and_moves_their_end(client, recruiter, make_session):
+def test_a_longer_slot_keeps_the_rows_with_the_same_start_and_moves_their_end(english_client, recruiter, make_session):
     session = make_session(start="16:00", end="17:00", hosts=[recruiter])
     first_id = session.slots[0].id
 
-    client.post(f"{BASE}/{session.id}/edit", data=edit_data(session, slot_minutes="20"))
+    english_client.post(f"{BASE}/{session.id}/edit", data=edit_data(session, slot_minutes="20"))
 
     session = fresh(FeedbackSession, session.id)
     assert [(local(s.starts_at).strftime("%H:%M"), local(s.ends_at).strftime("%H:%M")) for s in session.slots] == [
@@ -132,40 +132,40 @@ def test_a_longer_slot_keeps_the_rows_with_the_same_start_and_moves_their_end(cl
     assert session.slots[0].id == first_id and session.slot_minutes == 20
 
 
-def test_the_edit_form_shows_the_stored_session_and_keeps_input_on_errors(client, recruiter, make_session):
+def test_the_edit_form_shows_the_stored_session_and_keeps_input_on_errors(english_client, recruiter, make_session):
     session = make_session(start="16:00", end="18:00", breaks=[["17:00", "17:15"]], hosts=[recruiter])
-    form = client.get(f"{BASE}/{session.id}/edit")
+    form = english_client.get(f"{BASE}/{session.id}/edit")
     assert form.status_code == 200
     assert input_value(form, "start") == "16:00" and input_value(form, "end") == "18:00"
     assert input_value(form, "breaks") == "17:00-17:15"
     assert input_value(form, "day") == local(session.starts_at).date().isoformat()
 
-    response = client.post(f"{BASE}/{session.id}/edit",
+    response = english_client.post(f"{BASE}/{session.id}/edit",
                            data=edit_data(session, end="15:00", location="Nieuwe kamer"))
     assert response.status_code == 422
     assert input_value(response, "location") == "Nieuwe kamer"
     assert fresh(FeedbackSession, session.id).location == "Spreekkamer 3"
 
 
-def test_a_past_or_cancelled_session_cannot_be_edited(client, recruiter, make_session):
+def test_a_past_or_cancelled_session_cannot_be_edited(english_client, recruiter, make_session):
     session = make_session(days_ahead=5)
     session.status = SessionStatus.CANCELLED
     from app.extensions import db
     db.session.commit()
-    response = client.get(f"{BASE}/{session.id}/edit")
+    response = english_client.get(f"{BASE}/{session.id}/edit")
     assert response.status_code == 302
-    assert "can no longer be changed" in page_text(client.get(response.location))
-    assert client.post(f"{BASE}/{session.id}/edit", data=edit_data(session, end="19:00")).status_code == 302
+    assert "can no longer be changed" in page_text(english_client.get(response.location))
+    assert english_client.post(f"{BASE}/{session.id}/edit", data=edit_data(session, end="19:00")).status_code == 302
     assert local(fresh(FeedbackSession, session.id).ends_at).strftime("%H:%M") == "18:00"
 
 
-def test_unknown_session_is_404(client, recruiter):
-    assert client.get(f"{BASE}/99999").status_code == 404
-    assert client.get(f"{BASE}/99999/edit").status_code == 404
-    assert client.post(f"{BASE}/99999/publish").status_code == 404
+def test_unknown_session_is_404(english_client, recruiter):
+    assert english_client.get(f"{BASE}/99999").status_code == 404
+    assert english_client.get(f"{BASE}/99999/edit").status_code == 404
+    assert english_client.post(f"{BASE}/99999/publish").status_code == 404
 
 
-def test_break_parsing(english):
+def test_break_parsing(english_request):
     assert services.parse_breaks("17:00-17:15, 19:00 – 19:10; 9.30-9.45\n") == [
         ["09:30", "09:45"], ["17:00", "17:15"], ["19:00", "19:10"]]
     assert services.parse_breaks("  ") == []

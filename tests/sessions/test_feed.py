@@ -22,7 +22,7 @@ def _make_feed(client) -> str:
 
 
 def test_feed_lists_only_the_conversations_the_recruiter_hosts(
-    client, recruiter, make_user, make_session, book, auth
+    english_client, recruiter, make_user, make_session, book, auth
 ):
     colleague = make_user("recruiter")
     mine = make_session(days_ahead=10, hosts=[recruiter, colleague], location="Spreekkamer 3")
@@ -33,10 +33,10 @@ def test_feed_lists_only_the_conversations_the_recruiter_hosts(
     gone = book(mine.slots[4], name="Cancelled Person")
     gone.status = BookingStatus.CANCELLED
     db.session.commit()
-    path = _make_feed(client)
+    path = _make_feed(english_client)
     auth.logout()
 
-    response = client.get(path)  # no sign-in: the calendar app fetches it
+    response = english_client.get(path)  # no sign-in: the calendar app fetches it
 
     assert response.status_code == 200
     assert response.mimetype == "text/calendar"
@@ -57,49 +57,49 @@ def test_feed_lists_only_the_conversations_the_recruiter_hosts(
         assert private not in body
 
 
-def test_renewing_kills_the_old_address(client, recruiter, make_session, book):
+def test_renewing_kills_the_old_address(english_client, recruiter, make_session, book):
     session = make_session(hosts=[recruiter])
     book(session.slots[0])
-    old = _make_feed(client)
-    assert client.get(old).status_code == 200
+    old = _make_feed(english_client)
+    assert english_client.get(old).status_code == 200
     hash_before = fresh(User, recruiter.id).feed_token_hash
     assert hash_before and old.split("/")[-1].removesuffix(".ics") not in hash_before  # only a hash is stored
 
-    renewed = page_text(client.post(f"{BASE}/feed"))
+    renewed = page_text(english_client.post(f"{BASE}/feed"))
     assert "The old address no longer works." in renewed
     new = re.search(rf"http://portal.test({BASE}/feed/\S+\.ics)", renewed).group(1)
 
     assert new != old
-    assert client.get(old).status_code == 404
-    assert client.get(new).status_code == 200
+    assert english_client.get(old).status_code == 404
+    assert english_client.get(new).status_code == 200
 
-    client.post(f"{BASE}/feed/stop")
-    assert client.get(new).status_code == 404
+    english_client.post(f"{BASE}/feed/stop")
+    assert english_client.get(new).status_code == 404
     assert fresh(User, recruiter.id).feed_token_hash is None
 
 
-def test_unknown_malformed_or_deactivated_feed_addresses_give_404(client, recruiter):
-    path = _make_feed(client)
+def test_unknown_malformed_or_deactivated_feed_addresses_give_404(english_client, recruiter):
+    path = _make_feed(english_client)
     token = path.split("/")[-1].removesuffix(".ics")
     assert len(token) >= 22  # at least 128 bits
-    assert client.get(f"{BASE}/feed/{'A' * 43}.ics").status_code == 404
-    assert client.get(f"{BASE}/feed/not-a-token.ics").status_code == 404
-    assert client.get(f"{BASE}/feed/{token[:-1]}.ics").status_code == 404
+    assert english_client.get(f"{BASE}/feed/{'A' * 43}.ics").status_code == 404
+    assert english_client.get(f"{BASE}/feed/not-a-token.ics").status_code == 404
+    assert english_client.get(f"{BASE}/feed/{token[:-1]}.ics").status_code == 404
     user = fresh(User, recruiter.id)
     user.role = Role.HR
     db.session.commit()
-    assert client.get(path).status_code == 404
+    assert english_client.get(path).status_code == 404
     user = fresh(User, recruiter.id)
     user.role, user.active = Role.RECRUITER, False
     db.session.commit()
-    assert client.get(path).status_code == 404
+    assert english_client.get(path).status_code == 404
 
 
-def test_the_feed_page_explains_how_to_subscribe(client, recruiter):
-    text = page_text(client.get(f"{BASE}/feed"))
+def test_the_feed_page_explains_how_to_subscribe(english_client, recruiter):
+    text = page_text(english_client.get(f"{BASE}/feed"))
     assert "How to subscribe" in text and "Outlook" in text and "Google Calendar" in text
     assert "You do not have a feed address yet." in text
-    _make_feed(client)
-    response = client.get(f"{BASE}/feed")
+    _make_feed(english_client)
+    response = english_client.get(f"{BASE}/feed")
     assert "You have a feed address" in page_text(response)
     assert 'class="secret"' not in response.get_data(as_text=True)  # shown once, when it is made

@@ -10,21 +10,21 @@ from app.models import (
     WaitlistStatus,
 )
 from tests.booking.helpers import page_text
-from tests.conftest import outbox
+from tests.helpers import outbox
 from tests.sessions.helpers import BASE, all_sessions, fresh
 
 
-def test_publishing_offers_the_waitlist_a_place(client, recruiter, make_session, make_candidate):
+def test_publishing_offers_the_waitlist_a_place(english_client, recruiter, make_session, make_candidate):
     session = make_session(start="16:00", end="16:30", status=SessionStatus.DRAFT)
     waiting = [make_candidate(language="en")[0] for _ in range(3)]
     for candidate in waiting:
         join_waitlist(candidate)
     assert free_slots() == []
 
-    response = client.post(f"{BASE}/{session.id}/publish")
+    response = english_client.post(f"{BASE}/{session.id}/publish")
 
     assert response.status_code == 302
-    text = page_text(client.get(response.location))
+    text = page_text(english_client.get(response.location))
     assert "The feedback hour is published" in text and "2 people on the waitlist were offered a place." in text
     assert fresh(FeedbackSession, session.id).status == SessionStatus.PUBLISHED
     assert [s.id for s in free_slots()] == [s.id for s in session.slots]
@@ -34,53 +34,53 @@ def test_publishing_offers_the_waitlist_a_place(client, recruiter, make_session,
         WaitlistStatus.OFFERED, WaitlistStatus.OFFERED, WaitlistStatus.WAITING]
 
 
-def test_closing_stops_new_bookings_and_publishing_again_reopens(client, recruiter, make_session, book):
+def test_closing_stops_new_bookings_and_publishing_again_reopens(english_client, recruiter, make_session, book):
     session = make_session(start="16:00", end="16:30")
     booking = book(session.slots[0])
 
-    response = client.post(f"{BASE}/{session.id}/close")
+    response = english_client.post(f"{BASE}/{session.id}/close")
 
-    assert "no new bookings" in page_text(client.get(response.location))
+    assert "no new bookings" in page_text(english_client.get(response.location))
     assert fresh(FeedbackSession, session.id).status == SessionStatus.CLOSED
     assert free_slots() == []
     assert fresh(Booking, booking.id).status == BookingStatus.BOOKED
-    client.post(f"{BASE}/{session.id}/publish")
+    english_client.post(f"{BASE}/{session.id}/publish")
     assert [s.id for s in free_slots()] == [session.slots[1].id]
 
 
-def test_actions_that_do_not_fit_the_status_say_so(client, recruiter, make_session):
+def test_actions_that_do_not_fit_the_status_say_so(english_client, recruiter, make_session):
     session = make_session()  # published
-    response = client.post(f"{BASE}/{session.id}/publish")
-    assert "not possible in the feedback hour's current state" in page_text(client.get(response.location))
+    response = english_client.post(f"{BASE}/{session.id}/publish")
+    assert "not possible in the feedback hour's current state" in page_text(english_client.get(response.location))
     draft = make_session(status=SessionStatus.DRAFT)
-    response = client.post(f"{BASE}/{draft.id}/close")
-    assert "not possible" in page_text(client.get(response.location))
+    response = english_client.post(f"{BASE}/{draft.id}/close")
+    assert "not possible" in page_text(english_client.get(response.location))
     assert fresh(FeedbackSession, draft.id).status == SessionStatus.DRAFT
 
 
-def test_a_past_session_cannot_be_published(client, recruiter, make_session):
+def test_a_past_session_cannot_be_published(english_client, recruiter, make_session):
     session = make_session(days_ahead=-3, status=SessionStatus.DRAFT)
-    client.post(f"{BASE}/{session.id}/publish")
+    english_client.post(f"{BASE}/{session.id}/publish")
     assert fresh(FeedbackSession, session.id).status == SessionStatus.DRAFT
 
 
-def test_deleting_a_draft_and_refusing_to_delete_a_published_session(client, recruiter, make_session):
+def test_deleting_a_draft_and_refusing_to_delete_a_published_session(english_client, recruiter, make_session):
     draft = make_session(status=SessionStatus.DRAFT)
     published = make_session(days_ahead=20)
 
-    response = client.post(f"{BASE}/{draft.id}/delete")
+    response = english_client.post(f"{BASE}/{draft.id}/delete")
     assert response.location.endswith(f"{BASE}/")
-    assert "The draft is deleted." in page_text(client.get(response.location))
-    response = client.post(f"{BASE}/{published.id}/delete")
-    assert "Only a draft without bookings can be deleted." in page_text(client.get(response.location))
+    assert "The draft is deleted." in page_text(english_client.get(response.location))
+    response = english_client.post(f"{BASE}/{published.id}/delete")
+    assert "Only a draft without bookings can be deleted." in page_text(english_client.get(response.location))
     assert [s.id for s in all_sessions()] == [published.id]
 
 
-def test_the_session_page_lists_every_slot_with_who_booked_it(client, recruiter, make_session, book):
+def test_the_session_page_lists_every_slot_with_who_booked_it(english_client, recruiter, make_session, book):
     session = make_session(start="16:00", end="16:45", hosts=[recruiter])
     book(session.slots[1], name="Sanne de Vries", vacancy="Verpleegkundige IC")
 
-    text = page_text(client.get(f"{BASE}/{session.id}"))
+    text = page_text(english_client.get(f"{BASE}/{session.id}"))
 
     assert "16:00 – 16:15 Free" in text
     assert "16:15 – 16:30 Sanne de Vries Verpleegkundige IC Booked" in text

@@ -8,7 +8,7 @@ from app.models import SessionStatus
 from app.sessions import services
 from app.timeutil import from_local, local
 from tests.booking.helpers import page_text
-from tests.conftest import outbox
+from tests.helpers import outbox
 from tests.sessions.helpers import BASE, all_sessions
 
 
@@ -44,8 +44,8 @@ def test_first_and_last_weekday_of_the_month():
     assert services.nth_weekday(2026, 2, 4, 5) == date(2026, 2, 28)    # fourth Saturday
 
 
-def test_preview_shows_the_dates_and_creates_nothing(client, recruiter):
-    response = client.post(f"{BASE}/plan", data=_series_data(recruiter))
+def test_preview_shows_the_dates_and_creates_nothing(english_client, recruiter):
+    response = english_client.post(f"{BASE}/plan", data=_series_data(recruiter))
 
     assert response.status_code == 200
     text = page_text(response)
@@ -56,18 +56,18 @@ def test_preview_shows_the_dates_and_creates_nothing(client, recruiter):
     assert all_sessions() == []
 
 
-def test_creating_the_series_makes_drafts_and_skips_days_that_have_a_session(client, recruiter, make_session):
+def test_creating_the_series_makes_drafts_and_skips_days_that_have_a_session(english_client, recruiter, make_session):
     expected = _second_tuesdays_after(local(services.utcnow()).date(), 6)
     taken = expected[2]
     existing = make_session(days_ahead=(taken - local(services.utcnow()).date()).days, start="10:00", end="11:00")
-    preview = page_text(client.post(f"{BASE}/plan", data=_series_data(recruiter)))
+    preview = page_text(english_client.post(f"{BASE}/plan", data=_series_data(recruiter)))
     assert "skipped: there is a feedback hour on that day already" in preview
     assert "Create 5 feedback hours as drafts" in preview
 
-    response = client.post(f"{BASE}/plan", data=_series_data(recruiter, step="create"))
+    response = english_client.post(f"{BASE}/plan", data=_series_data(recruiter, step="create"))
 
     assert response.status_code == 302
-    listing = page_text(client.get(response.location))
+    listing = page_text(english_client.get(response.location))
     assert "5 feedback hours are planned. They are drafts until you publish them." in listing
     assert f"Skipped {taken.strftime('%A')}, {taken.strftime('%B')} {taken.day}, {taken.year}" in listing
     created = [s for s in all_sessions() if s.id != existing.id]
@@ -80,25 +80,25 @@ def test_creating_the_series_makes_drafts_and_skips_days_that_have_a_session(cli
         assert [h.id for h in session.hosts] == [recruiter.id]
 
 
-def test_a_cancelled_session_does_not_block_its_day(client, recruiter, make_session):
+def test_a_cancelled_session_does_not_block_its_day(english_client, recruiter, make_session):
     first = _second_tuesdays_after(local(services.utcnow()).date(), 1)[0]
     cancelled = make_session(days_ahead=(first - local(services.utcnow()).date()).days, status=SessionStatus.CANCELLED)
-    client.post(f"{BASE}/plan", data=_series_data(recruiter, months="1", step="create"))
+    english_client.post(f"{BASE}/plan", data=_series_data(recruiter, months="1", step="create"))
     assert [s.status for s in all_sessions() if s.id != cancelled.id] == [SessionStatus.DRAFT]
 
 
-def test_publishing_at_once_offers_the_places_to_the_waitlist(client, recruiter, make_candidate):
+def test_publishing_at_once_offers_the_places_to_the_waitlist(english_client, recruiter, make_candidate):
     candidate, _ = make_candidate(language="en")
     join_waitlist(candidate)
 
-    client.post(f"{BASE}/plan", data=_series_data(recruiter, months="2", publish="y", step="create"))
+    english_client.post(f"{BASE}/plan", data=_series_data(recruiter, months="2", publish="y", step="create"))
 
     assert [s.status for s in all_sessions()] == [SessionStatus.PUBLISHED] * 2
     assert [m.candidate_id for m in outbox("waitlist_offer")] == [candidate.id]
 
 
-def test_series_form_errors_keep_input(client, recruiter):
-    response = client.post(f"{BASE}/plan", data=_series_data(recruiter, months="13", end="15:00", nth="9"))
+def test_series_form_errors_keep_input(english_client, recruiter):
+    response = english_client.post(f"{BASE}/plan", data=_series_data(recruiter, months="13", end="15:00", nth="9"))
     assert response.status_code == 422
     text = page_text(response)
     assert "Choose between 1 and 12 months." in text
@@ -106,8 +106,8 @@ def test_series_form_errors_keep_input(client, recruiter):
     assert all_sessions() == []
 
 
-def test_no_sessions_yet_shows_the_call_to_action(client, recruiter):
-    response = client.get(f"{BASE}/")
+def test_no_sessions_yet_shows_the_call_to_action(english_client, recruiter):
+    response = english_client.get(f"{BASE}/")
     assert response.status_code == 200
     text = page_text(response)
     assert "No feedback hours yet" in text
@@ -115,13 +115,13 @@ def test_no_sessions_yet_shows_the_call_to_action(client, recruiter):
     assert "Plan the feedback hours" in text
 
 
-def test_list_shows_counts_badges_and_past_sessions_below(client, recruiter, make_session, book):
+def test_list_shows_counts_badges_and_past_sessions_below(english_client, recruiter, make_session, book):
     upcoming = make_session(days_ahead=10, start="16:00", end="17:00")
     book(upcoming.slots[0])
     draft = make_session(days_ahead=40, status=SessionStatus.DRAFT)
     past = make_session(days_ahead=-20)
 
-    response = client.get(f"{BASE}/")
+    response = english_client.get(f"{BASE}/")
 
     body = response.get_data(as_text=True)
     coming, _, earlier = body.partition("<h2>Past</h2>")

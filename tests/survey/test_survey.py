@@ -14,7 +14,7 @@ from app.mail.worker import run_scheduled, send_due
 from app.models import Booking, BookingStatus, Event, SurveyResponse
 from app.survey import services
 from tests.booking.helpers import page_text
-from tests.conftest import outbox
+from tests.helpers import outbox
 from tests.talent.helpers import held_conversation
 
 
@@ -46,7 +46,7 @@ def _answer(client, token, **data):
 
 # --- the e-mail ------------------------------------------------------------------------------------
 
-def test_survey_email_is_queued_once_per_conversation(client, attended):
+def test_survey_email_is_queued_once_per_conversation(english_client, attended):
     candidate, _, booking = attended(name="Anna Jansen")
 
     run_scheduled()
@@ -58,7 +58,7 @@ def test_survey_email_is_queued_once_per_conversation(client, attended):
     db.session.refresh(booking)
     assert booking.survey_requested_at is not None
     path = re.search(r"http://portal\.test(/b/[A-Za-z0-9_-]{43}/survey)", mail.body_text).group(1)
-    assert "Was the conversation useful to you?" in page_text(client.get(path))
+    assert "Was the conversation useful to you?" in page_text(english_client.get(path))
 
 
 def test_no_survey_email_without_a_conversation_that_took_place(candidate_en):
@@ -90,9 +90,9 @@ def test_survey_email_reaches_the_smtp_server(app, attended, smtp_server):
 
 # --- answering -------------------------------------------------------------------------------------
 
-def test_the_questions_are_radio_buttons_with_labels(client, attended):
+def test_the_questions_are_radio_buttons_with_labels(english_client, attended):
     _, token, _ = attended()
-    body = client.get(f"/b/{token}/survey").get_data(as_text=True)
+    body = english_client.get(f"/b/{token}/survey").get_data(as_text=True)
 
     for name, scale in (("useful", range(1, 6)), ("recommend", range(0, 11))):
         values = re.findall(rf'<input[^>]*name="{name}"[^>]*value="(\d+)"', body)
@@ -104,13 +104,13 @@ def test_the_questions_are_radio_buttons_with_labels(client, attended):
     assert "checked" not in body
 
 
-def test_an_answer_is_stored_once_and_logged(client, attended):
+def test_an_answer_is_stored_once_and_logged(english_client, attended):
     candidate, token, booking = attended()
 
-    response = _answer(client, token, useful="4", recommend="9", comment="  Very helpful, thank you.  ")
+    response = _answer(english_client, token, useful="4", recommend="9", comment="  Very helpful, thank you.  ")
 
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/b/{token}/survey/thanks")
-    assert "Thank you for your answers" in page_text(client.get(response.headers["Location"]))
+    assert "Thank you for your answers" in page_text(english_client.get(response.headers["Location"]))
     [answer] = _responses()
     assert (answer.booking_id, answer.useful, answer.recommend, answer.comment) == (
         booking.id, 4, 9, "Very helpful, thank you.")
@@ -118,16 +118,16 @@ def test_an_answer_is_stored_once_and_logged(client, attended):
     assert (event.candidate_ref, event.value, event.session_id) == (candidate.ref, 4, booking.slot.session_id)
 
     # A second submit (a double click, the back button) shows the thanks and stores nothing more.
-    again = _answer(client, token, useful="1", recommend="0")
+    again = _answer(english_client, token, useful="1", recommend="0")
     assert again.status_code == 302 and again.headers["Location"].endswith("/survey/thanks")
-    assert client.get(f"/b/{token}/survey").status_code == 302
+    assert english_client.get(f"/b/{token}/survey").status_code == 302
     assert [(a.useful, a.recommend) for a in _responses()] == [(4, 9)]
     assert len(_surveyed()) == 1
 
 
-def test_the_comment_is_optional(client, attended):
+def test_the_comment_is_optional(english_client, attended):
     _, token, _ = attended()
-    assert _answer(client, token, useful="1", recommend="0").status_code == 302
+    assert _answer(english_client, token, useful="1", recommend="0").status_code == 302
     assert [(a.useful, a.recommend, a.comment) for a in _responses()] == [(1, 0, "")]
 
 
@@ -140,10 +140,10 @@ def test_the_comment_is_optional(client, attended):
     ("3", "-1", "Choose how likely you are to recommend us: a number from 0 to 10."),
     ("3", "", "Choose how likely you are to recommend us: a number from 0 to 10."),
 ])
-def test_answers_out_of_range_are_refused_clearly(client, attended, useful, recommend, message):
+def test_answers_out_of_range_are_refused_clearly(english_client, attended, useful, recommend, message):
     _, token, _ = attended()
 
-    response = _answer(client, token, useful=useful, recommend=recommend, comment="Kept text")
+    response = _answer(english_client, token, useful=useful, recommend=recommend, comment="Kept text")
 
     assert response.status_code == 422
     assert message in page_text(response)
@@ -151,17 +151,17 @@ def test_answers_out_of_range_are_refused_clearly(client, attended, useful, reco
     assert _responses() == [] and _surveyed() == []
 
 
-def test_a_valid_choice_is_kept_when_the_other_is_wrong(client, attended):
+def test_a_valid_choice_is_kept_when_the_other_is_wrong(english_client, attended):
     _, token, _ = attended()
-    body = _answer(client, token, useful="4", recommend="").get_data(as_text=True)
+    body = _answer(english_client, token, useful="4", recommend="").get_data(as_text=True)
     assert re.search(r'<input[^>]*checked[^>]*name="useful"[^>]*value="4"|'
                      r'<input[^>]*name="useful"[^>]*value="4"[^>]*checked', body)
 
 
-def test_a_long_comment_is_refused_with_the_text_kept(client, attended):
+def test_a_long_comment_is_refused_with_the_text_kept(english_client, attended):
     _, token, _ = attended()
     comment = "x" * 1001
-    response = _answer(client, token, useful="4", recommend="8", comment=comment)
+    response = _answer(english_client, token, useful="4", recommend="8", comment=comment)
     assert response.status_code == 422
     assert "Please keep your comment to 1000 characters." in page_text(response)
     assert comment in response.get_data(as_text=True)
@@ -188,38 +188,38 @@ def test_the_database_refuses_scores_out_of_range(attended):
     db.session.rollback()
 
 
-def test_no_survey_before_the_conversation(client, candidate_en, make_session):
+def test_no_survey_before_the_conversation(english_client, candidate_en, make_session):
     candidate, token = candidate_en()
     slot = make_session(days_ahead=7).slots[0]
-    client.post(f"/b/{token}/book", data={"slot": slot.id, "topics": ["went_well"]})
+    english_client.post(f"/b/{token}/book", data={"slot": slot.id, "topics": ["went_well"]})
 
-    response = client.get(f"/b/{token}/survey")
+    response = english_client.get(f"/b/{token}/survey")
     assert response.status_code == 404
     assert "open after the conversation has taken place" in page_text(response)
-    assert _answer(client, token, useful="5", recommend="10").status_code == 404
+    assert _answer(english_client, token, useful="5", recommend="10").status_code == 404
     assert _responses() == []
-    assert client.get(f"/b/{token}/survey/thanks").status_code == 302
+    assert english_client.get(f"/b/{token}/survey/thanks").status_code == 302
 
 
-def test_one_candidates_link_never_reads_or_answers_anothers_survey(client, attended, candidate_en):
+def test_one_candidates_link_never_reads_or_answers_anothers_survey(english_client, attended, candidate_en):
     anna, anna_token, anna_booking = attended(name="Anna Jansen")
-    _answer(client, anna_token, useful="5", recommend="10", comment="Anna's private comment")
+    _answer(english_client, anna_token, useful="5", recommend="10", comment="Anna's private comment")
     bram, bram_token = candidate_en(name="Bram Bakker")
 
     for path in (f"/b/{bram_token}/survey", f"/b/{bram_token}/survey/thanks"):
-        response = client.get(path, follow_redirects=True)
+        response = english_client.get(path, follow_redirects=True)
         assert "Anna" not in page_text(response) and "private comment" not in page_text(response)
-    assert _answer(client, bram_token, useful="1", recommend="0").status_code == 404
+    assert _answer(english_client, bram_token, useful="1", recommend="0").status_code == 404
     assert [(a.booking_id, a.useful) for a in _responses()] == [(anna_booking.id, 5)]
 
 
-def test_unknown_tokens_get_the_link_page(client):
-    assert client.get("/b/nonsense/survey").status_code == 404
-    assert client.post("/b/" + "A" * 43 + "/survey", data={"useful": "5", "recommend": "5"}).status_code == 404
+def test_unknown_tokens_get_the_link_page(english_client):
+    assert english_client.get("/b/nonsense/survey").status_code == 404
+    assert english_client.post("/b/" + "A" * 43 + "/survey", data={"useful": "5", "recommend": "5"}).status_code == 404
 
 
-def test_control_characters_in_a_comment_are_dropped(client, attended):
+def test_control_characters_in_a_comment_are_dropped(english_client, attended):
     _, token, _ = attended()
-    assert _answer(client, token, useful="3", recommend="6\x00", comment="ok").status_code == 422
-    assert _answer(client, token, useful="3", recommend="6", comment="Good\x00 talk\nThanks").status_code == 302
+    assert _answer(english_client, token, useful="3", recommend="6\x00", comment="ok").status_code == 422
+    assert _answer(english_client, token, useful="3", recommend="6", comment="Good\x00 talk\nThanks").status_code == 302
     assert [a.comment for a in _responses()] == ["Good talk\nThanks"]

@@ -45,38 +45,38 @@ def test_the_walk_covers_every_page(app, history):
     assert len(routes) >= 8  # list, member, tags, records, re-application and hire forms
 
 
-def test_hr_gets_403_everywhere_and_changes_nothing(app, client, auth, history):
+def test_hr_gets_403_everywhere_and_changes_nothing(app, english_client, auth, history):
     membership, tag = history
     auth.login("hr")
     for method, path in _talent_routes(app, membership.id, tag.id):
-        response = _attempt(client, method, path)
+        response = _attempt(english_client, method, path)
         assert response.status_code == 403, (method, path)
         assert b"anna@example.org" not in response.data
     _assert_nothing_changed()
 
 
-def test_anonymous_is_sent_to_sign_in_everywhere(app, client, history):
+def test_anonymous_is_sent_to_sign_in_everywhere(app, english_client, history):
     membership, tag = history
     for method, path in _talent_routes(app, membership.id, tag.id):
-        response = _attempt(client, method, path)
+        response = _attempt(english_client, method, path)
         assert response.status_code == 302, (method, path)
         assert "/login" in response.headers["Location"]
     _assert_nothing_changed()
 
 
-def test_recruiters_and_admins_get_in(app, client, auth, history):
+def test_recruiters_and_admins_get_in(app, english_client, auth, history):
     membership, tag = history
     for role in ("recruiter", "admin"):
         auth.login(role)
         for method, path in _talent_routes(app, membership.id, tag.id):
             if method == "GET":
-                assert client.get(path).status_code == 200, (role, path)
+                assert english_client.get(path).status_code == 200, (role, path)
         auth.logout()
 
 
-def test_the_staff_menu_links_to_the_talent_pool(client, auth):
+def test_the_staff_menu_links_to_the_talent_pool(english_client, auth):
     auth.login("recruiter")
-    body = client.get("/recruiter/").get_data(as_text=True)
+    body = english_client.get("/recruiter/").get_data(as_text=True)
     assert 'href="/recruiter/talent/"' in body
 
 

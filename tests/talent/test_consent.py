@@ -13,7 +13,7 @@ from app.mail.worker import run_scheduled, send_due
 from app.models import Event, PoolMembership, PoolSource, PoolTag
 from app.talent import services
 from tests.booking.helpers import page_text
-from tests.conftest import outbox
+from tests.helpers import outbox
 from tests.talent.helpers import TALENT, add_member
 
 
@@ -29,27 +29,27 @@ def _memberships() -> list[PoolMembership]:
 
 # --- joining ---------------------------------------------------------------------------------------
 
-def test_the_consent_box_is_never_ticked_in_advance(client, candidate_en):
+def test_the_consent_box_is_never_ticked_in_advance(english_client, candidate_en):
     _, token = candidate_en()
-    body = client.get(f"/b/{token}/pool/join").get_data(as_text=True)
+    body = english_client.get(f"/b/{token}/pool/join").get_data(as_text=True)
     box = re.search(r'<input[^>]*name="consent"[^>]*>', body).group(0)
     assert 'type="checkbox"' in box and "checked" not in box
     assert re.search(r'<label for="consent">Yes, you may keep my details for 12 months', body)
 
 
-def test_joining_without_ticking_the_box_stores_nothing(client, candidate_en):
+def test_joining_without_ticking_the_box_stores_nothing(english_client, candidate_en):
     _, token = candidate_en()
-    response = client.post(f"/b/{token}/pool/join", data={})
+    response = english_client.post(f"/b/{token}/pool/join", data={})
     assert response.status_code == 422
     assert "Tick the box if you want to join the talent pool." in page_text(response)
     assert _memberships() == [] and _events("joined_pool") == []
 
 
-def test_joining_with_consent_lasts_twelve_months(client, candidate_en):
+def test_joining_with_consent_lasts_twelve_months(english_client, candidate_en):
     candidate, token = candidate_en(name="Anna Jansen")
     before = utcnow()
 
-    response = client.post(f"/b/{token}/pool/join", data={"consent": "y"}, follow_redirects=True)
+    response = english_client.post(f"/b/{token}/pool/join", data={"consent": "y"}, follow_redirects=True)
 
     [membership] = _memberships()
     assert membership.candidate_id == candidate.id and membership.source == PoolSource.LINK
@@ -60,26 +60,26 @@ def test_joining_with_consent_lasts_twelve_months(client, candidate_en):
     assert "Thank you. You are in our talent pool until" in text and "Leave the talent pool" in text
 
     # Joining again (a second tab, a double click) adds nothing.
-    client.post(f"/b/{token}/pool/join", data={"consent": "y"})
+    english_client.post(f"/b/{token}/pool/join", data={"consent": "y"})
     assert len(_memberships()) == 1 and len(_events("joined_pool")) == 1
 
 
-def test_joining_answers_an_open_request(client, candidate_en):
+def test_joining_answers_an_open_request(english_client, candidate_en):
     candidate, token = candidate_en()
     db.session.add(PoolMembership(candidate=candidate, source=PoolSource.RECRUITER))
     db.session.commit()
 
-    client.post(f"/b/{token}/pool/join", data={"consent": "y"})
+    english_client.post(f"/b/{token}/pool/join", data={"consent": "y"})
 
     [membership] = _memberships()
     assert membership.source == PoolSource.RECRUITER and membership.consented_at is not None
 
 
-def test_a_new_member_shows_up_for_recruiters(client, auth, candidate_en):
+def test_a_new_member_shows_up_for_recruiters(english_client, auth, candidate_en):
     _, token = candidate_en(name="Anna Jansen")
-    client.post(f"/b/{token}/pool/join", data={"consent": "y"})
+    english_client.post(f"/b/{token}/pool/join", data={"consent": "y"})
     auth.login("recruiter")
-    assert "Anna Jansen" in page_text(client.get(f"{TALENT}/"))
+    assert "Anna Jansen" in page_text(english_client.get(f"{TALENT}/"))
 
 
 def test_add_months_keeps_the_day_or_takes_the_last_one():
@@ -95,7 +95,7 @@ def test_add_months_keeps_the_day_or_takes_the_last_one():
 
 # --- the renewal e-mail ----------------------------------------------------------------------------
 
-def test_renewal_email_goes_out_once_a_month_before_the_end(client, candidate_en):
+def test_renewal_email_goes_out_once_a_month_before_the_end(english_client, candidate_en):
     now = utcnow()
     candidate, _ = candidate_en(name="Anna Jansen")
     expires_at = now + timedelta(days=60)
@@ -118,8 +118,8 @@ def test_renewal_email_goes_out_once_a_month_before_the_end(client, candidate_en
     withdraw = re.search(r"http://portal\.test(/b/[A-Za-z0-9_-]{43}/pool/withdraw)", mail.body_text).group(1)
     assert renew.rsplit("/", 2)[0] == withdraw.rsplit("/", 2)[0]
     # Both links work (the renewal link is a fresh one).
-    assert "Stay in our talent pool?" in page_text(client.get(renew))
-    assert "Leave our talent pool?" in page_text(client.get(withdraw))
+    assert "Stay in our talent pool?" in page_text(english_client.get(renew))
+    assert "Leave our talent pool?" in page_text(english_client.get(withdraw))
 
 
 def test_no_renewal_email_for_withdrawn_expired_or_unanswered(candidate_en):
@@ -154,36 +154,36 @@ def test_renewal_email_is_sent_over_smtp_in_the_members_language(app, candidate_
     assert "/pool/renew" in dutch and "/pool/withdraw" in dutch
 
 
-def test_the_renewal_link_works_when_the_old_links_have_expired(client, candidate_en):
+def test_the_renewal_link_works_when_the_old_links_have_expired(english_client, candidate_en):
     now = utcnow()
     candidate, old_token = candidate_en(expires_at=now - timedelta(days=200))
     add_member(candidate, consented_at=now - timedelta(days=340), expires_at=now + timedelta(days=25))
-    assert client.get(f"/b/{old_token}/pool/renew").status_code == 410
+    assert english_client.get(f"/b/{old_token}/pool/renew").status_code == 410
 
     run_scheduled(now=now)
 
     [mail] = outbox("pool_renewal")
     renew = re.search(r"http://portal\.test(/b/[A-Za-z0-9_-]{43}/pool/renew)", mail.body_text).group(1)
-    assert client.post(renew).status_code == 302
+    assert english_client.post(renew).status_code == 302
     assert services.current_membership(candidate).expires_at > now + timedelta(days=360)
 
 
 # --- renewing and withdrawing from the link --------------------------------------------------------
 
-def test_renewing_gives_twelve_months_from_now_after_a_confirmation(client, candidate_en):
+def test_renewing_gives_twelve_months_from_now_after_a_confirmation(english_client, candidate_en):
     now = utcnow()
     candidate, token = candidate_en()
     membership = add_member(candidate, consented_at=now - timedelta(days=340), expires_at=now + timedelta(days=25),
                             renewal_requested_at=now - timedelta(days=5))
     old_expiry = membership.expires_at
 
-    page = client.get(f"/b/{token}/pool/renew")
+    page = english_client.get(f"/b/{token}/pool/renew")
     assert page.status_code == 200
     db.session.refresh(membership)
     assert membership.expires_at == old_expiry  # looking is not renewing
 
     before = utcnow()
-    response = client.post(f"/b/{token}/pool/renew", follow_redirects=True)
+    response = english_client.post(f"/b/{token}/pool/renew", follow_redirects=True)
 
     db.session.refresh(membership)
     assert services.add_months(before, 12) <= membership.expires_at <= services.add_months(utcnow(), 12)
@@ -191,28 +191,28 @@ def test_renewing_gives_twelve_months_from_now_after_a_confirmation(client, cand
     assert "You stay in our talent pool until" in page_text(response)
 
 
-def test_renewing_an_ended_consent_offers_to_join_again(client, candidate_en):
+def test_renewing_an_ended_consent_offers_to_join_again(english_client, candidate_en):
     now = utcnow()
     candidate, token = candidate_en()
     add_member(candidate, consented_at=now - timedelta(days=400), expires_at=now - timedelta(days=1))
 
-    assert "there is nothing to renew" in page_text(client.get(f"/b/{token}/pool/renew"))
-    response = client.post(f"/b/{token}/pool/renew", follow_redirects=True)
+    assert "there is nothing to renew" in page_text(english_client.get(f"/b/{token}/pool/renew"))
+    response = english_client.post(f"/b/{token}/pool/renew", follow_redirects=True)
     assert "You are not in our talent pool (any more)." in page_text(response)
     assert "Join our talent pool?" in page_text(response)
 
 
-def test_withdrawing_ends_the_membership_at_once(client, auth, candidate_en):
+def test_withdrawing_ends_the_membership_at_once(english_client, auth, candidate_en):
     candidate, token = candidate_en(name="Anna Jansen")
     membership = add_member(candidate, tags={"skill": ["Python"]})
 
-    page = client.get(f"/b/{token}/pool/withdraw")
+    page = english_client.get(f"/b/{token}/pool/withdraw")
     assert "Leave our talent pool?" in page_text(page)
     db.session.refresh(membership)
     assert membership.withdrawn_at is None  # the confirmation step changes nothing
 
     before = utcnow()
-    response = client.post(f"/b/{token}/pool/withdraw", follow_redirects=True)
+    response = english_client.post(f"/b/{token}/pool/withdraw", follow_redirects=True)
 
     assert "You have left our talent pool." in page_text(response)
     db.session.refresh(membership)
@@ -222,42 +222,42 @@ def test_withdrawing_ends_the_membership_at_once(client, auth, candidate_en):
     assert db.session.scalar(sa.select(sa.func.count(PoolTag.id))) == 0
     # Gone from the recruiters' list straight away, and no renewal e-mail later.
     auth.login("recruiter")
-    assert "Anna Jansen" not in page_text(client.get(f"{TALENT}/"))
+    assert "Anna Jansen" not in page_text(english_client.get(f"{TALENT}/"))
     run_scheduled(now=membership.expires_at - timedelta(days=10))
     assert outbox("pool_renewal") == []
     # Withdrawing again is harmless.
-    client.post(f"/b/{token}/pool/withdraw")
+    english_client.post(f"/b/{token}/pool/withdraw")
     assert len(_events("left_pool")) == 1
 
 
-def test_withdrawing_covers_every_membership_of_the_same_address(client, candidate_en):
+def test_withdrawing_covers_every_membership_of_the_same_address(english_client, candidate_en):
     first, token = candidate_en(email="anna@example.org")
     second, _ = candidate_en(email="ANNA@example.org", vacancy="Another vacancy")
     add_member(first)
     add_member(second)
 
-    client.post(f"/b/{token}/pool/withdraw")
+    english_client.post(f"/b/{token}/pool/withdraw")
 
     assert all(m.withdrawn_at is not None for m in _memberships())
 
 
-def test_one_candidates_link_never_changes_anothers_membership(client, candidate_en):
+def test_one_candidates_link_never_changes_anothers_membership(english_client, candidate_en):
     anna, anna_token = candidate_en(name="Anna Jansen")
     bram, bram_token = candidate_en(name="Bram Bakker")
     anna_membership = add_member(anna, expires_at=utcnow() + timedelta(days=20))
     expiry = anna_membership.expires_at
 
-    assert "You are not in our talent pool" in page_text(client.get(f"/b/{bram_token}/pool/withdraw"))
-    assert "Anna" not in page_text(client.get(f"/b/{bram_token}/pool/join"))
-    client.post(f"/b/{bram_token}/pool/withdraw")
-    client.post(f"/b/{bram_token}/pool/renew")
+    assert "You are not in our talent pool" in page_text(english_client.get(f"/b/{bram_token}/pool/withdraw"))
+    assert "Anna" not in page_text(english_client.get(f"/b/{bram_token}/pool/join"))
+    english_client.post(f"/b/{bram_token}/pool/withdraw")
+    english_client.post(f"/b/{bram_token}/pool/renew")
 
     db.session.refresh(anna_membership)
     assert anna_membership.withdrawn_at is None and anna_membership.expires_at == expiry
     assert _events("left_pool") == []
 
 
-def test_unknown_or_broken_tokens_get_the_link_pages(client):
+def test_unknown_or_broken_tokens_get_the_link_pages(english_client):
     for path in ("/b/x/pool/join", "/b/" + "A" * 43 + "/pool/withdraw", "/b/%00/pool/renew"):
-        assert client.get(path).status_code == 404, path
-        assert client.post(path).status_code == 404, path
+        assert english_client.get(path).status_code == 404, path
+        assert english_client.post(path).status_code == 404, path

@@ -27,10 +27,10 @@ def _hire(client, email: str, start_date: date, **overrides):
     return client.post(f"{TALENT}/hires/new", data=data)
 
 
-def test_reapplication_is_matched_by_address_in_any_case(client, recruiter, make_candidate):
+def test_reapplication_is_matched_by_address_in_any_case(english_client, recruiter, make_candidate):
     candidate, _ = make_candidate(name="Anna Jansen", email="anna.jansen@example.org")
 
-    response = client.post(f"{TALENT}/reapplications/new", data={
+    response = english_client.post(f"{TALENT}/reapplications/new", data={
         "email": "  ANNA.Jansen@Example.ORG ", "vacancy": "Theatre  nurse", "applied_on": TODAY.isoformat()})
 
     assert response.status_code == 302
@@ -39,35 +39,35 @@ def test_reapplication_is_matched_by_address_in_any_case(client, recruiter, make
         candidate.id, "Theatre nurse", TODAY)
     [event] = _events("reapplied")
     assert event.candidate_ref == candidate.ref and event.vacancy == candidate.vacancy
-    page = page_text(client.get(response.headers["Location"]))
+    page = page_text(english_client.get(response.headers["Location"]))
     assert "The re-application of Anna Jansen for Theatre nurse is recorded." in page
     assert "Theatre nurse" in page.split("Latest re-applications")[1]
 
 
-def test_several_applications_attach_to_the_most_recent(client, recruiter, make_candidate):
+def test_several_applications_attach_to_the_most_recent(english_client, recruiter, make_candidate):
     make_candidate(email="sam@example.org", vacancy="Old", rejected_on=TODAY - timedelta(days=400))
     recent, _ = make_candidate(email="Sam@example.org", vacancy="Recent", rejected_on=TODAY - timedelta(days=20))
     make_candidate(email="sam@example.org", vacancy="Middle", rejected_on=TODAY - timedelta(days=100))
 
-    client.post(f"{TALENT}/reapplications/new", data={"email": "sam@example.org", "vacancy": "New",
+    english_client.post(f"{TALENT}/reapplications/new", data={"email": "sam@example.org", "vacancy": "New",
                                                        "applied_on": TODAY.isoformat()})
-    _hire(client, "SAM@EXAMPLE.ORG", TODAY + timedelta(days=30))
+    _hire(english_client, "SAM@EXAMPLE.ORG", TODAY + timedelta(days=30))
 
     assert db.session.scalar(sa.select(Reapplication.candidate_id)) == recent.id
     assert db.session.scalar(sa.select(Hire.candidate_id)) == recent.id
 
 
-def test_unknown_address_is_refused_with_a_clear_message(client, recruiter, make_candidate):
+def test_unknown_address_is_refused_with_a_clear_message(english_client, recruiter, make_candidate):
     make_candidate(email="anna@example.org")
 
-    response = client.post(f"{TALENT}/reapplications/new", data={
+    response = english_client.post(f"{TALENT}/reapplications/new", data={
         "email": "nobody@example.org", "vacancy": "Theatre nurse", "applied_on": TODAY.isoformat()})
     assert response.status_code == 422
     assert "There is no earlier candidate with this e-mail address." in page_text(response)
     assert 'value="nobody@example.org"' in response.get_data(as_text=True)
     assert 'value="Theatre nurse"' in response.get_data(as_text=True)
 
-    response = _hire(client, "nobody@example.org", TODAY)
+    response = _hire(english_client, "nobody@example.org", TODAY)
     assert response.status_code == 422
     assert "There is no earlier candidate with this e-mail address." in page_text(response)
     assert db.session.scalar(sa.select(sa.func.count(Reapplication.id))) == 0
@@ -75,25 +75,25 @@ def test_unknown_address_is_refused_with_a_clear_message(client, recruiter, make
     assert _events("reapplied") == [] and _events("hired") == []
 
 
-def test_dates_must_be_plausible(client, recruiter, make_candidate):
+def test_dates_must_be_plausible(english_client, recruiter, make_candidate):
     make_candidate(email="anna@example.org", rejected_on=TODAY - timedelta(days=30))
 
     def reapply(day: str):
-        return client.post(f"{TALENT}/reapplications/new", data={
+        return english_client.post(f"{TALENT}/reapplications/new", data={
             "email": "anna@example.org", "vacancy": "Nurse", "applied_on": day})
 
     assert "cannot be in the future" in page_text(reapply((TODAY + timedelta(days=1)).isoformat()))
     assert "first rejected on" in page_text(reapply((TODAY - timedelta(days=31)).isoformat()))
     assert "Enter the date as day, month and year." in page_text(reapply("31-02-2026"))
     assert reapply("1900-01-01").status_code == 422
-    assert "more than a year ahead" in page_text(_hire(client, "anna@example.org", TODAY + timedelta(days=400)))
-    assert "first rejected on" in page_text(_hire(client, "anna@example.org", TODAY - timedelta(days=60)))
+    assert "more than a year ahead" in page_text(_hire(english_client, "anna@example.org", TODAY + timedelta(days=400)))
+    assert "first rejected on" in page_text(_hire(english_client, "anna@example.org", TODAY - timedelta(days=60)))
     assert db.session.scalar(sa.select(sa.func.count(Reapplication.id))) == 0
     assert db.session.scalar(sa.select(sa.func.count(Hire.id))) == 0
 
 
-def test_required_fields_and_bad_address(client, recruiter):
-    response = client.post(f"{TALENT}/hires/new", data={"email": "not an address", "role": "", "department": "",
+def test_required_fields_and_bad_address(english_client, recruiter):
+    response = english_client.post(f"{TALENT}/hires/new", data={"email": "not an address", "role": "", "department": "",
                                                          "start_date": ""})
     assert response.status_code == 422
     text = page_text(response)
@@ -102,44 +102,44 @@ def test_required_fields_and_bad_address(client, recruiter):
     assert 'value="not an address"' in response.get_data(as_text=True)
 
 
-def test_the_same_record_twice_is_refused(client, recruiter, make_candidate):
+def test_the_same_record_twice_is_refused(english_client, recruiter, make_candidate):
     make_candidate(email="anna@example.org")
     data = {"email": "anna@example.org", "vacancy": "Nurse", "applied_on": TODAY.isoformat()}
-    assert client.post(f"{TALENT}/reapplications/new", data=data).status_code == 302
-    response = client.post(f"{TALENT}/reapplications/new", data={**data, "vacancy": "NURSE"})
+    assert english_client.post(f"{TALENT}/reapplications/new", data=data).status_code == 302
+    response = english_client.post(f"{TALENT}/reapplications/new", data={**data, "vacancy": "NURSE"})
     assert response.status_code == 422
     assert "This re-application is already recorded." in page_text(response)
-    assert _hire(client, "anna@example.org", TODAY).status_code == 302
-    assert _hire(client, "anna@example.org", TODAY).status_code == 422
+    assert _hire(english_client, "anna@example.org", TODAY).status_code == 302
+    assert _hire(english_client, "anna@example.org", TODAY).status_code == 422
     assert len(_events("reapplied")) == 1 and len(_events("hired")) == 1
 
 
-def test_hire_after_an_attended_conversation_is_attributed(client, recruiter, make_candidate):
+def test_hire_after_an_attended_conversation_is_attributed(english_client, recruiter, make_candidate):
     # Attended under an earlier application; the hire is recorded with the address in capitals.
     earlier, _ = make_candidate(email="anna@example.org", rejected_on=TODAY - timedelta(days=200))
     make_candidate(email="anna@example.org", rejected_on=TODAY - timedelta(days=10))
     held_conversation(earlier, utcnow() - timedelta(days=150))
 
-    response = _hire(client, "ANNA@EXAMPLE.ORG", TODAY + timedelta(days=14))
+    response = _hire(english_client, "ANNA@EXAMPLE.ORG", TODAY + timedelta(days=14))
 
     assert response.status_code == 302
     assert db.session.scalar(sa.select(Hire.attributed)) is True
     [event] = _events("hired")
     assert event.value == 1
-    assert "It counts for the feedback hour" in page_text(client.get(response.headers["Location"]))
+    assert "It counts for the feedback hour" in page_text(english_client.get(response.headers["Location"]))
 
 
-def test_hire_without_a_feedback_conversation_is_not_attributed(client, recruiter, make_candidate):
+def test_hire_without_a_feedback_conversation_is_not_attributed(english_client, recruiter, make_candidate):
     candidate, _ = make_candidate(email="bram@example.org", rejected_on=TODAY - timedelta(days=60))
     held_conversation(candidate, utcnow() - timedelta(days=30), status=BookingStatus.NO_SHOW)
     held_conversation(candidate, utcnow() - timedelta(days=20), status=BookingStatus.CANCELLED)
 
-    response = _hire(client, "bram@example.org", TODAY)
+    response = _hire(english_client, "bram@example.org", TODAY)
 
     assert db.session.scalar(sa.select(Hire.attributed)) is False
     [event] = _events("hired")
     assert event.value == 0
-    assert "It does not count for the feedback hour" in page_text(client.get(response.headers["Location"]))
+    assert "It does not count for the feedback hour" in page_text(english_client.get(response.headers["Location"]))
 
 
 def test_a_conversation_on_or_after_the_start_date_does_not_count(make_candidate):
@@ -166,11 +166,11 @@ def test_another_persons_conversation_never_counts(make_candidate):
     assert hire.attributed is False
 
 
-def test_records_page_lists_the_latest(client, recruiter):
-    text = page_text(client.get(f"{TALENT}/records"))
+def test_records_page_lists_the_latest(english_client, recruiter):
+    text = page_text(english_client.get(f"{TALENT}/records"))
     assert "No hires recorded yet." in text and "No re-applications recorded yet." in text
 
 
-def test_member_page_links_prefill_the_address(client, recruiter):
-    response = client.get(f"{TALENT}/hires/new?email=anna@example.org")
+def test_member_page_links_prefill_the_address(english_client, recruiter):
+    response = english_client.get(f"{TALENT}/hires/new?email=anna@example.org")
     assert 'value="anna@example.org"' in response.get_data(as_text=True)
