@@ -18,7 +18,8 @@ from app.extensions import db
 from app.mail import worker
 from app.mail.worker import LEASE, claim_due, send_due, take_back_own_leases
 from app.models import MailServerStatus, OutboxStatus
-from tests.conftest import SmtpServer, _Collector, _free_port, outbox
+from tests.fixtures.smtp import SmtpServer, _Collector
+from tests.helpers import free_port, outbox
 from tests.mail.helpers import queue_messages
 
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
@@ -35,7 +36,7 @@ class _AuthServer(SmtpServer):
                 username.encode(), password.encode())
             return AuthResult(success=right, handled=False)
 
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=_free_port(),
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=free_port(),
                                      authenticator=authenticate, auth_require_tls=False, auth_required=True)
         self.port = self.controller.port
 
