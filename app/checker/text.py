@@ -1,0 +1,147 @@
+"""Text as the checker reads it: sentences and clauses of tokens, each token with its lemma.
+
+Tokenizing is a regular expression (words, numbers, contractions); lemmas come from simplemma
+(pure Python, its dictionaries ship inside the package), corrected per language by the rule files'
+``[lemmas]`` table where the dictionary picks the wrong word for feedback ("bellen" is not "bel").
+Each token keeps its position in the original text, so that a warning can quote what was typed.
+"""
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import simplemma
+
+# Typographic apostrophes and quotes become plain ones; one character for one, so positions stay.
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"', "\u00b4": "'"})
+
+# A word: letters and digits, with inner hyphens or apostrophes (e-mail, weren't, m'n, 3,5).
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_](?:[\w]|['-](?=\w))*", re.UNICODE)
+# What ends a clause: sentence punctuation, commas, brackets, dashes between spaces, line breaks.
+_SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n\s*\n|[\u2022\u25cf]")
+_CLAUSE_END = re.compile(r"[,;:()\[\]\n\"]|\s[-\u2013\u2014]\s")
+
+_ENGLISH_NOT = {"can't": "can", "won't": "will", "shan't": "shall", "ain't": "be", "cannot": "can"}
+_ENGLISH_CLITICS = {"'re": "are", "'m": "am", "'ll": "will", "'ve": "have", "'d": "would"}
+_ENGLISH_IS = {"he", "she", "it", "that", "there", "what", "who", "here", "where", "this"}
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word: where it stands in the text, its lower-case form and its lemma; ``keys`` is every
+    name a pattern may call it by."""
+
+    start: int
+    end: int
+    lower: str
+    lemma: str
+    keys: frozenset
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    tokens: tuple[Token, ...]
+    sentence: int  # clauses of one sentence share this number
+
+
+class Lemmatizer:
+    """Lemmas for one language, with the rule files' corrections, remembered per word form."""
+
+    def __init__(self, language: str, corrections: Mapping[str, str] | None = None,
+                 prefixes: Iterable[str] = (), suffixes: Iterable[str] = ()):
+        self.language = language
+        self.corrections = {k.lower(): v.lower() for k, v in (corrections or {}).items()}
+        self.prefixes = tuple(sorted(set(prefixes)))
+        self.suffixes = tuple(sorted(set(suffixes)))
+        self._keys: dict[str, tuple[str, frozenset]] = {}
+
+    def lemma(self, lower: str) -> str:
+        if lower in self.corrections:
+            return self.corrections[lower]
+        if lower[:1].isdigit():
+            return "#num"
+        try:
+            found = simplemma.lemmatize(lower, lang=self.language)
+        except (ValueError, KeyError):  # a language simplemma does not know: the word is its own lemma
+            found = lower
+        return found.lower().replace("_", "")
+
+    def keys(self, lower: str) -> tuple[str, frozenset]:
+        """The lemma of ``lower`` and every key a pattern may match it by (remembered)."""
+        known = self._keys.get(lower)
+        if known is None:
+            lemma = self.lemma(lower)
+            keys = {lower, lemma, "=" + lower}
+            keys.update(p + "*" for p in self.prefixes if lower.startswith(p) and lower != p)
+            keys.update("*" + s for s in self.suffixes if lower.endswith(s) and lower != s)
+            if lemma == "#num":
+                keys.add("#num")
+            known = (lemma, frozenset(keys))
+            if len(self._keys) < 50_000:
+                self._keys[lower] = known
+        return known
+
+
+def _words(text: str, language: str) -> Iterable[tuple[int, int, str]]:
+    """(start, end, lower-case form) of each word; English contractions split into their words."""
+    for match in _TOKEN.finditer(text):
+        start, end = match.span()
+        lower = match.group().lower()
+        if language == "en" and "'" in lower:
+            yield from _english_contraction(start, end, lower)
+        elif language == "nl" and lower.endswith("'s") and len(lower) > 3:  # Anna's, cv's
+            yield start, end - 2, lower[:-2]
+        else:
+            yield start, end, lower
+
+
+def _english_contraction(start: int, end: int, lower: str) -> Iterable[tuple[int, int, str]]:
+    if lower in _ENGLISH_NOT:
+        yield start, end, _ENGLISH_NOT[lower]
+        yield start, end, "not"
+        return
+    if lower.endswith("n't"):
+        yield start, end - 3, lower[:-3]
+        yield end - 3, end, "not"
+        return
+    for clitic, word in _ENGLISH_CLITICS.items():
+        if lower.endswith(clitic) and len(lower) > len(clitic):
+            yield start, end - len(clitic), lower[: -len(clitic)]
+            yield end - len(clitic), end, word
+            return
+    if lower.endswith("'s") and len(lower) > 2:
+        base = lower[:-2]
+        yield start, end - 2, base
+        yield end - 2, end, "is" if base in _ENGLISH_IS else "'s"
+        return
+    yield start, end, lower
+
+
+def clauses(text: str, lemmatizer: Lemmatizer) -> list[Clause]:
+    """The text as clauses of tokens, in order."""
+    text = text.translate(_QUOTES)
+    bounds = sorted({m.start() for m in _CLAUSE_END.finditer(text)}
+                    | {m.start() for m in _SENTENCE_END.finditer(text)})
+    sentence_ends = [m.start() for m in _SENTENCE_END.finditer(text)]
+    result: list[Clause] = []
+    current: list[Token] = []
+    sentence = 0
+    b = s = 0
+    for start, end, lower in _words(text, lemmatizer.language):
+        boundary = False
+        while b < len(bounds) and bounds[b] < start:
+            boundary = True
+            b += 1
+        while s < len(sentence_ends) and sentence_ends[s] < start:
+            sentence += 1
+            s += 1
+        if boundary and current:
+            result.append(Clause(tuple(current), current_sentence))
+            current = []
+        if not current:
+            current_sentence = sentence
+        lemma, keys = lemmatizer.keys(lower)
+        current.append(Token(start, end, lower, lemma, keys))
+    if current:
+        result.append(Clause(tuple(current), current_sentence))
+    return result
