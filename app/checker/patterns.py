@@ -255,7 +255,7 @@ def compile_list(entries: Sequence[str], lists: Mapping[str, ListEntries], word_
     single: set = set()
     multi: list = []
     for entry in entries:
-        words = entry.split()
+        words = entry.split() if entry.startswith("@") else entry.replace("_", " ").split()
         if len(words) == 1 and words[0].startswith("@"):
             included = lists.get(words[0][1:])
             if included is None:

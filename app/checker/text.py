@@ -100,19 +100,20 @@ def _english_contraction(start: int, end: int, lower: str) -> Iterable[tuple[int
         yield start, end, _ENGLISH_NOT[lower]
         yield start, end, "not"
         return
+    # Both halves of a contraction keep the whole word's place, so that a warning quotes "weren't".
     if lower.endswith("n't"):
-        yield start, end - 3, lower[:-3]
-        yield end - 3, end, "not"
+        yield start, end, lower[:-3]
+        yield start, end, "not"
         return
     for clitic, word in _ENGLISH_CLITICS.items():
         if lower.endswith(clitic) and len(lower) > len(clitic):
-            yield start, end - len(clitic), lower[: -len(clitic)]
-            yield end - len(clitic), end, word
+            yield start, end, lower[: -len(clitic)]
+            yield start, end, word
             return
     if lower.endswith("'s") and len(lower) > 2:
         base = lower[:-2]
-        yield start, end - 2, base
-        yield end - 2, end, "is" if base in _ENGLISH_IS else "'s"
+        yield start, end, base
+        yield start, end, "is" if base in _ENGLISH_IS else "'s"
         return
     yield start, end, lower
 
