@@ -18,10 +18,10 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from app.checker import rules as _rules
-from app.checker.patterns import PatternError
+from app.checker.patterns import ClauseFillers, PatternError
 from app.checker.regex import InvalidPattern, is_plain_phrase, validate_pattern
 from app.checker.rules import AdminRule, Rule, RuleSet, file_rules, languages, ruleset_for
-from app.checker.text import clauses
+from app.checker.text import clauses, scan
 
 __all__ = ["CATEGORIES", "CATEGORY_RULES", "Finding", "InvalidPattern", "PatternError", "check",
            "check_languages", "admin_rows", "validate_words", "validate_pattern", "is_plain_phrase",
@@ -109,25 +109,40 @@ def check(text: str, language: str, *, admin: Iterable[AdminRule] | None = None,
     """
     if not text or not text.strip():
         return []
-    rows = [r for r in (admin_rows(language) if admin is None else admin) if r.language == language]
-    ruleset = ruleset_for(language, rows)
+    rows = admin_rows(language) if admin is None else admin
     reader = reader or _reader_language(language)
-    return _distinct(_find(text, ruleset, reader))
+    return _distinct(_check_in(text, scan(text), None, language, rows, reader))
 
 
-def check_languages(text: str, languages_: Sequence[str], *, reader: str | None = None) -> list[Finding]:
+def check_languages(text: str, languages_: Sequence[str], *, reader: str | None = None,
+                    admin: Iterable[AdminRule] | None = None) -> list[Finding]:
     """``check`` in each of ``languages_``, the first one preferred where two languages flag the same words.
 
     Notes are not always in the candidate's language (a Dutch recruiter may prepare in Dutch for an
-    English conversation), so the pages check every language there are rules for.
+    English conversation), so the pages check every language there are rules for. The text is split into
+    words once; a sentence that shows words of one of the languages only (and none of another's) is read
+    with that language's rules only.
     """
     if not text or not text.strip():
         return []
     wanted = list(dict.fromkeys(languages_))
-    rows = admin_rows()
+    rows = admin_rows() if admin is None else list(admin)
     reader = reader or _reader_language(wanted[0] if wanted else "nl")
-    found = [f for language in wanted for f in check(text, language, admin=rows, reader=reader)]
+    scanned = scan(text)
+    shown = {language: file_rules(language).language_words for language in wanted}
+    found = []
+    for language in wanted:
+        own = shown[language]
+        foreign = frozenset().union(*(w for other, w in shown.items() if other != language)) - own
+        keep = {number for number, words in scanned.sentences.items()
+                if not own.isdisjoint(words) or foreign.isdisjoint(words)}
+        found += _check_in(text, scanned, keep, language, rows, reader)
     return _distinct(found)
+
+
+def _check_in(text, scanned, keep, language: str, rows, reader: str) -> list[Finding]:
+    ruleset = ruleset_for(language, [r for r in rows if r.language == language])
+    return _find(text, ruleset, reader, clauses(text, ruleset.lemmatizer, scanned, keep))
 
 
 def categories_of(findings: Iterable[Finding]) -> list[str]:
@@ -143,28 +158,41 @@ def validate_words(pattern: str, language: str) -> None:
 
 # --- matching ------------------------------------------------------------------------------------------
 
-def _find(text: str, ruleset: RuleSet, reader: str) -> list[Finding]:
+def _find(text: str, ruleset: RuleSet, reader: str, parts) -> list[Finding]:
     found: list[Finding] = []
-    parts = clauses(text, ruleset.lemmatizer)
     sentences: dict[int, list] = {}
     for part in parts:
         sentences.setdefault(part.sentence, []).append(part)
     index, fillers = ruleset.index, ruleset.fillers
     for part in parts:
         tokens = part.tokens
+        where: dict[str, list[int]] = {}
         for i, token in enumerate(tokens):
-            tried: set[int] = set()
             for key in token.keys:
-                for rule, pattern in index.get(key, ()):
-                    if id(pattern) in tried:
-                        continue
-                    tried.add(id(pattern))
-                    hit = pattern.match_at(tokens, i, fillers)
-                    if hit is None or hit[0] <= i:
-                        continue
-                    finding = _confirm(rule, tokens, i, hit, ruleset, sentences[part.sentence], text, reader)
-                    if finding is not None:
-                        found.append(finding)
+                where.setdefault(key, []).append(i)
+        clause_keys = set(where)
+        candidates: dict[int, tuple] = {}
+        for key in clause_keys:
+            for rule, pattern in index.get(key, ()):
+                candidates[id(pattern)] = (rule, pattern)
+        clause_fillers = ClauseFillers(fillers)
+        for rule, pattern in candidates.values():
+            if not pattern.possible_in(clause_keys):
+                continue
+            if rule.together and not all(p.possible_in(clause_keys) for p in rule.together):
+                continue
+            if pattern.slots[0].optional:
+                starts = range(len(tokens))
+            else:
+                starts = sorted({i for key in pattern.first & clause_keys for i in where[key]})
+            for i in starts:
+                hit = pattern.match_at(tokens, i, clause_fillers)
+                if hit is None or hit[0] <= i:
+                    continue
+                finding = _confirm(rule, tokens, i, hit, ruleset, sentences[part.sentence], text, reader)
+                if finding is not None:
+                    found.append(finding)
+                    break
     for rule in ruleset.regex_rules:
         for match in rule.regex.finditer(text.translate(_QUOTE_TABLE)):
             if match.end() > match.start():
@@ -196,9 +224,12 @@ def _confirm(rule: Rule, tokens, i: int, hit, ruleset: RuleSet, sentence, text: 
                 return None
             closest = min(near, key=lambda j: 0 if lo <= j < hi else min(abs(j - lo), abs(j - hi)))
             lo, hi = min(lo, closest), max(hi, closest + 1)
-    for part in rule.unless:
-        if any(part.search(clause.tokens, ruleset.fillers) for clause in sentence):
-            return None
+    if rule.unless:
+        sentence_keys = set().union(*(t.keys for clause in sentence for t in clause.tokens))
+        for part in rule.unless:
+            if part.possible_in(sentence_keys) and any(part.search(clause.tokens, ruleset.fillers)
+                                                        for clause in sentence):
+                return None
     start, stop = tokens[lo].start, tokens[hi - 1].end
     phrase = text[start:stop]
     word = text[tokens[key_start].start:tokens[key_end - 1].end] if key_end > key_start else phrase

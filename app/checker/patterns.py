@@ -18,7 +18,7 @@ Parsing raises ``PatternError`` with a message for the person who wrote the patt
 """
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
@@ -34,6 +34,34 @@ class PatternError(ValueError):
         self.message = message
 
 
+def _index(multi) -> dict:
+    """Sequences by each key their first word may have, so that a token finds only its own."""
+    index: dict = {}
+    for seq in multi:
+        for key in seq[0]:
+            index.setdefault(key, []).append(seq)
+    return {key: tuple(seqs) for key, seqs in index.items()}
+
+
+def _ends(single: frozenset, multi_index: dict, tokens, p: int):
+    n = len(tokens)
+    if p >= n:
+        return ()
+    keys = tokens[p].keys
+    ends = [p + 1] if not single.isdisjoint(keys) else []
+    if multi_index:
+        seen = set()
+        for key in keys:
+            for seq in multi_index.get(key, ()):
+                end = p + len(seq)
+                if end <= n and id(seq) not in seen and all(
+                        not seq[j].isdisjoint(tokens[p + j].keys) for j in range(1, len(seq))):
+                    seen.add(id(seq))
+                    if end not in ends:
+                        ends.append(end)
+    return ends
+
+
 @dataclass(frozen=True, slots=True)
 class Slot:
     single: frozenset = frozenset()          # keys that one token may have
@@ -41,22 +69,14 @@ class Slot:
     optional: bool = False
     negative: bool = False                   # zero-width: the next token is not this
     gap: int = 0                             # up to this many tokens of anything
+    multi_index: dict = field(default_factory=dict, compare=False)
 
     def first_keys(self) -> frozenset:
         return self.single.union(*(seq[0] for seq in self.multi)) if self.multi else self.single
 
     def ends(self, tokens, p: int):
         """Where this slot can end when it starts at token ``p``."""
-        n = len(tokens)
-        if p >= n:
-            return
-        keys = tokens[p].keys
-        if not self.single.isdisjoint(keys):
-            yield p + 1
-        for seq in self.multi:
-            end = p + len(seq)
-            if end <= n and all(not atom.isdisjoint(tokens[p + j].keys) for j, atom in enumerate(seq)):
-                yield end
+        return _ends(self.single, self.multi_index, tokens, p)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +85,14 @@ class Pattern:
     slots: tuple[Slot, ...]
     first: frozenset                           # keys a token where a match starts may have
     key_slot: int | None                       # the slot whose words a suggestion quotes as {word}
+    required: tuple = ()                       # per slot that must match: keys one of the clause's words must have
+
+    def possible_in(self, clause_keys) -> bool:
+        """Whether a clause whose words have ``clause_keys`` can hold a match at all (a quick test first)."""
+        for keys in self.required:
+            if keys.isdisjoint(clause_keys):
+                return False
+        return True
 
     def match_at(self, tokens, i: int, fillers: "ListEntries") -> tuple[int, int, int] | None:
         """(end, key start, key end) of a match starting at token ``i``, or None."""
@@ -75,13 +103,16 @@ class Pattern:
         key = spans[self.key_slot] if self.key_slot is not None and spans[self.key_slot] else (i, end)
         return end, key[0], key[1]
 
-    def search(self, tokens, fillers: "ListEntries", lo: int = 0, hi: int | None = None) -> tuple[int, int] | None:
+    def search(self, tokens, fillers, lo: int = 0, hi: int | None = None) -> tuple[int, int] | None:
         """The first match within tokens[lo:hi], as (start, end) token indexes."""
+        lo = max(lo, 0)
         hi = len(tokens) if hi is None else min(hi, len(tokens))
-        for i in range(max(lo, 0), hi):
-            if self.first.isdisjoint(tokens[i].keys) and not self.slots[0].optional:
+        window = tokens[:hi] if hi < len(tokens) else tokens
+        anywhere = self.slots[0].optional
+        for i in range(lo, hi):
+            if not anywhere and self.first.isdisjoint(window[i].keys):
                 continue
-            found = self.match_at(tokens[:hi], i, fillers)
+            found = self.match_at(window, i, fillers)
             if found is not None and found[0] > i:
                 return i, found[0]
         return None
@@ -104,7 +135,8 @@ def _after_fillers(tokens, i: int, fillers) -> list[int]:
     return positions
 
 
-def _match(slots, k: int, tokens, i: int, fillers: "ListEntries", spans: list) -> int:
+def _match(slots, k: int, tokens, i: int, fillers, spans: list) -> int:
+    # The hot loop of the checker: written out rather than through helpers (a function call costs).
     if k == len(slots):
         return i
     slot = slots[k]
@@ -116,11 +148,22 @@ def _match(slots, k: int, tokens, i: int, fillers: "ListEntries", spans: list) -
                 return end
         return -1
     if slot.negative:
-        if any(True for _ in slot.ends(tokens, i)):
+        if _ends(slot.single, slot.multi_index, tokens, i):
             return -1
         return _match(slots, k + 1, tokens, i, fillers, spans)
-    for p in _after_fillers(tokens, i, fillers) if k else (i,):
-        for end in slot.ends(tokens, p):
+    single, multi_index = slot.single, slot.multi_index
+    for p in fillers.after(tokens, i) if k else (i,):
+        if p >= n:
+            continue
+        if not multi_index:
+            if single.isdisjoint(tokens[p].keys):
+                continue
+            spans[k] = (p, p + 1)
+            found = _match(slots, k + 1, tokens, p + 1, fillers, spans)
+            if found >= 0:
+                return found
+            continue
+        for end in _ends(single, multi_index, tokens, p):
             spans[k] = (p, end)
             found = _match(slots, k + 1, tokens, end, fillers, spans)
             if found >= 0:
@@ -185,7 +228,8 @@ def parse(source: str, lists: Mapping[str, "ListEntries"], word_keys: WordKeys) 
                 single |= sequence[0]
             else:
                 multi.append(tuple(sequence))
-        slot = Slot(frozenset(single), tuple(multi), optional=optional, negative=negative)
+        slot = Slot(frozenset(single), tuple(multi), optional=optional, negative=negative,
+                    multi_index=_index(multi))
         slots.append(slot)
     if slots[-1].gap:
         raise PatternError(_l("“...” stands between two words, not at the end."))
@@ -194,7 +238,8 @@ def parse(source: str, lists: Mapping[str, "ListEntries"], word_keys: WordKeys) 
     if all(s.optional or s.negative or s.gap for s in slots):
         raise PatternError(_l("Every word of this pattern may be left out, so it would warn everywhere."))
     first = _first_keys(slots)
-    return Pattern(source=text, slots=tuple(slots), first=first, key_slot=key_slot)
+    required = tuple(sorted((s.first_keys() for s in slots if not (s.optional or s.negative or s.gap)), key=len))
+    return Pattern(source=text, slots=tuple(slots), first=first, key_slot=key_slot, required=required)
 
 
 def _first_keys(slots: Sequence[Slot]) -> frozenset:
@@ -233,20 +278,33 @@ def _atoms(word: str, word_keys: WordKeys) -> list[frozenset]:
 class ListEntries:
     single: frozenset
     multi: tuple
+    multi_index: dict = field(default_factory=dict, compare=False)
 
     def ends(self, tokens, p: int):
         """Where an entry of this list that starts at token ``p`` ends."""
-        if p >= len(tokens):
-            return
-        if not self.single.isdisjoint(tokens[p].keys):
-            yield p + 1
-        for seq in self.multi:
-            end = p + len(seq)
-            if end <= len(tokens) and all(not a.isdisjoint(tokens[p + j].keys) for j, a in enumerate(seq)):
-                yield end
+        return _ends(self.single, self.multi_index, tokens, p)
+
+    def after(self, tokens, i: int) -> list[int]:
+        """Used as the fillers of a language: ``i`` and the positions after one or two of them."""
+        return _after_fillers(tokens, i, self)
 
 
-NO_FILLERS = ListEntries(frozenset(), ())
+class ClauseFillers:
+    """A language's fillers for one clause, remembering where they end (asked again and again)."""
+
+    __slots__ = ("fillers", "seen")
+
+    def __init__(self, fillers: ListEntries):
+        self.fillers, self.seen = fillers, {}
+
+    def after(self, tokens, i: int) -> list[int]:
+        found = self.seen.get(i)
+        if found is None:
+            found = self.seen[i] = _after_fillers(tokens, i, self.fillers)
+        return found
+
+
+NO_FILLERS = ListEntries(frozenset(), (), {})
 
 
 def compile_list(entries: Sequence[str], lists: Mapping[str, ListEntries], word_keys: WordKeys) -> ListEntries:
@@ -268,4 +326,4 @@ def compile_list(entries: Sequence[str], lists: Mapping[str, ListEntries], word_
             single |= atoms[0]
         elif atoms:
             multi.append(tuple(atoms))
-    return ListEntries(frozenset(single), tuple(multi))
+    return ListEntries(frozenset(single), tuple(multi), _index(multi))

@@ -75,6 +75,8 @@ class RuleSet:
     optional_start: list[tuple[Rule, pat.Pattern]] = field(default_factory=list)
     regex_rules: list[Rule] = field(default_factory=list)
     list_docs: dict[str, str] = field(default_factory=dict)
+    _common: frozenset | None = None
+    language_words: frozenset = frozenset()  # words that show a sentence is in this language
 
     def word_keys(self, word: str) -> list[frozenset]:
         """The key sets of a word written in a pattern: its form and its lemma (two words for "doesn't")."""
@@ -88,13 +90,24 @@ class RuleSet:
         return pat.parse(source, self.lists, self.word_keys)
 
     def add(self, rule: Rule) -> None:
+        """Index ``rule`` under the keys of the least common word each of its patterns needs: a clause
+        without such a word is never tried."""
         if rule.regex is not None:
             self.regex_rules.append(rule)
             return
         self.rules.append(rule)
+        common = self.common_keys()
         for pattern in rule.patterns:
-            for key in pattern.first:
+            anchor = min(pattern.required, key=lambda keys: (len(keys & common), len(keys)))
+            for key in anchor:
                 self.index.setdefault(key, []).append((rule, pattern))
+
+    def common_keys(self) -> frozenset:
+        """The keys of the everyday words (pronouns, articles, linking verbs, negations, fillers)."""
+        if self._common is None:
+            names = ("filler", "neg", "pron_subj", "bezit", "poss", "copula", "det", "taalwoorden", "language_words")
+            self._common = frozenset().union(*(self.lists[n].single for n in names if n in self.lists))
+        return self._common
 
     def finish(self) -> None:
         """Tell the lemmatizer which word starts and ends the patterns look for (``zwanger*``)."""
@@ -153,6 +166,9 @@ def _base(language: str) -> RuleSet:
                                           {k[4:]: v for k, v in ground.items() if k.startswith("law_")},
                                           {k[7:]: v for k, v in ground.items() if k.startswith("advice_")})
     ruleset.fillers = ruleset.lists.get("filler", pat.NO_FILLERS)
+    for name in ("taalwoorden", "language_words"):
+        if name in ruleset.lists:
+            ruleset.language_words = frozenset(k for k in ruleset.lists[name].single if k.isalpha())
     ruleset.negations = ruleset.lists.get("neg", pat.ListEntries(frozenset(), ())).single
     for name, data in _file_data(language):
         category = data.get("category")
@@ -248,6 +264,7 @@ def ruleset_for(language: str, admin_rows: Iterable[AdminRule] = ()) -> RuleSet:
     found = _WITH_ADMIN.get(key)
     if found is None:
         found = RuleSet(language, base.lemmatizer, base.lists, [], base.grounds, base.fillers, base.negations)
+        found.language_words = base.language_words
         for rule in base.rules:
             found.add(rule)
         for row in rows:

@@ -26,16 +26,17 @@ _ENGLISH_CLITICS = {"'re": "are", "'m": "am", "'ll": "will", "'ve": "have", "'d"
 _ENGLISH_IS = {"he", "she", "it", "that", "there", "what", "who", "here", "where", "this"}
 
 
-@dataclass(frozen=True, slots=True)
 class Token:
     """One word: where it stands in the text, its lower-case form and its lemma; ``keys`` is every
-    name a pattern may call it by."""
+    name a pattern may call it by. (A plain class with slots: made for every word of every check.)"""
 
-    start: int
-    end: int
-    lower: str
-    lemma: str
-    keys: frozenset
+    __slots__ = ("start", "end", "lower", "lemma", "keys")
+
+    def __init__(self, start: int, end: int, lower: str, lemma: str, keys: frozenset):
+        self.start, self.end, self.lower, self.lemma, self.keys = start, end, lower, lemma, keys
+
+    def __repr__(self) -> str:
+        return f"Token({self.lower!r}, {self.lemma!r}, {self.start}-{self.end})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,17 +119,24 @@ def _english_contraction(start: int, end: int, lower: str) -> Iterable[tuple[int
     yield start, end, lower
 
 
-def clauses(text: str, lemmatizer: Lemmatizer) -> list[Clause]:
-    """The text as clauses of tokens, in order."""
+@dataclass(frozen=True, slots=True)
+class Scan:
+    """A text split into words once, for every language it is checked in: each word as (start, end,
+    lower-case form, clause number, sentence number)."""
+
+    words: tuple
+    sentences: dict  # sentence number -> the set of its words' lower-case forms
+
+
+def scan(text: str) -> Scan:
     text = text.translate(_QUOTES)
-    bounds = sorted({m.start() for m in _CLAUSE_END.finditer(text)}
-                    | {m.start() for m in _SENTENCE_END.finditer(text)})
     sentence_ends = [m.start() for m in _SENTENCE_END.finditer(text)]
-    result: list[Clause] = []
-    current: list[Token] = []
-    sentence = 0
-    b = s = 0
-    for start, end, lower in _words(text, lemmatizer.language):
+    bounds = sorted({m.start() for m in _CLAUSE_END.finditer(text)}.union(sentence_ends))
+    words = []
+    sentences: dict[int, set] = {}
+    clause = sentence = b = s = 0
+    for match in _TOKEN.finditer(text):
+        start = match.start()
         boundary = False
         while b < len(bounds) and bounds[b] < start:
             boundary = True
@@ -136,13 +144,41 @@ def clauses(text: str, lemmatizer: Lemmatizer) -> list[Clause]:
         while s < len(sentence_ends) and sentence_ends[s] < start:
             sentence += 1
             s += 1
-        if boundary and current:
-            result.append(Clause(tuple(current), current_sentence))
-            current = []
-        if not current:
-            current_sentence = sentence
-        lemma, keys = lemmatizer.keys(lower)
-        current.append(Token(start, end, lower, lemma, keys))
+        clause += boundary
+        lower = match.group().lower()
+        words.append((start, match.end(), lower, clause, sentence))
+        sentences.setdefault(sentence, set()).add(lower)
+    return Scan(tuple(words), sentences)
+
+
+def clauses(text: str, lemmatizer: Lemmatizer, scanned: Scan | None = None,
+            keep: set | None = None) -> list[Clause]:
+    """The text as clauses of tokens, in order; ``keep``: only these sentences (by number)."""
+    scanned = scanned or scan(text)
+    result: list[Clause] = []
+    current: list[Token] = []
+    cache = lemmatizer._keys
+    language = lemmatizer.language
+    last_clause = -1
+    current_sentence = 0
+    for start, end, lower, clause, sentence in scanned.words:
+        if keep is not None and sentence not in keep:
+            continue
+        if clause != last_clause:
+            if current:
+                result.append(Clause(tuple(current), current_sentence))
+                current = []
+            last_clause, current_sentence = clause, sentence
+        if (language == "en" and "'" in lower) or (language == "nl" and lower.endswith("'s")):
+            pieces = _words(lower, language)
+            pieces = [(start + (a if language == "nl" else 0), start + (b if language == "nl" else end - start), w)
+                      for a, b, w in pieces]
+        else:
+            pieces = ((start, end, lower),)
+        for a, b, word in pieces:
+            known = cache.get(word)
+            lemma, keys = known if known is not None else lemmatizer.keys(word)
+            current.append(Token(a, b, word, lemma, keys))
     if current:
         result.append(Clause(tuple(current), current_sentence))
     return result
