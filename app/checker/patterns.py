@@ -176,7 +176,7 @@ def _match(slots, k: int, tokens, i: int, fillers, spans: list) -> int:
 
 # --- parsing ---------------------------------------------------------------------------------------
 
-WordKeys = Callable[[str], Sequence[frozenset]]  # a written word -> the key sets of its tokens (usually one)
+WordKeys = Callable[[str, bool], Sequence[frozenset]]  # a written word (exact?) -> the key sets of its tokens
 
 
 def parse(source: str, lists: Mapping[str, "ListEntries"], word_keys: WordKeys) -> Pattern:
@@ -251,7 +251,7 @@ def _first_keys(slots: Sequence[Slot]) -> frozenset:
     return keys
 
 
-def _atoms(word: str, word_keys: WordKeys) -> list[frozenset]:
+def _atoms(word: str, word_keys: WordKeys, exact: bool = False) -> list[frozenset]:
     lower = word.lower()
     if lower == "#num":
         return [frozenset({"#num"})]
@@ -268,7 +268,7 @@ def _atoms(word: str, word_keys: WordKeys) -> list[frozenset]:
     if any(not (c.isalnum() or c in "-'") for c in lower):
         raise PatternError(_l("“%(word)s” is not a word the checker can read. Use letters, and the signs "
                               "| ? ! * = @ ... as explained on this page.", word=word))
-    keys = list(word_keys(lower))
+    keys = list(word_keys(lower, exact))
     if not keys:
         raise PatternError(_l("“%(word)s” has no letters in it.", word=word))
     return keys
@@ -321,7 +321,9 @@ def compile_list(entries: Sequence[str], lists: Mapping[str, ListEntries], word_
             single |= included.single
             multi.extend(included.multi)
             continue
-        atoms = [atom for word in words for atom in _atoms(word, word_keys)]
+        # A list's words are written in their dictionary form; a token is found by its lemma, so the
+        # entry is not widened to its own lemma ("closed" must not become "close").
+        atoms = [atom for word in words for atom in _atoms(word, word_keys, exact=True)]
         if len(atoms) == 1:
             single |= atoms[0]
         elif atoms:

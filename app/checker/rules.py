@@ -78,12 +78,12 @@ class RuleSet:
     _common: frozenset | None = None
     language_words: frozenset = frozenset()  # words that show a sentence is in this language
 
-    def word_keys(self, word: str) -> list[frozenset]:
-        """The key sets of a word written in a pattern: its form and its lemma (two words for "doesn't")."""
+    def word_keys(self, word: str, exact: bool = False) -> list[frozenset]:
+        """The key sets of a word written in a pattern: its form and its lemma, or with ``exact`` (a word
+        list's entry, written in its dictionary form) the form only; two words for "doesn't"."""
         out = []
         for _start, _end, lower in _words(word, self.language):
-            lemma = self.lemmatizer.lemma(lower)
-            out.append(frozenset({lower, lemma}))
+            out.append(frozenset({lower} if exact else {lower, self.lemmatizer.lemma(lower)}))
         return out
 
     def parse(self, source: str) -> pat.Pattern:
