@@ -24,8 +24,8 @@ from app.checker.rules import AdminRule, Rule, RuleSet, file_rules, languages, r
 from app.checker.text import clauses, scan
 
 __all__ = ["CATEGORIES", "CATEGORY_RULES", "Finding", "InvalidPattern", "PatternError", "check",
-           "check_languages", "admin_rows", "validate_words", "validate_pattern", "is_plain_phrase",
-           "languages", "file_rules", "categories_of"]
+           "check_languages", "check_texts", "languages_for", "admin_rows", "validate_words", "validate_pattern",
+           "is_plain_phrase", "languages", "file_rules", "categories_of", "warned_categories"]
 
 CATEGORIES = {
     "vague": _l("Vague phrase"),
@@ -145,10 +145,39 @@ def _check_in(text, scanned, keep, language: str, rows, reader: str) -> list[Fin
     return _find(text, ruleset, reader, clauses(text, ruleset.lemmatizer, scanned, keep))
 
 
+def languages_for(first: str = "") -> list[str]:
+    """``first`` (usually the candidate's language), then the portal's other languages: what is written
+    is not always in the candidate's language."""
+    from flask import current_app
+
+    configured = current_app.config.get("LANGUAGES", ["nl", "en"]) if has_app_context() else ["nl", "en"]
+    return list(dict.fromkeys(language for language in (first, *configured) if language))
+
+
+def check_texts(texts: dict[str, str], language: str) -> dict[str, list[Finding]]:
+    """The warnings for each of ``texts`` (by name), checked as the pages check them, ``language`` first.
+    The admins' rules are read once for all; a text that occurs twice is checked once."""
+    wanted = languages_for(language)
+    rows = admin_rows()
+    done: dict[str, list[Finding]] = {}
+    result = {}
+    for name, text in texts.items():
+        text = text or ""
+        if text not in done:
+            done[text] = check_languages(text, wanted, admin=rows)
+        result[name] = done[text]
+    return result
+
+
 def categories_of(findings: Iterable[Finding]) -> list[str]:
     """The kinds of warning among ``findings``, each once, in a fixed order (for the audit log)."""
     present = {c for f in findings for c in (f.categories or (f.category,))}
     return [c for c in _rules.CATEGORY_ORDER if c in present]
+
+
+def warned_categories(warnings: dict) -> list[str]:
+    """The kinds of warning in a mapping of name -> findings, for the audit log (never the text)."""
+    return categories_of(f for found in warnings.values() for f in found)
 
 
 def validate_words(pattern: str, language: str) -> None:

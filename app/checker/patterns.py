@@ -218,7 +218,8 @@ def parse(source: str, lists: Mapping[str, "ListEntries"], word_keys: WordKeys) 
                 entries = lists[name]
                 single |= entries.single
                 multi.extend(entries.multi)
-                if key_slot is None and not name.startswith(("pron", "bezit", "det", "neg", "filler")):
+                if key_slot is None and not name.startswith(("pron", "bezit", "poss", "det", "neg", "filler", "copula",
+                                                                           "persoon", "person")):
                     key_slot = len(slots)
                 continue
             sequence = [atom for word in alternative.split("_") if word for atom in _atoms(word, word_keys)]

@@ -17,9 +17,10 @@ _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u201c": 
 
 # A word: letters and digits, with inner hyphens or apostrophes (e-mail, weren't, m'n, 3,5).
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_](?:[\w]|['-](?=\w))*", re.UNICODE)
-# What ends a clause: sentence punctuation, commas, brackets, dashes between spaces, line breaks.
+# What ends a clause: sentence punctuation, commas, brackets, dashes between spaces, a line that starts a
+# list item (a line break alone does not: a sentence may wrap).
 _SENTENCE_END = re.compile(r"[.!?]+(?=\s|$)|\n\s*\n|[\u2022\u25cf]")
-_CLAUSE_END = re.compile(r"[,;:()\[\]\n\"]|\s[-\u2013\u2014]\s")
+_CLAUSE_END = re.compile(r"[,;:()\[\]\"]|\s[-\u2013\u2014]\s|\n\s*(?=[-*\u2022\d])")
 
 _ENGLISH_NOT = {"can't": "can", "won't": "will", "shan't": "shall", "ain't": "be", "cannot": "can"}
 _ENGLISH_CLITICS = {"'re": "are", "'m": "am", "'ll": "will", "'ve": "have", "'d": "would"}
