@@ -21,6 +21,8 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app import checker
+from app.audit.services import record_audit
 from app.candidates.csv_import import (
     CandidateData,
     ImportPreview,
@@ -28,8 +30,6 @@ from app.candidates.csv_import import (
     parse_csv,
     today_local,
 )
-from app import checker
-from app.audit.services import record_audit
 from app.database import utcnow
 from app.events import record_events
 from app.extensions import db

@@ -89,10 +89,7 @@ class Pattern:
 
     def possible_in(self, clause_keys) -> bool:
         """Whether a clause whose words have ``clause_keys`` can hold a match at all (a quick test first)."""
-        for keys in self.required:
-            if keys.isdisjoint(clause_keys):
-                return False
-        return True
+        return all(not keys.isdisjoint(clause_keys) for keys in self.required)
 
     def match_at(self, tokens, i: int, fillers: "ListEntries") -> tuple[int, int, int] | None:
         """(end, key start, key end) of a match starting at token ``i``, or None."""

@@ -237,8 +237,8 @@ class AdminRule:
 
 def admin_rule(ruleset: RuleSet, row: AdminRule) -> Rule | None:
     """``row`` compiled for ``ruleset``'s language, or None when it no longer reads (it is then skipped)."""
-    common = dict(language=row.language, categories=(row.category,), source=row.pattern,
-                  suggestions={"*": row.suggestion}, origin="admin", id=row.id)
+    common = {"language": row.language, "categories": (row.category,), "source": row.pattern,
+              "suggestions": {"*": row.suggestion}, "origin": "admin", "id": row.id}
     if row.syntax == "regex":
         try:
             return Rule(**common, regex=regex.compile_pattern(row.pattern))

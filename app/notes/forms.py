@@ -141,8 +141,9 @@ class RuleForm(FlaskForm):
     language = SelectField(_l("Language"), validators=[InputRequired()])
     category = SelectField(_l("Kind of warning"), choices=[SelectChoice(k, label) for k, label in CATEGORIES.items()],
                            validators=[InputRequired()])
-    syntax = RadioField(_l("How the pattern is read"), choices=[SelectChoice(k, label) for k, label in SYNTAXES.items()],
-                        default="words", validators=[InputRequired(_l("Please choose how the pattern is read."))])
+    syntax = RadioField(_l("How the pattern is read"),
+                        choices=[SelectChoice(k, label) for k, label in SYNTAXES.items()], default="words",
+                        validators=[InputRequired(_l("Please choose how the pattern is read."))])
     pattern = StringField(_l("Phrase or pattern"), filters=[strip], validators=[
         InputRequired(_l("Please enter a phrase or pattern.")),
         Length(max=300, message=_l("Please keep the pattern to 300 characters."))])

@@ -14,13 +14,13 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import checker
 from app.audit.services import record_audit_once
 from app.auth.decorators import STAFF, role_required
 from app.database import writes_on_get
 from app.extensions import db
 from app.i18n import clock
 from app.models import Booking, FeedbackRule, FeedbackSession, Role
-from app import checker
 from app.notes import services
 from app.notes.forms import (
     NOTE_HINTS,

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from app import checker
 from app.audit.services import record_audit, record_audit_once
 from app.database import utcnow
 from app.events import forget_events, record_event
@@ -27,7 +28,6 @@ from app.models import (
     Slot,
     User,
 )
-from app import checker
 
 NOTE_FIELDS = ("went_well", "why_not", "advice", "free_notes")
 SUMMARY_FIELDS = ("went_well", "why_not", "advice")  # never the free notes

@@ -125,7 +125,8 @@ def test_a_summary_with_warnings_is_sent_only_after_a_confirmation_and_is_audite
     refused = client.post(_url(booking), data=data)
     assert refused.status_code == 422
     text = page_text(refused)
-    assert "2 parts of this summary have a warning from the feedback checker. Nothing is sent until you confirm." in text
+    assert ("2 parts of this summary have a warning from the feedback checker. "
+            "Nothing is sent until you confirm.") in text
     assert outbox() == [] and _fresh(booking).summary_sent_at is None
 
     sent = client.post(_url(booking), data=dict(data, confirm_warnings="y"))
