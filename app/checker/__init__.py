@@ -208,7 +208,8 @@ def _find(text: str, ruleset: RuleSet, reader: str, parts) -> list[Finding]:
         for rule, pattern in candidates.values():
             if not pattern.possible_in(clause_keys):
                 continue
-            if rule.together and not all(p.possible_in(clause_keys) for p in rule.together):
+            if rule.together and rule.scope == "clause" and not all(p.possible_in(clause_keys)
+                                                                     for p in rule.together):
                 continue
             if pattern.slots[0].optional:
                 starts = range(len(tokens))
@@ -240,12 +241,17 @@ def _confirm(rule: Rule, tokens, i: int, hit, ruleset: RuleSet, sentence, text: 
     lo, hi = i, end
     for part in rule.together:
         where = part.search(tokens, ruleset.fillers, i - rule.window, end + rule.window)
+        if where is None and rule.scope == "sentence":
+            if any(part.search(clause.tokens, ruleset.fillers) for clause in sentence if clause.tokens is not tokens):
+                continue
         if where is None:
             return None
         lo, hi = min(lo, where[0]), max(hi, where[1])
     if rule.negation is not None:
         negated = [j for j, t in enumerate(tokens) if not ruleset.negations.isdisjoint(t.keys)]
-        if rule.negation == "blocks" and negated:
+        # A negation before the phrase, or just after it ("beloof niets"), takes a promise back; one further
+        # on belongs to what is promised ("I promise we won't forget you").
+        if rule.negation == "blocks" and any(lo - rule.window <= j < hi + 2 for j in negated):
             return None
         if rule.negation == "required":
             near = [j for j in negated if lo - rule.window <= j < hi + rule.window]

@@ -41,6 +41,7 @@ class Rule:
     unless: tuple[pat.Pattern, ...] = ()
     negation: str | None = None                    # "required", "blocks" or None (negation changes nothing)
     window: int = DEFAULT_WINDOW
+    scope: str = "clause"                          # where ``together`` is looked for: "clause" or "sentence"
     ground: str | None = None                      # for a protected ground: which
     suggestions: Mapping[str, str] = field(default_factory=dict)  # by language
     origin: str = ""                               # the file, or "admin"
@@ -178,7 +179,7 @@ def _base(language: str) -> RuleSet:
     return ruleset
 
 
-_RULE_KEYS = {"pattern", "together", "unless", "negation", "window", "also", "ground", "suggestion", "note"}
+_RULE_KEYS = {"pattern", "together", "unless", "negation", "window", "also", "ground", "suggestion", "note", "scope"}
 
 
 def _file_rule(ruleset: RuleSet, where: str, category: str | None, item: dict) -> Rule:
@@ -187,6 +188,8 @@ def _file_rule(ruleset: RuleSet, where: str, category: str | None, item: dict) -
         raise RuleFileError(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
     if category not in CATEGORY_ORDER:
         raise RuleFileError(f"{where}: the file's category {category!r} is not one of {', '.join(CATEGORY_ORDER)}")
+    if item.get("scope", "clause") not in ("clause", "sentence"):
+        raise RuleFileError(f"{where}: scope is 'clause' or 'sentence'")
     if item.get("negation") not in (None, *NEGATION):
         raise RuleFileError(f"{where}: negation is 'required' or 'blocks'")
     ground = item.get("ground")
@@ -209,7 +212,7 @@ def _file_rule(ruleset: RuleSet, where: str, category: str | None, item: dict) -
     return Rule(
         language=ruleset.language, categories=(category, *also), source=" / ".join(p.source for p in compiled),
         patterns=compiled, together=together, unless=unless, negation=item.get("negation"),
-        window=int(item.get("window", DEFAULT_WINDOW)), ground=ground, suggestions=dict(suggestions), origin=where,
+        window=int(item.get("window", DEFAULT_WINDOW)), scope=item.get("scope", "clause"), ground=ground, suggestions=dict(suggestions), origin=where,
     )
 
 
