@@ -89,7 +89,7 @@ CHECKER_NOTES = {
 }
 CHECKER_LINES = {
     "nl": ("Je bent al wat ouder en de klik ontbrak. We bellen je zodra er iets past.",
-           "Je casus over de overdracht was concreet. Voor deze functie vragen we drie jaar IC-ervaring; je hebt er één."),
+           "Je casus over de overdracht was concreet. Deze functie vraagt drie jaar IC-ervaring; je hebt er één."),
     "en": ("The others simply interviewed better, and you seemed too laid-back.",
            "Your wound care examples were concrete. This role needs three years on an ICU; you have one."),
 }
@@ -98,7 +98,6 @@ CHECKER_LINES = {
 def test_checker_screenshots(live_server, visit):
     import sqlalchemy as sa
 
-    from app.database import utcnow as now
     from app.extensions import db
     from app.models import Booking, BookingStatus, Candidate, Stage
 
@@ -110,12 +109,13 @@ def test_checker_screenshots(live_server, visit):
     for language, names in (("nl", ("Lotte Jansen", "Rik de Boer")), ("en", ("Daniel Brooks", "Grace Lee"))):
         fresh[language] = []
         for name in names:
-            candidate = Candidate(name=name, email=f"{name.split()[0].lower()}@example.org", vacancy="Verpleegkundige IC",
-                                  department="Intensive Care", stage=Stage.CV_SCREENING, language=language,
-                                  rejected_on=local(now()).date())
+            candidate = Candidate(name=name, email=f"{name.split()[0].lower()}@example.org",
+                                  vacancy="Verpleegkundige IC", department="Intensive Care", stage=Stage.CV_SCREENING,
+                                  language=language, rejected_on=local(utcnow()).date())
             db.session.add(candidate)
             fresh[language].append(candidate)
     db.session.commit()
+    fresh = {language: [(c.id, c.name) for c in people] for language, people in fresh.items()}
     password = demo_password("recruiter@example.org")
     settle()
 
@@ -131,14 +131,14 @@ def test_checker_screenshots(live_server, visit):
         why_not.evaluate("e => { e.closest('.field').scrollIntoView({block: 'start'}); window.scrollBy(0, -16); }")
         shoot(v, f"checker-notes-{language}", "desktop")
 
-        first, second = fresh[language]
-        page.goto(f"{live_server}/recruiter/candidates/rejections?ids={first.id},{second.id}")
-        page.get_by_label(t("Personal line for %(name)s", name=first.name)).fill(CHECKER_LINES[language][0])
-        page.get_by_label(t("Personal line for %(name)s", name=second.name)).fill(CHECKER_LINES[language][1])
+        (first_id, first_name), (second_id, second_name) = fresh[language]
+        page.goto(f"{live_server}/recruiter/candidates/rejections?ids={first_id},{second_id}")
+        page.get_by_label(t("Personal line for %(name)s", name=first_name)).fill(CHECKER_LINES[language][0])
+        page.get_by_label(t("Personal line for %(name)s", name=second_name)).fill(CHECKER_LINES[language][1])
         page.get_by_role("button", name=t("Show the preview")).click()
         page.get_by_role("button", name=t("Send these %(num)s e-mails", num=2)).click()
         expect(page.locator("#confirm-warnings [role=alert]")).to_be_visible()
-        page.locator(f"#warnings-line_{first.id}").evaluate(
+        page.locator(f"#warnings-line_{first_id}").evaluate(
             "e => { e.closest('section').scrollIntoView({block: 'start'}); window.scrollBy(0, 120); }")
         shoot(v, f"checker-rejection-{language}", "desktop")
         page.locator("#confirm-warnings").evaluate("e => { e.scrollIntoView({block: 'center'}); }")
