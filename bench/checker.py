@@ -103,16 +103,33 @@ def sample_text(rows_by_language: dict) -> str:
     return " ".join(parts)[:TEXT_LENGTH]
 
 
-def time_checker(text: str) -> list[float]:
-    from app.checker import check_languages
+def typed(text: str, n: int) -> str:
+    """``text`` with the ``n``-th keystroke: one sentence (a different one each time) changed by a word."""
+    sentences = text.split(". ")
+    i = n % len(sentences)
+    sentences[i] = f"{sentences[i]} {('eerst', 'first', 'daarna', 'then')[n % 4]}{n}"
+    return ". ".join(sentences)
 
-    check_languages(text, ["nl", "en"])  # the rule files are compiled once per process
-    times = []
+
+def time_checker(text: str) -> tuple[list[float], list[float]]:
+    """Cold: every sentence new to the checker (its per-sentence memory emptied before each run). Typing:
+    as the live check runs while someone types, one sentence changed since the check before."""
+    import app.checker as checker
+
+    checker.check_languages(text, ["nl", "en"])  # the rule files are compiled once per process
+    cold, typing = [], []
     for _ in range(RUNS):
+        checker._SENTENCE_CACHE.clear()
         began = time.perf_counter()
-        check_languages(text, ["nl", "en"])
-        times.append((time.perf_counter() - began) * 1000)
-    return times
+        checker.check_languages(text, ["nl", "en"])
+        cold.append((time.perf_counter() - began) * 1000)
+    checker.check_languages(text, ["nl", "en"])
+    for n in range(RUNS):
+        changed = typed(text, n)
+        began = time.perf_counter()
+        checker.check_languages(changed, ["nl", "en"])
+        typing.append((time.perf_counter() - began) * 1000)
+    return cold, typing
 
 
 def time_endpoint(text: str) -> list[float]:
@@ -130,9 +147,10 @@ def time_endpoint(text: str) -> list[float]:
         response = client.post("/recruiter/feedback-check", json={"text": text, "language": "nl"})
         assert response.status_code == 200, response.status_code
         times = []
-        for _ in range(max(RUNS // 3, 10)):
+        for n in range(max(RUNS // 3, 10)):
+            changed = typed(text, n)
             began = time.perf_counter()
-            client.post("/recruiter/feedback-check", json={"text": text, "language": "nl"})
+            client.post("/recruiter/feedback-check", json={"text": changed, "language": "nl"})
             times.append((time.perf_counter() - began) * 1000)
         return times
 
@@ -155,18 +173,17 @@ def main() -> int:
     print(table)
 
     text = sample_text(rows_by_language)
-    core = time_checker(text)
+    cold, typing = time_checker(text)
     endpoint = time_endpoint(text)
-    core_median, core_p95 = statistics.median(core), _common.percentile(core, 95)
-    http_median, http_p95 = statistics.median(endpoint), _common.percentile(endpoint, 95)
-    met = "yes" if core_median < 5 and http_median < 5 else "**no**"
-    speed = (
-        "| What | Runs | Median | p95 | Target | Met |\n|---|---:|---:|---:|---:|---|\n"
-        f"| `check_languages(text, [\"nl\", \"en\"])`, {len(text):,} characters | {len(core)} | {core_median:.2f} ms | "
-        f"{core_p95:.2f} ms | 5 ms | {'yes' if core_median < 5 else '**no**'} |\n"
-        f"| `POST /recruiter/feedback-check` (test client, signed in, SQLite) | {len(endpoint)} | "
-        f"{http_median:.2f} ms | {http_p95:.2f} ms | 5 ms | {'yes' if http_median < 5 else '**no**'} |"
-    )
+    rows = [
+        (f"`check_languages(text, [\"nl\", \"en\"])`, {len(text):,} characters, every sentence new (cold)", cold),
+        ("the same while typing: one sentence changed since the last check", typing),
+        ("`POST /recruiter/feedback-check` while typing (test client, signed in, SQLite, JSON both ways)", endpoint),
+    ]
+    met = "yes" if all(statistics.median(times) < 5 for _label, times in rows) else "**no**"
+    speed = "| What | Runs | Median | p95 | Target | Met |\n|---|---:|---:|---:|---:|---|\n" + "\n".join(
+        f"| {label} | {len(times)} | {statistics.median(times):.2f} ms | {_common.percentile(times, 95):.2f} ms | "
+        f"5 ms | {'yes' if statistics.median(times) < 5 else '**no**'} |" for label, times in rows)
     print()
     print(speed)
     sizes = ", ".join(f"{part} {language}: {len(read_corpus(CORPUS / f'{language}{suffix}.tsv'))} sentences"

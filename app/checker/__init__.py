@@ -10,7 +10,7 @@ Each warning names the phrase as typed, the rule it breaks, and a suggestion in 
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
 from flask import has_app_context, has_request_context
@@ -21,7 +21,7 @@ from app.checker import rules as _rules
 from app.checker.patterns import ClauseFillers, PatternError
 from app.checker.regex import InvalidPattern, is_plain_phrase, validate_pattern
 from app.checker.rules import AdminRule, Rule, RuleSet, file_rules, languages, ruleset_for
-from app.checker.text import clauses, scan
+from app.checker.text import clauses_of, scan
 
 __all__ = ["CATEGORIES", "CATEGORY_RULES", "Finding", "InvalidPattern", "PatternError", "check",
            "check_languages", "check_texts", "languages_for", "admin_rows", "validate_words", "validate_pattern",
@@ -140,9 +140,37 @@ def check_languages(text: str, languages_: Sequence[str], *, reader: str | None 
     return _distinct(found)
 
 
+# What the rules found per sentence, kept for the next check of the same text: while someone types, the
+# page asks again every few keystrokes, and only the sentence being typed has changed. Keyed by everything
+# a finding depends on (language, the admins' rules, the reader's language, the sentence itself);
+# positions are kept relative to the sentence. Bounded; the oldest half goes when it is full.
+_SENTENCE_CACHE: dict[tuple, list[Finding]] = {}
+_SENTENCE_CACHE_SIZE = 4096
+
+
 def _check_in(text, scanned, keep, language: str, rows, reader: str) -> list[Finding]:
-    ruleset = ruleset_for(language, [r for r in rows if r.language == language])
-    return _find(text, ruleset, reader, clauses(text, ruleset.lemmatizer, scanned, keep))
+    own_rows = tuple(r for r in rows if r.language == language)
+    ruleset = ruleset_for(language, own_rows)
+    by_sentence: dict[int, list] = {}
+    for word in scanned.words:
+        if keep is None or word[4] in keep:
+            by_sentence.setdefault(word[4], []).append(word)
+    found: list[Finding] = []
+    for words in by_sentence.values():
+        start, end = words[0][0], words[-1][1]
+        key = (language, own_rows, reader, text[start:end])
+        cached = _SENTENCE_CACHE.get(key)
+        if cached is None:
+            findings = _find(text, ruleset, reader, clauses_of(words, ruleset.lemmatizer), regex=False)
+            cached = [replace(f, start=f.start - start, end=f.end - start) for f in findings]
+            if len(_SENTENCE_CACHE) >= _SENTENCE_CACHE_SIZE:
+                for old in list(_SENTENCE_CACHE)[: _SENTENCE_CACHE_SIZE // 2]:
+                    del _SENTENCE_CACHE[old]
+            _SENTENCE_CACHE[key] = cached
+        found += [replace(f, start=f.start + start, end=f.end + start) for f in cached]
+    if ruleset.regex_rules:
+        found += _regex_findings(text, ruleset, reader)
+    return found
 
 
 def languages_for(first: str = "") -> list[str]:
@@ -187,7 +215,7 @@ def validate_words(pattern: str, language: str) -> None:
 
 # --- matching ------------------------------------------------------------------------------------------
 
-def _find(text: str, ruleset: RuleSet, reader: str, parts) -> list[Finding]:
+def _find(text: str, ruleset: RuleSet, reader: str, parts, regex: bool = True) -> list[Finding]:
     found: list[Finding] = []
     sentences: dict[int, list] = {}
     for part in parts:
@@ -223,6 +251,14 @@ def _find(text: str, ruleset: RuleSet, reader: str, parts) -> list[Finding]:
                 if finding is not None:
                     found.append(finding)
                     break
+    if regex:
+        found += _regex_findings(text, ruleset, reader)
+    return found
+
+
+def _regex_findings(text: str, ruleset: RuleSet, reader: str) -> list[Finding]:
+    """The admins' old regular-expression rules, on the whole text."""
+    found = []
     for rule in ruleset.regex_rules:
         for match in rule.regex.finditer(text.translate(_QUOTE_TABLE)):
             if match.end() > match.start():
@@ -241,9 +277,9 @@ def _confirm(rule: Rule, tokens, i: int, hit, ruleset: RuleSet, sentence, text: 
     lo, hi = i, end
     for part in rule.together:
         where = part.search(tokens, ruleset.fillers, i - rule.window, end + rule.window)
-        if where is None and rule.scope == "sentence":
-            if any(part.search(clause.tokens, ruleset.fillers) for clause in sentence if clause.tokens is not tokens):
-                continue
+        if where is None and rule.scope == "sentence" and any(
+                part.search(clause.tokens, ruleset.fillers) for clause in sentence if clause.tokens is not tokens):
+            continue
         if where is None:
             return None
         lo, hi = min(lo, where[0]), max(hi, where[1])

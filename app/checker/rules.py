@@ -212,7 +212,8 @@ def _file_rule(ruleset: RuleSet, where: str, category: str | None, item: dict) -
     return Rule(
         language=ruleset.language, categories=(category, *also), source=" / ".join(p.source for p in compiled),
         patterns=compiled, together=together, unless=unless, negation=item.get("negation"),
-        window=int(item.get("window", DEFAULT_WINDOW)), scope=item.get("scope", "clause"), ground=ground, suggestions=dict(suggestions), origin=where,
+        window=int(item.get("window", DEFAULT_WINDOW)), scope=item.get("scope", "clause"), ground=ground,
+        suggestions=dict(suggestions), origin=where,
     )
 
 

@@ -156,15 +156,19 @@ def clauses(text: str, lemmatizer: Lemmatizer, scanned: Scan | None = None,
             keep: set | None = None) -> list[Clause]:
     """The text as clauses of tokens, in order; ``keep``: only these sentences (by number)."""
     scanned = scanned or scan(text)
+    words = scanned.words if keep is None else [w for w in scanned.words if w[4] in keep]
+    return clauses_of(words, lemmatizer)
+
+
+def clauses_of(words, lemmatizer: Lemmatizer) -> list[Clause]:
+    """Clauses of tokens from words as ``scan`` gives them."""
     result: list[Clause] = []
     current: list[Token] = []
     cache = lemmatizer._keys
     language = lemmatizer.language
     last_clause = -1
     current_sentence = 0
-    for start, end, lower, clause, sentence in scanned.words:
-        if keep is not None and sentence not in keep:
-            continue
+    for start, end, lower, clause, sentence in words:
         if clause != last_clause:
             if current:
                 result.append(Clause(tuple(current), current_sentence))
