@@ -230,14 +230,16 @@ def _find(text: str, ruleset: RuleSet, reader: str, parts, regex: bool = True) -
         clause_keys = set(where)
         candidates: dict[int, tuple] = {}
         for key in clause_keys:
-            for rule, pattern in index.get(key, ()):
-                candidates[id(pattern)] = (rule, pattern)
+            for entry in index.get(key, ()):
+                candidates[id(entry)] = entry
         clause_fillers = ClauseFillers(fillers)
-        for rule, pattern in candidates.values():
-            if not pattern.possible_in(clause_keys):
-                continue
-            if rule.together and rule.scope == "clause" and not all(p.possible_in(clause_keys)
-                                                                     for p in rule.together):
+        for rule, pattern, rest in candidates.values():
+            missing = False
+            for keys in rest:  # the other words the rule needs (its anchor word is in the clause)
+                if keys.isdisjoint(clause_keys):
+                    missing = True
+                    break
+            if missing:
                 continue
             if pattern.slots[0].optional:
                 starts = range(len(tokens))

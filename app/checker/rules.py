@@ -72,7 +72,7 @@ class RuleSet:
     grounds: dict[str, Ground]
     fillers: pat.ListEntries = pat.NO_FILLERS
     negations: frozenset = frozenset()
-    index: dict[str, list[tuple[Rule, pat.Pattern]]] = field(default_factory=dict)
+    index: dict[str, list[tuple[Rule, pat.Pattern, tuple]]] = field(default_factory=dict)
     optional_start: list[tuple[Rule, pat.Pattern]] = field(default_factory=list)
     regex_rules: list[Rule] = field(default_factory=list)
     list_docs: dict[str, str] = field(default_factory=dict)
@@ -100,8 +100,14 @@ class RuleSet:
         common = self.common_keys()
         for pattern in rule.patterns:
             anchor = min(pattern.required, key=lambda keys: (len(keys & common), len(keys)))
+            # What else a clause must hold, rarest first, so that a clause without it is passed over quickly.
+            rest = tuple(sorted((keys for keys in pattern.required if keys is not anchor),
+                                key=lambda keys: (len(keys & common), len(keys))))
+            if rule.scope == "clause":
+                rest += tuple(keys for part in rule.together for keys in part.required)
+            entry = (rule, pattern, rest)
             for key in anchor:
-                self.index.setdefault(key, []).append((rule, pattern))
+                self.index.setdefault(key, []).append(entry)
 
     def common_keys(self) -> frozenset:
         """The keys of the everyday words (pronouns, articles, linking verbs, negations, fillers)."""
