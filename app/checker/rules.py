@@ -84,7 +84,12 @@ class RuleSet:
         list's entry, written in its dictionary form) the form only; two words for "doesn't"."""
         out = []
         for _start, _end, lower in _words(word, self.language):
-            out.append(frozenset({lower} if exact else {lower, self.lemmatizer.lemma(lower)}))
+            lemma = self.lemmatizer.lemma(lower)
+            # An inflected form leads to its lemma ("paste" to "passen", "kozen" to "kiezen"); a word whose
+            # lemma is shorter is a word of its own as often as not ("limited", "closed", "ouder"), so it is
+            # kept as written: write patterns in the dictionary form to match every form.
+            widen = not exact and len(lemma) >= len(lower) and lemma != "#num"
+            out.append(frozenset({lower, lemma} if widen else {lower}))
         return out
 
     def parse(self, source: str) -> pat.Pattern:
