@@ -49,7 +49,7 @@ def _ends(single: frozenset, multi_index: dict, tokens, p: int):
         return ()
     keys = tokens[p].keys
     ends = [p + 1] if not single.isdisjoint(keys) else []
-    if multi_index:
+    if multi_index and not multi_index.keys().isdisjoint(keys):
         seen = set()
         for key in keys:
             for seq in multi_index.get(key, ()):
