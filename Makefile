@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 POSTGRES_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint test-postgres translations extract-messages serve-prod mail-worker bench bench-dashboard bench-booking bench-mail bench-import clean help
+.PHONY: run test lint test-postgres translations extract-messages serve-prod mail-worker bench bench-dashboard bench-booking bench-mail bench-import bench-checker clean help
 .PHONY: e2e-deps screenshots
 
 help:
@@ -100,6 +100,7 @@ bench: $(VENV)/.installed-dev translations
 	$(MAKE) --no-print-directory bench-booking || status=1; \
 	$(MAKE) --no-print-directory bench-mail || status=1; \
 	$(MAKE) --no-print-directory bench-import || status=1; \
+	$(MAKE) --no-print-directory bench-checker || status=1; \
 	$(BENCH_QUICK_DASHBOARD) $(MAKE) --no-print-directory bench-dashboard || status=1; \
 	exit $$status
 
@@ -111,6 +112,10 @@ bench-mail: $(VENV)/.installed-dev translations
 
 bench-import: $(VENV)/.installed-dev translations
 	$(BIN)/python -m bench.csv_import
+
+# The feedback checker: precision and recall on bench/checker_corpus/, and the time to check 2,000 characters.
+bench-checker: $(VENV)/.installed-dev translations
+	$(BIN)/python -m bench.checker
 
 bench-dashboard: $(VENV)/.installed translations
 	$(BIN)/python -m bench.dashboard

@@ -329,12 +329,16 @@ class FeedbackRule(db.Model):
     """A rule for the feedback checker that an admin added on top of the shipped data files."""
 
     __tablename__ = "feedback_rule"
+    __table_args__ = (sa.CheckConstraint("syntax IN ('words', 'regex')", name="syntax_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     language: Mapped[str] = mapped_column(sa.String(5))
     category: Mapped[str] = mapped_column(sa.String(30))
     pattern: Mapped[str] = mapped_column(sa.String(300))
     suggestion: Mapped[str] = mapped_column(sa.String(500))
+    # "words": a word pattern (app/checker/patterns.py); "regex": a regular expression on the text, as
+    # rules were written before the checker read words (kept working as they were).
+    syntax: Mapped[str] = mapped_column(sa.String(10), default="words", server_default="words")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

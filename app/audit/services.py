@@ -13,7 +13,7 @@ from app.models import AuditEntry
 ACTIONS = (
     "note_viewed", "note_changed", "summary_sent", "export", "import", "erased", "data_downloaded",
     "role_changed", "account_created", "account_deactivated", "account_activated", "password_reset",
-    "feedback_rule_changed", "outbox_viewed",
+    "feedback_rule_changed", "outbox_viewed", "warning_overridden",
 )
 PAGE_SIZE = 100
 

@@ -111,6 +111,7 @@ class EmailTemplateForm(FlaskForm):
         DataRequired(_l("Please enter a subject.")), Length(max=200), _Placeholders()])
     body = TextAreaField(_l("Text"), filters=[_strip_text], validators=[
         DataRequired(_l("Please enter the text of the e-mail.")), Length(max=5000), _Placeholders()])
+    confirm_warnings = BooleanField(_l("I have read the checker's warnings and want to save this text anyway"))
 
 
 class ActionForm(FlaskForm):
@@ -122,6 +123,7 @@ class RejectionForm(FlaskForm):
     for someone who had the e-mail already, the confirmation to send it again."""
 
     ids = HiddenField()
+    confirm_warnings = BooleanField(_l("I have read the checker's warnings and want to send anyway"))
 
     def line(self, candidate: Candidate):
         return self[f"line_{candidate.id}"]

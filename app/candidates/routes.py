@@ -226,9 +226,10 @@ def write_rejections():
 
 
 def _rejection_page(candidates: list[Candidate], *, back: str):
-    """Preview first; send only what was previewed. Bad input re-renders with the text kept."""
+    """Preview first; send only what was previewed, and with the checker's warnings only when confirmed.
+    Bad input re-renders with the text kept."""
     form = rejection_form(candidates)
-    previews, status = {}, 200
+    previews, status, warnings, confirm_needed = {}, 200, None, False
     if form.is_submitted():
         status = 422
         if form.validate():
@@ -237,31 +238,36 @@ def _rejection_page(candidates: list[Candidate], *, back: str):
             except CandidateError as error:
                 flash(error.message, "error")
             else:
+                warnings = services.rejection_warnings(candidates, emails)
                 if request.form.get("action") == "send":
-                    sent = _send_if_previewed(form, candidates, emails)
+                    sent = _send_if_previewed(form, candidates, emails, warnings)
                     if sent is not None:
                         return sent
+                    confirm_needed = warnings.any and not form.confirm_warnings.data
                 previews = {c.id: services.preview_of(c, emails[c.id]) for c in candidates}
-                status = 200 if not form.errors else 422
+                status = 200 if not form.errors and not confirm_needed else 422
                 for candidate in candidates:
                     form.seen(candidate).data = emails[candidate.id].fingerprint
     return render_template(
         "candidates/rejection.html", form=form, candidates=candidates, previews=previews, back=back,
+        warnings=warnings, confirm_needed=confirm_needed,
     ), status
 
 
-def _send_if_previewed(form, candidates: list[Candidate], emails: dict):
-    """Send to all, or to none: only when each e-mail is the one previewed and every re-send is confirmed."""
+def _send_if_previewed(form, candidates: list[Candidate], emails: dict, warnings):
+    """Send to all, or to none: only when each e-mail is the one previewed, every re-send is confirmed and,
+    where the checker warns, sending anyway is confirmed."""
     changed = [c for c in candidates if form.seen(c).data != emails[c.id].fingerprint]
     unconfirmed = [c for c in candidates if form.resend(c) is not None and not form.resend(c).data]
     for candidate in unconfirmed:
         form.resend(candidate).errors = [_("Confirm that this candidate gets the e-mail again, with a new link.")]
     if changed:
         flash(_("The e-mail changed since the preview. Check the preview below, then send."), "warning")
-    if changed or unconfirmed:
+    if changed or unconfirmed or (warnings.any and not form.confirm_warnings.data):
         return None
     services.send_rejections(candidates, {c.id: form.line(c).data for c in candidates},
-                             resend={c.id for c in candidates if form.resend(c) is not None}, composed=emails)
+                             resend={c.id for c in candidates if form.resend(c) is not None}, composed=emails,
+                             warnings_confirmed=form.confirm_warnings.data, warnings=warnings)
     if len(candidates) == 1:
         flash(_("The rejection e-mail to %(name)s is on its way, with a personal link.", name=candidates[0].name),
               "success")
@@ -293,18 +299,25 @@ def edit_template(language: str, stage: str):
     language, stage_value = _language_and_stage(language, stage)
     current = services.get_template(language, stage_value)
     form = EmailTemplateForm(data={"subject": current.subject, "body": current.body})
+    confirm_needed = False
     if form.validate_on_submit():
         try:
-            services.save_template(language, stage_value, form.subject.data, form.body.data)
+            services.save_template(language, stage_value, form.subject.data, form.body.data,
+                                   warnings_confirmed=form.confirm_warnings.data)
         except services.TemplateInvalid as error:
             form.body.errors.append(error.message)
+        except services.WarningsNotConfirmed:
+            db.session.rollback()
+            confirm_needed = True
         else:
             flash(_("The template is saved."), "success")
             return redirect(url_for(".edit_template", language=language, stage=stage_value.value))
+    warnings = services.template_warnings(language, form.subject.data or "", form.body.data or "")
+    failed = bool(form.errors) or confirm_needed
     return render_template(
         "candidates/template_edit.html", form=form, template=current, reset_form=ActionForm(),
-        example=_example(current) if not form.errors else None,
-    ), 422 if form.errors else 200
+        example=_example(current) if not failed else None, warnings=warnings, confirm_needed=confirm_needed,
+    ), 422 if failed else 200
 
 
 def _example(template: services.TemplateText) -> services.Preview | None:

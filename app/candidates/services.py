@@ -21,6 +21,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app import checker
+from app.audit.services import record_audit
 from app.candidates.csv_import import (
     CandidateData,
     ImportPreview,
@@ -77,6 +79,13 @@ class AlreadyInvited(CandidateError):
 
 class TemplateInvalid(CandidateError):
     message = _l("The e-mail template has an error.")
+
+
+class WarningsNotConfirmed(CandidateError):
+    """The feedback checker warns about text that would reach a candidate, and nobody confirmed it."""
+
+    message = _l("The feedback checker has warnings for this text. Read them, then confirm that you want to go "
+                 "ahead anyway.")
 
 
 class NotAllRowsGood(CandidateError):
@@ -449,11 +458,22 @@ def placeholder_errors(text: str) -> list:
     return list(dict.fromkeys(errors))
 
 
-def save_template(language: str, stage: Stage, subject: str, body: str) -> EmailTemplate:
-    """Store an edited template; TemplateInvalid when a placeholder is unknown or malformed."""
+def template_warnings(language: str, subject: str, body: str) -> dict[str, list[checker.Finding]]:
+    """The feedback checker's warnings for a template's subject and text (by field)."""
+    return checker.check_texts({"subject": subject or "", "body": body or ""}, language)
+
+
+def save_template(language: str, stage: Stage, subject: str, body: str, *,
+                  warnings_confirmed: bool = False) -> EmailTemplate:
+    """Store an edited template; TemplateInvalid when a placeholder is unknown or malformed. The checker
+    reads it first: with warnings it is saved only when ``warnings_confirmed`` (else WarningsNotConfirmed),
+    and the audit log records who saved it despite which kinds of warning."""
     errors = placeholder_errors(subject) + placeholder_errors(body)
     if errors:
         raise TemplateInvalid(errors[0])
+    warned = checker.warned_categories(template_warnings(language, subject, body))
+    if warned and not warnings_confirmed:
+        raise WarningsNotConfirmed()
     row = _template_row(language, stage)
     if row is None:
         row = EmailTemplate(language=language, stage=stage)
@@ -461,6 +481,9 @@ def save_template(language: str, stage: Stage, subject: str, body: str) -> Email
     row.subject, row.body = subject.strip(), body.replace("\r\n", "\n").replace("\r", "\n").strip()
     row.updated_at = utcnow()
     db.session.flush()
+    if warned:
+        record_audit("warning_overridden", target_type="email_template", target_id=row.id,
+                     detail=f"template {language}/{stage.value} saved despite: {', '.join(warned)}")
     return row
 
 
@@ -528,6 +551,48 @@ def compose_rejections(candidates: Sequence[Candidate], lines: Mapping[int, str]
     return {c.id: compose_rejection(c, lines.get(c.id, ""), template_for=template_for) for c in candidates}
 
 
+@dataclass(frozen=True)
+class RejectionWarnings:
+    """What the checker says about a selection's e-mails, per candidate id: on the personal line, and on
+    the template text their e-mail starts with."""
+
+    lines: dict
+    templates: dict
+
+    def for_candidate(self, candidate_id: int) -> list:
+        return [*self.lines.get(candidate_id, []), *self.templates.get(candidate_id, [])]
+
+    @property
+    def lines_warned(self) -> int:
+        return sum(1 for found in self.lines.values() if found)
+
+    @property
+    def templates_warned(self) -> int:
+        return len({id(found) for found in self.templates.values() if found})
+
+    @property
+    def any(self) -> bool:
+        return any(self.lines.values()) or any(self.templates.values())
+
+
+def rejection_warnings(candidates: Sequence[Candidate], emails: Mapping[int, RejectionEmail]) -> RejectionWarnings:
+    """The checker on each e-mail's personal line and on its template's subject and text (each distinct
+    text is checked once, in the e-mail's language first)."""
+    lines, templates = {}, {}
+    by_language: dict[str, dict] = {}
+    for c in candidates:
+        email = emails[c.id]
+        texts = by_language.setdefault(email.language, {})
+        texts[f"line_{c.id}"] = email.personal_line
+        texts[f"intro_{c.id}"] = f"{email.subject}\n\n{email.intro}"
+    for language, texts in by_language.items():
+        found = checker.check_texts(texts, language)
+        for name, findings in found.items():
+            kind, cid = name.split("_", 1)
+            (lines if kind == "line" else templates)[int(cid)] = findings
+    return RejectionWarnings(lines, templates)
+
+
 def link_expiry(now: datetime | None = None) -> datetime:
     return (now or utcnow()) + timedelta(days=current_app.config["INVITATION_VALID_DAYS"])
 
@@ -562,6 +627,7 @@ def preview_of(candidate: Candidate, email: RejectionEmail) -> Preview:
 def send_rejections(
     candidates: Sequence[Candidate], lines: Mapping[int, str], *, resend: Collection[int] = (),
     now: datetime | None = None, composed: Mapping[int, RejectionEmail] | None = None,
+    warnings_confirmed: bool = False, warnings: RejectionWarnings | None = None,
 ) -> int:
     """Queue the rejection e-mail to each of ``candidates`` with their personal line (by id) and a freshly
     issued personal link (the raw token lives only in the queued e-mail); returns how many. All or none:
@@ -569,10 +635,16 @@ def send_rejections(
     ``resend`` (sending again issues another link). Links, e-mails and events are written in batched
     statements, so a selection costs the same few round trips however large it is. ``composed``: the
     e-mails as ``compose_rejections`` made them from the same ``lines`` already (the send request checks
-    them against the preview first), so that they are not made twice."""
+    them against the preview first), so that they are not made twice. The checker reads every e-mail
+    first (``warnings``: what it said already): with warnings, nothing is sent unless
+    ``warnings_confirmed`` (WarningsNotConfirmed), and the audit log records, per candidate, who sent it
+    despite which kinds of warning (never the text)."""
     if any(c.invited_at is not None and c.id not in resend for c in candidates):
         raise AlreadyInvited()
     emails = composed if composed is not None else compose_rejections(candidates, lines)
+    warnings = warnings or rejection_warnings(candidates, emails)
+    if warnings.any and not warnings_confirmed:
+        raise WarningsNotConfirmed()
     now = now or utcnow()
     expires_at = link_expiry(now)
     tokens = issue_invitations(candidates, expires_at=expires_at)
@@ -588,6 +660,10 @@ def send_rejections(
                        .values(invited_at=now).execution_options(synchronize_session=False))
     for candidate in candidates:
         set_committed_value(candidate, "invited_at", now)
+        warned = checker.categories_of(warnings.for_candidate(candidate.id))
+        if warned:
+            record_audit("warning_overridden", target_type="candidate", target_id=candidate.id,
+                         detail=f"rejection e-mail sent despite: {', '.join(warned)}")
     return queue_emails(rows)
 
 

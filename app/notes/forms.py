@@ -18,8 +18,8 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from app.checker import CATEGORIES, InvalidPattern, PatternError, validate_pattern, validate_words
 from app.i18n import _l
-from app.notes.checker import CATEGORIES, InvalidPattern, validate_pattern
 
 TEXT_MAX_LENGTH = 5000
 # Control characters (other than tab and line breaks) are invisible, and PostgreSQL refuses NUL in text.
@@ -122,15 +122,15 @@ class SummaryForm(FlaskForm):
     went_well = _text_field(SUMMARY_LABELS["went_well"])
     why_not = _text_field(SUMMARY_LABELS["why_not"])
     advice = _text_field(SUMMARY_LABELS["advice"])
+    confirm_warnings = BooleanField(_l("I have read the checker's warnings and want to send the summary anyway"))
     preview = SubmitField(_l("Preview"))
     send = SubmitField(_l("Send to the candidate"))
 
 
-def _valid_pattern(form, field):
-    try:
-        validate_pattern(field.data or "")
-    except InvalidPattern as exc:
-        raise ValidationError(exc.message) from None
+SYNTAXES = {
+    "words": _l("Words: each word in any form, hedges in between allowed (recommended)"),
+    "regex": _l("Regular expression on the text, matched exactly (as rules were written before)"),
+}
 
 
 def _language_choices():
@@ -142,9 +142,12 @@ class RuleForm(FlaskForm):
     language = SelectField(_l("Language"), validators=[InputRequired()])
     category = SelectField(_l("Kind of warning"), choices=[SelectChoice(k, label) for k, label in CATEGORIES.items()],
                            validators=[InputRequired()])
+    syntax = RadioField(_l("How the pattern is read"),
+                        choices=[SelectChoice(k, label) for k, label in SYNTAXES.items()], default="words",
+                        validators=[InputRequired(_l("Please choose how the pattern is read."))])
     pattern = StringField(_l("Phrase or pattern"), filters=[strip], validators=[
         InputRequired(_l("Please enter a phrase or pattern.")),
-        Length(max=300, message=_l("Please keep the pattern to 300 characters.")), _valid_pattern])
+        Length(max=300, message=_l("Please keep the pattern to 300 characters."))])
     suggestion = TextAreaField(_l("Suggestion: how to say it better"), filters=[strip], validators=[
         InputRequired(_l("Please write a suggestion.")),
         Length(max=500, message=_l("Please keep the suggestion to 500 characters."))])
@@ -152,6 +155,20 @@ class RuleForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.language.choices = _language_choices()
+
+    def validate(self, extra_validators=None) -> bool:
+        """The pattern must read, as words in the rule's language or as a regular expression."""
+        valid = super().validate(extra_validators)
+        if valid:
+            try:
+                if self.syntax.data == "regex":
+                    validate_pattern(self.pattern.data or "")
+                else:
+                    validate_words(self.pattern.data or "", self.language.data)
+            except (InvalidPattern, PatternError) as exc:
+                self.pattern.errors.append(exc.message)
+                valid = False
+        return valid
 
 
 class ActionForm(FlaskForm):

@@ -15,13 +15,14 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import checker
 from app.audit.services import record_audit_once
 from app.auth.decorators import STAFF, role_required
 from app.database import writes_on_get
 from app.extensions import db
 from app.i18n import clock
 from app.models import Booking, FeedbackRule, FeedbackSession, Role
-from app.notes import checker, services
+from app.notes import services
 from app.notes.forms import (
     NOTE_HINTS,
     NOTE_LABELS,
@@ -131,7 +132,7 @@ def check_text():
     if len(text) > CHECK_MAX_LENGTH:
         return jsonify(error=_("This text is too long to check.")), 400
     language = data.get("language") if data.get("language") in current_app.config["LANGUAGES"] else ""
-    found = checker.check_languages(text, services.checker_languages(language))
+    found = checker.check_languages(text, checker.languages_for(language))
     return jsonify(warnings=[w.as_json() for w in found])
 
 
@@ -188,12 +189,14 @@ def offer_pool(booking_id: int):
 # --- the written summary -----------------------------------------------------------------------------
 
 def _summary_page(booking: Booking, form: SummaryForm, *, blocked=None, preview: bool = False,
-                  status: int = 200):
+                  status: int = 200, confirm_needed: bool = False):
     texts = {name: form[name].data or "" for name in services.SUMMARY_FIELDS}
+    warnings = services.text_warnings(texts, booking.candidate.language)
     return render_template(
         "notes/summary.html", booking=booking, candidate=booking.candidate, form=form, blocked=blocked,
         preview_text=services.summary_preview(booking, texts) if preview else None,
-        warnings=services.text_warnings(texts, booking.candidate.language),
+        warnings=warnings, warned_parts=sum(1 for found in warnings.values() if found),
+        confirm_needed=confirm_needed,
     ), status
 
 
@@ -221,7 +224,10 @@ def send_summary(booking_id: int):
     if not form.send.data:
         return _summary_page(booking, form, preview=True)
     try:
-        services.send_summary(booking, texts)
+        services.send_summary(booking, texts, warnings_confirmed=form.confirm_warnings.data)
+    except services.WarningsNotConfirmed:
+        db.session.rollback()
+        return _summary_page(booking, form, preview=True, status=422, confirm_needed=True)
     except services.NotesError as exc:
         flash(str(exc.message), "error")
         return redirect(url_for(".send_summary", booking_id=booking_id))
@@ -233,8 +239,9 @@ def send_summary(booking_id: int):
 
 def _rules_page(form: RuleForm | None = None, status: int = 200):
     return render_template(
-        "notes/rules.html", shipped={language: checker.file_rules(language) for language in checker.file_languages()},
-        added=checker.admin_rules(),
+        "notes/rules.html", shipped={language: checker.file_rules(language).rules for language in checker.languages()},
+        lists={language: checker.rules.list_entries(language) for language in checker.languages()},
+        added=checker.admin_rows(),
         categories=checker.CATEGORIES, form=form or RuleForm(), action_form=ActionForm(),
         is_admin=current_user.role == Role.ADMIN,
     ), status
@@ -255,7 +262,7 @@ def add_rule():
     if not form.validate_on_submit():
         return _rules_page(form, 422)
     services.add_rule(language=form.language.data, category=form.category.data, pattern=form.pattern.data,
-                      suggestion=form.suggestion.data)
+                      suggestion=form.suggestion.data, syntax=form.syntax.data)
     flash(_("The rule is added. The checker uses it from now on."), "success")
     return redirect(url_for(".list_rules"))
 

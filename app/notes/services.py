@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from app import checker
 from app.audit.services import record_audit, record_audit_once
 from app.booking.free_times import times_changed
 from app.database import utcnow
@@ -29,7 +30,6 @@ from app.models import (
     Slot,
     User,
 )
-from app.notes import checker
 
 NOTE_FIELDS = ("went_well", "why_not", "advice", "free_notes")
 SUMMARY_FIELDS = ("went_well", "why_not", "advice")  # never the free notes
@@ -71,6 +71,13 @@ class SummaryEmpty(NotesError):
 
 class SummaryAlreadySent(NotesError):
     message = _l("The summary has already been sent.")
+
+
+class WarningsNotConfirmed(NotesError):
+    """The text has warnings and nobody confirmed sending it anyway: nothing is sent."""
+
+    message = _l("The feedback checker has warnings for this summary. Read them, then confirm that you want "
+                 "to send it anyway.")
 
 
 # --- the day agenda ----------------------------------------------------------------------------------
@@ -127,15 +134,13 @@ def save_note(booking: Booking, texts: dict[str, str], *, user: User) -> Prepara
 
 
 def checker_languages(first: str = "") -> list[str]:
-    """``first`` (usually the candidate's language), then the portal's other languages: notes are not
-    always written in the candidate's language."""
-    return list(dict.fromkeys(language for language in (first, *current_app.config["LANGUAGES"]) if language))
+    """``first`` (usually the candidate's language), then the portal's other languages."""
+    return checker.languages_for(first)
 
 
 def text_warnings(texts: dict[str, str], language: str) -> dict[str, list[checker.Finding]]:
     """The checker's warnings for each text, by field name, ``language`` first."""
-    languages = checker_languages(language)
-    return {name: checker.check_languages(text or "", languages) for name, text in texts.items()}
+    return checker.check_texts(texts, language)
 
 
 # --- after the conversation --------------------------------------------------------------------------
@@ -228,9 +233,12 @@ def check_summary_possible(booking: Booking) -> None:
         raise SummaryAlreadySent()
 
 
-def send_summary(booking: Booking, texts: dict[str, str], *, now: datetime | None = None) -> OutboxMessage:
+def send_summary(booking: Booking, texts: dict[str, str], *, warnings_confirmed: bool = False,
+                 now: datetime | None = None) -> OutboxMessage:
     """Queue the summary e-mail to the candidate and note when it went.
 
+    The checker reads it first: with warnings it is sent only when ``warnings_confirmed`` (else
+    WarningsNotConfirmed), and the audit log records who sent it despite which kinds of warning.
     A second click (or a second tab) never sends it twice: only the request that marks the booking
     as sent queues the e-mail.
     """
@@ -239,6 +247,9 @@ def send_summary(booking: Booking, texts: dict[str, str], *, now: datetime | Non
     parts = {name: (texts.get(name) or "").strip() for name in SUMMARY_FIELDS}
     if not any(parts.values()):
         raise SummaryEmpty()
+    warned = checker.warned_categories(text_warnings(parts, booking.candidate.language))
+    if warned and not warnings_confirmed:
+        raise WarningsNotConfirmed()
     marked = db.session.execute(
         sa.update(Booking)
         .where(Booking.id == booking.id, Booking.summary_sent_at.is_(None),
@@ -249,15 +260,22 @@ def send_summary(booking: Booking, texts: dict[str, str], *, now: datetime | Non
         raise SummaryAlreadySent()
     message = notifications.notify_feedback_summary(booking, **parts)
     record_audit("summary_sent", target_type="booking", target_id=booking.id)
+    if warned:
+        record_audit("warning_overridden", target_type="booking", target_id=booking.id,
+                     detail=f"summary sent despite: {', '.join(warned)}")
     return message
 
 
 # --- the checker's rules -----------------------------------------------------------------------------
 
-def add_rule(*, language: str, category: str, pattern: str, suggestion: str) -> FeedbackRule:
-    """Add a rule on top of the shipped ones. The pattern must have passed checker.validate_pattern."""
-    checker.validate_pattern(pattern)
-    rule = FeedbackRule(language=language, category=category, pattern=pattern, suggestion=suggestion)
+def add_rule(*, language: str, category: str, pattern: str, suggestion: str, syntax: str = "words") -> FeedbackRule:
+    """Add a rule on top of the shipped ones: a word pattern, or (``syntax="regex"``) a regular expression
+    as before. Raises checker.PatternError / InvalidPattern when it does not read."""
+    if syntax == "regex":
+        checker.validate_pattern(pattern)
+    else:
+        checker.validate_words(pattern, language)
+    rule = FeedbackRule(language=language, category=category, pattern=pattern, suggestion=suggestion, syntax=syntax)
     db.session.add(rule)
     db.session.flush()
     record_audit("feedback_rule_changed", target_type="feedback_rule", target_id=rule.id, detail=f"added: {pattern}")

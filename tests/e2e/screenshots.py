@@ -79,3 +79,67 @@ def test_screenshots(live_server, visit):
         hr.page.get_by_role("heading", name=hr.words("Hired through the feedback hour")).evaluate(
             "e => { e.closest('section').scrollIntoView({block: 'start'}); window.scrollBy(0, -16); }")
         shoot(hr, "hr-dashboard", size)
+
+
+# The feedback checker, in Dutch and English: its warnings on the notes page while typing, and in the
+# rejection e-mail's preview with the confirmation that names how many personal lines have warnings.
+CHECKER_NOTES = {
+    "nl": "Je paste gewoon niet in het team en kwam wat onzeker over. Anderen hadden meer ervaring.",
+    "en": "You weren't a culture fit and came across as nervous. At your age a junior role makes little sense.",
+}
+CHECKER_LINES = {
+    "nl": ("Je bent al wat ouder en de klik ontbrak. We bellen je zodra er iets past.",
+           "Je casus over de overdracht was concreet. Deze functie vraagt drie jaar IC-ervaring; je hebt er één."),
+    "en": ("The others simply interviewed better, and you seemed too laid-back.",
+           "Your wound care examples were concrete. This role needs three years on an ICU; you have one."),
+}
+
+
+def test_checker_screenshots(live_server, visit):
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import Booking, BookingStatus, Candidate, Stage
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    load_demo()
+    booking_id = db.session.scalar(sa.select(Booking.id).where(Booking.status == BookingStatus.BOOKED)
+                                   .order_by(Booking.id))
+    fresh = {}
+    for language, names in (("nl", ("Lotte Jansen", "Rik de Boer")), ("en", ("Daniel Brooks", "Grace Lee"))):
+        fresh[language] = []
+        for name in names:
+            candidate = Candidate(name=name, email=f"{name.split()[0].lower()}@example.org",
+                                  vacancy="Verpleegkundige IC", department="Intensive Care", stage=Stage.CV_SCREENING,
+                                  language=language, rejected_on=local(utcnow()).date())
+            db.session.add(candidate)
+            fresh[language].append(candidate)
+    db.session.commit()
+    fresh = {language: [(c.id, c.name) for c in people] for language, people in fresh.items()}
+    password = demo_password("recruiter@example.org")
+    settle()
+
+    for language in ("nl", "en"):
+        v = visit(language, phone=False)
+        t, page = v.words, v.page
+        sign_in(v, live_server, "recruiter@example.org", language, password)
+        page.goto(f"{live_server}/recruiter/bookings/{booking_id}/notes")
+        why_not = page.get_by_label(t("Why not this role?"))
+        why_not.fill("")
+        why_not.press_sequentially(CHECKER_NOTES[language], delay=5)
+        expect(page.locator("#warnings-why_not li")).to_have_count(3)
+        why_not.evaluate("e => { e.closest('.field').scrollIntoView({block: 'start'}); window.scrollBy(0, -16); }")
+        shoot(v, f"checker-notes-{language}", "desktop")
+
+        (first_id, first_name), (second_id, second_name) = fresh[language]
+        page.goto(f"{live_server}/recruiter/candidates/rejections?ids={first_id},{second_id}")
+        page.get_by_label(t("Personal line for %(name)s", name=first_name)).fill(CHECKER_LINES[language][0])
+        page.get_by_label(t("Personal line for %(name)s", name=second_name)).fill(CHECKER_LINES[language][1])
+        page.get_by_role("button", name=t("Show the preview")).click()
+        page.get_by_role("button", name=t("Send these %(num)s e-mails", num=2)).click()
+        expect(page.locator("#confirm-warnings [role=alert]")).to_be_visible()
+        page.locator(f"#warnings-line_{first_id}").evaluate(
+            "e => { e.closest('section').scrollIntoView({block: 'start'}); window.scrollBy(0, 120); }")
+        shoot(v, f"checker-rejection-{language}", "desktop")
+        page.locator("#confirm-warnings").evaluate("e => { e.scrollIntoView({block: 'center'}); }")
+        shoot(v, f"checker-rejection-confirm-{language}", "desktop")

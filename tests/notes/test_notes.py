@@ -87,7 +87,7 @@ def test_autosave_answers_in_json_and_saves(client, sign_in, make_booking):
     assert data["saved"] is True
     assert re.fullmatch(r"\d\d:\d\d", data["saved_at"])
     assert data["message"] == f"Saved at {data['saved_at']}"
-    assert [w["phrase"] for w in data["warnings"]["why_not"]] == ["kandidaten sloten beter"]
+    assert [(w["category"], w["phrase"]) for w in data["warnings"]["why_not"]] == [("comparison", "Andere kandidaten")]
     assert data["warnings"]["went_well"] == []
     assert _note(booking.id).why_not == "Andere kandidaten sloten beter aan."
 
@@ -135,10 +135,12 @@ def test_the_checker_endpoint_warns_while_typing_in_either_language(client, sign
     warnings = response.get_json()["warnings"]
     # Overlapping matches of one kind are named once.
     assert [(w["category"], w["phrase"]) for w in warnings] == [
-        ("personality", "came across as"), ("false_promise", "We bellen je zodra er iets"),
+        ("personality", "You came across as insecure"), ("false_promise", "bellen je zodra er iets"),
     ]
     assert warnings[0]["category_label"] == "Personality instead of behaviour"
-    assert warnings[0]["suggestion"].startswith("'Came across as' is an impression")
+    assert warnings[0]["rule"] == "Describe behaviour, not personality."
+    assert warnings[0]["suggestion"].startswith("“insecure” judges who someone is")
+    assert warnings[1]["suggestion"].startswith("Only promise what will certainly happen")
 
     assert client.post("/recruiter/feedback-check", json={"text": "Heldere casus."}).get_json() == {"warnings": []}
     bad = client.post("/recruiter/feedback-check", data="not json", content_type="text/plain")

@@ -113,3 +113,34 @@ def test_a_summary_needs_a_held_conversation_and_some_text(client, sign_in, make
     assert "Bewaar mij" in too_long.get_data(as_text=True) and "z" * 5001 in too_long.get_data(as_text=True)
     assert outbox() == []
     assert db.session.scalar(sa.select(Booking.summary_sent_at).where(Booking.id == booking.id)) is None
+
+
+def test_a_summary_with_warnings_is_sent_only_after_a_confirmation_and_is_audited(client, sign_in, make_booking):
+    from app.models import AuditEntry
+
+    booking = _attended(make_booking)
+    user = sign_in()
+    data = {"went_well": "Your handover case was concrete.", "why_not": "You weren't a culture fit.",
+            "advice": "We'll call you when something comes up.", "send": "Send"}
+    refused = client.post(_url(booking), data=data)
+    assert refused.status_code == 422
+    text = page_text(refused)
+    assert ("2 parts of this summary have a warning from the feedback checker. "
+            "Nothing is sent until you confirm.") in text
+    assert outbox() == [] and _fresh(booking).summary_sent_at is None
+
+    sent = client.post(_url(booking), data=dict(data, confirm_warnings="y"))
+    assert sent.status_code == 302
+    assert len(outbox("feedback_summary")) == 1
+    [entry] = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "warning_overridden"))
+    assert (entry.user_email, entry.target_type, entry.target_id) == (user.email, "booking", booking.id)
+    assert entry.detail == "summary sent despite: vague, false_promise"
+    assert "culture" not in entry.detail
+
+
+def test_a_summary_without_warnings_needs_no_confirmation(client, sign_in, make_booking):
+    booking = _attended(make_booking)
+    sign_in()
+    response = client.post(_url(booking), data={"went_well": "Your handover case was concrete.", "why_not": "",
+                                                 "advice": "Put your ICU internship first.", "send": "Send"})
+    assert response.status_code == 302 and len(outbox("feedback_summary")) == 1

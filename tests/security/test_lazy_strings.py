@@ -76,8 +76,8 @@ def test_no_lazy_string_is_formatted_at_request_time():
 
 def test_the_lazy_string_type_is_the_portals_everywhere(app):
     from app.candidates.csv_import import COLUMN_LABELS
+    from app.checker import CATEGORIES
     from app.labels import STAGE
-    from app.notes.checker import CATEGORIES
 
     for table in (COLUMN_LABELS, STAGE, CATEGORIES):
         assert all(isinstance(label, LazyText) for label in table.values())
