@@ -113,8 +113,9 @@ def _development_secret_key(instance: Path) -> str:
 def register_extensions(app: Flask) -> None:
     from flask_login import current_user
 
-    from app import database, fragments, i18n, labels, query, security
+    from app import database, fragments, i18n, labels, security
     from app.auth.staff_sessions import load_user, send_to_sign_in
+    from app.core import query
     from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
     query.init_app(app)  # before the blueprints: their <int:…> ids are bounded

@@ -7,12 +7,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.admin.forms import ActionForm, ChangePasswordForm, EditUserForm, NewUserForm
+from app.admin.forms import ChangePasswordForm, EditUserForm, NewUserForm
 from app.audit.services import record_audit
 from app.auth.decorators import role_required
 from app.auth.passwords import verify_password
 from app.auth.services import AccountError, create_user, find_user, set_password
 from app.auth.staff_sessions import end_all_sessions, start_staff_session
+from app.core.forms import ActionForm
 from app.extensions import db
 from app.models import Role, User
 

@@ -16,10 +16,10 @@ from flask_login import current_user
 from app.auth.forms import LoginForm
 from app.auth.services import LoginThrottled, authenticate
 from app.auth.staff_sessions import end_staff_session, start_staff_session
+from app.core.query import text_arg
 from app.extensions import limiter
 from app.main.routes import safe_next
 from app.models import Role
-from app.query import text_arg
 
 bp = Blueprint("auth", __name__)
 

@@ -20,7 +20,6 @@ from app.auth.decorators import STAFF, role_required
 from app.candidates import services
 from app.candidates.csv_import import COLUMN_LABELS, REJECTION_REASONS, ImportRefused
 from app.candidates.forms import (
-    ActionForm,
     CandidateForm,
     ConfirmImportForm,
     EmailTemplateForm,
@@ -28,16 +27,17 @@ from app.candidates.forms import (
     rejection_form,
 )
 from app.candidates.services import (
-    LANGUAGES,
     PROGRESS_LABELS,
     CandidateError,
     ImportMode,
     Progress,
 )
+from app.core.forms import ActionForm
+from app.core.languages import languages
+from app.core.query import choice_arg, id_list_arg, page_arg, text_arg
 from app.database import on_commit, utcnow
 from app.extensions import db
 from app.models import Candidate, Stage
-from app.query import choice_arg, id_list_arg, page_arg, text_arg
 from app.tokens import revoke_invitations
 
 bp = Blueprint("candidates", __name__, url_prefix="/recruiter/candidates")
@@ -57,7 +57,6 @@ def _labels() -> dict:
     return {
         "progress_labels": PROGRESS_LABELS,
         "reason_label": lambda value: str(REJECTION_REASONS.get(value, value or "")),
-        "language_label": lambda value: str(LANGUAGES.get(value, value)),
         "column_labels": COLUMN_LABELS,
     }
 
@@ -274,7 +273,7 @@ def _send_if_previewed(form, candidates: list[Candidate], emails: dict):
 # --- the templates ----------------------------------------------------------------------------------
 
 def _language_and_stage(language: str, stage: str) -> tuple[str, Stage]:
-    if language not in LANGUAGES or stage not in Stage.__members__.values():
+    if language not in languages() or stage not in Stage.__members__.values():
         abort(404)
     return language, Stage(stage)
 

@@ -17,6 +17,8 @@ from flask_login import current_user
 
 from app.audit.services import record_audit_once
 from app.auth.decorators import STAFF, role_required
+from app.core.forms import ActionForm
+from app.core.query import flag_arg, json_body
 from app.database import writes_on_get
 from app.extensions import db
 from app.i18n import clock
@@ -26,7 +28,6 @@ from app.notes.forms import (
     NOTE_HINTS,
     NOTE_LABELS,
     OUTCOMES,
-    ActionForm,
     NoteForm,
     OutcomeForm,
     PoolOfferForm,
@@ -34,7 +35,6 @@ from app.notes.forms import (
     SummaryForm,
 )
 from app.pool import services as pool
-from app.query import flag_arg, json_body
 
 bp = Blueprint("notes", __name__, url_prefix="/recruiter")
 

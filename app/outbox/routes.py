@@ -6,11 +6,11 @@ from flask_wtf import FlaskForm
 
 from app.audit.services import record_audit_once
 from app.auth.decorators import STAFF, role_required
+from app.core.query import choice_arg, page_arg, text_arg
 from app.database import writes_on_get
 from app.extensions import db
 from app.models import OutboxMessage, OutboxStatus
 from app.outbox import services
-from app.query import choice_arg, page_arg, text_arg
 from app.tokens import hide_links
 
 # The e-mail's own HTML, shown in a sandboxed frame of the message page: no script, no form, no request to
@@ -29,8 +29,8 @@ def list_messages():
     result = services.list_messages(
         status=filters["status"] or None, kind=filters["kind"] or None, search=filters["q"], page=page_arg(),
     )
-    return render_template("outbox/list.html", result=result, kinds=services.kinds(), form=FlaskForm(),
-                           filters=filters)
+    return render_template("outbox/list.html", result=result, counts=services.status_counts(),
+                           kinds=services.kinds(), form=FlaskForm(), filters=filters)
 
 
 def _opened(message_id: int) -> OutboxMessage:
@@ -72,10 +72,10 @@ def retry(message_id: int):
     if FlaskForm().validate_on_submit():
         try:
             services.retry_message(message)
-        except services.NotRetryable:
-            flash(_("Only a failed e-mail can be sent again."), "info")
-        except services.CandidateGone:
-            flash(_("This e-mail cannot be sent again: the candidate's data has been erased."), "error")
+        except services.NotRetryable as error:
+            flash(error.message, "info")
+        except services.CandidateGone as error:
+            flash(error.message, "error")
         else:
             flash(_("The e-mail to %(to)s is back in the queue.", to=message.to_address), "success")
     return redirect(url_for(".show_message", message_id=message.id))

@@ -21,11 +21,11 @@ from wtforms.validators import DataRequired
 
 from app.audit.services import record_audit
 from app.auth.decorators import STAFF, role_required
+from app.core.query import choice_arg
 from app.database import writes_on_get
 from app.extensions import db, limiter
 from app.models import Candidate
 from app.privacy.services import erase_person, export_person, same_person
-from app.query import choice_arg
 from app.tokens import current_candidate, load_candidate_from_url
 
 bp = Blueprint("privacy", __name__)

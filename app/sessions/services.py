@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from app.booking import services as booking_services
 from app.booking.free_times import times_changed
 from app.booking.services import offer_free_slots
+from app.core.errors import DomainError
 from app.database import utcnow
 from app.events import record_event
 from app.extensions import db
@@ -40,15 +41,8 @@ HOST_ROLES = (Role.RECRUITER, Role.ADMIN)
 NTH_CHOICES = (1, 2, 3, 4, -1)
 
 
-class SessionError(Exception):
-    """A rule said no. ``message`` is what the recruiter reads."""
-
-    message = _l("That did not work. Please try again.")
-
-    def __init__(self, message=None):
-        super().__init__(str(message or self.message))
-        if message is not None:
-            self.message = message
+class SessionError(DomainError):
+    """A planning rule said no; ``message`` is what the recruiter reads."""
 
 
 class SessionLocked(SessionError):

@@ -4,11 +4,12 @@ renew the consent, or withdraw it at once. Each change is a confirmed POST, neve
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from app.core.forms import ActionForm
 from app.database import utcnow
 from app.extensions import limiter
 from app.i18n import format_day
 from app.talent import services
-from app.talent.forms import ActionForm, JoinPoolForm
+from app.talent.forms import JoinPoolForm
 from app.tokens import current_candidate, load_candidate_from_url
 
 bp = Blueprint("talent_link", __name__, url_prefix="/b")

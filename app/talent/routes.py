@@ -5,12 +5,13 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from app.auth.decorators import STAFF, role_required
+from app.core.forms import ActionForm
+from app.core.query import page_arg, text_arg
 from app.database import utcnow
 from app.extensions import db
 from app.models import Candidate, PoolMembership
-from app.query import page_arg, text_arg
 from app.talent import services
-from app.talent.forms import ActionForm, HireForm, ReapplicationForm, TagForm
+from app.talent.forms import HireForm, ReapplicationForm, TagForm
 
 bp = Blueprint("talent", __name__, url_prefix="/recruiter/talent")
 

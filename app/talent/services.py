@@ -12,8 +12,7 @@ Views turn the exceptions here into messages. Nothing here commits.
 """
 
 import calendar
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
@@ -21,6 +20,9 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from app.core.errors import DomainError
+from app.core.pagination import Page, fetch_page
+from app.core.text import clean_line, contains
 from app.database import utcnow
 from app.events import record_event
 from app.extensions import db
@@ -50,21 +52,15 @@ SOURCES = {
     PoolSource.RECRUITER: _l("Recruiter's offer"),
     PoolSource.LINK: _l("Personal link"),
 }
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # How far back and ahead a recorded date may reasonably lie.
 OLDEST_RECORD_YEARS = 10
 HIRE_AHEAD_DAYS = 366
 
 
-class TalentError(Exception):
+class TalentError(DomainError):
     """Something asked for cannot be done; ``message`` says why."""
 
     message = _l("This cannot be done.")
-
-    def __init__(self, message=None):
-        super().__init__(str(message or self.message))
-        if message is not None:
-            self.message = message
 
 
 class UnknownEmail(TalentError):
@@ -123,11 +119,6 @@ def _same_email(email: str):
     return sa.func.lower(Candidate.email) == sa.func.lower(sa.literal((email or "").strip()))
 
 
-def clean_line(text: str | None) -> str:
-    """One line of text: control characters out (PostgreSQL refuses NUL), whitespace collapsed."""
-    return " ".join(_CONTROL_CHARS.sub("", text or "").split())
-
-
 # --- the pool for recruiters -----------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -139,21 +130,9 @@ class MemberRow:
     expiring_soon: bool
 
 
-@dataclass(frozen=True)
-class MemberPage:
-    rows: list[MemberRow]
-    total: int
-    page: int
-    pages: int
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def list_members(
     *, skill: str = "", department: str = "", search: str = "", page: int = 1, now: datetime | None = None,
-) -> MemberPage:
+) -> Page[MemberRow]:
     """Current members by name, filtered by a skill tag, a department (where they applied or one
     they prefer) and a piece of name or e-mail address; a page of PAGE_SIZE."""
     now = now or utcnow()
@@ -173,18 +152,9 @@ def list_members(
             ),
         ))
     if search:
-        pattern = f"%{_escape_like(search)}%"
-        query = query.where(sa.or_(
-            Candidate.name.ilike(pattern, escape="\\"), Candidate.email.ilike(pattern, escape="\\"),
-        ))
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    found = db.session.execute(
-        query.order_by(sa.func.lower(Candidate.name), PoolMembership.id)
-        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-    ).all()
-    tags = _tags_of([membership.id for membership, _ in found])
+        query = query.where(sa.or_(contains(Candidate.name, search), contains(Candidate.email, search)))
+    found = fetch_page(query.order_by(sa.func.lower(Candidate.name), PoolMembership.id), page, PAGE_SIZE)
+    tags = _tags_of([membership.id for membership, _ in found.rows])
     rows = [
         MemberRow(
             membership=membership, candidate=candidate,
@@ -192,9 +162,9 @@ def list_members(
             departments=[t.value for t in tags.get(membership.id, []) if t.kind == "department"],
             expiring_soon=expiring_soon(membership, now),
         )
-        for membership, candidate in found
+        for membership, candidate in found.rows
     ]
-    return MemberPage(rows=rows, total=total, page=page, pages=pages)
+    return replace(found, rows=rows)
 
 
 def _tags_of(membership_ids: list[int]) -> dict[int, list[PoolTag]]:

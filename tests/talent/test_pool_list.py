@@ -194,7 +194,7 @@ def test_a_member_page_is_gone_once_consent_is_withdrawn(client, recruiter, make
     response = client.get(f"{TALENT}/{membership.id}", follow_redirects=True)
     assert "not in the talent pool (any more)" in page_text(response)
     assert client.get(f"{TALENT}/{2**31 - 1}").status_code == 302  # no such member
-    assert client.get(f"{TALENT}/99999999999").status_code == 404  # no such id at all (app/query.py)
+    assert client.get(f"{TALENT}/99999999999").status_code == 404  # no such id at all (app/core/query.py)
     assert client.post(f"{TALENT}/{membership.id}/tags", data={"kind": "skill", "value": "x"}).status_code == 302
     assert db.session.scalar(sa.select(sa.func.count(PoolTag.id))) == 0
 
