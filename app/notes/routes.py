@@ -34,7 +34,7 @@ from app.notes.forms import (
     RuleForm,
     SummaryForm,
 )
-from app.pool import services as pool
+from app.talent import services as talent
 
 bp = Blueprint("notes", __name__, url_prefix="/recruiter")
 
@@ -140,8 +140,8 @@ def check_text():
 def _outcome_page(booking: Booking, form: OutcomeForm, status: int = 200):
     return render_template(
         "notes/outcome.html", booking=booking, candidate=booking.candidate, form=form,
-        pool_form=PoolOfferForm(), pool_member=pool.current_membership(booking.candidate),
-        pool_question=pool.open_request(booking.candidate), pool_answered=pool.last_answer(booking.candidate),
+        pool_form=PoolOfferForm(), pool_member=talent.current_membership(booking.candidate),
+        pool_question=talent.open_request(booking.candidate), pool_answered=talent.last_answer(booking.candidate),
         current_outcome=services.current_outcome(booking), outcomes=OUTCOMES,
     ), status
 
@@ -176,8 +176,8 @@ def offer_pool(booking_id: int):
     booking = _booking(booking_id)
     if PoolOfferForm().validate_on_submit():
         try:
-            pool.request_consent(booking.candidate)
-        except pool.PoolError as exc:
+            talent.request_consent(booking.candidate)
+        except talent.TalentError as exc:
             flash(str(exc.message), "info")
         else:
             flash(_("%(name)s has been sent an e-mail asking for consent to join the talent pool.",

@@ -8,6 +8,7 @@ from wtforms import (
     RadioField,
     SelectChoice,
     StringField,
+    SubmitField,
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
@@ -48,11 +49,16 @@ class HireForm(FlaskForm):
     start_date = LocalDateField(_l("Start date"), validators=[InputRequired(_l("Please enter the start date."))])
 
 
-class JoinPoolForm(FlaskForm):
-    """Consent is asked, never assumed: the box starts unticked and must be ticked by the candidate."""
+class ConsentForm(FlaskForm):
+    """The candidate's say over the talent pool: a button for each choice, and the box that alone is
+    consent. Consent is asked, never assumed: the box starts unticked and must be ticked by the candidate
+    (the view checks it when the candidate joins)."""
 
     consent = BooleanField(
         _l("Yes, you may keep my details for 12 months and contact me about vacancies that may suit me."),
         default=False,
-        validators=[DataRequired(_l("Tick the box if you want to join the talent pool."))],
     )
+    join = SubmitField(_l("Join the talent pool"))
+    decline = SubmitField(_l("No, thank you"))
+    renew = SubmitField(_l("Yes, keep me in the talent pool"))
+    withdraw = SubmitField(_l("Yes, take me out of the talent pool"))

@@ -1,9 +1,11 @@
 """The talent pool and what came of earlier candidates.
 
 A member is a candidate whose consent was given, not withdrawn and not yet expired. Consent is
-asked, never assumed, and lasts twelve months; a month before it ends the member is asked once to
-renew, and a withdrawal ends it at once. Consent belongs to the person, so renewing or withdrawing
-from one personal link acts on every membership held under the same e-mail address.
+asked, never assumed, and lasts twelve months: the candidate joins from their link or the booking
+form, or answers a recruiter's question sent by e-mail after the conversation (yes or no). A month
+before it ends the member is asked once to renew, and a withdrawal ends it at once. Consent belongs to
+the person, so renewing or withdrawing from one personal link acts on every membership held under the
+same e-mail address.
 
 Re-applications and hires are recorded for any earlier candidate, found by e-mail address; a hire
 counts for the feedback hour only when the person attended a conversation before starting.
@@ -89,6 +91,14 @@ class AlreadyMember(TalentError):
 
 class NotMember(TalentError):
     message = _l("You are not in our talent pool (any more).")
+
+
+class AlreadyAsked(TalentError):
+    message = _l("The candidate has already been asked and has not answered yet.")
+
+
+class NoOpenRequest(TalentError):
+    message = _l("There is no open question about the talent pool (any more).")
 
 
 # --- consent periods -------------------------------------------------------------------------------
@@ -393,7 +403,7 @@ def recent_records(limit: int = 50) -> tuple[list[RecordRow], list[RecordRow]]:
     return [RecordRow(r, c) for r, c in reapplications], [RecordRow(h, c) for h, c in hires]
 
 
-# --- consent from the candidate's own link ---------------------------------------------------------
+# --- consent: asked by a recruiter, given, refused, renewed or withdrawn from the candidate's link --
 
 def _person_memberships(candidate: Candidate):
     person = sa.select(Candidate.id).where(_same_email(candidate.email))
@@ -401,8 +411,8 @@ def _person_memberships(candidate: Candidate):
 
 
 def _lock(candidate: Candidate) -> None:
-    """Take the candidate's row lock (PostgreSQL; SQLite serialises writers anyway), so that a double
-    click cannot join twice."""
+    """Take the candidate's row lock (PostgreSQL; SQLite serialises writers anyway), so that two clicks at
+    once cannot both ask, join or answer."""
     db.session.execute(sa.select(Candidate.id).where(Candidate.id == candidate.id).with_for_update())
 
 
@@ -414,21 +424,67 @@ def current_membership(candidate: Candidate, now: datetime | None = None) -> Poo
     )
 
 
+def open_request(candidate: Candidate) -> PoolMembership | None:
+    """The recruiter's question to this candidate that is not yet answered either way."""
+    return db.session.scalar(
+        sa.select(PoolMembership)
+        .where(PoolMembership.candidate_id == candidate.id, PoolMembership.consented_at.is_(None),
+               PoolMembership.withdrawn_at.is_(None))
+        .order_by(PoolMembership.requested_at.desc(), PoolMembership.id.desc())
+        .limit(1)
+    )
+
+
+def last_answer(candidate: Candidate) -> PoolMembership | None:
+    """This candidate's most recent membership that was answered or has ended, to say how things stand."""
+    return db.session.scalar(
+        sa.select(PoolMembership)
+        .where(PoolMembership.candidate_id == candidate.id,
+               sa.or_(PoolMembership.consented_at.is_not(None), PoolMembership.withdrawn_at.is_not(None)))
+        .order_by(PoolMembership.requested_at.desc(), PoolMembership.id.desc())
+        .limit(1)
+    )
+
+
+def request_consent(candidate: Candidate, *, now: datetime | None = None) -> PoolMembership:
+    """A recruiter asks the candidate by e-mail whether they want to join the talent pool: AlreadyMember
+    or AlreadyAsked when that would ask twice."""
+    now = now or utcnow()
+    _lock(candidate)
+    if current_membership(candidate, now) is not None:
+        raise AlreadyMember(_("The candidate is already in the talent pool."))
+    if open_request(candidate) is not None:
+        raise AlreadyAsked()
+    membership = PoolMembership(candidate=candidate, source=PoolSource.RECRUITER, requested_at=now)
+    db.session.add(membership)
+    db.session.flush()
+    record_event("pool_requested", candidate, at=now)
+    notifications.notify_pool_consent_request(membership)
+    return membership
+
+
+def decline(candidate: Candidate, *, now: datetime | None = None) -> PoolMembership:
+    """The candidate says no to the recruiter's question: nothing is kept for the pool. NoOpenRequest
+    when there is no question (any more)."""
+    _lock(candidate)
+    membership = open_request(candidate)
+    if membership is None:
+        raise NoOpenRequest()
+    # The schema has no field for a refusal: a refused question is one withdrawn before any consent.
+    membership.withdrawn_at = now or utcnow()
+    return membership
+
+
 def join_pool(candidate: Candidate, *, now: datetime | None = None,
               source: PoolSource = PoolSource.LINK) -> PoolMembership:
     """The candidate ticked the consent box: in the pool for twelve months from now. An open request
-    (a recruiter's offer not yet answered) is the one that gets the consent; otherwise ``source`` says
-    where they ticked it (their link, or the booking form). Does not commit."""
+    (a recruiter's question not yet answered) is the one that gets the consent; otherwise ``source`` says
+    where they ticked it (their link, or the booking form). AlreadyMember when they are in it already."""
     now = now or utcnow()
     _lock(candidate)
     if current_membership(candidate, now) is not None:
         raise AlreadyMember()
-    membership = db.session.scalar(
-        sa.select(PoolMembership).where(
-            PoolMembership.candidate_id == candidate.id,
-            PoolMembership.consented_at.is_(None), PoolMembership.withdrawn_at.is_(None),
-        ).order_by(PoolMembership.requested_at.desc()).limit(1)
-    )
+    membership = open_request(candidate)
     if membership is None:
         membership = PoolMembership(candidate=candidate, source=source, requested_at=now)
         db.session.add(membership)

@@ -77,7 +77,7 @@ CANDIDATE_FORMS = [
     ("/", "/link"),
     ("/b/{token}/privacy", "/b/{token}/privacy/erase"),
     ("/b/{attended_token}/survey", "/b/{attended_token}/survey"),
-    ("/b/{token}/pool/join", "/b/{token}/pool/join"),
+    ("/b/{token}/pool", "/b/{token}/pool"),
 ]
 
 
