@@ -1,15 +1,6 @@
 """The candidate's personal page, reached only through the link in their e-mail."""
 
-from flask import (
-    Blueprint,
-    Response,
-    current_app,
-    flash,
-    g,
-    redirect,
-    render_template,
-    url_for,
-)
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from app.booking import services
@@ -52,6 +43,14 @@ def _page(template: str, candidate: Candidate | Link, **context) -> str:
         closes_hours=current_app.config["BOOKING_CLOSES_HOURS"],
         **context,
     )
+
+
+def _booking_ahead(candidate: Candidate) -> Booking:
+    """The candidate's booking that lies ahead; without one the visitor is sent to their page."""
+    booking = services.open_booking(candidate)
+    if booking is None:
+        abort(redirect(url_for(".show", token=g.token)))
+    return booking
 
 
 def _in_pool() -> bool:
@@ -136,18 +135,13 @@ def book(token: str):
 def confirmation(token: str):
     """What the candidate sees right after booking."""
     candidate = current_candidate()
-    booking = services.open_booking(candidate)
-    if booking is None:
-        return redirect(url_for(".show", token=token))
-    return _page("booking/confirmation.html", candidate, booking=booking, in_pool=_in_pool())
+    return _page("booking/confirmation.html", candidate, booking=_booking_ahead(candidate), in_pool=_in_pool())
 
 
 @bp.get("/<token>/invite.ics")
 def download_invite(token: str):
     """The current booking as a calendar file, for people who prefer to add it themselves."""
-    booking = services.open_booking(current_candidate())
-    if booking is None:
-        return redirect(url_for(".show", token=token))
+    booking = _booking_ahead(current_candidate())
     body = booking_ics(booking, "REQUEST", booking_url(token))
     return Response(
         body, mimetype="text/calendar",
@@ -184,9 +178,7 @@ def reschedule(token: str):
 def confirm_cancel(token: str):
     """Ask once more before cancelling."""
     candidate = current_candidate()
-    booking = services.open_booking(candidate)
-    if booking is None:
-        return redirect(url_for(".show", token=token))
+    booking = _booking_ahead(candidate)
     return _page("booking/cancel.html", candidate, booking=booking,
                  can_change=services.is_open(booking.slot.session, utcnow()),
                  cancel_form=CancelForm(booking=booking.id, sequence=booking.sequence))

@@ -322,21 +322,12 @@ def check_row(number: int, fields: list[str | None], record: list[str], *, today
             row.errors.append(_("\"%(value)s\" is not a valid e-mail address.", value=values["email"]))
     if not values["vacancy"]:
         row.errors.append(_("The vacancy is missing."))
-    stage = parse_stage(values["stage"])
-    if stage is None:
-        if values["stage"]:
-            row.errors.append(_("Unknown stage \"%(value)s\" (use CV screening, phone or interview).",
-                                 value=values["stage"]))
-        else:
-            row.errors.append(_("The stage is missing."))
-    rejected_on = parse_date(values["rejected_on"])
-    if rejected_on is None:
-        if values["rejected_on"]:
-            row.errors.append(_("Cannot read the date \"%(value)s\" (use YYYY-MM-DD or DD-MM-YYYY).",
-                                 value=values["rejected_on"]))
-        else:
-            row.errors.append(_("The rejection date is missing."))
-    elif rejected_on > today:
+    stage = _read(row, values["stage"], parse_stage, missing=lambda: _("The stage is missing."), unknown=lambda text: _(
+        "Unknown stage \"%(value)s\" (use CV screening, phone or interview).", value=text))
+    rejected_on = _read(row, values["rejected_on"], parse_date, missing=lambda: _("The rejection date is missing."),
+                        unknown=lambda text: _("Cannot read the date \"%(value)s\" (use YYYY-MM-DD or DD-MM-YYYY).",
+                                               value=text))
+    if rejected_on is not None and rejected_on > today:
         row.errors.append(_("The rejection date %(value)s is in the future.", value=values["rejected_on"]))
     language = parse_language(values["language"])
     if language is None:
@@ -355,6 +346,15 @@ def check_row(number: int, fields: list[str | None], record: list[str], *, today
             language=language, rejection_reason=reason,
         )
     return row
+
+
+def _read(row: ImportRow, text: str, parse: Callable, *, missing: Callable, unknown: Callable):
+    """``parse(text)``; None when it cannot be read, with the row's error: ``missing()`` for an empty cell,
+    else ``unknown(text)``."""
+    value = parse(text) if text else None
+    if value is None:
+        row.errors.append(unknown(text) if text else missing())
+    return value
 
 
 def mark_duplicates(rows: Iterable[ImportRow], exists: Callable[[tuple[str, str]], bool]) -> None:

@@ -1,22 +1,13 @@
 """The recruiter's candidates: the list, one candidate, adding by hand or from a CSV file, the rejection
 e-mail with the personal link (to one or to a selection) and its templates."""
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from app.audit.services import record_audit
-from app.auth.decorators import STAFF, role_required
+from app.auth.decorators import STAFF, only_for, role_required
 from app.candidates import services
 from app.candidates.csv_import import COLUMN_LABELS, REJECTION_REASONS, ImportRefused
 from app.candidates.forms import (
@@ -41,15 +32,10 @@ from app.models import Candidate, Stage
 from app.tokens import revoke_invitations
 
 bp = Blueprint("candidates", __name__, url_prefix="/recruiter/candidates")
+only_for(bp, *STAFF)  # every page here shows names and addresses
 
 MAX_SELECTION = 100
 EXAMPLE_VACANCY = {"nl": "Verpleegkundige", "en": "Nurse"}
-
-
-@bp.before_request
-@role_required(*STAFF)
-def _staff_only():
-    """Every page here shows names and addresses: recruiters and admins only."""
 
 
 @bp.context_processor

@@ -565,9 +565,9 @@ class SessionRow:
     offered: int
 
 
-def session_overview(now: datetime | None = None, *, past_limit: int = 24) -> tuple[list[SessionRow], list[SessionRow]]:
-    """Sessions ahead (soonest first) and the most recent past ones, with booked and offered counts."""
-    now = now or utcnow()
+def with_place_counts() -> sa.Select:
+    """(session, booked, offered) rows: each feedback hour with how many of its places are booked (not
+    cancelled) and how many it offers."""
     booked = (
         sa.select(sa.func.count(Booking.id))
         .join(Slot, Booking.slot_id == Slot.id)
@@ -575,7 +575,13 @@ def session_overview(now: datetime | None = None, *, past_limit: int = 24) -> tu
         .scalar_subquery()
     )
     offered = sa.select(sa.func.count(Slot.id)).where(Slot.session_id == FeedbackSession.id).scalar_subquery()
-    base = sa.select(FeedbackSession, booked, offered)
+    return sa.select(FeedbackSession, booked, offered)
+
+
+def session_overview(now: datetime | None = None, *, past_limit: int = 24) -> tuple[list[SessionRow], list[SessionRow]]:
+    """Sessions ahead (soonest first) and the most recent past ones, with booked and offered counts."""
+    now = now or utcnow()
+    base = with_place_counts()
     ahead = db.session.execute(
         base.where(FeedbackSession.ends_at > now).order_by(FeedbackSession.starts_at)
     ).all()

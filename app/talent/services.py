@@ -124,9 +124,19 @@ def expiring_soon(membership: PoolMembership, now: datetime) -> bool:
     return membership.expires_at is not None and membership.expires_at <= add_months(now, RENEWAL_NOTICE_MONTHS)
 
 
+def _same_text(column, text: str):
+    """The SQL condition that ``column`` is ``text``, whatever the case."""
+    return sa.func.lower(column) == sa.func.lower(sa.literal(text))
+
+
 def _same_email(email: str):
     """Candidate rows of the same person: the e-mail address, whatever its case."""
-    return sa.func.lower(Candidate.email) == sa.func.lower(sa.literal((email or "").strip()))
+    return _same_text(Candidate.email, (email or "").strip())
+
+
+def _person(email: str) -> sa.Select:
+    """The ids of every candidate row of the person with this e-mail address."""
+    return sa.select(Candidate.id).where(_same_email(email))
 
 
 # --- the pool for recruiters -----------------------------------------------------------------------
@@ -151,14 +161,14 @@ def list_members(
     if skill:
         query = query.where(sa.exists().where(
             PoolTag.membership_id == PoolMembership.id, PoolTag.kind == "skill",
-            sa.func.lower(PoolTag.value) == sa.func.lower(sa.literal(skill)),
+            _same_text(PoolTag.value, skill),
         ))
     if department:
         query = query.where(sa.or_(
-            sa.func.lower(Candidate.department) == sa.func.lower(sa.literal(department)),
+            _same_text(Candidate.department, department),
             sa.exists().where(
                 PoolTag.membership_id == PoolMembership.id, PoolTag.kind == "department",
-                sa.func.lower(PoolTag.value) == sa.func.lower(sa.literal(department)),
+                _same_text(PoolTag.value, department),
             ),
         ))
     if search:
@@ -235,7 +245,7 @@ class MemberHistory:
 
 def member_history(membership: PoolMembership) -> MemberHistory:
     """Applications (newest first), feedback conversations with their outcome, re-applications, hires and tags."""
-    person = sa.select(Candidate.id).where(_same_email(membership.candidate.email))
+    person = _person(membership.candidate.email)
     applications = list(db.session.scalars(
         sa.select(Candidate).where(Candidate.id.in_(person))
         .order_by(Candidate.rejected_on.desc(), Candidate.created_at.desc())
@@ -270,7 +280,7 @@ def add_tag(membership: PoolMembership, kind: str, value: str) -> PoolTag:
         raise TagInvalid(_("Keep a tag to %(limit)s characters.", limit=TAG_MAX_LENGTH))
     duplicate = db.session.scalar(sa.select(PoolTag.id).where(
         PoolTag.membership_id == membership.id, PoolTag.kind == kind,
-        sa.func.lower(PoolTag.value) == sa.func.lower(sa.literal(value)),
+        _same_text(PoolTag.value, value),
     ))
     if duplicate is not None:
         raise DuplicateTag(_("This member already has the tag “%(tag)s”.", tag=value))
@@ -338,11 +348,8 @@ def record_reapplication(email: str, vacancy: str, applied_on: date, *, now: dat
     candidate = find_earlier_candidate(email)
     vacancy = clean_line(vacancy)
     _check_record_date(applied_on, email, today_local(now), ahead=0)
-    person = sa.select(Candidate.id).where(_same_email(email))
-    if db.session.scalar(sa.select(Reapplication.id).where(
-        Reapplication.candidate_id.in_(person), Reapplication.applied_on == applied_on,
-        sa.func.lower(Reapplication.vacancy) == sa.func.lower(sa.literal(vacancy)),
-    ).limit(1)) is not None:
+    if _recorded_already(Reapplication, email, Reapplication.applied_on == applied_on,
+                         _same_text(Reapplication.vacancy, vacancy)):
         raise AlreadyRecorded(_("This re-application is already recorded."))
     reapplication = Reapplication(candidate_id=candidate.id, vacancy=vacancy, applied_on=applied_on)
     db.session.add(reapplication)
@@ -350,11 +357,16 @@ def record_reapplication(email: str, vacancy: str, applied_on: date, *, now: dat
     return reapplication
 
 
+def _recorded_already(record: type[Reapplication] | type[Hire], email: str, *conditions) -> bool:
+    """Whether such a re-application or hire is already recorded for the person, under any of their rows."""
+    return db.session.scalar(sa.select(record.id).where(
+        record.candidate_id.in_(_person(email)), *conditions).limit(1)) is not None
+
+
 def attended_before(email: str, start_date: date) -> bool:
     """Whether the person (any of their candidate rows) attended a feedback conversation before ``start_date``."""
-    person = sa.select(Candidate.id).where(_same_email(email))
     return db.session.scalar(sa.select(sa.exists().where(
-        Booking.candidate_id.in_(person),
+        Booking.candidate_id.in_(_person(email)),
         Booking.status == BookingStatus.ATTENDED,
         Booking.slot_id == Slot.id,
         Slot.starts_at < from_local(start_date, time(0, 0)),
@@ -370,11 +382,7 @@ def record_hire(
     candidate = find_earlier_candidate(email)
     role, department = clean_line(role), clean_line(department)
     _check_record_date(start_date, email, today_local(now), ahead=HIRE_AHEAD_DAYS)
-    person = sa.select(Candidate.id).where(_same_email(email))
-    if db.session.scalar(sa.select(Hire.id).where(
-        Hire.candidate_id.in_(person), Hire.start_date == start_date,
-        sa.func.lower(Hire.role) == sa.func.lower(sa.literal(role)),
-    ).limit(1)) is not None:
+    if _recorded_already(Hire, email, Hire.start_date == start_date, _same_text(Hire.role, role)):
         raise AlreadyRecorded(_("This hire is already recorded."))
     attributed = attended_before(email, start_date)
     hire = Hire(candidate_id=candidate.id, role=role, department=department, start_date=start_date,
@@ -406,8 +414,7 @@ def recent_records(limit: int = 50) -> tuple[list[RecordRow], list[RecordRow]]:
 # --- consent: asked by a recruiter, given, refused, renewed or withdrawn from the candidate's link --
 
 def _person_memberships(candidate: Candidate):
-    person = sa.select(Candidate.id).where(_same_email(candidate.email))
-    return sa.select(PoolMembership).where(PoolMembership.candidate_id.in_(person))
+    return sa.select(PoolMembership).where(PoolMembership.candidate_id.in_(_person(candidate.email)))
 
 
 def _lock(candidate: Candidate) -> None:
