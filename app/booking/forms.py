@@ -68,7 +68,3 @@ class RescheduleForm(FlaskForm):
 class CancelForm(FlaskForm):
     booking = HiddenField(validators=[InputRequired()])
     sequence = HiddenField(validators=[InputRequired()])
-
-
-class WaitlistForm(FlaskForm):
-    """Join or leave the waitlist; the button says which."""

@@ -9,9 +9,9 @@ from app.booking.forms import (
     BookingForm,
     CancelForm,
     RescheduleForm,
-    WaitlistForm,
 )
 from app.booking.free_times import free_slots_by_day
+from app.core.forms import ActionForm
 from app.database import only_reads_from_here, reads_first, reads_without_transaction, utcnow, writes_from_here
 from app.extensions import limiter
 from app.i18n import current_language
@@ -85,7 +85,7 @@ def _picker_page(form: BookingForm | None, now, status: int = 200):
     # The waitlist is offered only when every time is taken.
     return _page(
         "booking/pick.html", g.link, form=form, days=days, booking=None,
-        waitlist=services.waitlist_entry(current_candidate()), waitlist_form=WaitlistForm(),
+        waitlist=services.waitlist_entry(current_candidate()), waitlist_form=ActionForm(),
     ), status
 
 
@@ -208,7 +208,7 @@ def cancel(token: str):
 @action_limit
 def join_waitlist(token: str):
     """Wait for a free place."""
-    if WaitlistForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         try:
             services.join_waitlist(current_candidate(), language=current_language())
         except services.AlreadyBooked:
@@ -221,7 +221,7 @@ def join_waitlist(token: str):
 @action_limit
 def leave_waitlist(token: str):
     """Stop waiting."""
-    if WaitlistForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         services.leave_waitlist(current_candidate())
         flash(_("You are no longer on the waitlist."), "info")
     return redirect(url_for(".show", token=token))

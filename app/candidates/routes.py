@@ -4,7 +4,6 @@ e-mail with the personal link (to one or to a selection) and its templates."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 
 from app.audit.services import record_audit
 from app.auth.decorators import STAFF, only_for, role_required
@@ -86,7 +85,7 @@ def show_candidate(candidate_id: int):
 def revoke_links(candidate_id: int):
     """Make every personal link of this candidate stop working at once."""
     candidate = _get_candidate(candidate_id)
-    if FlaskForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         count = revoke_invitations(candidate)
         flash(ngettext("%(num)s link no longer works.", "%(num)s links no longer work.", count), "success")
     return redirect(url_for(".show_candidate", candidate_id=candidate.id))
@@ -180,7 +179,7 @@ def confirm_import(import_id: str):
 @role_required(*STAFF)
 def cancel_import(import_id: str):
     """Import nothing, and delete the uploaded file at once."""
-    if FlaskForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         services.discard_upload(import_id)
         flash(_("Nothing was imported, and the uploaded file is deleted."), "info")
     return redirect(url_for(".upload_import"))

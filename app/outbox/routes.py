@@ -2,10 +2,10 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 
 from app.audit.services import record_audit_once
 from app.auth.decorators import STAFF, role_required
+from app.core.forms import ActionForm
 from app.core.query import choice_arg, page_arg, text_arg
 from app.database import writes_on_get
 from app.extensions import db
@@ -30,7 +30,7 @@ def list_messages():
         status=filters["status"] or None, kind=filters["kind"] or None, search=filters["q"], page=page_arg(),
     )
     return render_template("outbox/list.html", result=result, counts=services.status_counts(),
-                           kinds=services.kinds(), form=FlaskForm(), filters=filters)
+                           kinds=services.kinds(), form=ActionForm(), filters=filters)
 
 
 def _opened(message_id: int) -> OutboxMessage:
@@ -48,7 +48,7 @@ def show_message(message_id: int):
     must not be able to act as the candidate."""
     message = _opened(message_id)
     return render_template("outbox/show.html", message=message, body_text=hide_links(message.body_text),
-                           form=FlaskForm())
+                           form=ActionForm())
 
 
 @bp.get("/<int:message_id>/html")
@@ -69,7 +69,7 @@ def show_message_html(message_id: int):
 def retry(message_id: int):
     """Send a failed e-mail again."""
     message = db.session.get(OutboxMessage, message_id) or abort(404)
-    if FlaskForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         try:
             services.retry_message(message)
         except services.NotRetryable as error:
