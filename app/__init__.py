@@ -113,8 +113,9 @@ def _development_secret_key(instance: Path) -> str:
 def register_extensions(app: Flask) -> None:
     from flask_login import current_user
 
-    from app import database, fragments, i18n, labels, query, security
+    from app import database, fragments, i18n, labels, security
     from app.auth.staff_sessions import load_user, send_to_sign_in
+    from app.core import query
     from app.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 
     query.init_app(app)  # before the blueprints: their <int:…> ids are bounded
@@ -149,18 +150,18 @@ def register_blueprints(app: Flask) -> None:
     from app.main.routes import bp as main_bp
     from app.notes.routes import bp as notes_bp
     from app.outbox.routes import bp as outbox_bp
-    from app.pool.routes import bp as pool_bp
     from app.privacy.routes import bp as privacy_bp
     from app.recruiter.routes import bp as recruiter_bp
     from app.sessions.routes import bp as sessions_bp
     from app.stats.routes import bp as stats_bp
     from app.survey.routes import bp as survey_bp
-    from app.talent.consent import bp as talent_link_bp
+    from app.talent.candidate_routes import bp as talent_link_bp
+    from app.talent.candidate_routes import old_question_page
     from app.talent.routes import bp as talent_bp
 
     public = (main_bp, auth_bp)
     # Reached through the candidate's personal link; each is rate limited (guessing tokens included).
-    candidate = (booking_bp, privacy_bp, pool_bp, talent_link_bp, survey_bp)
+    candidate = (booking_bp, privacy_bp, talent_link_bp, old_question_page, survey_bp)
     staff = (recruiter_bp, sessions_bp, candidates_bp, notes_bp, talent_bp, outbox_bp, stats_bp, admin_bp, audit_bp)
     for blueprint in public + candidate + staff:
         app.register_blueprint(blueprint)

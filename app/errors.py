@@ -10,7 +10,7 @@ from flask import Flask, current_app, jsonify, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from app.query import BadJsonBody
+from app.core.query import BadJsonBody
 from app.tokens import TokenExpired, TokenUnknown
 
 log = logging.getLogger(__name__)

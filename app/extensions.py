@@ -10,8 +10,8 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from app.core.mailer import PortalMail
 from app.database import Session
-from app.mail.transport import PortalMail
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

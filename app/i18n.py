@@ -14,6 +14,7 @@ from flask_babel.speaklater import LazyString
 from jinja2 import pass_eval_context
 from markupsafe import Markup, escape
 
+from app.core.languages import language_name, native_names
 from app.timeutil import local
 
 
@@ -111,12 +112,13 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_day)
     app.add_template_filter(clock)
     app.add_template_filter(short_day)
+    app.jinja_env.globals["language_label"] = language_name
 
     @app.context_processor
     def _languages() -> dict:
         return {
             "current_language": current_language(),
-            "language_names": {"nl": "Nederlands", "en": "English"},
+            "language_names": native_names(),  # each in its own language, for the switch
             "current_path": request.full_path.rstrip("?") if request else "/",
         }
 

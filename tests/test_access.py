@@ -146,7 +146,7 @@ def test_one_candidates_link_never_reaches_another_candidates_data(app, world, m
     from app.models import Candidate
 
     mine = db.session.get(Candidate, world["candidate_id"])
-    for path in ("", "/privacy", "/privacy/data.json", "/survey", "/talentpool", "/pool/join"):
+    for path in ("", "/privacy", "/privacy/data.json", "/survey", "/pool"):
         text = client.get(f"/b/{other_token}{path}").get_data(as_text=True)
         assert mine.name not in text and mine.email not in text, path
     response = client.post(f"/b/{other_token}/cancel", data={"booking": world["booking_id"], "sequence": 0})

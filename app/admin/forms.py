@@ -22,10 +22,6 @@ class EditUserForm(FlaskForm):
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[InputRequired()])
 
 
-class ActionForm(FlaskForm):
-    """A button that changes something (deactivate, reactivate, reset password)."""
-
-
 class ChangePasswordForm(FlaskForm):
     current = PasswordField(_l("Current password"),
                             validators=[InputRequired(_l("Please enter your current password."))])

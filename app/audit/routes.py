@@ -6,8 +6,8 @@ from flask import Blueprint, render_template
 
 from app.audit.services import ACTIONS, list_entries
 from app.auth.decorators import role_required
+from app.core.query import choice_arg, day_arg, page_arg, text_arg
 from app.models import Role
-from app.query import choice_arg, day_arg, page_arg, text_arg
 from app.timeutil import from_local
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")

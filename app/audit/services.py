@@ -1,11 +1,12 @@
 """Writing and reading the audit log. Entries name the action and its target, never the content."""
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_login import current_user
 
+from app.core.pagination import Page, fetch_page
+from app.core.text import contains
 from app.database import utcnow
 from app.extensions import db
 from app.models import AuditEntry
@@ -49,25 +50,16 @@ def record_audit_once(action: str, *, target_type: str, target_id: int, within: 
     return record_audit(action, target_type=target_type, target_id=target_id, actor=actor)
 
 
-@dataclass
-class AuditPage:
-    entries: list[AuditEntry]
-    page: int
-    has_next: bool
-
-
 def list_entries(*, action: str = "", user: str = "", start: datetime | None = None, end: datetime | None = None,
-                 page: int = 1) -> AuditPage:
+                 page: int = 1) -> Page[AuditEntry]:
+    """The log newest first, filtered by action, (part of) the person's address and a period."""
     query = sa.select(AuditEntry)
     if action:
         query = query.where(AuditEntry.action == action)
-    if user:
-        query = query.where(AuditEntry.user_email.icontains(user.strip(), autoescape=True))
+    if user.strip():
+        query = query.where(contains(AuditEntry.user_email, user.strip()))
     if start:
         query = query.where(AuditEntry.at >= start)
     if end:
         query = query.where(AuditEntry.at < end)
-    page = max(page, 1)
-    rows = list(db.session.scalars(query.order_by(AuditEntry.id.desc()).offset((page - 1) * PAGE_SIZE)
-                                   .limit(PAGE_SIZE + 1)))
-    return AuditPage(rows[:PAGE_SIZE], page, len(rows) > PAGE_SIZE)
+    return fetch_page(query.order_by(AuditEntry.id.desc()), page, PAGE_SIZE, counted=False, scalars=True)

@@ -2,7 +2,7 @@
 
 from functools import wraps
 
-from flask import abort
+from flask import Blueprint, abort
 from flask_login import current_user
 
 from app.extensions import login_manager
@@ -27,3 +27,9 @@ def role_required(*roles: Role):
         return wrapped
 
     return decorate
+
+
+def only_for(blueprint: Blueprint, *roles: Role) -> None:
+    """Every page of ``blueprint`` is for ``roles`` only, whatever its view declares, checked before the view
+    (and its form) runs."""
+    blueprint.before_request(role_required(*roles)(lambda: None))

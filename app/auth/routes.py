@@ -1,14 +1,6 @@
 """Signing in and out for staff."""
 
-from flask import (
-    Blueprint,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    session,
-    url_for,
-)
+from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
@@ -16,10 +8,10 @@ from flask_login import current_user
 from app.auth.forms import LoginForm
 from app.auth.services import LoginThrottled, authenticate
 from app.auth.staff_sessions import end_staff_session, start_staff_session
+from app.core.query import text_arg
 from app.extensions import limiter
 from app.main.routes import safe_next
 from app.models import Role
-from app.query import text_arg
 
 bp = Blueprint("auth", __name__)
 

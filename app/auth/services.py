@@ -12,6 +12,7 @@ from app.auth.passwords import (
     verify_password,
 )
 from app.auth.staff_sessions import end_all_sessions
+from app.core.errors import DomainError
 from app.database import utcnow
 from app.extensions import db
 from app.models import Role, User
@@ -19,8 +20,8 @@ from app.models import Role, User
 LoginThrottled = throttle.LoginThrottled
 
 
-class AccountError(Exception):
-    """An account could not be created or changed; the message says why."""
+class AccountError(DomainError):
+    """An account could not be created or changed; ``message`` says why."""
 
 
 def find_user(email: str) -> User | None:

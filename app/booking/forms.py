@@ -6,7 +6,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
-    IntegerField,
     SelectChoice,
     SelectMultipleField,
     TextAreaField,
@@ -14,6 +13,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.core.forms import IdField
 from app.i18n import _l
 from app.models import Topic
 
@@ -43,7 +43,8 @@ class _QuestionLength:
 
 
 class BookingForm(FlaskForm):
-    slot = IntegerField(_l("Time"), validators=[InputRequired(_l("Please choose a time."))])
+    slot = IdField(_l("Time"), unreadable=_l("Please choose a time."),
+                   validators=[InputRequired(_l("Please choose a time."))])
     topics = MultiCheckboxField(
         _l("What would you like to talk about?"),
         choices=[SelectChoice(t.value, label) for t, label in TOPIC_LABELS.items()],
@@ -57,7 +58,8 @@ class BookingForm(FlaskForm):
 
 
 class RescheduleForm(FlaskForm):
-    slot = IntegerField(_l("New time"), validators=[InputRequired(_l("Please choose a new time."))])
+    slot = IdField(_l("New time"), unreadable=_l("Please choose a new time."),
+                   validators=[InputRequired(_l("Please choose a new time."))])
     # Which booking, in which version, the page showed: a form from an older page never acts on a newer one.
     booking = HiddenField(validators=[InputRequired()])
     sequence = HiddenField(validators=[InputRequired()])
@@ -66,7 +68,3 @@ class RescheduleForm(FlaskForm):
 class CancelForm(FlaskForm):
     booking = HiddenField(validators=[InputRequired()])
     sequence = HiddenField(validators=[InputRequired()])
-
-
-class WaitlistForm(FlaskForm):
-    """Join or leave the waitlist; the button says which."""

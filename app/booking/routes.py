@@ -1,15 +1,6 @@
 """The candidate's personal page, reached only through the link in their e-mail."""
 
-from flask import (
-    Blueprint,
-    Response,
-    current_app,
-    flash,
-    g,
-    redirect,
-    render_template,
-    url_for,
-)
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from app.booking import services
@@ -18,9 +9,9 @@ from app.booking.forms import (
     BookingForm,
     CancelForm,
     RescheduleForm,
-    WaitlistForm,
 )
 from app.booking.free_times import free_slots_by_day
+from app.core.forms import ActionForm
 from app.database import only_reads_from_here, reads_first, reads_without_transaction, utcnow, writes_from_here
 from app.extensions import limiter
 from app.i18n import current_language
@@ -52,6 +43,14 @@ def _page(template: str, candidate: Candidate | Link, **context) -> str:
         closes_hours=current_app.config["BOOKING_CLOSES_HOURS"],
         **context,
     )
+
+
+def _booking_ahead(candidate: Candidate) -> Booking:
+    """The candidate's booking that lies ahead; without one the visitor is sent to their page."""
+    booking = services.open_booking(candidate)
+    if booking is None:
+        abort(redirect(url_for(".show", token=g.token)))
+    return booking
 
 
 def _in_pool() -> bool:
@@ -86,7 +85,7 @@ def _picker_page(form: BookingForm | None, now, status: int = 200):
     # The waitlist is offered only when every time is taken.
     return _page(
         "booking/pick.html", g.link, form=form, days=days, booking=None,
-        waitlist=services.waitlist_entry(current_candidate()), waitlist_form=WaitlistForm(),
+        waitlist=services.waitlist_entry(current_candidate()), waitlist_form=ActionForm(),
     ), status
 
 
@@ -136,18 +135,13 @@ def book(token: str):
 def confirmation(token: str):
     """What the candidate sees right after booking."""
     candidate = current_candidate()
-    booking = services.open_booking(candidate)
-    if booking is None:
-        return redirect(url_for(".show", token=token))
-    return _page("booking/confirmation.html", candidate, booking=booking, in_pool=_in_pool())
+    return _page("booking/confirmation.html", candidate, booking=_booking_ahead(candidate), in_pool=_in_pool())
 
 
 @bp.get("/<token>/invite.ics")
 def download_invite(token: str):
     """The current booking as a calendar file, for people who prefer to add it themselves."""
-    booking = services.open_booking(current_candidate())
-    if booking is None:
-        return redirect(url_for(".show", token=token))
+    booking = _booking_ahead(current_candidate())
     body = booking_ics(booking, "REQUEST", booking_url(token))
     return Response(
         body, mimetype="text/calendar",
@@ -184,9 +178,7 @@ def reschedule(token: str):
 def confirm_cancel(token: str):
     """Ask once more before cancelling."""
     candidate = current_candidate()
-    booking = services.open_booking(candidate)
-    if booking is None:
-        return redirect(url_for(".show", token=token))
+    booking = _booking_ahead(candidate)
     return _page("booking/cancel.html", candidate, booking=booking,
                  can_change=services.is_open(booking.slot.session, utcnow()),
                  cancel_form=CancelForm(booking=booking.id, sequence=booking.sequence))
@@ -216,7 +208,7 @@ def cancel(token: str):
 @action_limit
 def join_waitlist(token: str):
     """Wait for a free place."""
-    if WaitlistForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         try:
             services.join_waitlist(current_candidate(), language=current_language())
         except services.AlreadyBooked:
@@ -229,7 +221,7 @@ def join_waitlist(token: str):
 @action_limit
 def leave_waitlist(token: str):
     """Stop waiting."""
-    if WaitlistForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         services.leave_waitlist(current_candidate())
         flash(_("You are no longer on the waitlist."), "info")
     return redirect(url_for(".show", token=token))

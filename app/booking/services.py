@@ -1,6 +1,5 @@
 """The booking rules. Views call these functions and turn their exceptions into messages."""
 
-import re
 import uuid
 from datetime import datetime, time, timedelta
 
@@ -15,6 +14,9 @@ from app.booking.free_times import (
     free_slots_query,
     times_changed,
 )
+from app.core.errors import DomainError
+from app.core.ids import is_id
+from app.core.text import clean_text
 from app.database import utcnow
 from app.events import record_event
 from app.extensions import db
@@ -37,21 +39,10 @@ from app.tokens import Link, keep_links_alive
 
 REMINDER_TIME = time(9, 0)
 LINK_GRACE = timedelta(days=14)
-# Ids are 32-bit integers in the database; a larger number from a form is no slot (and SQLite cannot bind it).
-MAX_ID = 2**31 - 1
-# Control characters (other than tab and line breaks) are invisible, and PostgreSQL refuses NUL in text.
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-class BookingError(Exception):
-    """A rule said no. ``message`` is what the candidate reads."""
-
-    message = _l("That did not work. Please try again.")
-
-    def __init__(self, message=None):
-        super().__init__(str(message or self.message))
-        if message is not None:
-            self.message = message
+class BookingError(DomainError):
+    """A booking rule said no; ``message`` is what the candidate reads."""
 
 
 class SlotTaken(BookingError):
@@ -113,7 +104,7 @@ def open_booking(candidate: Candidate) -> Booking | None:
 
 
 def _bookable_slot(slot_id: int | None, now: datetime) -> Slot:
-    slot = db.session.get(Slot, slot_id) if isinstance(slot_id, int) and 0 < slot_id <= MAX_ID else None
+    slot = db.session.get(Slot, slot_id) if is_id(slot_id) else None
     if slot is None or slot.session.status != SessionStatus.PUBLISHED or slot.starts_at <= now:
         raise SlotUnavailable()
     if not is_open(slot.session, now):
@@ -134,7 +125,7 @@ def check_still_free(link: Link, slot_id: int | None) -> None:
     shortcut for the many who are too late: ``book_slot`` checks again where it counts."""
     if link.has_open_booking:
         raise AlreadyBooked()
-    if isinstance(slot_id, int) and 0 < slot_id <= MAX_ID and db.session.scalar(
+    if is_id(slot_id) and db.session.scalar(
             sa.select(sa.literal(True)).where(active_booking_exists(slot_id))):
         raise SlotTaken()
 
@@ -154,7 +145,7 @@ def book_slot(
         raise AlreadyBooked()
     slot = _bookable_slot(slot_id, now)
     chosen = _clean_topics(topics)
-    question = _CONTROL_CHARS.sub("", question or "").strip()
+    question = clean_text(question).strip()
     if len(question) > current_app.config["QUESTION_MAX_LENGTH"]:
         raise BookingError(_("Your question is too long."))
     if language:

@@ -16,6 +16,9 @@ from datetime import date, datetime
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
+from app.core.errors import DomainError
+from app.core.languages import default_language, languages, read_language
+from app.core.text import clean_text
 from app.i18n import _l
 from app.models import Stage
 from app.timeutil import AMSTERDAM
@@ -61,11 +64,6 @@ _STAGE_NAMES = {
                       "gesprekken", "interviews"],
 }
 
-_LANGUAGE_NAMES = {
-    "nl": ["nl", "nld", "dutch", "nederlands", "nl-nl", "nl_nl"],
-    "en": ["en", "eng", "english", "engels", "en-gb", "en-us", "en_gb", "en_us"],
-}
-
 # The fixed categories of a rejection reason; the labels are shown on screen.
 REJECTION_REASONS = {
     "experience": _l("Experience"),
@@ -96,21 +94,15 @@ def _lookup(names: dict) -> dict[str, object]:
 
 HEADERS = _lookup(_HEADER_NAMES)
 STAGES = _lookup(_STAGE_NAMES)
-LANGUAGES = _lookup(_LANGUAGE_NAMES)
 REASONS = _lookup(_REASON_NAMES)
 
 MAX_LENGTH = {"name": 200, "email": 320, "vacancy": 200, "department": 200}
 _DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DATE_DUTCH = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-class ImportRefused(Exception):
+class ImportRefused(DomainError):
     """The file as a whole cannot be read; ``message`` says why, for the recruiter."""
-
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -165,11 +157,6 @@ def duplicate_key(email: str, vacancy: str) -> tuple[str, str]:
     return email.strip().casefold(), " ".join(vacancy.split()).casefold()
 
 
-def clean_text(value: str) -> str:
-    """One line of text: control characters removed, surrounding spaces trimmed."""
-    return _CONTROL_CHARS.sub("", value or "").strip()
-
-
 def parse_date(text: str) -> date | None:
     """YYYY-MM-DD or DD-MM-YYYY (also with / or .); None when it is neither or no real day."""
     text = text.strip()
@@ -192,7 +179,9 @@ def parse_stage(text: str) -> Stage | None:
 
 
 def parse_language(text: str) -> str | None:
-    return LANGUAGES.get(_key(text)) if text.strip() else "nl"
+    """One of the portal's languages, however the file names it (``read_language``); an empty cell means
+    the default language, and None a language the portal does not offer."""
+    return read_language(text) if text.strip() else default_language()
 
 
 def parse_reason(text: str) -> str | None:
@@ -247,7 +236,7 @@ def map_header(header: list[str]) -> list[str | None]:
     fields: list[str | None] = []
     unknown = []
     for cell in header:
-        name = clean_text(cell)
+        name = clean_text(cell).strip()
         if not name:
             fields.append(None)
             continue
@@ -311,7 +300,7 @@ def check_row(number: int, fields: list[str | None], record: list[str], *, today
     for index, cell in enumerate(record):
         name = fields[index] if index < len(fields) else None
         if name:
-            values[name] = clean_text(cell)
+            values[name] = clean_text(cell).strip()
     row = ImportRow(number=number, values=values)
     extra = [cell for index, cell in enumerate(record)
              if (index >= len(fields) or fields[index] is None) and cell.strip()]
@@ -333,25 +322,17 @@ def check_row(number: int, fields: list[str | None], record: list[str], *, today
             row.errors.append(_("\"%(value)s\" is not a valid e-mail address.", value=values["email"]))
     if not values["vacancy"]:
         row.errors.append(_("The vacancy is missing."))
-    stage = parse_stage(values["stage"])
-    if stage is None:
-        if values["stage"]:
-            row.errors.append(_("Unknown stage \"%(value)s\" (use CV screening, phone or interview).",
-                                 value=values["stage"]))
-        else:
-            row.errors.append(_("The stage is missing."))
-    rejected_on = parse_date(values["rejected_on"])
-    if rejected_on is None:
-        if values["rejected_on"]:
-            row.errors.append(_("Cannot read the date \"%(value)s\" (use YYYY-MM-DD or DD-MM-YYYY).",
-                                 value=values["rejected_on"]))
-        else:
-            row.errors.append(_("The rejection date is missing."))
-    elif rejected_on > today:
+    stage = _read(row, values["stage"], parse_stage, missing=lambda: _("The stage is missing."), unknown=lambda text: _(
+        "Unknown stage \"%(value)s\" (use CV screening, phone or interview).", value=text))
+    rejected_on = _read(row, values["rejected_on"], parse_date, missing=lambda: _("The rejection date is missing."),
+                        unknown=lambda text: _("Cannot read the date \"%(value)s\" (use YYYY-MM-DD or DD-MM-YYYY).",
+                                               value=text))
+    if rejected_on is not None and rejected_on > today:
         row.errors.append(_("The rejection date %(value)s is in the future.", value=values["rejected_on"]))
     language = parse_language(values["language"])
     if language is None:
-        row.errors.append(_("Unknown language \"%(value)s\" (use nl or en).", value=values["language"]))
+        row.errors.append(_("Unknown language \"%(value)s\" (use %(known)s).", value=values["language"],
+                             known=", ".join(languages())))
     reason = None
     if values["rejection_reason"]:
         reason = parse_reason(values["rejection_reason"])
@@ -365,6 +346,15 @@ def check_row(number: int, fields: list[str | None], record: list[str], *, today
             language=language, rejection_reason=reason,
         )
     return row
+
+
+def _read(row: ImportRow, text: str, parse: Callable, *, missing: Callable, unknown: Callable):
+    """``parse(text)``; None when it cannot be read, with the row's error: ``missing()`` for an empty cell,
+    else ``unknown(text)``."""
+    value = parse(text) if text else None
+    if value is None:
+        row.errors.append(unknown(text) if text else missing())
+    return value
 
 
 def mark_duplicates(rows: Iterable[ImportRow], exists: Callable[[tuple[str, str]], bool]) -> None:

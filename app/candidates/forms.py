@@ -6,7 +6,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
     HiddenField,
     RadioField,
@@ -25,33 +24,15 @@ from wtforms.validators import (
 
 from app.candidates.csv_import import REJECTION_REASONS, CandidateData, today_local
 from app.candidates.services import (
-    LANGUAGES,
     PERSONAL_LINE_MAX,
     ImportMode,
     placeholder_errors,
 )
+from app.core.forms import LocalDateField, as_line, as_text
+from app.core.languages import default_language, language_choices
 from app.i18n import _l
 from app.labels import STAGE
 from app.models import Candidate, Stage
-
-
-def _strip(value):
-    return " ".join(value.split()) if isinstance(value, str) else value
-
-
-def _strip_text(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-class LocalDateField(DateField):
-    """A date field whose "cannot read this" message is ours, in the visitor's language."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            self.data = None
-            raise ValueError(_("Enter the date as day, month and year.")) from None
 
 
 def _not_in_future(form, field):
@@ -60,20 +41,19 @@ def _not_in_future(form, field):
 
 
 class CandidateForm(FlaskForm):
-    name = StringField(_l("Name"), filters=[_strip], validators=[
+    name = StringField(_l("Name"), filters=[as_line], validators=[
         DataRequired(_l("Please enter the candidate's name.")), Length(max=200)])
-    email = EmailField(_l("E-mail address"), filters=[_strip], validators=[
+    email = EmailField(_l("E-mail address"), filters=[as_line], validators=[
         DataRequired(_l("Please enter an e-mail address.")), Length(max=320),
         Email(message=_l("That does not look like an e-mail address."), check_deliverability=False)])
-    vacancy = StringField(_l("Vacancy"), filters=[_strip], validators=[
+    vacancy = StringField(_l("Vacancy"), filters=[as_line], validators=[
         DataRequired(_l("Please enter the vacancy.")), Length(max=200)])
-    department = StringField(_l("Department"), filters=[_strip], validators=[Length(max=200)])
+    department = StringField(_l("Department"), filters=[as_line], validators=[Length(max=200)])
     stage = SelectField(_l("Rejected after"), choices=[SelectChoice(s.value, label) for s, label in STAGE.items()],
                         validators=[InputRequired(_l("Please choose the stage."))])
     rejected_on = LocalDateField(_l("Rejection date"), validators=[
         InputRequired(_l("Please enter the rejection date.")), _not_in_future])
-    language = SelectField(_l("Language of the e-mail"), default="nl",
-                           choices=[SelectChoice(code, label) for code, label in LANGUAGES.items()])
+    language = SelectField(_l("Language of the e-mail"), default=default_language, choices=language_choices)
     rejection_reason = SelectField(
         _l("Reason for the rejection (optional)"),
         choices=[SelectChoice("", _l("Not given"))]
@@ -107,15 +87,11 @@ class _Placeholders:
 
 
 class EmailTemplateForm(FlaskForm):
-    subject = StringField(_l("Subject"), filters=[_strip], validators=[
+    subject = StringField(_l("Subject"), filters=[as_line], validators=[
         DataRequired(_l("Please enter a subject.")), Length(max=200), _Placeholders()])
-    body = TextAreaField(_l("Text"), filters=[_strip_text], validators=[
+    body = TextAreaField(_l("Text"), filters=[as_text], validators=[
         DataRequired(_l("Please enter the text of the e-mail.")), Length(max=5000), _Placeholders()])
     confirm_warnings = BooleanField(_l("I have read the checker's warnings and want to save this text anyway"))
-
-
-class ActionForm(FlaskForm):
-    """A button that changes something."""
 
 
 class RejectionForm(FlaskForm):
@@ -144,7 +120,7 @@ def rejection_form(candidates: list[Candidate]) -> RejectionForm:
 
     for candidate in candidates:
         setattr(Form, f"line_{candidate.id}", TextAreaField(
-            _("Personal line for %(name)s", name=candidate.name), filters=[_strip_text], validators=[
+            _("Personal line for %(name)s", name=candidate.name), filters=[as_text], validators=[
                 DataRequired(_("Write the personal line: something specific from the application and the "
                                 "concrete reason.")),
                 Length(max=PERSONAL_LINE_MAX, message=_("Keep the personal line to %(limit)s characters.",

@@ -1,26 +1,15 @@
 """The recruiter's candidates: the list, one candidate, adding by hand or from a CSV file, the rejection
 e-mail with the personal link (to one or to a selection) and its templates."""
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 
 from app.audit.services import record_audit
-from app.auth.decorators import STAFF, role_required
+from app.auth.decorators import STAFF, only_for, role_required
 from app.candidates import services
 from app.candidates.csv_import import COLUMN_LABELS, REJECTION_REASONS, ImportRefused
 from app.candidates.forms import (
-    ActionForm,
     CandidateForm,
     ConfirmImportForm,
     EmailTemplateForm,
@@ -28,28 +17,24 @@ from app.candidates.forms import (
     rejection_form,
 )
 from app.candidates.services import (
-    LANGUAGES,
     PROGRESS_LABELS,
     CandidateError,
     ImportMode,
     Progress,
 )
+from app.core.forms import ActionForm
+from app.core.languages import languages
+from app.core.query import choice_arg, id_list_arg, page_arg, text_arg
 from app.database import on_commit, utcnow
 from app.extensions import db
 from app.models import Candidate, Stage
-from app.query import choice_arg, id_list_arg, page_arg, text_arg
 from app.tokens import revoke_invitations
 
 bp = Blueprint("candidates", __name__, url_prefix="/recruiter/candidates")
+only_for(bp, *STAFF)  # every page here shows names and addresses
 
 MAX_SELECTION = 100
 EXAMPLE_VACANCY = {"nl": "Verpleegkundige", "en": "Nurse"}
-
-
-@bp.before_request
-@role_required(*STAFF)
-def _staff_only():
-    """Every page here shows names and addresses: recruiters and admins only."""
 
 
 @bp.context_processor
@@ -57,7 +42,6 @@ def _labels() -> dict:
     return {
         "progress_labels": PROGRESS_LABELS,
         "reason_label": lambda value: str(REJECTION_REASONS.get(value, value or "")),
-        "language_label": lambda value: str(LANGUAGES.get(value, value)),
         "column_labels": COLUMN_LABELS,
     }
 
@@ -101,7 +85,7 @@ def show_candidate(candidate_id: int):
 def revoke_links(candidate_id: int):
     """Make every personal link of this candidate stop working at once."""
     candidate = _get_candidate(candidate_id)
-    if FlaskForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         count = revoke_invitations(candidate)
         flash(ngettext("%(num)s link no longer works.", "%(num)s links no longer work.", count), "success")
     return redirect(url_for(".show_candidate", candidate_id=candidate.id))
@@ -195,7 +179,7 @@ def confirm_import(import_id: str):
 @role_required(*STAFF)
 def cancel_import(import_id: str):
     """Import nothing, and delete the uploaded file at once."""
-    if FlaskForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         services.discard_upload(import_id)
         flash(_("Nothing was imported, and the uploaded file is deleted."), "info")
     return redirect(url_for(".upload_import"))
@@ -280,7 +264,7 @@ def _send_if_previewed(form, candidates: list[Candidate], emails: dict, warnings
 # --- the templates ----------------------------------------------------------------------------------
 
 def _language_and_stage(language: str, stage: str) -> tuple[str, Stage]:
-    if language not in LANGUAGES or stage not in Stage.__members__.values():
+    if language not in languages() or stage not in Stage.__members__.values():
         abort(404)
     return language, Stage(stage)
 

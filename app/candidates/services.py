@@ -11,7 +11,7 @@ import secrets
 import string
 import time
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -30,6 +30,10 @@ from app.candidates.csv_import import (
     parse_csv,
     today_local,
 )
+from app.core.errors import DomainError
+from app.core.languages import languages, offered
+from app.core.pagination import Page, fetch_page
+from app.core.text import clean_text, contains
 from app.database import utcnow
 from app.events import record_events
 from app.extensions import db
@@ -48,21 +52,14 @@ from app.models import (
 )
 from app.tokens import issue_invitations, valid_token
 
-LANGUAGES = {"nl": _l("Dutch"), "en": _l("English")}
 PAGE_SIZE = 50
 PERSONAL_LINE_MAX = 1000
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-class CandidateError(Exception):
+class CandidateError(DomainError):
     """Something the recruiter asked for cannot be done; ``message`` says why."""
 
     message = _l("This cannot be done.")
-
-    def __init__(self, message=None):
-        super().__init__(str(message or self.message))
-        if message is not None:
-            self.message = message
 
 
 class DuplicateCandidate(CandidateError):
@@ -142,17 +139,9 @@ class CandidateRow:
         return Progress.INVITED if self.invited else Progress.NOT_INVITED
 
 
-@dataclass(frozen=True)
-class CandidatePage:
-    rows: list[CandidateRow]
-    total: int
-    page: int
-    pages: int
-
-
 def list_candidates(
     *, progress: Progress | None = None, vacancy: str = "", department: str = "", search: str = "", page: int = 1
-) -> CandidatePage:
+) -> Page[CandidateRow]:
     """Candidates, newest rejection first, filtered by progress, vacancy, department and a name or address."""
     booked, attended = _has_booking(), _has_attended()
     conditions = []
@@ -170,20 +159,14 @@ def list_candidates(
         conditions.append(Candidate.department == department)
     search = search.strip()
     if search:
-        conditions.append(sa.or_(Candidate.name.icontains(search, autoescape=True),
-                                 Candidate.email.icontains(search, autoescape=True)))
-    total = db.session.scalar(sa.select(sa.func.count(Candidate.id)).where(*conditions))
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    result = db.session.execute(
+        conditions.append(sa.or_(contains(Candidate.name, search), contains(Candidate.email, search)))
+    found = fetch_page(
         sa.select(Candidate, booked.label("booked"), attended.label("attended"))
         .where(*conditions)
-        .order_by(Candidate.rejected_on.desc(), Candidate.id.desc())
-        .limit(PAGE_SIZE)
-        .offset((page - 1) * PAGE_SIZE)
-    ).all()
-    rows = [CandidateRow(candidate, bool(b), bool(a)) for candidate, b, a in result]
-    return CandidatePage(rows=rows, total=total, page=page, pages=pages)
+        .order_by(Candidate.rejected_on.desc(), Candidate.id.desc()),
+        page, PAGE_SIZE,
+    )
+    return replace(found, rows=[CandidateRow(candidate, bool(b), bool(a)) for candidate, b, a in found.rows])
 
 
 def candidate_row(candidate: Candidate) -> CandidateRow:
@@ -341,7 +324,9 @@ def discard_upload(import_id: str) -> None:
 PLACEHOLDERS = ("name", "vacancy")
 
 # The texts used until a recruiter edits them. The e-mail is: this text, then the recruiter's personal
-# line, then the line with the personal link, then the greeting. So the text ends with the decision.
+# line, then the line with the personal link, then the greeting. So the text ends with the decision. A
+# language of the portal without texts of its own here starts from the Dutch ones.
+DEFAULT_TEXTS_LANGUAGE = "nl"
 DEFAULT_TEMPLATES: dict[tuple[str, Stage], tuple[str, str]] = {
     ("nl", Stage.CV_SCREENING): (
         "Je sollicitatie voor {vacancy}",
@@ -409,14 +394,14 @@ def _template_row(language: str, stage: Stage) -> EmailTemplate | None:
 
 def get_template(language: str, stage: Stage) -> TemplateText:
     """The rejection e-mail for this language and stage: the edited one, else the default."""
-    language = language if language in LANGUAGES else "nl"
+    language = offered(language)
     return _template_text(language, stage, _template_row(language, stage))
 
 
 def _template_text(language: str, stage: Stage, row: EmailTemplate | None) -> TemplateText:
     if row is not None:
         return TemplateText(language, stage, row.subject, row.body, row.updated_at)
-    subject, body = DEFAULT_TEMPLATES[(language, stage)]
+    subject, body = DEFAULT_TEMPLATES.get((language, stage)) or DEFAULT_TEMPLATES[(DEFAULT_TEXTS_LANGUAGE, stage)]
     return TemplateText(language, stage, subject, body, None)
 
 
@@ -425,7 +410,7 @@ def template_lookup() -> Callable[[str, Stage], TemplateText]:
     edited = {(row.language, row.stage): row for row in db.session.scalars(sa.select(EmailTemplate))}
 
     def template_for(language: str, stage: Stage) -> TemplateText:
-        language = language if language in LANGUAGES else "nl"
+        language = offered(language)
         return _template_text(language, stage, edited.get((language, stage)))
 
     return template_for
@@ -433,7 +418,7 @@ def template_lookup() -> Callable[[str, Stage], TemplateText]:
 
 def all_templates() -> list[TemplateText]:
     template_for = template_lookup()
-    return [template_for(language, stage) for language in LANGUAGES for stage in Stage]
+    return [template_for(language, stage) for language in languages() for stage in Stage]
 
 
 def placeholder_errors(text: str) -> list:
@@ -524,7 +509,7 @@ class RejectionEmail:
 
 def clean_personal_line(text: str | None) -> str:
     """The personal line without invisible characters or trailing spaces; PersonalLineMissing when empty."""
-    text = _CONTROL_CHARS.sub("", (text or "").replace("\r\n", "\n")).strip()
+    text = clean_text(text).strip()
     if not text:
         raise PersonalLineMissing()
     if len(text) > PERSONAL_LINE_MAX:

@@ -33,6 +33,7 @@ import sqlalchemy as sa
 
 from app.auth.passwords import hash_password
 from app.database import UTCDateTime, utcnow
+from app.events.rollup import rebuild as rebuild_statistics
 from app.extensions import db
 from app.models import (
     Booking,
@@ -49,7 +50,6 @@ from app.models import (
     WaitlistEntry,
 )
 from app.sessions.services import slot_times
-from app.stats.rollup import rebuild as rebuild_statistics
 from app.timeutil import from_local, local
 
 YEARS = 4

@@ -172,7 +172,7 @@ def notify_pool_consent_request(membership: PoolMembership) -> OutboxMessage | N
     if membership.consented_at is not None or membership.withdrawn_at is not None:
         return None
     candidate = membership.candidate
-    link = external_url("pool.confirm_consent", token=valid_token(candidate))
+    link = external_url("talent_link.manage_consent", token=valid_token(candidate))
     subject = _l("May we keep your details for future vacancies?")
     return queue_email(
         kind="pool_consent_request", candidate=candidate, subject=subject, template="pool_consent_request",
@@ -200,8 +200,8 @@ def notify_pool_renewal(membership: PoolMembership, token: str) -> OutboxMessage
         kind="pool_renewal", candidate=candidate, subject=subject, template="pool_renewal",
         context={
             "membership": membership,
-            "renew_link": external_url("talent_link.renew_consent", token=token),
-            "withdraw_link": external_url("talent_link.withdraw_consent", token=token),
+            "renew_link": external_url("talent_link.manage_consent", token=token) + "#stay",
+            "withdraw_link": external_url("talent_link.manage_consent", token=token) + "#leave",
         },
     )
 

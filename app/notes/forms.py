@@ -1,8 +1,5 @@
 """Forms for preparing and following up a conversation, and for the checker's rules."""
 
-import re
-
-from flask import current_app
 from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
@@ -19,18 +16,11 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from app.checker import CATEGORIES, InvalidPattern, PatternError, validate_pattern, validate_words
+from app.core.languages import language_choices
+from app.core.text import clean_text
 from app.i18n import _l
 
 TEXT_MAX_LENGTH = 5000
-# Control characters (other than tab and line breaks) are invisible, and PostgreSQL refuses NUL in text.
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def clean_text(value: str | None) -> str:
-    """What the recruiter typed, with browser line endings made plain and invisible characters removed."""
-    if value is None:
-        return ""
-    return _CONTROL_CHARS.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def strip(value: str | None) -> str:
@@ -134,8 +124,7 @@ SYNTAXES = {
 
 
 def _language_choices():
-    names = {"nl": _("Dutch"), "en": _("English")}
-    return [SelectChoice(code, names.get(code, code)) for code in current_app.config["LANGUAGES"]]
+    return [SelectChoice(code, name) for code, name in language_choices()]
 
 
 class RuleForm(FlaskForm):
@@ -170,6 +159,3 @@ class RuleForm(FlaskForm):
                 valid = False
         return valid
 
-
-class ActionForm(FlaskForm):
-    """A button that changes something (remove a rule)."""

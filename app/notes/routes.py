@@ -18,6 +18,8 @@ from flask_login import current_user
 from app import checker
 from app.audit.services import record_audit_once
 from app.auth.decorators import STAFF, role_required
+from app.core.forms import ActionForm
+from app.core.query import flag_arg, json_body
 from app.database import writes_on_get
 from app.extensions import db
 from app.i18n import clock
@@ -27,15 +29,13 @@ from app.notes.forms import (
     NOTE_HINTS,
     NOTE_LABELS,
     OUTCOMES,
-    ActionForm,
     NoteForm,
     OutcomeForm,
     PoolOfferForm,
     RuleForm,
     SummaryForm,
 )
-from app.pool import services as pool
-from app.query import flag_arg, json_body
+from app.talent import services as talent
 
 bp = Blueprint("notes", __name__, url_prefix="/recruiter")
 
@@ -141,8 +141,8 @@ def check_text():
 def _outcome_page(booking: Booking, form: OutcomeForm, status: int = 200):
     return render_template(
         "notes/outcome.html", booking=booking, candidate=booking.candidate, form=form,
-        pool_form=PoolOfferForm(), pool_member=pool.current_membership(booking.candidate),
-        pool_question=pool.open_request(booking.candidate), pool_answered=pool.last_answer(booking.candidate),
+        pool_form=PoolOfferForm(), pool_member=talent.current_membership(booking.candidate),
+        pool_question=talent.open_request(booking.candidate), pool_answered=talent.last_answer(booking.candidate),
         current_outcome=services.current_outcome(booking), outcomes=OUTCOMES,
     ), status
 
@@ -177,8 +177,8 @@ def offer_pool(booking_id: int):
     booking = _booking(booking_id)
     if PoolOfferForm().validate_on_submit():
         try:
-            pool.request_consent(booking.candidate)
-        except pool.PoolError as exc:
+            talent.request_consent(booking.candidate)
+        except talent.TalentError as exc:
             flash(str(exc.message), "info")
         else:
             flash(_("%(name)s has been sent an e-mail asking for consent to join the talent pool.",

@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from app import checker
 from app.audit.services import record_audit, record_audit_once
 from app.booking.free_times import times_changed
+from app.core.errors import DomainError
 from app.database import utcnow
 from app.events import forget_events, record_event
 from app.extensions import db
@@ -37,15 +38,8 @@ OUTCOME_STATUS = {"attended": BookingStatus.ATTENDED, "no_show": BookingStatus.N
                   "cancelled_late": BookingStatus.CANCELLED}
 
 
-class NotesError(Exception):
-    """A rule said no. ``message`` is what the recruiter reads."""
-
-    message = _l("That did not work. Please try again.")
-
-    def __init__(self, message=None):
-        super().__init__(str(message or self.message))
-        if message is not None:
-            self.message = message
+class NotesError(DomainError):
+    """A rule about notes, outcomes or summaries said no; ``message`` is what the recruiter reads."""
 
 
 class OutcomeTooEarly(NotesError):

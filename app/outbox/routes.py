@@ -2,16 +2,16 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 
 from app.audit.services import record_audit_once
 from app.auth.decorators import STAFF, role_required
+from app.core.forms import ActionForm
+from app.core.query import choice_arg, page_arg, text_arg
 from app.database import writes_on_get
 from app.extensions import db
 from app.mail.worker import mail_server_status
 from app.models import OutboxMessage, OutboxStatus
 from app.outbox import services
-from app.query import choice_arg, page_arg, text_arg
 from app.tokens import hide_links
 
 # The e-mail's own HTML, shown in a sandboxed frame of the message page: no script, no form, no request to
@@ -30,8 +30,8 @@ def list_messages():
     result = services.list_messages(
         status=filters["status"] or None, kind=filters["kind"] or None, search=filters["q"], page=page_arg(),
     )
-    return render_template("outbox/list.html", result=result, kinds=services.kinds(), form=FlaskForm(),
-                           filters=filters, mail_paused=mail_server_status())
+    return render_template("outbox/list.html", result=result, counts=services.status_counts(),
+                           kinds=services.kinds(), form=ActionForm(), filters=filters, mail_paused=mail_server_status())
 
 
 def _opened(message_id: int) -> OutboxMessage:
@@ -49,7 +49,7 @@ def show_message(message_id: int):
     must not be able to act as the candidate."""
     message = _opened(message_id)
     return render_template("outbox/show.html", message=message, body_text=hide_links(message.body_text),
-                           form=FlaskForm())
+                           form=ActionForm())
 
 
 @bp.get("/<int:message_id>/html")
@@ -70,13 +70,13 @@ def show_message_html(message_id: int):
 def retry(message_id: int):
     """Send a failed e-mail again."""
     message = db.session.get(OutboxMessage, message_id) or abort(404)
-    if FlaskForm().validate_on_submit():
+    if ActionForm().validate_on_submit():
         try:
             services.retry_message(message)
-        except services.NotRetryable:
-            flash(_("Only a failed e-mail can be sent again."), "info")
-        except services.CandidateGone:
-            flash(_("This e-mail cannot be sent again: the candidate's data has been erased."), "error")
+        except services.NotRetryable as error:
+            flash(error.message, "info")
+        except services.CandidateGone as error:
+            flash(error.message, "error")
         else:
             flash(_("The e-mail to %(to)s is back in the queue.", to=message.to_address), "success")
     return redirect(url_for(".show_message", message_id=message.id))

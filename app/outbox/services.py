@@ -1,35 +1,33 @@
 """Listing and retrying outbox messages."""
 
-from dataclasses import dataclass
-
 import sqlalchemy as sa
 
+from app.core.errors import DomainError
+from app.core.pagination import Page, fetch_page
+from app.core.text import contains
 from app.database import utcnow
 from app.extensions import db
+from app.i18n import _l
 from app.models import Candidate, OutboxMessage, OutboxStatus
 from app.tokens import has_hidden_links, restore_links, restore_links_in_ics, valid_token
 
 PAGE_SIZE = 50
 
 
-class NotRetryable(Exception):
+class NotRetryable(DomainError):
     """Only a failed e-mail can be retried."""
 
+    message = _l("Only a failed e-mail can be sent again.")
 
-class CandidateGone(Exception):
+
+class CandidateGone(DomainError):
     """The e-mail carried a personal link, and the candidate it was for is erased."""
 
-
-@dataclass
-class OutboxPage:
-    messages: list[OutboxMessage]
-    counts: dict[str, int]
-    page: int
-    has_next: bool
+    message = _l("This e-mail cannot be sent again: the candidate's data has been erased.")
 
 
 def list_messages(*, status: str | None = None, kind: str | None = None, search: str = "",
-                  page: int = 1) -> OutboxPage:
+                  page: int = 1) -> Page[OutboxMessage]:
     """Newest first, filtered by state, kind and (part of) the address or subject."""
     query = sa.select(OutboxMessage)
     if status in {s.value for s in OutboxStatus}:
@@ -37,16 +35,17 @@ def list_messages(*, status: str | None = None, kind: str | None = None, search:
     if kind:
         query = query.where(OutboxMessage.kind == kind)
     search = search.strip()
-    if search:  # % and _ are searched for as themselves, and a backslash is no escape (PostgreSQL)
-        query = query.where(sa.or_(OutboxMessage.to_address.icontains(search, autoescape=True),
-                                   OutboxMessage.subject.icontains(search, autoescape=True)))
-    page = max(page, 1)
-    rows = list(db.session.scalars(
-        query.order_by(OutboxMessage.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE + 1)))
+    if search:
+        query = query.where(sa.or_(contains(OutboxMessage.to_address, search), contains(OutboxMessage.subject, search)))
+    return fetch_page(query.order_by(OutboxMessage.id.desc()), page, PAGE_SIZE, counted=False, scalars=True)
+
+
+def status_counts() -> dict[str, int]:
+    """How many e-mails are in each state (every state, 0 included)."""
     counts = dict.fromkeys((s.value for s in OutboxStatus), 0)
     counts.update({s.value: n for s, n in db.session.execute(
         sa.select(OutboxMessage.status, sa.func.count()).group_by(OutboxMessage.status))})
-    return OutboxPage(messages=rows[:PAGE_SIZE], counts=counts, page=page, has_next=len(rows) > PAGE_SIZE)
+    return counts
 
 
 def kinds() -> list[str]:

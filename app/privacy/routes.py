@@ -2,18 +2,7 @@
 
 import json
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    current_app,
-    flash,
-    g,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
@@ -21,11 +10,11 @@ from wtforms.validators import DataRequired
 
 from app.audit.services import record_audit
 from app.auth.decorators import STAFF, role_required
+from app.core.query import choice_arg
 from app.database import writes_on_get
 from app.extensions import db, limiter
 from app.models import Candidate
 from app.privacy.services import erase_person, export_person, same_person
-from app.query import choice_arg
 from app.tokens import current_candidate, load_candidate_from_url
 
 bp = Blueprint("privacy", __name__)

@@ -19,6 +19,7 @@ from app.models import (
     Slot,
 )
 from app.privacy.services import outcome_missing_erasure
+from app.sessions.services import with_place_counts
 
 COMING = 6  # feedback sessions on the start page
 MISSING_SHOWN = 20  # past conversations without an outcome listed by name (the count covers all)
@@ -39,15 +40,8 @@ class MissingOutcome:
 
 def coming_sessions(now: datetime) -> list[ComingSession]:
     """The next feedback sessions with how many of their places are booked."""
-    booked = (
-        sa.select(sa.func.count(Booking.id))
-        .join(Slot, Booking.slot_id == Slot.id)
-        .where(Slot.session_id == FeedbackSession.id, Booking.status != BookingStatus.CANCELLED)
-        .scalar_subquery()
-    )
-    offered = sa.select(sa.func.count(Slot.id)).where(Slot.session_id == FeedbackSession.id).scalar_subquery()
     rows = db.session.execute(
-        sa.select(FeedbackSession, booked, offered)
+        with_place_counts()
         .where(FeedbackSession.ends_at > now, FeedbackSession.status != SessionStatus.CANCELLED)
         .order_by(FeedbackSession.starts_at)
         .limit(COMING)

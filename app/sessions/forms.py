@@ -1,6 +1,5 @@
 """Forms for planning sessions: one session, a series of months, and the buttons that change a session."""
 
-import re
 from datetime import time
 from urllib.parse import urlsplit
 
@@ -9,7 +8,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
-    IntegerField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -25,6 +23,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.core.forms import WholeNumberField, as_line
 from app.i18n import _l
 from app.models import User
 from app.sessions import services
@@ -34,9 +33,6 @@ from app.sessions.services import (
     MIN_SLOT_MINUTES,
     SessionPlan,
 )
-
-# Control characters are invisible, and PostgreSQL refuses NUL in text.
-_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 
 NTH_LABELS = {
     1: _l("first"), 2: _l("second"), 3: _l("third"), 4: _l("fourth"), -1: _l("last"),
@@ -49,10 +45,6 @@ WEEKDAY_LABELS = {
 
 def _choices(labels: dict) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in labels.items()]
-
-
-def _clean(text: str | None) -> str:
-    return " ".join(_CONTROL_CHARS.sub(" ", text or "").split())
 
 
 class DayField(DateField):
@@ -83,14 +75,6 @@ class ClockField(TimeField):
         if self.raw_data:
             return " ".join(self.raw_data)
         return self.data.strftime("%H:%M") if self.data else ""
-
-
-class WholeNumberField(IntegerField):
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(_("Please enter a whole number.")) from None
 
 
 class HostsField(SelectMultipleField):
@@ -135,7 +119,7 @@ class LayoutForm(FlaskForm):
                                    min=MIN_SLOT_MINUTES, max=MAX_SLOT_MINUTES))],
     )
     breaks = StringField(_l("Breaks (optional)"), validators=[Optional(), Length(max=300)])
-    location = StringField(_l("Location (optional)"), filters=[_clean], validators=[Length(max=200)])
+    location = StringField(_l("Location (optional)"), filters=[as_line], validators=[Length(max=200)])
     video_url = URLField(_l("Video link (optional)"), filters=[lambda v: (v or "").strip()],
                          validators=[Length(max=500), web_link])
     hosts = HostsField(_l("Hosts"), coerce=int,
@@ -214,6 +198,3 @@ class ConfirmForm(FlaskForm):
 
     expected = HiddenField()
 
-
-class ActionForm(FlaskForm):
-    """A button that changes a session (publish, close, delete, renew the feed)."""

@@ -17,6 +17,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from app.auth.decorators import STAFF, role_required
+from app.core.forms import ActionForm
 from app.database import utcnow
 from app.extensions import db, limiter
 from app.i18n import format_day
@@ -25,7 +26,6 @@ from app.sessions import feed, services
 from app.sessions.forms import (
     NTH_LABELS,
     WEEKDAY_LABELS,
-    ActionForm,
     ConfirmForm,
     SeriesForm,
     SessionForm,

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from app.booking import services as booking_services
 from app.booking.free_times import times_changed
 from app.booking.services import offer_free_slots
+from app.core.errors import DomainError
 from app.database import utcnow
 from app.events import record_event
 from app.extensions import db
@@ -40,15 +41,8 @@ HOST_ROLES = (Role.RECRUITER, Role.ADMIN)
 NTH_CHOICES = (1, 2, 3, 4, -1)
 
 
-class SessionError(Exception):
-    """A rule said no. ``message`` is what the recruiter reads."""
-
-    message = _l("That did not work. Please try again.")
-
-    def __init__(self, message=None):
-        super().__init__(str(message or self.message))
-        if message is not None:
-            self.message = message
+class SessionError(DomainError):
+    """A planning rule said no; ``message`` is what the recruiter reads."""
 
 
 class SessionLocked(SessionError):
@@ -571,9 +565,9 @@ class SessionRow:
     offered: int
 
 
-def session_overview(now: datetime | None = None, *, past_limit: int = 24) -> tuple[list[SessionRow], list[SessionRow]]:
-    """Sessions ahead (soonest first) and the most recent past ones, with booked and offered counts."""
-    now = now or utcnow()
+def with_place_counts() -> sa.Select:
+    """(session, booked, offered) rows: each feedback hour with how many of its places are booked (not
+    cancelled) and how many it offers."""
     booked = (
         sa.select(sa.func.count(Booking.id))
         .join(Slot, Booking.slot_id == Slot.id)
@@ -581,7 +575,13 @@ def session_overview(now: datetime | None = None, *, past_limit: int = 24) -> tu
         .scalar_subquery()
     )
     offered = sa.select(sa.func.count(Slot.id)).where(Slot.session_id == FeedbackSession.id).scalar_subquery()
-    base = sa.select(FeedbackSession, booked, offered)
+    return sa.select(FeedbackSession, booked, offered)
+
+
+def session_overview(now: datetime | None = None, *, past_limit: int = 24) -> tuple[list[SessionRow], list[SessionRow]]:
+    """Sessions ahead (soonest first) and the most recent past ones, with booked and offered counts."""
+    now = now or utcnow()
+    base = with_place_counts()
     ahead = db.session.execute(
         base.where(FeedbackSession.ends_at > now).order_by(FeedbackSession.starts_at)
     ).all()

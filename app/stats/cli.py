@@ -3,7 +3,7 @@
 import click
 from flask.cli import AppGroup
 
-from app.stats.rollup import rebuild
+from app.events.rollup import rebuild
 
 stats_cli = AppGroup("stats", help="The HR figures.")
 

@@ -6,8 +6,8 @@ from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 
+from app.core.query import choice_arg, in_calendar, text_arg
 from app.i18n import _l
-from app.query import choice_arg, in_calendar, text_arg
 from app.stats.queries import Period
 from app.timeutil import from_local
 
@@ -56,7 +56,7 @@ def _arg(args: Mapping, name: str, default: str) -> str:
 
 def parse_period(args: Mapping, today: date) -> Selection:
     """Read ?period=...&month=YYYY-MM&quarter=YYYY-Qn&year=YYYY&from=...&to=... ; fall back with a message.
-    Only days between 1900 and 2999 can be chosen (app/query.py)."""
+    Only days between 1900 and 2999 can be chosen (app/core/query.py)."""
     kind = choice_arg("period", CHOICES, "12m", args=args)
     try:
         if kind == "month":

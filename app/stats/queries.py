@@ -1,6 +1,6 @@
 """Read-only aggregate queries for the HR dashboard.
 
-They read the monthly roll-up of the event log (``stat_month``, see app/stats/rollup.py) and the sessions,
+They read the monthly roll-up of the event log (``stat_month``, see app/events/rollup.py) and the sessions,
 never a table with personal data, so the figures survive the erasure of people. Every function issues
 one query, whatever the size of the data, and returns plain data.
 """

@@ -4,9 +4,9 @@ from flask import Blueprint, Response, abort, render_template, request
 
 from app.audit.services import record_audit
 from app.auth.decorators import role_required
+from app.core.query import choice_arg
 from app.database import utcnow, writes_on_get
 from app.models import Role
-from app.query import choice_arg
 from app.stats.export import to_csv
 from app.stats.periods import CHOICES, parse_period, period_args
 from app.stats.presentation import STEP_LABELS, build_tables, cell, rate

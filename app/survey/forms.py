@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, TextAreaField
 from wtforms.validators import Length, ValidationError
 
+from app.core.forms import as_text
 from app.i18n import _l
 from app.survey.services import COMMENT_MAX_LENGTH, RECOMMEND_RANGE, USEFUL_RANGE
 
@@ -19,10 +20,6 @@ class _OnScale:
             raise ValidationError(self.message)
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
 def _score_field(label, scale: range, message):
     # Choice checking is left to _OnScale, so that every wrong answer gets the same clear message.
     return RadioField(label, choices=[SelectChoice(str(n), str(n)) for n in scale], validate_choice=False,
@@ -36,6 +33,6 @@ class SurveyForm(FlaskForm):
     recommend = _score_field(
         _l("Would you recommend us as an employer to a friend?"), RECOMMEND_RANGE,
         _l("Choose how likely you are to recommend us: a number from 0 to 10."))
-    comment = TextAreaField(_l("Anything else you would like to tell us? (optional)"), filters=[_strip], validators=[
+    comment = TextAreaField(_l("Anything else you would like to tell us? (optional)"), filters=[as_text], validators=[
         Length(max=COMMENT_MAX_LENGTH, message=_l("Please keep your comment to %(limit)s characters.",
                                                   limit=COMMENT_MAX_LENGTH))])

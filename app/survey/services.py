@@ -1,13 +1,14 @@
 """The survey after the conversation: which conversation it is about, one answer per conversation,
 and the one e-mail that asks for it. Nothing here commits."""
 
-import re
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from app.core.errors import DomainError
+from app.core.text import clean_text
 from app.database import utcnow
 from app.events import record_event
 from app.extensions import db
@@ -17,8 +18,6 @@ from app.models import Booking, BookingStatus, Candidate, SurveyResponse
 from app.tokens import keep_links_alive, valid_token
 
 USEFUL_RANGE = range(1, 6)
-# Control characters other than tab and line breaks are invisible, and PostgreSQL refuses NUL in text.
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 RECOMMEND_RANGE = range(0, 11)
 COMMENT_MAX_LENGTH = 1000
 # Only conversations whose outcome was recorded this recently get the e-mail: an old history (an import,
@@ -28,15 +27,10 @@ REQUEST_WITHIN = timedelta(days=14)
 LINK_DAYS = 30
 
 
-class SurveyError(Exception):
+class SurveyError(DomainError):
     """The answer cannot be stored; ``message`` says why."""
 
     message = _l("Your answer could not be saved. Please try again.")
-
-    def __init__(self, message=None):
-        super().__init__(str(message or self.message))
-        if message is not None:
-            self.message = message
 
 
 class AlreadyAnswered(SurveyError):
@@ -62,7 +56,7 @@ def submit_survey(booking: Booking, *, useful: int, recommend: int, comment: str
     as the event's value). A second answer raises AlreadyAnswered, also when two arrive at once."""
     if useful not in USEFUL_RANGE or recommend not in RECOMMEND_RANGE:
         raise AnswerOutOfRange()
-    comment = _CONTROL_CHARS.sub("", comment or "").strip()
+    comment = clean_text(comment).strip()
     if len(comment) > COMMENT_MAX_LENGTH:
         raise SurveyError(_("Please keep your comment to %(limit)s characters.", limit=COMMENT_MAX_LENGTH))
     if response_for(booking) is not None:

@@ -1,24 +1,20 @@
 """The recruiter's talent pool: the members, one member with their history and tags, and recording
 re-applications and hires of earlier candidates."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from app.auth.decorators import STAFF, role_required
+from app.auth.decorators import STAFF, only_for, role_required
+from app.core.forms import ActionForm
+from app.core.query import page_arg, text_arg
 from app.database import utcnow
 from app.extensions import db
 from app.models import Candidate, PoolMembership
-from app.query import page_arg, text_arg
 from app.talent import services
-from app.talent.forms import ActionForm, HireForm, ReapplicationForm, TagForm
+from app.talent.forms import HireForm, ReapplicationForm, TagForm
 
 bp = Blueprint("talent", __name__, url_prefix="/recruiter/talent")
-
-
-@bp.before_request
-@role_required(*STAFF)
-def _staff_only():
-    """Every page here shows names and addresses: recruiters and admins only."""
+only_for(bp, *STAFF)  # every page here shows names and addresses
 
 
 @bp.context_processor
@@ -29,13 +25,13 @@ def _labels() -> dict:
     }
 
 
-def _get_member(membership_id: int) -> PoolMembership | None:
-    return services.get_member(membership_id)
-
-
-def _gone():
-    flash(_("This person is not in the talent pool (any more): the consent was withdrawn or has ended."), "info")
-    return redirect(url_for(".list_members"))
+def _member(membership_id: int) -> PoolMembership:
+    """The current membership; when it has ended or was withdrawn, the recruiter is told so on the list."""
+    membership = services.get_member(membership_id)
+    if membership is None:
+        flash(_("This person is not in the talent pool (any more): the consent was withdrawn or has ended."), "info")
+        abort(redirect(url_for(".list_members")))
+    return membership
 
 
 @bp.get("/")
@@ -57,9 +53,7 @@ def list_members():
 @role_required(*STAFF)
 def show_member(membership_id: int):
     """One member: consent, tags, and their applications, conversations, re-applications and hires."""
-    membership = _get_member(membership_id)
-    if membership is None:
-        return _gone()
+    membership = _member(membership_id)
     return _member_page(membership, TagForm())
 
 
@@ -75,9 +69,7 @@ def _member_page(membership: PoolMembership, form: TagForm, status: int = 200):
 @role_required(*STAFF)
 def add_tag(membership_id: int):
     """Add a skill or a preferred department; a bad or duplicate tag comes back with the text kept."""
-    membership = _get_member(membership_id)
-    if membership is None:
-        return _gone()
+    membership = _member(membership_id)
     form = TagForm()
     if not form.validate_on_submit():
         return _member_page(membership, form, 422)
@@ -94,9 +86,7 @@ def add_tag(membership_id: int):
 @role_required(*STAFF)
 def remove_tag(membership_id: int, tag_id: int):
     """Remove a tag from the member."""
-    membership = _get_member(membership_id)
-    if membership is None:
-        return _gone()
+    membership = _member(membership_id)
     if ActionForm().validate_on_submit():
         if services.remove_tag(membership, tag_id):
             flash(_("The tag is removed."), "success")
@@ -118,6 +108,26 @@ def _prefill_email(form) -> None:
         form.email.data = text_arg("email", max_length=320)
 
 
+def _recorded(form, day_field, record):
+    """What ``record()`` recorded once the form is valid; None before, or when it is refused, with the
+    reason at the field it is about."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        return record()
+    except services.UnknownEmail as error:
+        form.email.errors.append(error.message)
+    except services.UnreasonableDate as error:
+        day_field.errors.append(error.message)
+    except services.TalentError as error:
+        flash(error.message, "error")
+    return None
+
+
+def _form_page(template: str, form):
+    return render_template(template, form=form), 422 if form.is_submitted() else 200
+
+
 @bp.route("/reapplications/new", methods=["GET", "POST"])
 @role_required(*STAFF)
 def record_reapplication():
@@ -126,22 +136,14 @@ def record_reapplication():
     _prefill_email(form)
     if not form.is_submitted():
         form.applied_on.data = services.today_local()
-    if form.validate_on_submit():
-        try:
-            reapplication = services.record_reapplication(form.email.data, form.vacancy.data, form.applied_on.data)
-        except services.UnknownEmail as error:
-            form.email.errors.append(error.message)
-        except services.UnreasonableDate as error:
-            form.applied_on.errors.append(error.message)
-        except services.TalentError as error:
-            flash(error.message, "error")
-        else:
-            candidate = db.session.get(Candidate, reapplication.candidate_id)
-            flash(_("The re-application of %(name)s for %(vacancy)s is recorded.",
-                    name=candidate.name, vacancy=reapplication.vacancy), "success")
-            return redirect(url_for(".list_records"))
-    status = 422 if form.is_submitted() else 200
-    return render_template("talent/reapplication.html", form=form), status
+    reapplication = _recorded(form, form.applied_on, lambda: services.record_reapplication(
+        form.email.data, form.vacancy.data, form.applied_on.data))
+    if reapplication is None:
+        return _form_page("talent/reapplication.html", form)
+    candidate = db.session.get(Candidate, reapplication.candidate_id)
+    flash(_("The re-application of %(name)s for %(vacancy)s is recorded.",
+            name=candidate.name, vacancy=reapplication.vacancy), "success")
+    return redirect(url_for(".list_records"))
 
 
 @bp.route("/hires/new", methods=["GET", "POST"])
@@ -150,23 +152,15 @@ def record_hire():
     """Record that an earlier candidate was hired; the portal works out whether it counts for the feedback hour."""
     form = HireForm()
     _prefill_email(form)
-    if form.validate_on_submit():
-        try:
-            hire = services.record_hire(form.email.data, form.role.data, form.department.data, form.start_date.data)
-        except services.UnknownEmail as error:
-            form.email.errors.append(error.message)
-        except services.UnreasonableDate as error:
-            form.start_date.errors.append(error.message)
-        except services.TalentError as error:
-            flash(error.message, "error")
-        else:
-            candidate = db.session.get(Candidate, hire.candidate_id)
-            if hire.attributed:
-                flash(_("The hire of %(name)s is recorded. It counts for the feedback hour: %(name)s had a "
-                        "feedback conversation before starting.", name=candidate.name), "success")
-            else:
-                flash(_("The hire of %(name)s is recorded. It does not count for the feedback hour: there was no "
-                        "feedback conversation before the start date.", name=candidate.name), "success")
-            return redirect(url_for(".list_records"))
-    status = 422 if form.is_submitted() else 200
-    return render_template("talent/hire.html", form=form), status
+    hire = _recorded(form, form.start_date, lambda: services.record_hire(
+        form.email.data, form.role.data, form.department.data, form.start_date.data))
+    if hire is None:
+        return _form_page("talent/hire.html", form)
+    candidate = db.session.get(Candidate, hire.candidate_id)
+    if hire.attributed:
+        flash(_("The hire of %(name)s is recorded. It counts for the feedback hour: %(name)s had a "
+                "feedback conversation before starting.", name=candidate.name), "success")
+    else:
+        flash(_("The hire of %(name)s is recorded. It does not count for the feedback hour: there was no "
+                "feedback conversation before the start date.", name=candidate.name), "success")
+    return redirect(url_for(".list_records"))

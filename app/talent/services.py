@@ -1,9 +1,11 @@
 """The talent pool and what came of earlier candidates.
 
 A member is a candidate whose consent was given, not withdrawn and not yet expired. Consent is
-asked, never assumed, and lasts twelve months; a month before it ends the member is asked once to
-renew, and a withdrawal ends it at once. Consent belongs to the person, so renewing or withdrawing
-from one personal link acts on every membership held under the same e-mail address.
+asked, never assumed, and lasts twelve months: the candidate joins from their link or the booking
+form, or answers a recruiter's question sent by e-mail after the conversation (yes or no). A month
+before it ends the member is asked once to renew, and a withdrawal ends it at once. Consent belongs to
+the person, so renewing or withdrawing from one personal link acts on every membership held under the
+same e-mail address.
 
 Re-applications and hires are recorded for any earlier candidate, found by e-mail address; a hire
 counts for the feedback hour only when the person attended a conversation before starting.
@@ -12,8 +14,7 @@ Views turn the exceptions here into messages. Nothing here commits.
 """
 
 import calendar
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
@@ -21,6 +22,9 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from app.core.errors import DomainError
+from app.core.pagination import Page, fetch_page
+from app.core.text import clean_line, contains
 from app.database import utcnow
 from app.events import record_event
 from app.extensions import db
@@ -50,21 +54,15 @@ SOURCES = {
     PoolSource.RECRUITER: _l("Recruiter's offer"),
     PoolSource.LINK: _l("Personal link"),
 }
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # How far back and ahead a recorded date may reasonably lie.
 OLDEST_RECORD_YEARS = 10
 HIRE_AHEAD_DAYS = 366
 
 
-class TalentError(Exception):
+class TalentError(DomainError):
     """Something asked for cannot be done; ``message`` says why."""
 
     message = _l("This cannot be done.")
-
-    def __init__(self, message=None):
-        super().__init__(str(message or self.message))
-        if message is not None:
-            self.message = message
 
 
 class UnknownEmail(TalentError):
@@ -95,6 +93,14 @@ class NotMember(TalentError):
     message = _l("You are not in our talent pool (any more).")
 
 
+class AlreadyAsked(TalentError):
+    message = _l("The candidate has already been asked and has not answered yet.")
+
+
+class NoOpenRequest(TalentError):
+    message = _l("There is no open question about the talent pool (any more).")
+
+
 # --- consent periods -------------------------------------------------------------------------------
 
 def add_months(moment: datetime, months: int) -> datetime:
@@ -118,14 +124,19 @@ def expiring_soon(membership: PoolMembership, now: datetime) -> bool:
     return membership.expires_at is not None and membership.expires_at <= add_months(now, RENEWAL_NOTICE_MONTHS)
 
 
+def _same_text(column, text: str):
+    """The SQL condition that ``column`` is ``text``, whatever the case."""
+    return sa.func.lower(column) == sa.func.lower(sa.literal(text))
+
+
 def _same_email(email: str):
     """Candidate rows of the same person: the e-mail address, whatever its case."""
-    return sa.func.lower(Candidate.email) == sa.func.lower(sa.literal((email or "").strip()))
+    return _same_text(Candidate.email, (email or "").strip())
 
 
-def clean_line(text: str | None) -> str:
-    """One line of text: control characters out (PostgreSQL refuses NUL), whitespace collapsed."""
-    return " ".join(_CONTROL_CHARS.sub("", text or "").split())
+def _person(email: str) -> sa.Select:
+    """The ids of every candidate row of the person with this e-mail address."""
+    return sa.select(Candidate.id).where(_same_email(email))
 
 
 # --- the pool for recruiters -----------------------------------------------------------------------
@@ -139,21 +150,9 @@ class MemberRow:
     expiring_soon: bool
 
 
-@dataclass(frozen=True)
-class MemberPage:
-    rows: list[MemberRow]
-    total: int
-    page: int
-    pages: int
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def list_members(
     *, skill: str = "", department: str = "", search: str = "", page: int = 1, now: datetime | None = None,
-) -> MemberPage:
+) -> Page[MemberRow]:
     """Current members by name, filtered by a skill tag, a department (where they applied or one
     they prefer) and a piece of name or e-mail address; a page of PAGE_SIZE."""
     now = now or utcnow()
@@ -162,29 +161,20 @@ def list_members(
     if skill:
         query = query.where(sa.exists().where(
             PoolTag.membership_id == PoolMembership.id, PoolTag.kind == "skill",
-            sa.func.lower(PoolTag.value) == sa.func.lower(sa.literal(skill)),
+            _same_text(PoolTag.value, skill),
         ))
     if department:
         query = query.where(sa.or_(
-            sa.func.lower(Candidate.department) == sa.func.lower(sa.literal(department)),
+            _same_text(Candidate.department, department),
             sa.exists().where(
                 PoolTag.membership_id == PoolMembership.id, PoolTag.kind == "department",
-                sa.func.lower(PoolTag.value) == sa.func.lower(sa.literal(department)),
+                _same_text(PoolTag.value, department),
             ),
         ))
     if search:
-        pattern = f"%{_escape_like(search)}%"
-        query = query.where(sa.or_(
-            Candidate.name.ilike(pattern, escape="\\"), Candidate.email.ilike(pattern, escape="\\"),
-        ))
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    found = db.session.execute(
-        query.order_by(sa.func.lower(Candidate.name), PoolMembership.id)
-        .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
-    ).all()
-    tags = _tags_of([membership.id for membership, _ in found])
+        query = query.where(sa.or_(contains(Candidate.name, search), contains(Candidate.email, search)))
+    found = fetch_page(query.order_by(sa.func.lower(Candidate.name), PoolMembership.id), page, PAGE_SIZE)
+    tags = _tags_of([membership.id for membership, _ in found.rows])
     rows = [
         MemberRow(
             membership=membership, candidate=candidate,
@@ -192,9 +182,9 @@ def list_members(
             departments=[t.value for t in tags.get(membership.id, []) if t.kind == "department"],
             expiring_soon=expiring_soon(membership, now),
         )
-        for membership, candidate in found
+        for membership, candidate in found.rows
     ]
-    return MemberPage(rows=rows, total=total, page=page, pages=pages)
+    return replace(found, rows=rows)
 
 
 def _tags_of(membership_ids: list[int]) -> dict[int, list[PoolTag]]:
@@ -255,7 +245,7 @@ class MemberHistory:
 
 def member_history(membership: PoolMembership) -> MemberHistory:
     """Applications (newest first), feedback conversations with their outcome, re-applications, hires and tags."""
-    person = sa.select(Candidate.id).where(_same_email(membership.candidate.email))
+    person = _person(membership.candidate.email)
     applications = list(db.session.scalars(
         sa.select(Candidate).where(Candidate.id.in_(person))
         .order_by(Candidate.rejected_on.desc(), Candidate.created_at.desc())
@@ -290,7 +280,7 @@ def add_tag(membership: PoolMembership, kind: str, value: str) -> PoolTag:
         raise TagInvalid(_("Keep a tag to %(limit)s characters.", limit=TAG_MAX_LENGTH))
     duplicate = db.session.scalar(sa.select(PoolTag.id).where(
         PoolTag.membership_id == membership.id, PoolTag.kind == kind,
-        sa.func.lower(PoolTag.value) == sa.func.lower(sa.literal(value)),
+        _same_text(PoolTag.value, value),
     ))
     if duplicate is not None:
         raise DuplicateTag(_("This member already has the tag “%(tag)s”.", tag=value))
@@ -358,11 +348,8 @@ def record_reapplication(email: str, vacancy: str, applied_on: date, *, now: dat
     candidate = find_earlier_candidate(email)
     vacancy = clean_line(vacancy)
     _check_record_date(applied_on, email, today_local(now), ahead=0)
-    person = sa.select(Candidate.id).where(_same_email(email))
-    if db.session.scalar(sa.select(Reapplication.id).where(
-        Reapplication.candidate_id.in_(person), Reapplication.applied_on == applied_on,
-        sa.func.lower(Reapplication.vacancy) == sa.func.lower(sa.literal(vacancy)),
-    ).limit(1)) is not None:
+    if _recorded_already(Reapplication, email, Reapplication.applied_on == applied_on,
+                         _same_text(Reapplication.vacancy, vacancy)):
         raise AlreadyRecorded(_("This re-application is already recorded."))
     reapplication = Reapplication(candidate_id=candidate.id, vacancy=vacancy, applied_on=applied_on)
     db.session.add(reapplication)
@@ -370,11 +357,16 @@ def record_reapplication(email: str, vacancy: str, applied_on: date, *, now: dat
     return reapplication
 
 
+def _recorded_already(record: type[Reapplication] | type[Hire], email: str, *conditions) -> bool:
+    """Whether such a re-application or hire is already recorded for the person, under any of their rows."""
+    return db.session.scalar(sa.select(record.id).where(
+        record.candidate_id.in_(_person(email)), *conditions).limit(1)) is not None
+
+
 def attended_before(email: str, start_date: date) -> bool:
     """Whether the person (any of their candidate rows) attended a feedback conversation before ``start_date``."""
-    person = sa.select(Candidate.id).where(_same_email(email))
     return db.session.scalar(sa.select(sa.exists().where(
-        Booking.candidate_id.in_(person),
+        Booking.candidate_id.in_(_person(email)),
         Booking.status == BookingStatus.ATTENDED,
         Booking.slot_id == Slot.id,
         Slot.starts_at < from_local(start_date, time(0, 0)),
@@ -390,11 +382,7 @@ def record_hire(
     candidate = find_earlier_candidate(email)
     role, department = clean_line(role), clean_line(department)
     _check_record_date(start_date, email, today_local(now), ahead=HIRE_AHEAD_DAYS)
-    person = sa.select(Candidate.id).where(_same_email(email))
-    if db.session.scalar(sa.select(Hire.id).where(
-        Hire.candidate_id.in_(person), Hire.start_date == start_date,
-        sa.func.lower(Hire.role) == sa.func.lower(sa.literal(role)),
-    ).limit(1)) is not None:
+    if _recorded_already(Hire, email, Hire.start_date == start_date, _same_text(Hire.role, role)):
         raise AlreadyRecorded(_("This hire is already recorded."))
     attributed = attended_before(email, start_date)
     hire = Hire(candidate_id=candidate.id, role=role, department=department, start_date=start_date,
@@ -423,16 +411,15 @@ def recent_records(limit: int = 50) -> tuple[list[RecordRow], list[RecordRow]]:
     return [RecordRow(r, c) for r, c in reapplications], [RecordRow(h, c) for h, c in hires]
 
 
-# --- consent from the candidate's own link ---------------------------------------------------------
+# --- consent: asked by a recruiter, given, refused, renewed or withdrawn from the candidate's link --
 
 def _person_memberships(candidate: Candidate):
-    person = sa.select(Candidate.id).where(_same_email(candidate.email))
-    return sa.select(PoolMembership).where(PoolMembership.candidate_id.in_(person))
+    return sa.select(PoolMembership).where(PoolMembership.candidate_id.in_(_person(candidate.email)))
 
 
 def _lock(candidate: Candidate) -> None:
-    """Take the candidate's row lock (PostgreSQL; SQLite serialises writers anyway), so that a double
-    click cannot join twice."""
+    """Take the candidate's row lock (PostgreSQL; SQLite serialises writers anyway), so that two clicks at
+    once cannot both ask, join or answer."""
     db.session.execute(sa.select(Candidate.id).where(Candidate.id == candidate.id).with_for_update())
 
 
@@ -444,21 +431,67 @@ def current_membership(candidate: Candidate, now: datetime | None = None) -> Poo
     )
 
 
+def open_request(candidate: Candidate) -> PoolMembership | None:
+    """The recruiter's question to this candidate that is not yet answered either way."""
+    return db.session.scalar(
+        sa.select(PoolMembership)
+        .where(PoolMembership.candidate_id == candidate.id, PoolMembership.consented_at.is_(None),
+               PoolMembership.withdrawn_at.is_(None))
+        .order_by(PoolMembership.requested_at.desc(), PoolMembership.id.desc())
+        .limit(1)
+    )
+
+
+def last_answer(candidate: Candidate) -> PoolMembership | None:
+    """This candidate's most recent membership that was answered or has ended, to say how things stand."""
+    return db.session.scalar(
+        sa.select(PoolMembership)
+        .where(PoolMembership.candidate_id == candidate.id,
+               sa.or_(PoolMembership.consented_at.is_not(None), PoolMembership.withdrawn_at.is_not(None)))
+        .order_by(PoolMembership.requested_at.desc(), PoolMembership.id.desc())
+        .limit(1)
+    )
+
+
+def request_consent(candidate: Candidate, *, now: datetime | None = None) -> PoolMembership:
+    """A recruiter asks the candidate by e-mail whether they want to join the talent pool: AlreadyMember
+    or AlreadyAsked when that would ask twice."""
+    now = now or utcnow()
+    _lock(candidate)
+    if current_membership(candidate, now) is not None:
+        raise AlreadyMember(_("The candidate is already in the talent pool."))
+    if open_request(candidate) is not None:
+        raise AlreadyAsked()
+    membership = PoolMembership(candidate=candidate, source=PoolSource.RECRUITER, requested_at=now)
+    db.session.add(membership)
+    db.session.flush()
+    record_event("pool_requested", candidate, at=now)
+    notifications.notify_pool_consent_request(membership)
+    return membership
+
+
+def decline(candidate: Candidate, *, now: datetime | None = None) -> PoolMembership:
+    """The candidate says no to the recruiter's question: nothing is kept for the pool. NoOpenRequest
+    when there is no question (any more)."""
+    _lock(candidate)
+    membership = open_request(candidate)
+    if membership is None:
+        raise NoOpenRequest()
+    # The schema has no field for a refusal: a refused question is one withdrawn before any consent.
+    membership.withdrawn_at = now or utcnow()
+    return membership
+
+
 def join_pool(candidate: Candidate, *, now: datetime | None = None,
               source: PoolSource = PoolSource.LINK) -> PoolMembership:
     """The candidate ticked the consent box: in the pool for twelve months from now. An open request
-    (a recruiter's offer not yet answered) is the one that gets the consent; otherwise ``source`` says
-    where they ticked it (their link, or the booking form). Does not commit."""
+    (a recruiter's question not yet answered) is the one that gets the consent; otherwise ``source`` says
+    where they ticked it (their link, or the booking form). AlreadyMember when they are in it already."""
     now = now or utcnow()
     _lock(candidate)
     if current_membership(candidate, now) is not None:
         raise AlreadyMember()
-    membership = db.session.scalar(
-        sa.select(PoolMembership).where(
-            PoolMembership.candidate_id == candidate.id,
-            PoolMembership.consented_at.is_(None), PoolMembership.withdrawn_at.is_(None),
-        ).order_by(PoolMembership.requested_at.desc()).limit(1)
-    )
+    membership = open_request(candidate)
     if membership is None:
         membership = PoolMembership(candidate=candidate, source=source, requested_at=now)
         db.session.add(membership)

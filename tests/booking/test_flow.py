@@ -229,3 +229,21 @@ def test_after_the_conversation_the_link_thanks_them_and_asks_about_it(english_c
     text = page_text(english_client.get(f"/b/{missed}"))
     assert "Hello Bram," in text and "Thank you for taking the time." in text
     assert "Tell us how the conversation was" not in text  # no survey about a conversation that did not happen
+
+
+def test_the_pages_of_a_booking_lead_back_to_the_candidates_page_when_there_is_none(english_client, make_session,
+                                                                                  candidate_en):
+    slot = make_session().slots[0]
+    _, token = candidate_en()
+    pages = (f"/b/{token}/confirmed", f"/b/{token}/invite.ics", f"/b/{token}/cancel")
+
+    for path in pages:
+        response = english_client.get(path)
+        assert response.status_code == 302 and response.location.endswith(f"/b/{token}"), path
+
+    book(english_client, token, slot.id)
+    for path in pages:
+        assert english_client.get(path).status_code == 200, path
+    english_client.post(f"/b/{token}/cancel", data=form_hidden_fields(english_client.get(f"/b/{token}/cancel"),
+                                                                      "/cancel"))
+    assert all(english_client.get(path).status_code == 302 for path in pages)

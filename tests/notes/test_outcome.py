@@ -1,14 +1,15 @@
 """After the conversation: the outcome with its events, 'suitable after all', the follow-up, and the
-talent-pool offer that the candidate answers from the e-mail's link."""
+talent-pool offer by e-mail (the candidate's answer from its link: tests/talent/test_consent.py)."""
 
 import re
 from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from app.database import utcnow
 from app.extensions import db
 from app.models import Booking, BookingStatus, Event, PoolMembership, PoolSource
-from tests.booking.helpers import page_text, set_english
+from tests.booking.helpers import page_text
 from tests.helpers import outbox
 
 
@@ -137,7 +138,7 @@ def test_the_pool_offer_e_mails_a_consent_request_with_the_personal_link(client,
     [mail] = outbox("pool_consent_request")
     assert mail.to_address.endswith(f"<{booking.candidate.email}>")
     assert "Hello Sanne," in mail.body_text and "12 months" in mail.body_text
-    assert re.search(r"http://portal\.test/b/[A-Za-z0-9_-]{43}/talentpool", mail.body_text)
+    assert re.search(r"http://portal\.test/b/[A-Za-z0-9_-]{43}/pool\b", mail.body_text)
     assert [kind for kind, _ in _events()] == ["pool_requested"]
 
     # Asking twice sends nothing more.
@@ -146,61 +147,14 @@ def test_the_pool_offer_e_mails_a_consent_request_with_the_personal_link(client,
     assert len(outbox("pool_consent_request")) == 1
 
 
-def test_the_candidate_confirms_with_a_box_that_is_never_ticked_in_advance(app, make_booking, sign_in, client):
+def test_the_pool_offer_to_a_member_asks_nothing(client, sign_in, make_booking):
     booking = make_booking(days_ahead=-1, language="en")
+    db.session.add(PoolMembership(candidate=booking.candidate, source=PoolSource.LINK, consented_at=utcnow(),
+                                  expires_at=utcnow() + timedelta(days=200)))
+    db.session.commit()
     sign_in()
-    _offer(client, booking)
-    [mail] = outbox("pool_consent_request")
-    link = re.search(r"http://portal\.test(/b/[A-Za-z0-9_-]{43}/talentpool)", mail.body_text).group(1)
-    candidate_client = app.test_client()
-    set_english(candidate_client)
 
-    page = candidate_client.get(link)
-    assert page.status_code == 200
-    assert page.headers["Referrer-Policy"] == "no-referrer"
-    body = page.get_data(as_text=True)
-    checkbox = re.search(r'<input[^>]*name="agree"[^>]*>', body).group(0)
-    assert 'type="checkbox"' in checkbox and "checked" not in checkbox
-    text = page_text(page)
-    assert "12 months" in text and "withdraw at any time" in text and "future vacancies" in text
+    page = client.get(_offer(client, booking).location)
 
-    # The button alone is not consent.
-    refused = candidate_client.post(link, data={"consent": "Yes"})
-    assert refused.status_code == 422
-    assert "Tick the box" in page_text(refused)
-    assert db.session.scalar(sa.select(PoolMembership.consented_at)) is None
-
-    done = candidate_client.post(link, data={"agree": "y", "consent": "Yes"})
-    assert done.status_code == 302
-    db.session.rollback()
-    membership = db.session.scalar(sa.select(PoolMembership))
-    assert membership.consented_at is not None and membership.withdrawn_at is None
-    assert 365 <= (membership.expires_at - membership.consented_at).days <= 366
-    assert "joined_pool" in [kind for kind, _ in _events()]
-    assert "You are in our talent pool until" in page_text(candidate_client.get(link))
-
-    # The recruiter sees it, and cannot ask again.
-    assert "is in the talent pool until" in page_text(client.get(f"/recruiter/bookings/{booking.id}/outcome"))
-
-
-def test_the_candidate_may_say_no(app, make_booking, sign_in, client):
-    booking = make_booking(days_ahead=-1, language="en")
-    sign_in()
-    _offer(client, booking)
-    link = re.search(r"(/b/[A-Za-z0-9_-]{43}/talentpool)", outbox("pool_consent_request")[0].body_text).group(1)
-    candidate_client = app.test_client()
-    set_english(candidate_client)
-
-    response = candidate_client.post(link, data={"agree": "y", "decline": "No"})
-    assert response.status_code == 302
-    db.session.rollback()
-    membership = db.session.scalar(sa.select(PoolMembership))
-    assert membership.consented_at is None and membership.withdrawn_at is not None
-    assert "joined_pool" not in [kind for kind, _ in _events()]
-    assert "You said no to the talent pool" in page_text(candidate_client.get(link))
-    assert "said no on" in page_text(client.get(f"/recruiter/bookings/{booking.id}/outcome"))
-
-
-def test_the_pool_page_needs_a_valid_link(client):
-    assert client.get("/b/" + "A" * 43 + "/talentpool").status_code == 404
-    assert client.get("/b/short/talentpool").status_code == 404
+    assert "The candidate is already in the talent pool." in page_text(page)
+    assert outbox("pool_consent_request") == []

@@ -77,7 +77,7 @@ CANDIDATE_FORMS = [
     ("/", "/link"),
     ("/b/{token}/privacy", "/b/{token}/privacy/erase"),
     ("/b/{attended_token}/survey", "/b/{attended_token}/survey"),
-    ("/b/{token}/pool/join", "/b/{token}/pool/join"),
+    ("/b/{token}/pool", "/b/{token}/pool"),
 ]
 
 
@@ -135,7 +135,7 @@ def test_staff_forms_survive_anything(app, scene, page, target):
 
 # --- query strings of every GET route, as every role --------------------------------------------------
 
-# The keys views read (app/query.py) and keys that collide with url_for's own; any other text too.
+# The keys views read (app/core/query.py) and keys that collide with url_for's own; any other text too.
 QUERY_KEYS = ["page", "q", "status", "kind", "vacancy", "department", "skill", "user", "action", "from", "to",
               "period", "month", "quarter", "year", "sep", "notes", "print", "email", "ids", "next", "lang",
               "name", "_external", "_scheme", "_anchor"]
@@ -254,7 +254,7 @@ JSON_BODIES = st.one_of(
 
 
 def json_endpoints(app) -> list[str]:
-    """The POST routes whose view reads a JSON body (app/query.py's json_body)."""
+    """The POST routes whose view reads a JSON body (app/core/query.py's json_body)."""
     with app.test_request_context():
         from flask import url_for
 

@@ -1,7 +1,7 @@
 """What people and tools put in the address bar or a JSON body never answers with a 500: a NUL in a search
 (PostgreSQL refuses it in text), a page number SQL cannot count to, a day the calendar cannot convert, an
 id larger than the database holds, a query key that collides with a link's own, JSON nested thousands
-deep. Every view reads these through app/query.py; these are its regressions, on SQLite and PostgreSQL."""
+deep. Every view reads these through app/core/query.py; these are its regressions, on SQLite and PostgreSQL."""
 
 import re
 from datetime import date, timedelta
@@ -9,8 +9,8 @@ from datetime import date, timedelta
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from app import query
 from app.audit.services import record_audit
+from app.core import query
 from app.extensions import db
 from app.models import OutboxMessage
 from tests.fixtures.staff import STAFF_PASSWORD
@@ -182,7 +182,7 @@ def test_the_readers_bound_and_clean_what_they_read(app):
     args = MultiDict([("q", "  a\x00b\nc  "), ("long", "x" * 500), ("page", HUGE), ("neg", "-5"), ("bad", "1.5"),
                       ("day", "2026-03-01"), ("old", "1066-10-14"), ("ids", "3,1"), ("ids", "3,x,2"),
                       ("choice", "b"), ("flag", "1")])
-    assert query.text_arg("q", args=args) == "abc"
+    assert query.text_arg("q", args=args) == "ab c"  # NUL gone, the line break one space (app/core/text.py)
     assert query.text_arg("missing", args=args) == ""
     assert len(query.text_arg("long", args=args)) == query.TEXT_MAX_LENGTH
     assert query.page_arg(args=args) == query.MAX_PAGE

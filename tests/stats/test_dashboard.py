@@ -176,8 +176,8 @@ def test_invitation_speed_and_period_parsing(app, client, auth):
 
 def test_the_monthly_rollup_equals_a_rebuild_from_the_event_log(history):
     """Kept up to date event by event, the roll-up must be what a recount from the log gives."""
+    from app.events.rollup import rebuild
     from app.models import StatMonth
-    from app.stats.rollup import rebuild
 
     def rows():
         return sorted((r.month, r.kind, r.dimension, r.dim_value, r.people, r.value_sum, r.value_n)
@@ -217,8 +217,8 @@ def test_correcting_an_outcome_recounts_the_figures(app):
 def test_events_recorded_for_many_at_once_count_each_person_once(app):
     """A selection's events in one go: who had the event before, and who appears twice, count once."""
     from app.events import record_events
+    from app.events.rollup import rebuild
     from app.models import StatMonth
-    from app.stats.rollup import rebuild
 
     people = [person(n, department=("Cardiologie", "Neurologie")[n % 2]) for n in range(6)]
     record_event("booked", people[0], at=datetime(2026, 4, 2, tzinfo=UTC))

@@ -194,9 +194,9 @@ def test_a_member_page_is_gone_once_consent_is_withdrawn(english_client, recruit
     response = english_client.get(f"{TALENT}/{membership.id}", follow_redirects=True)
     assert "not in the talent pool (any more)" in page_text(response)
     assert english_client.get(f"{TALENT}/{2**31 - 1}").status_code == 302  # no such member
-    assert english_client.get(f"{TALENT}/99999999999").status_code == 404  # no such id at all (app/query.py)
-    assert english_client.post(f"{TALENT}/{membership.id}/tags",
-                               data={"kind": "skill", "value": "x"}).status_code == 302
+    assert english_client.get(f"{TALENT}/99999999999").status_code == 404  # no such id at all (app/core/query.py)
+    assert english_client.post(f"{TALENT}/{membership.id}/tags", data={"kind": "skill",
+                                                                       "value": "x"}).status_code == 302
     assert db.session.scalar(sa.select(sa.func.count(PoolTag.id))) == 0
 
 

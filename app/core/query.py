@@ -19,10 +19,11 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")  # query text is one line: line breaks go too
+from app.core.ids import MAX_ID, is_id
+from app.core.text import clean_line
+
 TEXT_MAX_LENGTH = 200
 MAX_PAGE = 100_000
-MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)  # well inside what Python and SQL can convert
 JSON_MAX_BYTES = 256 * 1024
 JSON_MAX_DEPTH = 20
@@ -33,15 +34,10 @@ def _source(args: Mapping | None) -> Mapping:
     return request.args if args is None else args
 
 
-def clean_text(value: str | None, *, max_length: int = TEXT_MAX_LENGTH) -> str:
-    """One line of text as a query may hold it: no control characters (NUL included), no surrounding
-    spaces, at most ``max_length`` characters."""
-    return CONTROL_CHARACTERS.sub("", value or "").strip()[:max_length]
-
-
 def text_arg(name: str, *, max_length: int = TEXT_MAX_LENGTH, args: Mapping | None = None) -> str:
-    """``?name=`` as clean text ("" when absent)."""
-    return clean_text(_source(args).get(name), max_length=max_length)
+    """``?name=`` as one clean line (``clean_line``: no control characters, NUL included, and white space
+    folded), at most ``max_length`` characters ("" when absent)."""
+    return clean_line(_source(args).get(name))[:max_length]
 
 
 def int_arg(name: str, default: int, *, minimum: int, maximum: int, args: Mapping | None = None) -> int:
@@ -79,7 +75,7 @@ def in_calendar(day: date) -> bool:
 
 def day_arg(name: str, *, args: Mapping | None = None) -> date | None:
     """``?name=YYYY-MM-DD`` as a day between 1900 and 2999; None when absent, unreadable or outside."""
-    text = clean_text(_source(args).get(name), max_length=10)
+    text = text_arg(name, max_length=10, args=args)
     try:
         day = date.fromisoformat(text)
     except ValueError:
@@ -94,7 +90,7 @@ def id_list_arg(name: str, *, limit: int, args: Mapping | None = None) -> list[i
     for value in _source(args).getlist(name):
         for part in value.split(","):
             part = part.strip()
-            if part.isascii() and part.isdigit() and len(part) <= 10 and 0 < int(part) <= MAX_ID:
+            if part.isascii() and part.isdigit() and len(part) <= 10 and is_id(int(part)):
                 ids[int(part)] = None
                 if len(ids) >= limit:
                     return list(ids)

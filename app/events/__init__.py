@@ -2,7 +2,8 @@
 
 An event keeps the candidate's random ``ref`` and the facts the figures group by (department,
 vacancy, stage, rejection reason, rejection date), never a name, an address or a note, so that
-every count survives the erasure of the person.
+every count survives the erasure of the person. Every feature writes events here; each is counted
+in the monthly roll-up (``rollup``) as it is written, which the HR figures (app/stats/) read.
 """
 
 from collections.abc import Sequence
@@ -12,9 +13,9 @@ from types import SimpleNamespace
 import sqlalchemy as sa
 
 from app.database import utcnow
+from app.events import rollup
 from app.extensions import db
 from app.models import Candidate, Event
-from app.stats import rollup
 
 # The kinds of event, in the order of the journey.
 KINDS = (
