@@ -6,7 +6,7 @@ Every handler here runs after the request's transaction was rolled back (``Porta
 import logging
 
 import sqlalchemy as sa
-from flask import Flask, current_app, jsonify, render_template
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -44,10 +44,18 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(BadJsonBody)
     def _bad_json(error: BadJsonBody):
+        if _api():
+            from app.integrations.api import http_error
+
+            return http_error(error)
         return jsonify(error=error.description), 400
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
+        if _api():
+            from app.integrations.api import http_error
+
+            return http_error(error)
         return render_template("errors/http.html", error=error), error.code
 
     @app.errorhandler(Exception)
@@ -57,6 +65,16 @@ def init_app(app: Flask) -> None:
             # hides parameters anyway, see app/database.py).
             log.error("database unavailable: %s", type(error.orig if hasattr(error, "orig") else error).__name__)
             retry = current_app.config.get("UNAVAILABLE_RETRY_AFTER_SECONDS", UNAVAILABLE_RETRY_AFTER_SECONDS)
+            if _api():
+                return jsonify(error="unavailable", message="The service is unavailable; try again shortly."), 503, {
+                    "Retry-After": str(retry)}
             return render_template("errors/unavailable.html"), 503, {"Retry-After": str(retry)}
         log.exception("unexpected error")
+        if _api():
+            return jsonify(error="server_error", message="Something went wrong on our side."), 500
         return render_template("errors/500.html"), 500
+
+
+def _api() -> bool:
+    """Whether this request is for the JSON API (app/integrations/api.py), which answers errors in JSON."""
+    return request.path.startswith("/api/")

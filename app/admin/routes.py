@@ -9,12 +9,13 @@ from flask_login import current_user
 
 from app.admin.forms import ActionForm, ChangePasswordForm, EditUserForm, NewUserForm
 from app.audit.services import record_audit
+from app.auth import oidc
 from app.auth.decorators import role_required
 from app.auth.passwords import verify_password
 from app.auth.services import AccountError, create_user, find_user, set_password
 from app.auth.staff_sessions import end_all_sessions, start_staff_session
 from app.extensions import db
-from app.models import Role, User
+from app.models import Role, RoleSource, User
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -69,7 +70,13 @@ def edit_user(user_id: int):
     user = _get_user(user_id)
     form = EditUserForm(obj=user)
     if form.validate_on_submit():
-        new_role = Role(form.role.data)
+        source = RoleSource(form.role_source.data) if oidc.groups_decide_roles() else user.role_source
+        if source != user.role_source:
+            # One source at a time: switching is explicit, audited, and the role field does not apply to groups.
+            oidc.set_role_source(user, source)
+            record_audit("role_source_changed", target_type="user", target_id=user.id,
+                         detail=f"{user.email}: role decided by {source.value}")
+        new_role = Role(form.role.data) if user.role_source == RoleSource.PORTAL else user.role
         if user.role == Role.ADMIN and new_role != Role.ADMIN and not _other_active_admins(user):
             flash(_("At least one active administrator must remain."), "error")
         else:
@@ -82,8 +89,9 @@ def edit_user(user_id: int):
             return redirect(url_for(".list_users"))
     if not form.is_submitted():
         form.role.data = user.role.value
-    return render_template("admin/user_edit.html", user=user, form=form, action_form=ActionForm()), (
-        422 if form.errors else 200)
+        form.role_source.data = user.role_source.value
+    return render_template("admin/user_edit.html", user=user, form=form, action_form=ActionForm(),
+                           groups_decide=oidc.groups_decide_roles()), 422 if form.errors else 200
 
 
 @bp.post("/users/<int:user_id>/active")

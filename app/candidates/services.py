@@ -509,23 +509,27 @@ def clean_personal_line(text: str | None) -> str:
     return text
 
 
-def compose_rejection(candidate: Candidate, personal_line: str, *, template_for=None) -> RejectionEmail:
-    """The candidate's template filled with their name and vacancy, plus the recruiter's personal line."""
+def compose_rejection(candidate: Candidate, personal_line: str, *, template_for=None,
+                      personal: bool = True) -> RejectionEmail:
+    """The candidate's template filled with their name and vacancy, plus the recruiter's personal line;
+    ``personal=False``: the stage's default e-mail alone, without one (an integration's automatic e-mail)."""
     template = (template_for or get_template)(candidate.language, candidate.stage)
     values = {"name": candidate.first_name, "vacancy": candidate.vacancy}
     return RejectionEmail(
         subject=fill(template.subject, **values),
         intro=fill(template.body, **values),
-        personal_line=clean_personal_line(personal_line),
+        personal_line=clean_personal_line(personal_line) if personal else "",
         stage=candidate.stage,
         language=template.language,
     )
 
 
-def compose_rejections(candidates: Sequence[Candidate], lines: Mapping[int, str]) -> dict[int, RejectionEmail]:
+def compose_rejections(candidates: Sequence[Candidate], lines: Mapping[int, str], *,
+                       personal: bool = True) -> dict[int, RejectionEmail]:
     """``compose_rejection`` for a selection, the templates read in one statement; by candidate id."""
     template_for = template_lookup()
-    return {c.id: compose_rejection(c, lines.get(c.id, ""), template_for=template_for) for c in candidates}
+    return {c.id: compose_rejection(c, lines.get(c.id, ""), template_for=template_for, personal=personal)
+            for c in candidates}
 
 
 def link_expiry(now: datetime | None = None) -> datetime:
@@ -561,7 +565,7 @@ def preview_of(candidate: Candidate, email: RejectionEmail) -> Preview:
 
 def send_rejections(
     candidates: Sequence[Candidate], lines: Mapping[int, str], *, resend: Collection[int] = (),
-    now: datetime | None = None, composed: Mapping[int, RejectionEmail] | None = None,
+    now: datetime | None = None, composed: Mapping[int, RejectionEmail] | None = None, personal: bool = True,
 ) -> int:
     """Queue the rejection e-mail to each of ``candidates`` with their personal line (by id) and a freshly
     issued personal link (the raw token lives only in the queued e-mail); returns how many. All or none:
@@ -569,10 +573,11 @@ def send_rejections(
     ``resend`` (sending again issues another link). Links, e-mails and events are written in batched
     statements, so a selection costs the same few round trips however large it is. ``composed``: the
     e-mails as ``compose_rejections`` made them from the same ``lines`` already (the send request checks
-    them against the preview first), so that they are not made twice."""
+    them against the preview first), so that they are not made twice. ``personal=False``: the stage's
+    default e-mail without a personal line (an integration's automatic follow-up)."""
     if any(c.invited_at is not None and c.id not in resend for c in candidates):
         raise AlreadyInvited()
-    emails = composed if composed is not None else compose_rejections(candidates, lines)
+    emails = composed if composed is not None else compose_rejections(candidates, lines, personal=personal)
     now = now or utcnow()
     expires_at = link_expiry(now)
     tokens = issue_invitations(candidates, expires_at=expires_at)
