@@ -115,9 +115,9 @@ def register_extensions(app: Flask) -> None:
 
     from app import database, fragments, i18n, labels, query, security
     from app.auth import oidc
-    from app.webhooks import events as webhook_events
     from app.auth.staff_sessions import load_user, send_to_sign_in
     from app.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+    from app.webhooks import events as webhook_events
 
     query.init_app(app)  # before the blueprints: their <int:…> ids are bounded
     db.init_app(app)

@@ -598,7 +598,8 @@ class Integration(db.Model):
     slug: Mapped[str] = mapped_column(sa.String(40), unique=True)
     # The webhook's shared secret, encrypted under SECRET_KEY (app/secretbox.py).
     webhook_secret: Mapped[str] = mapped_column(sa.Text)
-    follow_up: Mapped[FollowUp] = mapped_column(_enum(FollowUp, "integration_follow_up"), default=FollowUp.PERSONAL_LINE)
+    follow_up: Mapped[FollowUp] = mapped_column(
+        _enum(FollowUp, "integration_follow_up"), default=FollowUp.PERSONAL_LINE)
     auto_send_delay_minutes: Mapped[int] = mapped_column(default=120)
     # The candidates' language when the system does not send one.
     default_language: Mapped[str] = mapped_column(sa.String(5), default="nl")

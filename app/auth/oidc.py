@@ -110,7 +110,8 @@ def init_app(app: Flask) -> None:
     if app.config.get("DEPLOYMENT") == "production" and not issuer.startswith("https://"):
         raise RuntimeError("FLASK_OIDC_ISSUER must be an https:// address in production.")
     if not app.config.get("OIDC_CLIENT_ID") or not app.config.get("OIDC_CLIENT_SECRET"):
-        raise RuntimeError("FLASK_OIDC_ISSUER is set: FLASK_OIDC_CLIENT_ID and FLASK_OIDC_CLIENT_SECRET are needed too.")
+        raise RuntimeError("FLASK_OIDC_ISSUER is set: FLASK_OIDC_CLIENT_ID and FLASK_OIDC_CLIENT_SECRET "
+                           "are needed too.")
     role_map(app.config)  # refuse to start with a map that names no real role
     oauth = OAuth(app)
     app.extensions[_CLIENT] = oauth.register(

@@ -61,15 +61,21 @@ def http_error(error: HTTPException):
     return error_response(status, codes.get(status, "error"), message, headers=headers)
 
 
-def _body():
-    """The JSON body, at most API_MAX_BODY_BYTES (413 beyond), parsed with bounds (400 if it is no JSON)."""
+def _raw_body() -> bytes:
+    """The body's bytes, at most API_MAX_BODY_BYTES (413 beyond)."""
     limit = current_app.config["API_MAX_BODY_BYTES"]
     if (request.content_length or 0) > limit:
         raise IntegrationError(f"The body is larger than {limit} bytes.", code="too_large", status=413)
     raw = request.get_data(cache=True)
     if len(raw) > limit:
         raise IntegrationError(f"The body is larger than {limit} bytes.", code="too_large", status=413)
-    return raw, json_body(max_bytes=limit)
+    return raw
+
+
+def _body():
+    """The JSON body, at most API_MAX_BODY_BYTES (413 beyond), parsed with bounds (400 if it is no JSON)."""
+    _raw_body()
+    return json_body(max_bytes=current_app.config["API_MAX_BODY_BYTES"])
 
 
 @bp.post("/rejections")
@@ -78,7 +84,7 @@ def create_rejection():
     """Create a rejected candidate, or update the one with the same external_id (idempotent)."""
     api_key = services.authenticate(request.headers.get("Authorization"), "rejections:write")
     try:
-        _raw, body = _body()
+        body = _body()
         external_id, data = services.check_rejection(body, api_key.integration)
         result = services.upsert_rejection(api_key.integration, external_id, data)
     except (IntegrationError, BadJsonBody) as error:  # a refused use is a use: logged, nothing else kept
@@ -113,9 +119,8 @@ def _integration(slug: str) -> Integration:
 
 def _receive(kind: str, slug: str, receive, header: str):
     integration = _integration(slug)
-    raw, body = _body()
     try:
-        received = receive(integration, request.headers.get(header), raw, body)
+        received = receive(integration, request.headers.get(header), _raw_body())
     except IntegrationError as error:  # nothing of the delivery was kept (a savepoint); the refusal is logged
         record_audit("webhook_received", target_type="integration", target_id=integration.id,
                      detail=f"{kind}: refused ({error.code})")

@@ -24,6 +24,7 @@ from app.extensions import db
 from app.i18n import _l
 from app.integrations.payloads import greenhouse_rejection
 from app.models import ApiKey, Candidate, FollowUp, Integration, WebhookReceipt
+from app.query import BadJsonBody, parse_json
 from app.secretbox import open_sealed, seal
 from app.signatures import SignatureRefused, verify, verify_greenhouse
 from app.timeutil import AMSTERDAM
@@ -360,23 +361,31 @@ def _secret_of(integration: Integration) -> str:
     return secret
 
 
-def receive_generic(integration: Integration, signature: str | None, body: bytes, parsed, *,
+def _parsed(body: bytes):
+    """The body as JSON, read only once its signature is known to be good."""
+    try:
+        return parse_json(body)
+    except BadJsonBody as error:
+        raise IntegrationError(str(error.description), code="bad_json") from None
+
+
+def receive_generic(integration: Integration, signature: str | None, body: bytes, *,
                     now: datetime | None = None) -> Received:
     """The portal's own webhook (README: the same JSON as POST /api/v1/rejections, signed as the portal
     signs its own webhooks): signature and time checked, replays refused, then created or updated. All
     or nothing: a refusal keeps nothing of the delivery (not even its receipt)."""
     with db.session.begin_nested():
-        return _receive_generic(integration, signature, body, parsed, now=now or utcnow())
+        return _receive_generic(integration, signature, body, now=now or utcnow())
 
 
-def _receive_generic(integration: Integration, signature: str | None, body: bytes, parsed, *,
-                     now: datetime) -> Received:
+def _receive_generic(integration: Integration, signature: str | None, body: bytes, *, now: datetime) -> Received:
     try:
         verify(signature, _secret_of(integration), body,
                tolerance_seconds=current_app.config["WEBHOOK_TOLERANCE_SECONDS"], now=now.timestamp())
     except SignatureRefused as refused:
         raise Unauthorized(str(refused), code=f"signature_{refused.reason}") from None
     _remember(integration, signature or "", body, now)
+    parsed = _parsed(body)
     if isinstance(parsed, dict) and "event" in parsed:
         if parsed.get("event") != "candidate.rejected":
             return Received(ignored="Only the event candidate.rejected is taken.")
@@ -385,22 +394,23 @@ def _receive_generic(integration: Integration, signature: str | None, body: byte
     return Received(upsert_rejection(integration, external_id, data, now=now))
 
 
-def receive_greenhouse(integration: Integration, signature: str | None, body: bytes, parsed, *,
+def receive_greenhouse(integration: Integration, signature: str | None, body: bytes, *,
                        now: datetime | None = None) -> Received:
     """Greenhouse's "Candidate or Prospect Rejected" web hook (action ``reject_candidate``), signed with
     ``Signature: sha256 <hex>``. Greenhouse signs no time, so an old delivery is told by the application's
     ``rejected_at`` (at most GREENHOUSE_MAX_AGE_HOURS ago) and a copy of a recent one by its hash. All or
     nothing, as ``receive_generic``."""
     with db.session.begin_nested():
-        return _receive_greenhouse(integration, signature, body, parsed, now=now or utcnow())
+        return _receive_greenhouse(integration, signature, body, now=now or utcnow())
 
 
-def _receive_greenhouse(integration: Integration, signature: str | None, body: bytes, parsed, *,
+def _receive_greenhouse(integration: Integration, signature: str | None, body: bytes, *,
                         now: datetime) -> Received:
     try:
         verify_greenhouse(signature, _secret_of(integration), body)
     except SignatureRefused as refused:
         raise Unauthorized(str(refused), code=f"signature_{refused.reason}") from None
+    parsed = _parsed(body)
     if not isinstance(parsed, dict):
         raise IntegrationError("The body must be a JSON object.", code="not_an_object")
     action = parsed.get("action")

@@ -51,7 +51,8 @@ def _subscribe(endpoint: WebhookEndpoint, events: list[str]) -> None:
         db.session.execute(sa.insert(webhook_subscription), [{"endpoint_id": endpoint.id, "event": e} for e in chosen])
 
 
-def create_endpoint(url: str, description: str, events: list[str], *, allow_private: bool) -> tuple[WebhookEndpoint, str]:
+def create_endpoint(url: str, description: str, events: list[str], *,
+                    allow_private: bool) -> tuple[WebhookEndpoint, str]:
     """A new endpoint and its signing secret (returned once, kept encrypted)."""
     check_endpoint_url(url, allow_private=allow_private)
     secret = new_secret()
