@@ -583,7 +583,7 @@ def send_rejections(
     tokens = issue_invitations(candidates, expires_at=expires_at)
     rows = [notifications.rejection_email(
         c, tokens[c.id], subject=emails[c.id].subject, intro=emails[c.id].intro,
-        personal_line=emails[c.id].personal_line, expires_at=expires_at) for c in candidates]
+        personal_line=emails[c.id].personal_line, expires_at=expires_at, personal=personal) for c in candidates]
     # The figures count a person once as invited, however often the e-mail goes out: the "invited" event
     # is written with the first e-mail only, in the same transaction that sets invited_at.
     first_time = [c for c in candidates if c.invited_at is None]
