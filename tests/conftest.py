@@ -26,6 +26,8 @@ from app.sessions.services import create_session
 from app.timeutil import local
 from app.tokens import issue_invitation
 
+pytest_plugins = ["tests.fixtures.integrations"]
+
 
 def _database_url(tmp_path_factory) -> str:
     url = os.environ.get("FLASK_TEST_DATABASE_URI")

@@ -8,8 +8,8 @@ from app.audit.services import list_entries
 from app.database import utcnow
 from app.extensions import db
 from app.models import ApiKey, Booking, BookingStatus, Candidate
+from tests.fixtures.integrations import bearer, rejection
 from tests.helpers import set_english
-from tests.integrations.conftest import bearer, rejection
 
 
 def candidates() -> list[Candidate]:
@@ -79,7 +79,7 @@ def test_the_csv_imports_checks_apply_to_the_api(client, make_integration, make_
     integration, _secret = make_integration()
     key = make_key(integration)
     body = rejection(stage="Telefonisch gesprek", rejection_reason="ervaring", language="Nederlands",
-                     rejected_on="02-12-2026" if False else "1-12-2026", vacancy="x" * 201)
+                     rejected_on="1-12-2026", vacancy="x" * 201)
     response = client.post("/api/v1/rejections", json=body, headers=bearer(key))
     assert response.get_json()["fields"] == {"vacancy": ["Vacancy is longer than 200 characters."]}
     body["vacancy"] = "Verpleegkundige"
@@ -193,7 +193,7 @@ def test_every_use_of_a_key_is_in_the_audit_log(client, make_integration, make_k
     client.post("/api/v1/rejections", json=rejection(email="wrong"), headers=bearer(key))
     client.get("/api/v1/rejections/app-1001", headers=bearer(key))
     db.session.rollback()
-    entries = [e for e in list_entries(action="api_used").entries]
+    entries = list(list_entries(action="api_used").entries)
     assert [e.detail for e in reversed(entries)] == [
         "rejection created (external_id app-1001)", "rejection refused (invalid_fields)",
         "progress read (external_id app-1001)"]

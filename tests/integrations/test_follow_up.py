@@ -11,8 +11,8 @@ from app.mail.worker import run_scheduled
 from app.models import Candidate, Event
 from app.stats.queries import Period, invitation_speed
 from tests.conftest import outbox
+from tests.fixtures.integrations import bearer, rejection
 from tests.helpers import page_text, set_english
-from tests.integrations.conftest import bearer, rejection
 
 
 def the_candidate() -> Candidate:
@@ -94,7 +94,8 @@ def test_recruiters_choose_the_follow_up_per_integration(client, recruiter, make
                       data={f"i{integration.id}-follow_up": "automatic", f"i{integration.id}-delay_minutes": "-5"})
     assert bad.status_code == 422 and "between 0 minutes and 7 days" in page_text(bad)
     saved = client.post(f"/recruiter/integrations/{integration.id}/follow-up",
-                        data={f"i{integration.id}-follow_up": "personal_line", f"i{integration.id}-delay_minutes": "60"},
+                        data={f"i{integration.id}-follow_up": "personal_line",
+                              f"i{integration.id}-delay_minutes": "60"},
                         follow_redirects=True)
     assert "now wait for a personal line" in page_text(saved)
     assert "1 automatic e-mails still waiting are stopped" in page_text(saved)
