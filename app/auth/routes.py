@@ -75,7 +75,7 @@ def start_oidc_sign_in():
     """Off to the organisation's sign-in page (OpenID Connect, with state, nonce and PKCE)."""
     if not oidc.enabled():
         abort(404)
-    session["oidc_next"] = safe_next(text_arg("next", max_length=2000), default="")
+    session["oidc_next"] = text_arg("next", max_length=2000)  # checked by safe_next on the way back
     try:
         return oidc.start_sign_in(external_url("auth.finish_oidc_sign_in"))
     except oidc.SignInRefused as refused:
