@@ -3,6 +3,7 @@ recruiters choose what follows a rejection and see who waits for a personal line
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.audit.services import record_audit
@@ -189,7 +190,8 @@ def update_follow_up(integration_id: int):
         _("Saved: rejections from %(name)s get the default e-mail %(minutes)s minutes after they come in, unless a "
           "recruiter writes a personal line first.", name=integration.name, minutes=integration.auto_send_delay_minutes)
     if stopped:
-        message += " " + _("%(num)s automatic e-mails still waiting are stopped; those candidates wait for a "
-                           "personal line.", num=stopped)
+        message += " " + ngettext("%(num)s automatic e-mail still waiting is stopped; that candidate waits for a "
+                                  "personal line.", "%(num)s automatic e-mails still waiting are stopped; those "
+                                  "candidates wait for a personal line.", stopped)
     flash(message, "success")
     return redirect(url_for(".list_follow_ups"))

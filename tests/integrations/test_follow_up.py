@@ -98,7 +98,7 @@ def test_recruiters_choose_the_follow_up_per_integration(client, recruiter, make
                               f"i{integration.id}-delay_minutes": "60"},
                         follow_redirects=True)
     assert "now wait for a personal line" in page_text(saved)
-    assert "1 automatic e-mails still waiting are stopped" in page_text(saved)
+    assert "1 automatic e-mail still waiting is stopped" in page_text(saved)
     run_scheduled(now=utcnow() + timedelta(hours=3))
     assert outbox("rejection") == []  # the one still waiting was stopped too
 
