@@ -5,6 +5,7 @@ from flask import Blueprint, current_app, render_template
 from app.auth.decorators import STAFF, role_required
 from app.database import utcnow
 from app.i18n import _l
+from app.integrations.services import count_waiting
 from app.mail.worker import mail_server_status
 from app.recruiter import services
 
@@ -34,5 +35,5 @@ def home():
     return render_template(
         "recruiter/home.html", sessions=services.coming_sessions(now), failed_mail=services.failed_mail_count(),
         missing_total=missing_total, missing=missing, retention_days=current_app.config["RETENTION_DAYS"],
-        mail_paused=mail_server_status(),
+        mail_paused=mail_server_status(), waiting=count_waiting(),
     )

@@ -116,3 +116,14 @@ def test_the_waiting_list_is_for_recruiters_and_admins(app, client, auth, make_u
     set_english(client)
     auth.login("hr")
     assert client.get("/recruiter/waiting").status_code == 403
+
+
+def test_the_overview_and_the_candidates_page_say_where_a_rejection_came_from(client, recruiter, make_integration,
+                                                                             make_key):
+    integration, _secret = make_integration(follow_up="automatic", delay=60)
+    client.application.test_client().post("/api/v1/rejections", json=rejection(),
+                                          headers=bearer(make_key(integration)))
+    assert "1 rejection from your applicant tracking system waits for its e-mail" in page_text(
+        client.get("/recruiter/"))
+    page = page_text(client.get(f"/recruiter/candidates/{the_candidate().id}"))
+    assert "Greenhouse (its id: app-1001)" in page and "Automatic e-mail" in page
