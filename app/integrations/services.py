@@ -93,7 +93,7 @@ def new_secret() -> str:
 def create_integration(name: str, *, default_language: str = "nl") -> tuple[Integration, str]:
     """A new integration and its webhook secret (returned once, kept encrypted)."""
     secret = new_secret()
-    integration = Integration(name=name.strip(), slug=slug_for(name), webhook_secret=seal(secret),
+    integration = Integration(name=name.strip()[:100], slug=slug_for(name), webhook_secret=seal(secret),
                               default_language=default_language, follow_up=FollowUp.PERSONAL_LINE,
                               auto_send_delay_minutes=120)
     db.session.add(integration)
@@ -136,8 +136,8 @@ def create_api_key(integration: Integration, name: str, scopes: list[str], *, cr
     if unknown or not scopes:
         raise ValueError(f"unknown or no scopes: {sorted(unknown)}")
     key = KEY_PREFIX + secrets.token_urlsafe(32)
-    api_key = ApiKey(integration_id=integration.id, name=name.strip(), prefix=key[:12], key_hash=_hash_key(key),
-                     scopes=sorted(scopes), created_by=created_by)
+    api_key = ApiKey(integration_id=integration.id, name=name.strip()[:100], prefix=key[:12],
+                     key_hash=_hash_key(key), scopes=sorted(scopes), created_by=created_by[:320])
     db.session.add(api_key)
     db.session.flush()
     return api_key, key

@@ -18,7 +18,14 @@ from app.database import utcnow
 from app.events import add_listener
 from app.extensions import db
 from app.i18n import _l
-from app.models import Candidate, DeliveryStatus, Integration, WebhookDelivery, webhook_subscription
+from app.models import (
+    Candidate,
+    DeliveryStatus,
+    Integration,
+    WebhookDelivery,
+    WebhookEndpoint,
+    webhook_subscription,
+)
 
 # The event log's kinds that are announced, by the name they have outside.
 EVENT_TYPES = {
@@ -62,13 +69,9 @@ def announce(kind: str, candidates: Sequence[Candidate], *, session_id: int | No
     if event_type is None or not candidates:
         return 0
     endpoint_ids = list(db.session.scalars(
-        sa.select(webhook_subscription.c.endpoint_id).where(webhook_subscription.c.event == event_type)))
-    if not endpoint_ids:
-        return 0
-    from app.models import WebhookEndpoint
-
-    endpoint_ids = list(db.session.scalars(sa.select(WebhookEndpoint.id).where(
-        WebhookEndpoint.id.in_(endpoint_ids), WebhookEndpoint.active.is_(True))))
+        sa.select(webhook_subscription.c.endpoint_id)
+        .join(WebhookEndpoint, WebhookEndpoint.id == webhook_subscription.c.endpoint_id)
+        .where(webhook_subscription.c.event == event_type, WebhookEndpoint.active.is_(True))))
     if not endpoint_ids:
         return 0
     at = at or utcnow()

@@ -56,7 +56,7 @@ def create_endpoint(url: str, description: str, events: list[str], *,
     """A new endpoint and its signing secret (returned once, kept encrypted)."""
     check_endpoint_url(url, allow_private=allow_private)
     secret = new_secret()
-    endpoint = WebhookEndpoint(url=url.strip(), description=description.strip(), secret=seal(secret),
+    endpoint = WebhookEndpoint(url=url.strip(), description=description.strip()[:200], secret=seal(secret),
                                allow_private_network=allow_private, active=True)
     db.session.add(endpoint)
     db.session.flush()
@@ -67,7 +67,7 @@ def create_endpoint(url: str, description: str, events: list[str], *,
 def update_endpoint(endpoint: WebhookEndpoint, url: str, description: str, events: list[str], *,
                     allow_private: bool, active: bool) -> None:
     check_endpoint_url(url, allow_private=allow_private)
-    endpoint.url, endpoint.description = url.strip(), description.strip()
+    endpoint.url, endpoint.description = url.strip(), description.strip()[:200]
     endpoint.allow_private_network, endpoint.active = allow_private, active
     _subscribe(endpoint, events)
 

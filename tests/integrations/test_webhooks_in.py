@@ -194,3 +194,24 @@ def test_a_rotated_secret_replaces_the_old_one(client, auth, make_integration):
     body = json.dumps(rejection()).encode()
     assert post_generic(client, integration, body, sign(old_secret, body)).status_code == 401
     assert post_generic(client, integration, body, sign(new_secret, body)).status_code == 201
+
+
+def test_webhook_deliveries_are_rate_limited_per_address(redis_limits, make_integration):
+    redis_limits.config["WEBHOOK_RECEIVE_RATE_LIMIT"] = "2 per minute"
+    integration, secret = make_integration()
+    client = redis_limits.test_client()
+    statuses = []
+    for n in range(3):
+        body = json.dumps(rejection(f"r-{n}", email=f"r{n}@example.org")).encode()
+        statuses.append(post_generic(client, integration, body, sign(secret, body)).status_code)
+    assert statuses == [201, 201, 429]
+
+
+def test_old_receipts_are_forgotten_after_the_window(app, client, make_integration):
+    from app.integrations.services import forget_old_receipts
+
+    integration, secret = make_integration()
+    body = json.dumps(rejection()).encode()
+    post_generic(client, integration, body, sign(secret, body))
+    assert forget_old_receipts(now=utcnow() + timedelta(hours=2)) == 0  # Greenhouse's window is longer
+    assert forget_old_receipts(now=utcnow() + timedelta(days=8)) == 1

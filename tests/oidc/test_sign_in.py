@@ -174,3 +174,26 @@ def test_both_ways_are_offered_by_default(oidc_app, client, make_user):
 def test_without_an_issuer_there_is_no_oidc_sign_in(client):
     assert client.get("/login/oidc").status_code == 404
     assert "organisation" not in page_text(client.get("/login"))
+
+
+def test_a_provider_that_cannot_be_reached_is_said_so(app, client):
+    from app.auth import oidc
+    from tests.oidc.conftest import CLIENT_SECRET, _free_port
+
+    set_english(client)
+    app.config.update(OIDC_ISSUER=f"http://127.0.0.1:{_free_port()}", OIDC_CLIENT_ID=CLIENT_ID,
+                      OIDC_CLIENT_SECRET=CLIENT_SECRET, OIDC_TIMEOUT_SECONDS=2)
+    oidc.init_app(app)
+    response = client.get("/login/oidc")
+    assert response.status_code == 503 and "cannot be reached" in page_text(response)
+
+
+def test_a_role_map_naming_no_real_role_refuses_to_start(tmp_path):
+    import pytest
+
+    from app import create_app
+
+    with pytest.raises(ValueError, match="OIDC_ROLE_MAP"):
+        create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}",
+                    "OIDC_ISSUER": "https://id.example.org", "OIDC_CLIENT_ID": "a", "OIDC_CLIENT_SECRET": "b",
+                    "OIDC_ROLE_MAP": '{"group": "superuser"}'})

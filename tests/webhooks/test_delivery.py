@@ -254,3 +254,18 @@ def test_a_test_delivery_can_be_sent_from_the_admin_page(app, admin_client, rece
     assert admin_client.post(f"/admin/webhooks/{endpoint.id}/test").status_code == 302
     assert run_round().delivered == 1
     assert json.loads(receiver.requests[0][1])["type"] == "ping"
+
+
+def test_delivered_ones_go_after_the_keep_days_and_failed_ones_stay(app, admin_client, receiver):
+    from app.webhooks.delivery import forget_delivered
+
+    register(admin_client, receiver.url, events=())
+    endpoint = db.session.scalar(sa.select(WebhookEndpoint))
+    for status in (DeliveryStatus.DELIVERED, DeliveryStatus.FAILED):
+        db.session.add(WebhookDelivery(endpoint_id=endpoint.id, event_id=f"evt_{status.value}", event_type="ping",
+                                       payload="{}", status=status, delivered_at=utcnow()))
+    db.session.commit()
+    assert forget_delivered(now=utcnow() + timedelta(days=29)) == 0
+    assert forget_delivered(now=utcnow() + timedelta(days=31)) == 1
+    db.session.commit()
+    assert [d.status for d in deliveries()] == [DeliveryStatus.FAILED]
