@@ -8,7 +8,7 @@ PORT   ?= 5000
 POSTGRES_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 .PHONY: run test lint test-postgres translations extract-messages serve-prod mail-worker bench bench-dashboard bench-booking bench-mail bench-import bench-checker clean help
-.PHONY: e2e-deps screenshots
+.PHONY: e2e-deps oidc-deps screenshots
 
 help:
 	@echo "make run            set up, migrate, load demo data and serve http://$(HOST):$(PORT)"
@@ -55,10 +55,10 @@ run: $(VENV)/.installed translations
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 
-test: $(VENV)/.installed-dev translations e2e-deps
+test: $(VENV)/.installed-dev translations e2e-deps oidc-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test-postgres: $(VENV)/.installed-dev translations e2e-deps
+test-postgres: $(VENV)/.installed-dev translations e2e-deps oidc-deps
 	FLASK_TEST_DATABASE_URI=$(POSTGRES_TEST_URL) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The browser tests (tests/e2e/) drive Debian's Chromium and inject axe-core from npm. CI runs as root on a
@@ -77,6 +77,17 @@ $(AXE): tests/e2e/package.json tests/e2e/package-lock.json
 	command -v npm >/dev/null || { $(AS_ROOT) env DEBIAN_FRONTEND=noninteractive apt-get update -q && \
 	  $(AS_ROOT) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q npm; }
 	cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# The staff sign-in tests (tests/oidc/) run a real OpenID Connect provider: oidc-provider from npm, with Node.
+OIDC_PROVIDER := tests/oidc/node_modules/oidc-provider/package.json
+
+oidc-deps: $(OIDC_PROVIDER)
+
+$(OIDC_PROVIDER): tests/oidc/package.json tests/oidc/package-lock.json
+	command -v npm >/dev/null || { $(AS_ROOT) env DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+	  $(AS_ROOT) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q npm; }
+	cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 # Phone and desktop screenshots of the main pages, for the README; not part of `make test`.

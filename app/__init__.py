@@ -114,9 +114,11 @@ def register_extensions(app: Flask) -> None:
     from flask_login import current_user
 
     from app import database, fragments, i18n, labels, security
+    from app.auth import oidc
     from app.auth.staff_sessions import load_user, send_to_sign_in
     from app.core import query
     from app.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+    from app.webhooks import events as webhook_events
 
     query.init_app(app)  # before the blueprints: their <int:…> ids are bounded
     db.init_app(app)
@@ -135,6 +137,8 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = None
     login_manager.session_protection = "basic"
     database.configure_engine(app)
+    oidc.init_app(app)
+    webhook_events.init_app(app)
     fragments.init_app(app)
     i18n.init_app(app)
     labels.init_app(app)
@@ -147,6 +151,9 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.routes import bp as auth_bp
     from app.booking.routes import bp as booking_bp
     from app.candidates.routes import bp as candidates_bp
+    from app.extensions import csrf
+    from app.integrations.api import bp as api_bp
+    from app.integrations.routes import bp as integrations_bp
     from app.main.routes import bp as main_bp
     from app.notes.routes import bp as notes_bp
     from app.outbox.routes import bp as outbox_bp
@@ -158,13 +165,19 @@ def register_blueprints(app: Flask) -> None:
     from app.talent.candidate_routes import bp as talent_link_bp
     from app.talent.candidate_routes import old_question_page
     from app.talent.routes import bp as talent_bp
+    from app.webhooks.routes import bp as webhooks_bp
 
     public = (main_bp, auth_bp)
     # Reached through the candidate's personal link; each is rate limited (guessing tokens included).
     candidate = (booking_bp, privacy_bp, talent_link_bp, old_question_page, survey_bp)
-    staff = (recruiter_bp, sessions_bp, candidates_bp, notes_bp, talent_bp, outbox_bp, stats_bp, admin_bp, audit_bp)
+    staff = (recruiter_bp, sessions_bp, candidates_bp, notes_bp, talent_bp, outbox_bp, stats_bp, admin_bp, audit_bp,
+             integrations_bp, webhooks_bp)
     for blueprint in public + candidate + staff:
         app.register_blueprint(blueprint)
+    # The API is opened by API keys and webhook signatures only, never by a cookie: the one place without
+    # CSRF protection (a test checks that nothing else is exempt).
+    app.register_blueprint(api_bp)
+    csrf.exempt(api_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -179,6 +192,7 @@ def register_cli(app: Flask) -> None:
     from app.mail.cli import mail_cli
     from app.privacy.cli import privacy_cli
     from app.stats.cli import stats_cli
+    from app.webhooks.cli import webhooks_cli
 
-    for group in (demo_cli, mail_cli, users_cli, privacy_cli, stats_cli):
+    for group in (demo_cli, mail_cli, users_cli, privacy_cli, stats_cli, webhooks_cli):
         app.cli.add_command(group)

@@ -70,6 +70,32 @@ DEFAULTS: dict[str, object] = {
     "STAFF_SESSION_LIFETIME_HOURS": 12,
     # The lost-link form mails an address at most once per this many minutes.
     "RESEND_LINK_INTERVAL_MINUTES": 15,
+    # Integrations (app/integrations/): the API's rate limit per key, its largest JSON body, how far a signed
+    # webhook's timestamp may be from now, and how old a Greenhouse rejection (which signs no time) may be.
+    "API_RATE_LIMIT": "120 per minute",
+    "API_MAX_BODY_BYTES": 64 * 1024,
+    "WEBHOOK_RECEIVE_RATE_LIMIT": "120 per minute",
+    "WEBHOOK_TOLERANCE_SECONDS": 300,
+    "GREENHOUSE_MAX_AGE_HOURS": 168,
+    # Outgoing webhooks (app/webhooks/): seconds to connect and to wait for an answer, attempts and back-off,
+    # and how long delivered ones stay listed.
+    "WEBHOOK_TIMEOUT_SECONDS": 5,
+    "WEBHOOK_MAX_ATTEMPTS": 10,
+    "WEBHOOK_RETRY_BASE_SECONDS": 60,
+    "WEBHOOK_KEEP_DAYS": 30,
+    # Staff sign-in with the organisation's account (OpenID Connect, app/auth/oidc.py); off without an issuer.
+    "OIDC_ISSUER": None,
+    "OIDC_CLIENT_ID": None,
+    "OIDC_CLIENT_SECRET": None,
+    "OIDC_SCOPES": "openid email profile",
+    "OIDC_PROVIDER_NAME": "",
+    # Which claim holds the groups (Entra ID: "groups", or "roles" for app roles), and which group is which role.
+    "OIDC_ROLE_CLAIM": "groups",
+    "OIDC_ROLE_MAP": {},
+    "OIDC_CLOCK_SKEW_SECONDS": 60,
+    "OIDC_TIMEOUT_SECONDS": 10,
+    # Password sign-in for staff; switch it off once everyone signs in with the organisation's account.
+    "PASSWORD_LOGIN_ENABLED": True,
     # Session cookie defaults; production hardening is applied in create_app.
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

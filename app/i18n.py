@@ -47,6 +47,8 @@ class JSONProvider(DefaultJSONProvider):
 
 
 def select_locale() -> str:
+    if g.get("fixed_language"):  # the API answers in English, whatever the visitor's cookie says
+        return g.fixed_language
     languages = current_app.config["LANGUAGES"]
     chosen = session.get("lang") if has_request_context() else None  # a command or the mail worker: no visitor
     if chosen in languages:

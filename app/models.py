@@ -73,6 +73,29 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
+class RoleSource(enum.StrEnum):
+    """Who decides a member of staff's role: an administrator in the portal, or the organisation's groups
+    at each sign-in through its identity provider (OIDC_ROLE_MAP). Never both: see app/auth/oidc.py."""
+
+    PORTAL = "portal"
+    GROUPS = "groups"
+
+
+class FollowUp(enum.StrEnum):
+    """What happens when an integration brings in a rejection: the recruiter writes the personal line, or
+    the stage's default rejection e-mail goes out by itself after the integration's delay."""
+
+    PERSONAL_LINE = "personal_line"
+    AUTOMATIC = "automatic"
+
+
+class DeliveryStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+
+
 class PoolSource(enum.StrEnum):
     BOOKING = "booking"
     RECRUITER = "recruiter"
@@ -96,6 +119,16 @@ class User(UserMixin, db.Model):
     feed_token_hash: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Signing in with the organisation's account (OpenID Connect): the provider's issuer and its stable id
+    # of the person, linked at the first such sign-in.
+    oidc_issuer: Mapped[str | None] = mapped_column(sa.String(300))
+    oidc_subject: Mapped[str | None] = mapped_column(sa.String(255))
+    # Who decides the role (RoleSource), and what the organisation's groups said at the last sign-in.
+    role_source: Mapped[RoleSource] = mapped_column(
+        _enum(RoleSource, "user_role_source"), default=RoleSource.PORTAL, server_default=RoleSource.PORTAL.value)
+    group_role: Mapped[Role | None] = mapped_column(_enum(Role, "user_group_role"))
+
+    __table_args__ = (sa.Index("uq_user_account_oidc_identity", "oidc_issuer", "oidc_subject", unique=True),)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
@@ -192,7 +225,18 @@ class Candidate(db.Model):
     # When the rejection e-mail with the personal link was queued, and the one gentle reminder after it.
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     invite_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Brought in by an integration (an applicant tracking system): which one, and its own id of the
+    # application, by which sending the same rejection again updates this candidate instead of adding one.
+    integration_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("integration.id"), index=True)
+    external_id: Mapped[str | None] = mapped_column(sa.String(100))
+    # When the stage's default rejection e-mail goes out by itself (the integration's automatic follow-up);
+    # None when a recruiter writes the personal line (or stopped the automatic e-mail).
+    auto_send_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
+    __table_args__ = (sa.Index("uq_candidate_integration_external_id", "integration_id", "external_id", unique=True),)
+
+    integration: Mapped["Integration | None"] = relationship()
     invitations: Mapped[list["Invitation"]] = relationship(
         back_populates="candidate", cascade="all, delete-orphan", order_by="Invitation.created_at"
     )
@@ -543,3 +587,113 @@ class AuditEntry(db.Model):
     target_type: Mapped[str] = mapped_column(sa.String(50), default="")
     target_id: Mapped[int | None] = mapped_column()
     detail: Mapped[str] = mapped_column(sa.String(500), default="")
+
+
+class Integration(db.Model):
+    """An applicant tracking system (or any other system) that sends rejections: through the API with its
+    keys, or through its webhook signed with a shared secret. The recruiters choose what follows."""
+
+    __tablename__ = "integration"
+    __table_args__ = (sa.CheckConstraint("auto_send_delay_minutes BETWEEN 0 AND 10080", name="delay_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    # In the webhook's address: /api/v1/webhooks/<kind>/<slug>.
+    slug: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    # The webhook's shared secret, encrypted under SECRET_KEY (app/secretbox.py).
+    webhook_secret: Mapped[str] = mapped_column(sa.Text)
+    follow_up: Mapped[FollowUp] = mapped_column(
+        _enum(FollowUp, "integration_follow_up"), default=FollowUp.PERSONAL_LINE)
+    auto_send_delay_minutes: Mapped[int] = mapped_column(default=120)
+    # The candidates' language when the system does not send one.
+    default_language: Mapped[str] = mapped_column(sa.String(5), default="nl")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ApiKey(db.Model):
+    """A key of an integration for the API: shown once, only its SHA-256 kept; scoped; revocable."""
+
+    __tablename__ = "api_key"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    integration_id: Mapped[int] = mapped_column(sa.ForeignKey("integration.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    # The key's first characters, which identify it on screen and in the audit log (not secret).
+    prefix: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    scopes: Mapped[list] = mapped_column(sa.JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(sa.String(320), default="")
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    integration: Mapped[Integration] = relationship()
+
+
+class WebhookReceipt(db.Model):
+    """A signed webhook the portal accepted, remembered by a hash of its signature and body (no content) for
+    as long as a copy could still pass the timestamp check: the same delivery sent again is a replay."""
+
+    __tablename__ = "webhook_receipt"
+    __table_args__ = (sa.UniqueConstraint("integration_id", "digest", name="uq_webhook_receipt_integration_digest"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    integration_id: Mapped[int] = mapped_column(sa.ForeignKey("integration.id", ondelete="CASCADE"))
+    digest: Mapped[str] = mapped_column(sa.String(64))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+webhook_subscription = sa.Table(
+    "webhook_subscription",
+    db.metadata,
+    sa.Column("endpoint_id", sa.ForeignKey("webhook_endpoint.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("event", sa.String(40), primary_key=True),
+)
+
+
+class WebhookEndpoint(db.Model):
+    """An address outside that the portal tells about events (bookings, conversations, the talent pool,
+    hires), each delivery signed with the endpoint's secret."""
+
+    __tablename__ = "webhook_endpoint"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(sa.String(2000))
+    description: Mapped[str] = mapped_column(sa.String(200), default="")
+    # Encrypted under SECRET_KEY (app/secretbox.py); shown to the administrator once.
+    secret: Mapped[str] = mapped_column(sa.Text)
+    active: Mapped[bool] = mapped_column(default=True)
+    # Set only by an administrator who means it: deliveries may go to loopback, private and link-local
+    # addresses (an internal system). Off, such addresses are refused (server-side request forgery).
+    allow_private_network: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    deliveries: Mapped[list["WebhookDelivery"]] = relationship(back_populates="endpoint", passive_deletes=True)
+
+
+class WebhookDelivery(db.Model):
+    """One event for one endpoint, written in the same transaction as the change it announces; the worker
+    delivers it, retrying with back-off, and the administrator sees its state."""
+
+    __tablename__ = "webhook_delivery"
+    __table_args__ = (sa.Index("ix_webhook_delivery_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    endpoint_id: Mapped[int] = mapped_column(sa.ForeignKey("webhook_endpoint.id", ondelete="RESTRICT"), index=True)
+    event_id: Mapped[str] = mapped_column(sa.String(40))
+    event_type: Mapped[str] = mapped_column(sa.String(40))
+    # The JSON body exactly as it is sent (and signed) at every attempt.
+    payload: Mapped[str] = mapped_column(sa.Text)
+    status: Mapped[DeliveryStatus] = mapped_column(
+        _enum(DeliveryStatus, "webhook_delivery_status"), default=DeliveryStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    locked_by: Mapped[str | None] = mapped_column(sa.String(100))
+    last_status_code: Mapped[int | None] = mapped_column()
+    last_error: Mapped[str | None] = mapped_column(sa.String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    endpoint: Mapped[WebhookEndpoint] = relationship(back_populates="deliveries")

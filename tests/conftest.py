@@ -9,4 +9,7 @@ pytest_plugins = [
     "tests.fixtures.languages",
     "tests.fixtures.smtp",
     "tests.fixtures.rate_limits",
+    "tests.fixtures.integrations",
+    "tests.fixtures.oidc",
+    "tests.fixtures.webhooks",
 ]

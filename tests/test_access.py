@@ -11,6 +11,7 @@ from flask import url_for
 
 from app.database import utcnow
 from app.extensions import db
+from app.integrations.services import create_api_key, create_integration
 from app.models import (
     Booking,
     BookingStatus,
@@ -21,20 +22,32 @@ from app.models import (
     PoolTag,
     PreparationNote,
 )
+from app.webhooks.events import queue_test_event
+from app.webhooks.services import create_endpoint
 from tests.fixtures.staff import STAFF_PASSWORD
 
 PUBLIC = {"main.home", "main.health", "main.request_link", "main.set_language", "auth.login", "auth.logout",
-          "privacy.erased", "static", "sessions.calendar_feed"}
+          "privacy.erased", "static", "sessions.calendar_feed", "auth.start_oidc_sign_in",
+          "auth.finish_oidc_sign_in"}
+# The JSON API opens with API keys and webhook signatures only: a staff member's cookie opens nothing there.
+API_BLUEPRINTS = {"api"}
 CANDIDATE_LINK_BLUEPRINTS = {"booking", "privacy", "pool", "survey", "talent_link"}
 HR_AND_ADMIN = {"stats.dashboard", "stats.export"}
 ADMIN_ONLY = {"admin.create_user_view", "admin.edit_user", "admin.list_users", "admin.reset_password",
-              "admin.toggle_active", "audit.list_entries_view", "notes.add_rule", "notes.delete_rule"}
+              "admin.toggle_active", "audit.list_entries_view", "notes.add_rule", "notes.delete_rule",
+              "integrations.list_integrations", "integrations.create_integration", "integrations.edit_integration",
+              "integrations.create_api_key", "integrations.revoke_api_key", "integrations.rotate_webhook_secret"}
+ADMIN_BLUEPRINTS = {"webhooks"}
 EVERY_STAFF_MEMBER = {"admin.change_own_password"}
 
 
 def kind_of(endpoint: str) -> str:
     if endpoint in PUBLIC:
         return "public"
+    if endpoint.split(".")[0] in API_BLUEPRINTS:
+        return "api"
+    if endpoint.split(".")[0] in ADMIN_BLUEPRINTS:
+        return "admin"
     if endpoint.split(".")[0] in CANDIDATE_LINK_BLUEPRINTS and endpoint != "privacy.staff_erase":
         return "candidate"
     if endpoint in HR_AND_ADMIN:
@@ -66,12 +79,17 @@ def world(app, make_session, make_candidate, make_user):
                             body_text="t", body_html="<p>t</p>")
     target = make_user("recruiter")
     db.session.add_all([tag, rule, message])
+    integration, _secret = create_integration("Greenhouse")
+    api_key, _key = create_api_key(integration, "ATS", ["rejections:write"], created_by="test")
+    endpoint, _secret = create_endpoint("https://hooks.example.org/in", "", ["booking.created"], allow_private=False)
+    delivery = queue_test_event(endpoint.id)
     db.session.commit()
     return {
         "session_id": session.id, "booking_id": booking.id, "candidate_id": candidate.id, "token": token,
         "membership_id": membership.id, "tag_id": tag.id, "rule_id": rule.id, "message_id": message.id,
         "user_id": target.id, "import_id": "0" * 32, "language": "nl", "stage": "interview", "code": "en",
-        "name": "funnel", "filename": "css/app.css",
+        "name": "funnel", "filename": "css/app.css", "integration_id": integration.id, "key_id": api_key.id,
+        "slug": integration.slug, "external_id": "ext-1", "endpoint_id": endpoint.id, "delivery_id": delivery.id,
     }
 
 
@@ -106,6 +124,7 @@ def test_every_route_answers_each_role_as_its_class_says(app, world, make_user):
         "hr": {"hr", "admin"},
         "admin": {"admin"},
         "staff": {"recruiter", "hr", "admin"},
+        "api": set(),
     }
     problems = []
     walked = 0
@@ -117,6 +136,9 @@ def test_every_route_answers_each_role_as_its_class_says(app, world, make_user):
             status = response.status_code
             if status >= 500:
                 problems.append(f"{who} {method} {url} ({endpoint}): {status}")
+            elif kind == "api":
+                if status != 401 or not response.is_json:
+                    problems.append(f"{who} {method} {url} ({endpoint}): {status}, expected 401 in JSON")
             elif who in allowed[kind]:
                 if status in (401, 403):
                     problems.append(f"{who} {method} {url} ({endpoint}): refused with {status}")

@@ -17,9 +17,16 @@ class NewUserForm(FlaskForm):
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[InputRequired()])
 
 
+ROLE_SOURCE_CHOICES = [
+    SelectChoice("portal", _l("The role set here by an administrator")),
+    SelectChoice("groups", _l("The organisation's groups, at every sign-in")),
+]
+
+
 class EditUserForm(FlaskForm):
     name = StringField(_l("Name"), validators=[InputRequired(_l("Please enter a name.")), Length(max=200)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[InputRequired()])
+    role_source = SelectField(_l("Who decides the role"), choices=ROLE_SOURCE_CHOICES, default="portal")
 
 
 class ChangePasswordForm(FlaskForm):

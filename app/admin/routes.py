@@ -6,12 +6,13 @@ from flask_login import current_user
 
 from app.admin import services
 from app.admin.forms import ChangePasswordForm, EditUserForm, NewUserForm
+from app.auth import oidc
 from app.auth.decorators import role_required
 from app.auth.passwords import verify_password
 from app.auth.services import AccountError, set_password
 from app.auth.staff_sessions import start_staff_session
 from app.core.forms import ActionForm
-from app.models import Role, User
+from app.models import Role, RoleSource, User
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -51,17 +52,22 @@ def edit_user(user_id: int):
     user = _get_user(user_id)
     form = EditUserForm(obj=user)
     if form.validate_on_submit():
+        source = RoleSource(form.role_source.data) if oidc.groups_decide_roles() else user.role_source
+        # One source at a time: the role field applies only while the portal decides the role.
+        role = Role(form.role.data) if source == RoleSource.PORTAL else user.role
         try:
-            services.change_account(user, form.name.data, Role(form.role.data))
+            services.change_account(user, form.name.data, role)
         except services.LastAdmin as error:
             flash(error.message, "error")
         else:
+            services.change_role_source(user, source)
             flash(_("The account of %(name)s is saved.", name=user.name), "success")
             return redirect(url_for(".list_users"))
     if not form.is_submitted():
         form.role.data = user.role.value
-    return render_template("admin/user_edit.html", user=user, form=form, action_form=ActionForm()), (
-        422 if form.errors else 200)
+        form.role_source.data = user.role_source.value
+    return render_template("admin/user_edit.html", user=user, form=form, action_form=ActionForm(),
+                           groups_decide=oidc.groups_decide_roles()), 422 if form.errors else 200
 
 
 @bp.post("/users/<int:user_id>/active")

@@ -7,11 +7,12 @@ import secrets
 import sqlalchemy as sa
 
 from app.audit.services import record_audit
+from app.auth import oidc
 from app.auth.services import AccountError, create_user, find_user, set_password
 from app.auth.staff_sessions import end_all_sessions
 from app.extensions import db
 from app.i18n import _l
-from app.models import Role, User
+from app.models import Role, RoleSource, User
 
 
 class AccountExists(AccountError):
@@ -57,6 +58,15 @@ def change_account(user: User, name: str, role: Role) -> None:
         record_audit("role_changed", target_type="user", target_id=user.id,
                      detail=f"{user.email}: {user.role.value} -> {role.value}")
     user.name, user.role = name.strip(), role
+
+
+def change_role_source(user: User, source: RoleSource) -> None:
+    """Who decides the person's role from now on: the admin (the portal) or the mapped OIDC groups; a
+    switch is explicit and audited, never silent."""
+    if source != user.role_source:
+        oidc.set_role_source(user, source)
+        record_audit("role_source_changed", target_type="user", target_id=user.id,
+                     detail=f"{user.email}: role decided by {source.value}")
 
 
 def toggle_active(user: User) -> None:

@@ -15,6 +15,9 @@ ACTIONS = (
     "note_viewed", "note_changed", "summary_sent", "export", "import", "erased", "data_downloaded",
     "role_changed", "account_created", "account_deactivated", "account_activated", "password_reset",
     "feedback_rule_changed", "outbox_viewed", "warning_overridden",
+    "integration_created", "integration_changed", "api_key_created", "api_key_revoked", "api_used",
+    "webhook_received", "follow_up_changed", "webhook_endpoint_created", "webhook_endpoint_changed",
+    "webhook_delivery_retried", "role_source_changed", "signed_in_with_oidc",
 )
 PAGE_SIZE = 100
 

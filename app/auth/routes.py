@@ -1,17 +1,30 @@
 """Signing in and out for staff."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
+from app.audit.services import record_audit
+from app.auth import oidc
 from app.auth.forms import LoginForm
 from app.auth.services import LoginThrottled, authenticate
 from app.auth.staff_sessions import end_staff_session, start_staff_session
 from app.core.query import text_arg
+from app.database import writes_on_get
 from app.extensions import limiter
 from app.main.routes import safe_next
-from app.models import Role
+from app.models import Role, User
+from app.tokens import external_url
 
 bp = Blueprint("auth", __name__)
 
@@ -29,6 +42,10 @@ def login():
     if current_user.is_authenticated:
         return redirect(home_for(current_user.role))
     form = LoginForm(next=text_arg("next", max_length=2000))
+    if form.is_submitted() and not oidc.password_login_enabled():
+        flash(_("Signing in with a password is switched off here. Sign in with your organisation's account."),
+              "error")
+        return render_template("auth/login.html", form=form), 403
     if not form.validate_on_submit():
         return render_template("auth/login.html", form=form), 422 if form.is_submitted() else 200
     try:
@@ -39,12 +56,51 @@ def login():
     if user is None:
         flash(_("That e-mail address and password do not match an active account."), "error")
         return render_template("auth/login.html", form=form), 401
-    next_url, language = form.next.data, session.get("lang")
-    session.clear()  # a fresh session on every sign-in; only the chosen language carries over
+    return _signed_in(user, form.next.data)
+
+
+def _signed_in(user: User, next_url: str | None):
+    """A fresh session on every sign-in (password or organisation's account); only the language carries over."""
+    language = session.get("lang")
+    session.clear()
     if language:
         session["lang"] = language
     start_staff_session(user)
     return redirect(safe_next(next_url, default=home_for(user.role)))
+
+
+@bp.get("/login/oidc")
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+def start_oidc_sign_in():
+    """Off to the organisation's sign-in page (OpenID Connect, with state, nonce and PKCE)."""
+    if not oidc.enabled():
+        abort(404)
+    session["oidc_next"] = text_arg("next", max_length=2000)  # checked by safe_next on the way back
+    try:
+        return oidc.start_sign_in(external_url("auth.finish_oidc_sign_in"))
+    except oidc.SignInRefused as refused:
+        flash(refused.message, "error")
+        return render_template("auth/login.html", form=LoginForm()), 503
+
+
+@bp.get("/login/oidc/callback")
+@writes_on_get  # signing in writes the staff session (and links or makes the account)
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"])
+def finish_oidc_sign_in():
+    """Back from the organisation's sign-in: the ID token verified, the account found by the rule of
+    app/auth/oidc.py, and signed in on a server-side staff session like a password sign-in."""
+    if not oidc.enabled():
+        abort(404)
+    next_url = session.pop("oidc_next", None)
+    try:
+        user = oidc.account_for(oidc.verified_claims())
+    except oidc.SignInRefused as refused:
+        flash(refused.message, "error")
+        status = 503 if isinstance(refused, oidc.ProviderUnavailable) else 401
+        return render_template("auth/login.html", form=LoginForm()), status
+    record_audit("signed_in_with_oidc", target_type="user", target_id=user.id, actor=user,
+                 detail=f"{user.email} as {user.role.value} ({user.role_source.value})")
+    return _signed_in(user, next_url)
 
 
 @bp.post("/logout")

@@ -306,55 +306,70 @@ def check_row(number: int, fields: list[str | None], record: list[str], *, today
              if (index >= len(fields) or fields[index] is None) and cell.strip()]
     if extra:
         row.errors.append(_("This row has more values than there are columns (a separator too many?)."))
+    data, errors = check_values(values, today=today)
+    row.errors.extend(message for messages in errors.values() for message in messages)
+    if not row.errors:
+        row.data = data
+    return row
+
+
+def check_values(values: dict[str, str], *, today: date) -> tuple[CandidateData | None, dict[str, list]]:
+    """The checks every way in applies to a candidate's fields (a CSV row, the API, a webhook): the candidate,
+    or None and what is wrong, per field (in the order of FIELDS). ``values`` holds cleaned text per field
+    (missing fields count as empty)."""
+    values = {name: values.get(name) or "" for name in FIELDS}
+    errors: dict[str, list] = {}
+
+    def wrong(name: str, message) -> None:
+        errors.setdefault(name, []).append(message)
 
     for name, limit in MAX_LENGTH.items():
         if len(values[name]) > limit:
-            row.errors.append(_("%(column)s is longer than %(limit)s characters.",
-                                 column=COLUMN_LABELS[name], limit=limit))
+            wrong(name, _("%(column)s is longer than %(limit)s characters.", column=COLUMN_LABELS[name], limit=limit))
     if not values["name"]:
-        row.errors.append(_("The name is missing."))
+        wrong("name", _("The name is missing."))
     email = None
     if not values["email"]:
-        row.errors.append(_("The e-mail address is missing."))
+        wrong("email", _("The e-mail address is missing."))
     else:
         email = check_email(values["email"])
         if email is None:
-            row.errors.append(_("\"%(value)s\" is not a valid e-mail address.", value=values["email"]))
+            wrong("email", _("\"%(value)s\" is not a valid e-mail address.", value=values["email"]))
     if not values["vacancy"]:
-        row.errors.append(_("The vacancy is missing."))
-    stage = _read(row, values["stage"], parse_stage, missing=lambda: _("The stage is missing."), unknown=lambda text: _(
-        "Unknown stage \"%(value)s\" (use CV screening, phone or interview).", value=text))
-    rejected_on = _read(row, values["rejected_on"], parse_date, missing=lambda: _("The rejection date is missing."),
-                        unknown=lambda text: _("Cannot read the date \"%(value)s\" (use YYYY-MM-DD or DD-MM-YYYY).",
-                                               value=text))
-    if rejected_on is not None and rejected_on > today:
-        row.errors.append(_("The rejection date %(value)s is in the future.", value=values["rejected_on"]))
+        wrong("vacancy", _("The vacancy is missing."))
+    stage = parse_stage(values["stage"])
+    if stage is None:
+        if values["stage"]:
+            wrong("stage", _("Unknown stage \"%(value)s\" (use CV screening, phone or interview).",
+                             value=values["stage"]))
+        else:
+            wrong("stage", _("The stage is missing."))
+    rejected_on = parse_date(values["rejected_on"])
+    if rejected_on is None:
+        if values["rejected_on"]:
+            wrong("rejected_on", _("Cannot read the date \"%(value)s\" (use YYYY-MM-DD or DD-MM-YYYY).",
+                                   value=values["rejected_on"]))
+        else:
+            wrong("rejected_on", _("The rejection date is missing."))
+    elif rejected_on > today:
+        wrong("rejected_on", _("The rejection date %(value)s is in the future.", value=values["rejected_on"]))
     language = parse_language(values["language"])
     if language is None:
-        row.errors.append(_("Unknown language \"%(value)s\" (use %(known)s).", value=values["language"],
-                             known=", ".join(languages())))
+        wrong("language", _("Unknown language \"%(value)s\" (use %(known)s).", value=values["language"],
+                            known=", ".join(languages())))
     reason = None
     if values["rejection_reason"]:
         reason = parse_reason(values["rejection_reason"])
         if reason is None:
-            row.errors.append(_("Unknown rejection reason \"%(value)s\" (use %(known)s).",
-                                 value=values["rejection_reason"], known=", ".join(REJECTION_REASONS)))
-    if not row.errors:
-        row.data = CandidateData(
-            name=" ".join(values["name"].split()), email=email, vacancy=" ".join(values["vacancy"].split()),
-            department=" ".join(values["department"].split()), stage=stage, rejected_on=rejected_on,
-            language=language, rejection_reason=reason,
-        )
-    return row
-
-
-def _read(row: ImportRow, text: str, parse: Callable, *, missing: Callable, unknown: Callable):
-    """``parse(text)``; None when it cannot be read, with the row's error: ``missing()`` for an empty cell,
-    else ``unknown(text)``."""
-    value = parse(text) if text else None
-    if value is None:
-        row.errors.append(unknown(text) if text else missing())
-    return value
+            wrong("rejection_reason", _("Unknown rejection reason \"%(value)s\" (use %(known)s).",
+                                        value=values["rejection_reason"], known=", ".join(REJECTION_REASONS)))
+    if errors:
+        return None, {name: errors[name] for name in FIELDS if name in errors}
+    return CandidateData(
+        name=" ".join(values["name"].split()), email=email, vacancy=" ".join(values["vacancy"].split()),
+        department=" ".join(values["department"].split()), stage=stage, rejected_on=rejected_on,
+        language=language, rejection_reason=reason,
+    ), {}
 
 
 def mark_duplicates(rows: Iterable[ImportRow], exists: Callable[[tuple[str, str]], bool]) -> None:

@@ -517,23 +517,27 @@ def clean_personal_line(text: str | None) -> str:
     return text
 
 
-def compose_rejection(candidate: Candidate, personal_line: str, *, template_for=None) -> RejectionEmail:
-    """The candidate's template filled with their name and vacancy, plus the recruiter's personal line."""
+def compose_rejection(candidate: Candidate, personal_line: str, *, template_for=None,
+                      personal: bool = True) -> RejectionEmail:
+    """The candidate's template filled with their name and vacancy, plus the recruiter's personal line;
+    ``personal=False``: the stage's default e-mail alone, without one (an integration's automatic e-mail)."""
     template = (template_for or get_template)(candidate.language, candidate.stage)
     values = {"name": candidate.first_name, "vacancy": candidate.vacancy}
     return RejectionEmail(
         subject=fill(template.subject, **values),
         intro=fill(template.body, **values),
-        personal_line=clean_personal_line(personal_line),
+        personal_line=clean_personal_line(personal_line) if personal else "",
         stage=candidate.stage,
         language=template.language,
     )
 
 
-def compose_rejections(candidates: Sequence[Candidate], lines: Mapping[int, str]) -> dict[int, RejectionEmail]:
+def compose_rejections(candidates: Sequence[Candidate], lines: Mapping[int, str], *,
+                       personal: bool = True) -> dict[int, RejectionEmail]:
     """``compose_rejection`` for a selection, the templates read in one statement; by candidate id."""
     template_for = template_lookup()
-    return {c.id: compose_rejection(c, lines.get(c.id, ""), template_for=template_for) for c in candidates}
+    return {c.id: compose_rejection(c, lines.get(c.id, ""), template_for=template_for, personal=personal)
+            for c in candidates}
 
 
 @dataclass(frozen=True)
@@ -611,7 +615,7 @@ def preview_of(candidate: Candidate, email: RejectionEmail) -> Preview:
 
 def send_rejections(
     candidates: Sequence[Candidate], lines: Mapping[int, str], *, resend: Collection[int] = (),
-    now: datetime | None = None, composed: Mapping[int, RejectionEmail] | None = None,
+    now: datetime | None = None, composed: Mapping[int, RejectionEmail] | None = None, personal: bool = True,
     warnings_confirmed: bool = False, warnings: RejectionWarnings | None = None,
 ) -> int:
     """Queue the rejection e-mail to each of ``candidates`` with their personal line (by id) and a freshly
@@ -620,13 +624,14 @@ def send_rejections(
     ``resend`` (sending again issues another link). Links, e-mails and events are written in batched
     statements, so a selection costs the same few round trips however large it is. ``composed``: the
     e-mails as ``compose_rejections`` made them from the same ``lines`` already (the send request checks
-    them against the preview first), so that they are not made twice. The checker reads every e-mail
-    first (``warnings``: what it said already): with warnings, nothing is sent unless
+    them against the preview first), so that they are not made twice. ``personal=False``: the stage's
+    default e-mail without a personal line (an integration's automatic follow-up). The checker reads every
+    e-mail first (``warnings``: what it said already): with warnings, nothing is sent unless
     ``warnings_confirmed`` (WarningsNotConfirmed), and the audit log records, per candidate, who sent it
     despite which kinds of warning (never the text)."""
     if any(c.invited_at is not None and c.id not in resend for c in candidates):
         raise AlreadyInvited()
-    emails = composed if composed is not None else compose_rejections(candidates, lines)
+    emails = composed if composed is not None else compose_rejections(candidates, lines, personal=personal)
     warnings = warnings or rejection_warnings(candidates, emails)
     if warnings.any and not warnings_confirmed:
         raise WarningsNotConfirmed()
@@ -635,7 +640,7 @@ def send_rejections(
     tokens = issue_invitations(candidates, expires_at=expires_at)
     rows = [notifications.rejection_email(
         c, tokens[c.id], subject=emails[c.id].subject, intro=emails[c.id].intro,
-        personal_line=emails[c.id].personal_line, expires_at=expires_at) for c in candidates]
+        personal_line=emails[c.id].personal_line, expires_at=expires_at, personal=personal) for c in candidates]
     # The figures count a person once as invited, however often the e-mail goes out: the "invited" event
     # is written with the first e-mail only, in the same transaction that sets invited_at.
     first_time = [c for c in candidates if c.invited_at is None]

@@ -129,6 +129,11 @@ def json_body(*, max_bytes: int = JSON_MAX_BYTES, max_depth: int = JSON_MAX_DEPT
     data = request.get_data(cache=True)
     if len(data) > max_bytes:
         raise BadJsonBody(_("This request is too large."))
+    return parse_json(data, max_depth=max_depth)
+
+
+def parse_json(data: bytes, *, max_depth: int = JSON_MAX_DEPTH):
+    """``data`` as JSON, nested at most ``max_depth`` deep; BadJsonBody otherwise."""
     try:
         value = json.loads(data)
     except RecursionError:

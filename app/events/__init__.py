@@ -11,6 +11,7 @@ from datetime import datetime
 from types import SimpleNamespace
 
 import sqlalchemy as sa
+from flask import Flask, current_app
 
 from app.database import utcnow
 from app.events import rollup
@@ -67,6 +68,20 @@ def record_events(
             first.append(SimpleNamespace(**row))
     db.session.execute(sa.insert(Event), rows)
     rollup.count_events(first)
+    for listener in current_app.extensions.get(_LISTENERS, ()):
+        listener(kind, candidates, session_id=session_id, at=at)
+
+
+_LISTENERS = "events.listeners"  # key in app.extensions
+
+
+def add_listener(app: Flask, listener) -> None:
+    """Call ``listener(kind, candidates, session_id=…, at=…)`` after every step is recorded, in the same
+    transaction (the outgoing webhooks, app/webhooks/events.py). The event log knows no feature: features
+    register here."""
+    listeners = app.extensions.setdefault(_LISTENERS, [])
+    if listener not in listeners:
+        listeners.append(listener)
 
 
 def forget_events(kind: str, candidate: Candidate, *, session_id: int | None = None) -> int:

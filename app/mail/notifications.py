@@ -146,10 +146,10 @@ def notify_session_changed(booking: Booking, token: str) -> OutboxMessage:
 
 
 def rejection_email(candidate: Candidate, token: str, *, subject: str, intro: str, personal_line: str,
-                    expires_at) -> dict:
+                    expires_at, personal: bool = True) -> dict:
     """The rejection e-mail as an outbox row (``queue_emails``): the template's text, the recruiter's personal
-    line and the personal link."""
-    assert personal_line.strip(), "a rejection e-mail always carries the recruiter's personal line"
+    line and the personal link. ``personal=False``: an integration's automatic e-mail, the template alone."""
+    assert personal_line.strip() or not personal, "a recruiter's rejection e-mail always carries a personal line"
     return compose_email(
         kind="rejection", candidate=candidate, subject=subject, template="rejection",
         context={"intro": intro, "personal_line": personal_line, "link": booking_url(token), "expires_at": expires_at},

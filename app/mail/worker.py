@@ -272,10 +272,11 @@ def _send_one(message: OutboxMessage, connection: Connection) -> tuple[str, dict
 
 
 def run_scheduled(now: datetime | None = None) -> None:
-    """Queue the mail that time itself causes (reminders, waitlist offers, the one invite reminder) and the
-    answers to the lost-link form."""
+    """Queue the mail that time itself causes (reminders, waitlist offers, the one invite reminder, the
+    integrations' automatic rejection e-mails) and the answers to the lost-link form."""
     from app.booking.services import offer_free_slots, queue_reminders
     from app.candidates.services import queue_invite_reminders, remove_stale_uploads
+    from app.integrations.services import forget_old_receipts, send_automatic_rejections
     from app.main.services import answer_link_requests
     from app.survey.services import queue_survey_requests
     from app.talent.services import queue_pool_renewals
@@ -287,6 +288,8 @@ def run_scheduled(now: datetime | None = None) -> None:
     queue_invite_reminders(now=now)
     queue_pool_renewals(now=now)
     queue_survey_requests(now=now)
+    send_automatic_rejections(now=now)
+    forget_old_receipts(now=now)
     db.session.commit()
     remove_stale_uploads(now)
 
@@ -327,6 +330,8 @@ def _pause_continues(now: datetime) -> bool:
 
 
 def run_forever(interval: float) -> None:
+    from app.webhooks.delivery import run_round
+
     take_back_own_leases()
     while True:
         try:
@@ -334,6 +339,9 @@ def run_forever(interval: float) -> None:
             report = send_due()
             if report.sent or report.retrying or report.failed:
                 log.info("mail worker: %s", report)
+            webhooks = run_round()  # the outgoing webhooks too: one worker service to run
+            if webhooks.delivered or webhooks.retrying or webhooks.failed:
+                log.info("mail worker: webhooks %s", webhooks)
         except Exception:  # keep the worker alive; the next round tries again
             db.session.rollback()
             log.exception("mail worker round failed")

@@ -5,6 +5,7 @@ from flask import Blueprint, current_app, render_template
 from app.auth.decorators import STAFF, role_required
 from app.database import utcnow
 from app.i18n import _l
+from app.integrations.services import count_waiting
 from app.mail.worker import mail_server_status
 from app.recruiter import services
 
@@ -14,6 +15,7 @@ bp = Blueprint("recruiter", __name__, url_prefix="/recruiter")
 STAFF_MENU = [
     ("sessions.list_sessions", _l("Sessions")),
     ("candidates.list_candidates", _l("Candidates")),
+    ("integrations.list_waiting", _l("Waiting")),
     ("talent.list_members", _l("Talent pool")),
     ("outbox.list_messages", _l("Outbox")),
 ]
@@ -33,5 +35,5 @@ def home():
     return render_template(
         "recruiter/home.html", sessions=services.coming_sessions(now), failed_mail=services.failed_mail_count(),
         missing_total=missing_total, missing=missing, retention_days=current_app.config["RETENTION_DAYS"],
-        mail_paused=mail_server_status(),
+        mail_paused=mail_server_status(), waiting=count_waiting(),
     )

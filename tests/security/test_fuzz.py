@@ -166,12 +166,18 @@ def walk(app, scene, make_user):
                             subject="Test", body_text="t", body_html="<p>t</p>")
     db.session.add_all([tag, rule, message])
     feed_token = issue_feed_token(recruiter)
+    from app.integrations.services import create_integration
+    from app.webhooks.services import create_endpoint
+
+    integration, _secret = create_integration("Greenhouse")
+    endpoint, _secret = create_endpoint("https://hooks.example.org/in", "", ["booking.created"], allow_private=False)
     db.session.commit()
     values = {
         "session_id": scene["session"].id, "booking_id": scene["booking"].id, "candidate_id": scene["candidate"].id,
         "token": scene["token"], "membership_id": membership.id, "tag_id": tag.id, "rule_id": rule.id,
         "message_id": message.id, "user_id": recruiter.id, "import_id": "0" * 22, "language": "nl",
         "stage": "interview", "code": "en", "name": "funnel", "filename": "css/app.css",
+        "integration_id": integration.id, "endpoint_id": endpoint.id, "external_id": "ats-1",
     }
     urls = []
     with app.test_request_context():

@@ -164,6 +164,19 @@ def hostile(app, tmp_path, make_session, make_candidate, make_user, monkeypatch)
     db.session.flush()
     failed = outbox()[0]
     failed.status, failed.last_error = OutboxStatus.FAILED, f"550 {HOSTILE}"
+    # What integrations and webhook endpoints hold that a person typed or a system sent.
+    from app.integrations.services import create_api_key, create_integration, set_follow_up
+    from app.models import FollowUp, WebhookDelivery
+    from app.webhooks.services import create_endpoint
+
+    integration, _secret = create_integration(HOSTILE)
+    set_follow_up(integration, FollowUp.AUTOMATIC, 30)
+    create_api_key(integration, HOSTILE, ["rejections:write"], created_by=HOSTILE)
+    fresh.integration_id, fresh.external_id, fresh.auto_send_at = integration.id, "ats-1", utcnow()
+    endpoint, _secret = create_endpoint(f"https://hooks.example.org/{SVG}", HOSTILE, ["booking.created"],
+                                        allow_private=False)
+    db.session.add(WebhookDelivery(endpoint_id=endpoint.id, event_id="evt_1", event_type="booking.created",
+                                   payload="{}", last_error=HOSTILE))
     db.session.commit()
     messages = outbox()
     return {
@@ -177,6 +190,7 @@ def hostile(app, tmp_path, make_session, make_candidate, make_user, monkeypatch)
             "language": ["nl", "en"], "stage": [s.value for s in Stage], "name": ["department", "vacancy", "reason",
                                                                                   "recruiters", "funnel"],
             "import_id": ["0" * 22], "code": ["en"], "filename": ["css/app.css"],
+            "integration_id": [integration.id], "endpoint_id": [endpoint.id], "external_id": ["ats-1"],
         },
         "feed_token": feed_token, "fresh": fresh, "ids": [fresh.id, booked.id],
         "membership": member,

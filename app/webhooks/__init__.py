@@ -1,0 +1,1 @@
+"""Outgoing webhooks: events of the feedback hour told to other systems, signed, through an outbox."""
