@@ -133,7 +133,7 @@ def register_extensions(app: Flask) -> None:
     app.jinja_env.globals["current_user"] = current_user
     login_manager.user_loader(load_user)
     login_manager.unauthorized_handler(send_to_sign_in)
-    login_manager.login_view = "auth.login"
+    login_manager.login_view = "auth.sign_in"
     login_manager.login_message = None
     login_manager.session_protection = "basic"
     database.configure_engine(app)
@@ -163,13 +163,12 @@ def register_blueprints(app: Flask) -> None:
     from app.stats.routes import bp as stats_bp
     from app.survey.routes import bp as survey_bp
     from app.talent.candidate_routes import bp as talent_link_bp
-    from app.talent.candidate_routes import old_question_page
     from app.talent.routes import bp as talent_bp
     from app.webhooks.routes import bp as webhooks_bp
 
     public = (main_bp, auth_bp)
     # Reached through the candidate's personal link; each is rate limited (guessing tokens included).
-    candidate = (booking_bp, privacy_bp, talent_link_bp, old_question_page, survey_bp)
+    candidate = (booking_bp, privacy_bp, talent_link_bp, survey_bp)
     staff = (recruiter_bp, sessions_bp, candidates_bp, notes_bp, talent_bp, outbox_bp, stats_bp, admin_bp, audit_bp,
              integrations_bp, webhooks_bp)
     for blueprint in public + candidate + staff:

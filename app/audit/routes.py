@@ -4,7 +4,8 @@ from datetime import time, timedelta
 
 from flask import Blueprint, render_template
 
-from app.audit.services import ACTIONS, list_entries
+from app.audit import services
+from app.audit.services import ACTIONS
 from app.auth.decorators import role_required
 from app.core.query import choice_arg, day_arg, page_arg, text_arg
 from app.models import Role
@@ -15,12 +16,12 @@ bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
 @bp.get("/")
 @role_required(Role.ADMIN)
-def list_entries_view():
+def list_entries():
     """The audit log, newest first, filterable by action, person and date."""
     first, last = day_arg("from"), day_arg("to")
     filters = {"action": choice_arg("action", ACTIONS), "user": text_arg("user", max_length=320),
                "from": first.isoformat() if first else "", "to": last.isoformat() if last else ""}
-    result = list_entries(
+    result = services.list_entries(
         action=filters["action"], user=filters["user"],
         start=from_local(first, time(0)) if first else None,
         end=from_local(last + timedelta(days=1), time(0)) if last else None,

@@ -290,8 +290,7 @@ def edit_template(language: str, stage: str):
                                    warnings_confirmed=form.confirm_warnings.data)
         except services.TemplateInvalid as error:
             form.body.errors.append(error.message)
-        except services.WarningsNotConfirmed:
-            db.session.rollback()
+        except services.WarningsNotConfirmed:  # raised before anything is written
             confirm_needed = True
         else:
             flash(_("The template is saved."), "success")

@@ -30,6 +30,7 @@ from app.candidates.csv_import import (
     parse_csv,
     today_local,
 )
+from app.candidates.default_texts import DEFAULT_TEXTS_LANGUAGE, default_templates
 from app.core.errors import DomainError
 from app.core.languages import languages, offered
 from app.core.pagination import Page, fetch_page
@@ -323,54 +324,7 @@ def discard_upload(import_id: str) -> None:
 
 PLACEHOLDERS = ("name", "vacancy")
 
-# The texts used until a recruiter edits them. The e-mail is: this text, then the recruiter's personal
-# line, then the line with the personal link, then the greeting. So the text ends with the decision. A
-# language of the portal without texts of its own here starts from the Dutch ones.
-DEFAULT_TEXTS_LANGUAGE = "nl"
-DEFAULT_TEMPLATES: dict[tuple[str, Stage], tuple[str, str]] = {
-    ("nl", Stage.CV_SCREENING): (
-        "Je sollicitatie voor {vacancy}",
-        "Beste {name},\n\n"
-        "Dank je wel voor je sollicitatie voor de functie {vacancy} en voor de tijd die je erin hebt gestoken. "
-        "We hebben je cv en motivatie zorgvuldig gelezen. We nodigen je niet uit voor een gesprek, en we "
-        "vertellen je graag waarom.",
-    ),
-    ("nl", Stage.PHONE): (
-        "Je sollicitatie voor {vacancy}",
-        "Beste {name},\n\n"
-        "Dank je wel voor je sollicitatie voor de functie {vacancy} en voor het telefoongesprek dat we met je "
-        "hadden. We hebben besloten niet verder te gaan met je sollicitatie. Dat is niet het bericht waarop je "
-        "hoopte; we leggen je graag uit hoe we tot dit besluit kwamen.",
-    ),
-    ("nl", Stage.INTERVIEW): (
-        "Je sollicitatie voor {vacancy}",
-        "Beste {name},\n\n"
-        "Dank je wel voor je sollicitatie voor de functie {vacancy} en voor de tijd en energie die je in de "
-        "gesprekken hebt gestoken. Zoals we je telefonisch hebben laten weten, gaan we niet verder met je "
-        "sollicitatie. We begrijpen dat dit teleurstellend is, zeker zo ver in de procedure.",
-    ),
-    ("en", Stage.CV_SCREENING): (
-        "Your application for {vacancy}",
-        "Dear {name},\n\n"
-        "Thank you for applying for the position of {vacancy} and for the time you put into your application. "
-        "We have read your CV and letter carefully. We will not invite you for an interview, and we would like "
-        "to tell you why.",
-    ),
-    ("en", Stage.PHONE): (
-        "Your application for {vacancy}",
-        "Dear {name},\n\n"
-        "Thank you for applying for the position of {vacancy} and for our phone conversation. We have decided "
-        "not to continue with your application. We know this is not the news you hoped for; we would like to "
-        "explain how we came to this decision.",
-    ),
-    ("en", Stage.INTERVIEW): (
-        "Your application for {vacancy}",
-        "Dear {name},\n\n"
-        "Thank you for applying for the position of {vacancy} and for the time and energy you put into the "
-        "interviews. As we told you on the phone, we will not continue with your application. We understand "
-        "this is disappointing, especially this far into the procedure.",
-    ),
-}
+DEFAULT_TEMPLATES = default_templates()
 
 
 @dataclass(frozen=True)

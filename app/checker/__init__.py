@@ -1,5 +1,5 @@
 """The feedback checker: warns (never blocks) when text meant for a candidate, or notes that lead to
-it, says something the rules for good feedback advise against (``/work/shared/DOMAIN.md``): personality
+it, says something the rules for good feedback advise against: personality
 instead of behaviour, a comparison with the person hired, a vague phrase, a protected ground, a false
 promise.
 

@@ -16,11 +16,8 @@ from app.talent.forms import ConsentForm
 from app.tokens import current_candidate, load_candidate_from_url
 
 bp = Blueprint("talent_link", __name__, url_prefix="/b")
-# The recruiter's question by e-mail used to have a page of its own, /b/<token>/talentpool.
-old_question_page = Blueprint("pool", __name__, url_prefix="/b")
-for blueprint in (bp, old_question_page):
-    limiter.limit(lambda: current_app.config["TOKEN_PAGE_RATE_LIMIT"])(blueprint)
-    blueprint.before_request(load_candidate_from_url)
+limiter.limit(lambda: current_app.config["TOKEN_PAGE_RATE_LIMIT"])(bp)
+bp.before_request(load_candidate_from_url)
 
 
 def _page(form: ConsentForm, status: int = 200):
@@ -77,9 +74,9 @@ def _to_the_page(token: str, anchor: str | None = None):
     return redirect(url_for("talent_link.manage_consent", token=token, _anchor=anchor), code=code)
 
 
-@old_question_page.route("/<token>/talentpool", methods=["GET", "POST"])
-def confirm_consent(token: str):
-    """The recruiter's question, as the e-mail links to it."""
+@bp.route("/<token>/talentpool", methods=["GET", "POST"])
+def open_question_link(token: str):
+    """The recruiter's question, as e-mails sent before the talent pool had one page link to it."""
     return _to_the_page(token)
 
 
