@@ -10,10 +10,12 @@ import re
 import secrets
 import string
 import time
+import uuid
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask import current_app, render_template
@@ -23,6 +25,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app import checker
 from app.audit.services import record_audit
+from app.calls.duty import record_calls_due
 from app.candidates.csv_import import (
     CandidateData,
     ImportPreview,
@@ -210,7 +213,7 @@ def _existing_keys() -> set[tuple[str, str]]:
 def _candidate_values(data: CandidateData) -> dict:
     return {"name": data.name, "email": data.email, "vacancy": data.vacancy, "department": data.department,
             "stage": data.stage, "rejected_on": data.rejected_on, "language": data.language,
-            "rejection_reason": data.rejection_reason}
+            "rejection_reason": data.rejection_reason, "phone": data.phone}
 
 
 def add_candidate(data: CandidateData) -> Candidate:
@@ -220,6 +223,7 @@ def add_candidate(data: CandidateData) -> Candidate:
     candidate = Candidate(**_candidate_values(data))
     db.session.add(candidate)
     db.session.flush()
+    record_calls_due([candidate])
     return candidate
 
 
@@ -259,7 +263,9 @@ def import_candidates(preview: ImportPreview, mode: ImportMode) -> int:
         raise NotAllRowsGood(_("Nothing is imported: none of the rows can be imported."))
     # Into the table, not the ORM entity: the ORM leaves a column out of a row whose value is None (no
     # rejection reason), and every change of shape starts a new statement (thousands of round trips).
-    db.session.execute(sa.insert(Candidate.__table__), [_candidate_values(row.data) for row in preview.good])
+    rows = [{**_candidate_values(row.data), "ref": uuid.uuid4().hex} for row in preview.good]
+    db.session.execute(sa.insert(Candidate.__table__), rows)
+    record_calls_due([SimpleNamespace(**row) for row in rows])
     return len(preview.good)
 
 
@@ -346,8 +352,9 @@ DEFAULT_TEMPLATES: dict[tuple[str, Stage], tuple[str, str]] = {
         "Je sollicitatie voor {vacancy}",
         "Beste {name},\n\n"
         "Dank je wel voor je sollicitatie voor de functie {vacancy} en voor de tijd en energie die je in de "
-        "gesprekken hebt gestoken. Zoals we je telefonisch hebben laten weten, gaan we niet verder met je "
-        "sollicitatie. We begrijpen dat dit teleurstellend is, zeker zo ver in de procedure.",
+        "gesprekken hebt gestoken. We hebben besloten niet verder te gaan met je sollicitatie. We begrijpen dat "
+        "dit teleurstellend is, zeker zo ver in de procedure. Binnen twee werkdagen belt een recruiter je om "
+        "persoonlijk toe te lichten hoe we tot dit besluit kwamen.",
     ),
     ("en", Stage.CV_SCREENING): (
         "Your application for {vacancy}",
@@ -367,8 +374,9 @@ DEFAULT_TEMPLATES: dict[tuple[str, Stage], tuple[str, str]] = {
         "Your application for {vacancy}",
         "Dear {name},\n\n"
         "Thank you for applying for the position of {vacancy} and for the time and energy you put into the "
-        "interviews. As we told you on the phone, we will not continue with your application. We understand "
-        "this is disappointing, especially this far into the procedure.",
+        "interviews. We have decided not to continue with your application. We understand this is "
+        "disappointing, especially this far into the procedure. Within two working days a recruiter will call "
+        "you to explain in person how we came to this decision.",
     ),
 }
 

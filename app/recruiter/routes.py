@@ -15,6 +15,7 @@ bp = Blueprint("recruiter", __name__, url_prefix="/recruiter")
 STAFF_MENU = [
     ("sessions.list_sessions", _l("Sessions")),
     ("candidates.list_candidates", _l("Candidates")),
+    ("calls.list_calls", _l("Calls")),
     ("integrations.list_waiting", _l("Waiting")),
     ("talent.list_members", _l("Talent pool")),
     ("outbox.list_messages", _l("Outbox")),
