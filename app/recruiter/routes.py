@@ -18,6 +18,7 @@ STAFF_MENU = [
     ("calls.list_calls", _l("Calls")),
     ("integrations.list_waiting", _l("Waiting")),
     ("talent.list_members", _l("Talent pool")),
+    ("advice.list_snippets", _l("Advice")),
     ("outbox.list_messages", _l("Outbox")),
 ]
 
