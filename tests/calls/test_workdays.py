@@ -20,7 +20,7 @@ def test_a_rejection_on_the_friday_before_easter_monday_is_due_on_wednesday():
     (date(2026, 12, 12), date(2026, 12, 15)),   # a Saturday decision: Monday and Tuesday
     (date(2026, 12, 24), date(2026, 12, 29)),   # Christmas and Boxing Day
     (date(2027, 4, 26), date(2027, 4, 29)),     # King's Day, Tuesday 27 April
-    (date(2027, 5, 4), date(2027, 5, 7)),       # Liberation Day 2027 counts (a day off every fifth year); Ascension Day not
+    (date(2027, 5, 4), date(2027, 5, 7)),       # Liberation Day 2027 counts (off every fifth year), Ascension not
     (date(2027, 5, 14), date(2027, 5, 19)),     # Whit Monday, 17 May
 ])
 def test_weekends_and_dutch_public_holidays_do_not_count(decided, due):
