@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from app.advice.services import BODY_MAX_LENGTH, FIELD_LABELS, TITLE_MAX_LENGTH
 from app.core.forms import as_line, as_text
@@ -14,7 +14,7 @@ from app.models import AdviceField
 
 class SnippetForm(FlaskForm):
     title = StringField(_l("Short title"), filters=[as_line], validators=[
-        InputRequired(_l("Please give the snippet a short title.")),
+        DataRequired(_l("Please give the snippet a short title.")),
         Length(max=TITLE_MAX_LENGTH, message=_l("Please keep the title to 100 characters."))])
     language = SelectField(_l("Language"), validators=[InputRequired()])
     field = SelectField(_l("Field of work"), default=AdviceField.ANY.value, validators=[InputRequired()],
@@ -22,7 +22,7 @@ class SnippetForm(FlaskForm):
     topic = SelectField(_l("Topic"), choices=[SelectChoice(t.value, label) for t, label in TOPIC.items()],
                         validators=[InputRequired()])
     body = TextAreaField(_l("The advice"), filters=[as_text], validators=[
-        InputRequired(_l("Please write the advice.")),
+        DataRequired(_l("Please write the advice.")),
         Length(max=BODY_MAX_LENGTH, message=_l("Please keep the advice to 2000 characters."))])
 
     def __init__(self, *args, **kwargs):

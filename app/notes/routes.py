@@ -256,6 +256,8 @@ def send_summary(booking_id: int):
     if not form.is_submitted():
         return _summary_page(booking, form)
     if not form.validate():
+        for message in form.insert.errors:  # the snippet buttons have no field of their own to show it beside
+            flash(str(message), "error")
         return _summary_page(booking, form, status=422)
     if form.insert.data is not None or form.show_snippets.data:
         if form.insert.data is not None:

@@ -30,7 +30,7 @@ TOPICS = ('went_well', 'improve', 'cv_profile', 'other')
 
 
 def upgrade():
-    with op.batch_alter_table('candidate', schema=None) as batch_op:
+    with op.batch_alter_table('candidate', schema=None, recreate='never') as batch_op:
         batch_op.add_column(sa.Column('phone', sa.String(length=40), nullable=True))
 
     op.create_table(
@@ -75,5 +75,6 @@ def downgrade():
     op.drop_table('advice_snippet')
     op.drop_index(op.f('ix_call_record_candidate_id'), table_name='call_record')
     op.drop_table('call_record')
-    with op.batch_alter_table('candidate', schema=None) as batch_op:
+    # Without recreating the table (SQLite drops the plain column natively), as 0007 does for its columns.
+    with op.batch_alter_table('candidate', schema=None, recreate='never') as batch_op:
         batch_op.drop_column('phone')
