@@ -360,6 +360,9 @@ class PreparationNote(db.Model):
     booking: Mapped[Booking] = relationship(back_populates="note")
 
 
+REACHED_CALL = sa.text("outcome = 'reached'")
+
+
 class CallRecord(db.Model):
     """One phone call to a candidate rejected after an interview: whether they were reached (or asked to be
     called back, and when), the one or two points given, and whether they want the feedback hour as well.
@@ -369,6 +372,9 @@ class CallRecord(db.Model):
     __table_args__ = (
         sa.CheckConstraint("(outcome = 'call_back') = (call_back_at IS NOT NULL)", name="call_back_has_time"),
         sa.CheckConstraint("outcome = 'reached' OR NOT wants_feedback_hour", name="wish_needs_reached"),
+        # A candidate is reached once: two recruiters saving the same call at once cannot both count it.
+        sa.Index("uq_call_record_reached_candidate", "candidate_id", unique=True,
+                 sqlite_where=REACHED_CALL, postgresql_where=REACHED_CALL),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app import checker
@@ -197,10 +198,15 @@ def record_call(
     if warned and not warnings_confirmed:
         raise WarningsNotConfirmed()
 
-    call = CallRecord(candidate=candidate, outcome=outcome, called_at=now, call_back_at=call_back_at, points=points,
-                      wants_feedback_hour=wants_feedback_hour, recorded_by_id=user.id if user else None)
-    db.session.add(call)
-    db.session.flush()
+    call = CallRecord(candidate_id=candidate.id, outcome=outcome, called_at=now, call_back_at=call_back_at,
+                      points=points, wants_feedback_hour=wants_feedback_hour, recorded_by_id=user.id if user else None)
+    try:
+        with db.session.begin_nested():  # someone else saved the reached call meanwhile: the unique index says no
+            db.session.add(call)
+            db.session.flush()
+    except IntegrityError:
+        raise AlreadyReached() from None
+    db.session.refresh(candidate, ["calls"])
     record_audit("call_recorded", target_type="candidate", target_id=candidate.id, detail=outcome.value, actor=user)
     if warned:
         record_audit("warning_overridden", target_type="candidate", target_id=candidate.id, actor=user,

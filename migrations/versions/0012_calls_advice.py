@@ -6,7 +6,8 @@ Create Date: 2026-12-03 16:30:00.000000
 
 - ``candidate.phone``: the phone number, when the applicant tracking system gave one.
 - ``call_record``: each call to a candidate rejected after an interview (reached, not reached, call back at),
-  the points given and whether they want the feedback hour as well; personal data, erased with the candidate.
+  the points given and whether they want the feedback hour as well (at most one reached call per candidate);
+  personal data, erased with the candidate.
 - ``advice_snippet``: reusable advice per language, field of work and topic, with a short title; retired
   ones are kept.
 """
@@ -54,6 +55,9 @@ def upgrade():
         sa.PrimaryKeyConstraint('id', name=op.f('pk_call_record')),
     )
     op.create_index(op.f('ix_call_record_candidate_id'), 'call_record', ['candidate_id'], unique=False)
+    reached = sa.text("outcome = 'reached'")
+    op.create_index('uq_call_record_reached_candidate', 'call_record', ['candidate_id'], unique=True,
+                    sqlite_where=reached, postgresql_where=reached)
 
     op.create_table(
         'advice_snippet',
@@ -73,6 +77,7 @@ def upgrade():
 
 def downgrade():
     op.drop_table('advice_snippet')
+    op.drop_index('uq_call_record_reached_candidate', table_name='call_record')
     op.drop_index(op.f('ix_call_record_candidate_id'), table_name='call_record')
     op.drop_table('call_record')
     # Without recreating the table (SQLite drops the plain column natively), as 0007 does for its columns.
