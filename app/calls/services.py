@@ -141,6 +141,14 @@ def call_list(now: datetime | None = None) -> list[CallRow]:
     return sorted(rows, key=order)
 
 
+def calls_to_make(now: datetime | None = None) -> dict[Urgency, int]:
+    """How many calls are overdue, due today and due later (for the recruiter's start page)."""
+    counts = dict.fromkeys(Urgency, 0)
+    for row in call_list(now):
+        counts[row.urgency] += 1
+    return counts
+
+
 def recent_calls(now: datetime | None = None, *, days: int = RECENT_DAYS) -> list[MadeCall]:
     """The calls that reached a candidate in the last ``days`` days, newest first."""
     since = (now or utcnow()) - timedelta(days=days)

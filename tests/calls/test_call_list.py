@@ -160,3 +160,13 @@ def test_only_interview_candidates_are_owed_a_call_and_only_once(app, english_cl
     assert again.status_code in (200, 409) and "The call is recorded" in page_text(again)
     assert english_client.get(f"{CALLS}999999").status_code == 404
 
+
+
+def test_the_start_page_and_the_candidate_point_to_the_calls_to_make(app, english_client, recruiter, make_candidate):
+    today = local(utcnow()).date()
+    overdue, _ = make_candidate(name="Olga Overdue", rejected_on=today - timedelta(days=10), phone="06 11 22 33 44")
+    text = page_text(english_client.get("/recruiter/"))
+    assert "1 call after an interview is overdue." in text and "Open the call list" in text
+    shown = english_client.get(f"/recruiter/candidates/{overdue.id}")
+    assert "Call after the interview Not made yet" in page_text(shown)
+    assert 'href="tel:0611223344"' in shown.get_data(as_text=True)
