@@ -28,7 +28,7 @@ def list_snippets():
     return render_template(
         "advice/list.html", snippets=services.list_snippets(language=language),
         retired=services.list_snippets(language=language, retired=True), language=language,
-        field_labels=services.FIELD_LABELS, action_form=ActionForm(),
+        field_labels=services.FIELD_LABELS, action_form=ActionForm(), languages=languages(),
     )
 
 

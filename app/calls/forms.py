@@ -2,13 +2,12 @@
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, RadioField, SelectChoice, TextAreaField
-from wtforms.validators import InputRequired, Optional
+from wtforms.validators import InputRequired, Length, Optional
 
 from app.calls.services import OUTCOME_LABELS, POINTS_MAX_LENGTH
 from app.core.forms import ReadableMixin, as_text
 from app.i18n import _l
 from app.models import CallOutcome
-from app.notes.forms import _MaxLength
 
 
 class LocalDateTimeField(ReadableMixin, DateTimeLocalField):
@@ -26,8 +25,8 @@ class CallForm(FlaskForm):
         choices=[SelectChoice(outcome.value, label) for outcome, label in OUTCOME_LABELS.items()],
         validators=[InputRequired(_l("Please choose how the call went."))])
     call_back_at = LocalDateTimeField(_l("Call back at"), validators=[Optional()])
-    points = TextAreaField(_l("The one or two points you gave"), filters=[as_text],
-                           validators=[_MaxLength(POINTS_MAX_LENGTH)])
+    points = TextAreaField(_l("The one or two points you gave"), filters=[as_text], validators=[
+        Length(max=POINTS_MAX_LENGTH, message=_l("Please keep the points to 2000 characters."))])
     wants_feedback_hour = BooleanField(
         _l("The candidate wants the feedback hour as well: send the personal link now"))
     confirm_warnings = BooleanField(_l("I have read the checker's warnings and want to save the call anyway"))
