@@ -31,7 +31,7 @@ def _staff_menu() -> dict:
 
 @bp.get("/")
 @role_required(*STAFF)
-def home():
+def show_overview():
     """Coming feedback sessions with their places, mail that failed, outcomes still to record, and the calls
     after an interview that are overdue or due today."""
     now = utcnow()

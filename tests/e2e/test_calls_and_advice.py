@@ -104,10 +104,10 @@ def _body(field: AdviceField, topic: Topic, language: str) -> str:
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_a_summary_built_from_snippets(language, live_server, visit, mailbox, make_user, make_session):
     load_demo_snippets()
-    session = make_session(days_ahead=-1)
+    feedback_session = make_session(days_ahead=-1)
     name = "Sam Jansen" if language == "nl" else "Sam Jones"
     candidate = _candidate(name, "sam@example.org", language, 3)
-    booking = Booking(candidate=candidate, slot=session.slots[0], topics=["improve"], question="",
+    booking = Booking(candidate=candidate, slot=feedback_session.slots[0], topics=["improve"], question="",
                       uid=f"{uuid.uuid4()}@test", status=BookingStatus.ATTENDED)
     db.session.add(booking)
     db.session.add(PreparationNote(booking=booking, went_well=POINTS[language].split(".")[0] + ".",
