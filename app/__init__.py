@@ -147,9 +147,11 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app.admin.routes import bp as admin_bp
+    from app.advice.routes import bp as advice_bp
     from app.audit.routes import bp as audit_bp
     from app.auth.routes import bp as auth_bp
     from app.booking.routes import bp as booking_bp
+    from app.calls.routes import bp as calls_bp
     from app.candidates.routes import bp as candidates_bp
     from app.extensions import csrf
     from app.integrations.api import bp as api_bp
@@ -169,8 +171,8 @@ def register_blueprints(app: Flask) -> None:
     public = (main_bp, auth_bp)
     # Reached through the candidate's personal link; each is rate limited (guessing tokens included).
     candidate = (booking_bp, privacy_bp, talent_link_bp, survey_bp)
-    staff = (recruiter_bp, sessions_bp, candidates_bp, notes_bp, talent_bp, outbox_bp, stats_bp, admin_bp, audit_bp,
-             integrations_bp, webhooks_bp)
+    staff = (recruiter_bp, sessions_bp, candidates_bp, calls_bp, notes_bp, advice_bp, talent_bp, outbox_bp, stats_bp,
+             admin_bp, audit_bp, integrations_bp, webhooks_bp)
     for blueprint in public + candidate + staff:
         app.register_blueprint(blueprint)
     # The API is opened by API keys and webhook signatures only, never by a cookie: the one place without

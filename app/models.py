@@ -67,6 +67,23 @@ class Topic(enum.StrEnum):
     OTHER = "other"
 
 
+class CallOutcome(enum.StrEnum):
+    """How a call after an interview went."""
+
+    REACHED = "reached"
+    NOT_REACHED = "not_reached"
+    CALL_BACK = "call_back"
+
+
+class AdviceField(enum.StrEnum):
+    """The field of work an advice snippet is written for; ANY fits every vacancy."""
+
+    ANY = "any"
+    IT = "it"
+    SALES = "sales"
+    CARE = "care"
+
+
 class Role(enum.StrEnum):
     RECRUITER = "recruiter"
     HR = "hr"
@@ -235,6 +252,8 @@ class Candidate(db.Model):
     # When the stage's default rejection e-mail goes out by itself (the integration's automatic follow-up);
     # None when a recruiter writes the personal line (or stopped the automatic e-mail).
     auto_send_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # The phone number, when the applicant tracking system gave one (for the call after an interview).
+    phone: Mapped[str | None] = mapped_column(sa.String(40))
 
     __table_args__ = (sa.Index("uq_candidate_integration_external_id", "integration_id", "external_id", unique=True),)
 
@@ -244,6 +263,9 @@ class Candidate(db.Model):
     )
     bookings: Mapped[list["Booking"]] = relationship(
         back_populates="candidate", cascade="all, delete-orphan", order_by="Booking.created_at"
+    )
+    calls: Mapped[list["CallRecord"]] = relationship(
+        back_populates="candidate", cascade="all, delete-orphan", order_by="CallRecord.called_at"
     )
 
     @property
@@ -338,6 +360,54 @@ class PreparationNote(db.Model):
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
 
     booking: Mapped[Booking] = relationship(back_populates="note")
+
+
+REACHED_CALL = sa.text("outcome = 'reached'")
+
+
+class CallRecord(db.Model):
+    """One phone call to a candidate rejected after an interview: whether they were reached (or asked to be
+    called back, and when), the one or two points given, and whether they want the feedback hour as well.
+    Personal data: erased with the candidate."""
+
+    __tablename__ = "call_record"
+    __table_args__ = (
+        sa.CheckConstraint("(outcome = 'call_back') = (call_back_at IS NOT NULL)", name="call_back_has_time"),
+        sa.CheckConstraint("outcome = 'reached' OR NOT wants_feedback_hour", name="wish_needs_reached"),
+        # A candidate is reached once: two recruiters saving the same call at once cannot both count it.
+        sa.Index("uq_call_record_reached_candidate", "candidate_id", unique=True,
+                 sqlite_where=REACHED_CALL, postgresql_where=REACHED_CALL),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(sa.ForeignKey("candidate.id", ondelete="CASCADE"), index=True)
+    outcome: Mapped[CallOutcome] = mapped_column(_enum(CallOutcome, "call_outcome"))
+    called_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    call_back_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    points: Mapped[str] = mapped_column(sa.Text, default="")
+    wants_feedback_hour: Mapped[bool] = mapped_column(default=False)
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    candidate: Mapped[Candidate] = relationship(back_populates="calls")
+    recorded_by: Mapped[User | None] = relationship()
+
+
+class AdviceSnippet(db.Model):
+    """A reusable piece of advice for the written summary, in one language, for a field of work and one of
+    the topics a candidate can choose. Retired snippets are no longer offered but stay for the audit log."""
+
+    __tablename__ = "advice_snippet"
+    __table_args__ = (sa.UniqueConstraint("language", "title", name="uq_advice_snippet_language_title"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    language: Mapped[str] = mapped_column(sa.String(5))
+    field: Mapped[AdviceField] = mapped_column(_enum(AdviceField, "advice_field"), default=AdviceField.ANY)
+    topic: Mapped[Topic] = mapped_column(_enum(Topic, "advice_topic"))
+    title: Mapped[str] = mapped_column(sa.String(100))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class EmailTemplate(db.Model):

@@ -13,6 +13,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.integrations.services import create_api_key, create_integration
 from app.models import (
+    AdviceSnippet,
     Booking,
     BookingStatus,
     FeedbackRule,
@@ -21,6 +22,7 @@ from app.models import (
     PoolSource,
     PoolTag,
     PreparationNote,
+    Topic,
 )
 from app.webhooks.events import queue_test_event
 from app.webhooks.services import create_endpoint
@@ -88,7 +90,8 @@ def world(app, make_session, make_candidate, make_user):
     message = OutboxMessage(kind="test", candidate_id=candidate.id, to_address="x@example.org", subject="Test",
                             body_text="t", body_html="<p>t</p>")
     target = make_user("recruiter")
-    db.session.add_all([tag, rule, message])
+    snippet = AdviceSnippet(language="nl", topic=Topic.IMPROVE, title="STARR", body="Oefen drie voorbeelden.")
+    db.session.add_all([tag, rule, message, snippet])
     integration, _secret = create_integration("Greenhouse")
     api_key, _key = create_api_key(integration, "ATS", ["rejections:write"], created_by="test")
     endpoint, _secret = create_endpoint("https://hooks.example.org/in", "", ["booking.created"], allow_private=False)
@@ -100,6 +103,7 @@ def world(app, make_session, make_candidate, make_user):
         "user_id": target.id, "import_id": "0" * 32, "language": "nl", "stage": "interview", "code": "en",
         "name": "funnel", "filename": "css/app.css", "integration_id": integration.id, "key_id": api_key.id,
         "slug": integration.slug, "external_id": "ext-1", "endpoint_id": endpoint.id, "delivery_id": delivery.id,
+        "snippet_id": snippet.id,
     }
 
 

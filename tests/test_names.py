@@ -9,8 +9,9 @@ ROOT = Path(__file__).resolve().parent.parent
 VERBS = {
     "add", "answer", "autosave", "book", "cancel", "change", "check", "close", "confirm", "create", "delete",
     "download", "edit", "erase", "export", "finish", "join", "leave", "list", "manage", "move", "offer", "open",
-    "plan", "publish", "receive", "record", "remove", "renew", "request", "reset", "retry", "revoke", "rotate",
-    "send", "set", "show", "sign", "start", "stop", "take", "toggle", "update", "upload", "withdraw", "write",
+    "plan", "publish", "receive", "record", "remove", "renew", "request", "reset", "restore", "retire", "retry",
+    "revoke", "rotate", "send", "set", "show", "sign", "start", "stop", "take", "toggle", "update", "upload",
+    "withdraw", "write",
 }
 
 

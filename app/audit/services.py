@@ -18,6 +18,7 @@ ACTIONS = (
     "integration_created", "integration_changed", "api_key_created", "api_key_revoked", "api_used",
     "webhook_received", "follow_up_changed", "webhook_endpoint_created", "webhook_endpoint_changed",
     "webhook_delivery_retried", "role_source_changed", "signed_in_with_oidc",
+    "call_recorded", "advice_snippet_changed",
 )
 PAGE_SIZE = 100
 

@@ -24,7 +24,7 @@ from app.models import Stage
 from app.timeutil import AMSTERDAM
 
 # The fields of a candidate, in the order of the preview table.
-FIELDS = ("name", "email", "vacancy", "department", "stage", "rejected_on", "language", "rejection_reason")
+FIELDS = ("name", "email", "vacancy", "department", "stage", "rejected_on", "language", "rejection_reason", "phone")
 REQUIRED_COLUMNS = ("name", "email", "vacancy", "stage", "rejected_on")
 
 COLUMN_LABELS = {
@@ -36,6 +36,7 @@ COLUMN_LABELS = {
     "rejected_on": _l("Rejection date"),
     "language": _l("Language"),
     "rejection_reason": _l("Rejection reason"),
+    "phone": _l("Phone"),
 }
 
 # Header names as an applicant tracking system may write them, compared without case, spaces or
@@ -51,6 +52,7 @@ _HEADER_NAMES = {
     "language": ["language", "taal"],
     "rejection_reason": ["rejection reason", "reason", "reden", "afwijzingsreden", "reden afwijzing",
                          "reason for rejection"],
+    "phone": ["phone", "telefoon", "telefoonnummer", "phone number", "mobile", "mobiel"],
 }
 
 _STAGE_NAMES = {
@@ -96,7 +98,8 @@ HEADERS = _lookup(_HEADER_NAMES)
 STAGES = _lookup(_STAGE_NAMES)
 REASONS = _lookup(_REASON_NAMES)
 
-MAX_LENGTH = {"name": 200, "email": 320, "vacancy": 200, "department": 200}
+MAX_LENGTH = {"name": 200, "email": 320, "vacancy": 200, "department": 200, "phone": 40}
+_PHONE = re.compile(r"^\+?[0-9 ()./-]{6,40}$")
 _DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DATE_DUTCH = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
 
@@ -117,6 +120,7 @@ class CandidateData:
     rejected_on: date
     language: str
     rejection_reason: str | None
+    phone: str | None = None
 
     @property
     def key(self) -> tuple[str, str]:
@@ -363,12 +367,15 @@ def check_values(values: dict[str, str], *, today: date) -> tuple[CandidateData 
         if reason is None:
             wrong("rejection_reason", _("Unknown rejection reason \"%(value)s\" (use %(known)s).",
                                         value=values["rejection_reason"], known=", ".join(REJECTION_REASONS)))
+    phone = " ".join(values["phone"].split()) or None
+    if phone and not _PHONE.match(phone):
+        wrong("phone", _("\"%(value)s\" is not a phone number.", value=values["phone"]))
     if errors:
         return None, {name: errors[name] for name in FIELDS if name in errors}
     return CandidateData(
         name=" ".join(values["name"].split()), email=email, vacancy=" ".join(values["vacancy"].split()),
         department=" ".join(values["department"].split()), stage=stage, rejected_on=rejected_on,
-        language=language, rejection_reason=reason,
+        language=language, rejection_reason=reason, phone=phone,
     ), {}
 
 

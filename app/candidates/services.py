@@ -10,10 +10,12 @@ import re
 import secrets
 import string
 import time
+import uuid
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask import current_app, render_template
@@ -23,6 +25,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app import checker
 from app.audit.services import record_audit
+from app.calls.duty import record_calls_due
 from app.candidates.csv_import import (
     CandidateData,
     ImportPreview,
@@ -211,7 +214,7 @@ def _existing_keys() -> set[tuple[str, str]]:
 def _candidate_values(data: CandidateData) -> dict:
     return {"name": data.name, "email": data.email, "vacancy": data.vacancy, "department": data.department,
             "stage": data.stage, "rejected_on": data.rejected_on, "language": data.language,
-            "rejection_reason": data.rejection_reason}
+            "rejection_reason": data.rejection_reason, "phone": data.phone}
 
 
 def add_candidate(data: CandidateData) -> Candidate:
@@ -221,6 +224,7 @@ def add_candidate(data: CandidateData) -> Candidate:
     candidate = Candidate(**_candidate_values(data))
     db.session.add(candidate)
     db.session.flush()
+    record_calls_due([candidate])
     return candidate
 
 
@@ -260,7 +264,9 @@ def import_candidates(preview: ImportPreview, mode: ImportMode) -> int:
         raise NotAllRowsGood(_("Nothing is imported: none of the rows can be imported."))
     # Into the table, not the ORM entity: the ORM leaves a column out of a row whose value is None (no
     # rejection reason), and every change of shape starts a new statement (thousands of round trips).
-    db.session.execute(sa.insert(Candidate.__table__), [_candidate_values(row.data) for row in preview.good])
+    rows = [{**_candidate_values(row.data), "ref": uuid.uuid4().hex} for row in preview.good]
+    db.session.execute(sa.insert(Candidate.__table__), rows)
+    record_calls_due([SimpleNamespace(**row) for row in rows])
     return len(preview.good)
 
 

@@ -11,7 +11,9 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.auth.services import create_user, find_user
+from app.calls.duty import record_calls_due
 from app.database import utcnow
+from app.demo.advice import load_demo_snippets
 from app.events import record_event
 from app.extensions import db
 from app.models import (
@@ -43,17 +45,18 @@ class DemoCandidate:
     language: str
     days_since_rejection: int
     booked: bool = False
+    phone: str | None = None
 
 
 DEMO_CANDIDATES = [
     DemoCandidate("Sanne de Vries", "sanne.devries@example.org", "Verpleegkundige IC", "Intensive Care",
-                  Stage.INTERVIEW, "nl", 2),
+                  Stage.INTERVIEW, "nl", 2, phone="06 12 34 56 78"),
     DemoCandidate("Mohammed El Amrani", "m.elamrani@example.org", "Data-analist", "Bedrijfsbureau",
                   Stage.CV_SCREENING, "nl", 1),
     DemoCandidate("Emily Clarke", "emily.clarke@example.org", "Research nurse", "Oncologie",
                   Stage.PHONE, "en", 3),
     DemoCandidate("Joost Bakker", "joost.bakker@example.org", "Projectleider ICT", "ICT",
-                  Stage.INTERVIEW, "nl", 5, booked=True),
+                  Stage.INTERVIEW, "nl", 5, booked=True, phone="+31 20 555 0142"),
     DemoCandidate("Aylin Yilmaz", "aylin.yilmaz@example.org", "Doktersassistent", "Polikliniek Interne",
                   Stage.CV_SCREENING, "nl", 0),
 ]
@@ -128,18 +131,20 @@ def load_demo() -> list[tuple[Candidate, str]]:
             sessions[-1].hosts = [staff[0][0]]
     db.session.flush()
 
+    load_demo_snippets()
     links = []
     for index, demo in enumerate(DEMO_CANDIDATES):
         candidate = db.session.scalar(sa.select(Candidate).where(Candidate.email == demo.email))
         if candidate is None:
             candidate = Candidate(
                 name=demo.name, email=demo.email, vacancy=demo.vacancy, department=demo.department,
-                stage=demo.stage, language=demo.language,
+                stage=demo.stage, language=demo.language, phone=demo.phone,
                 rejected_on=today - timedelta(days=demo.days_since_rejection),
             )
             db.session.add(candidate)
             db.session.flush()
             record_event("invited", candidate)
+            record_calls_due([candidate])
         token = demo_token(demo.email)
         invitation = db.session.scalar(sa.select(Invitation).where(Invitation.token_hash == hash_token(token)))
         if invitation is None:

@@ -27,11 +27,13 @@ import time as clock
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
 from app.auth.passwords import hash_password
+from app.calls.duty import DECIDED_AT
+from app.calls.workdays import call_due_on
 from app.database import UTCDateTime, utcnow
 from app.events.rollup import rebuild as rebuild_statistics
 from app.extensions import db
@@ -45,6 +47,7 @@ from app.models import (
     PoolTag,
     Reapplication,
     Slot,
+    Stage,
     SurveyResponse,
     User,
     WaitlistEntry,
@@ -556,6 +559,8 @@ class _Generator:
             "invite_reminder_at": None,
         }
         self.candidates.append(candidate)
+        if stage == Stage.INTERVIEW.value:
+            self._call(_EventMaker(self, ref, department, vacancy, stage, reason, day), day)
         if random() >= RATES.invited:
             return
         r = random()
@@ -580,6 +585,17 @@ class _Generator:
             self._without_conversation(candidate_id, event, invited_at, waitlist=True)
         elif self._booking(candidate_id, event, booked_at, slot) is None:
             self._without_conversation(candidate_id, event, invited_at, waitlist=False)
+
+    def _call(self, event: "_EventMaker", day: date) -> None:
+        """The call after an interview: owed at the decision, mostly made within two working days."""
+        rng = self.rng
+        event("call_due", _utc(day, DECIDED_AT))
+        if rng.random() < 0.9:
+            called_at = _utc(day, time(10, 0)) + timedelta(hours=rng.uniform(1, 24) if rng.random() < 0.7
+                                                           else rng.uniform(24, 140))
+            if called_at <= self.now:
+                on_time = local(called_at.replace(tzinfo=UTC)).date() <= call_due_on(day)
+                event("called", called_at, value=1 if on_time else 0)
 
     def _booking(self, candidate_id: int, event: "_EventMaker", booked_at: datetime,
                  slot: tuple[int, int, int, datetime, datetime]) -> datetime | None:

@@ -22,6 +22,8 @@ from app.models import Candidate, Event
 KINDS = (
     "invited", "waitlisted", "booked", "rescheduled", "cancelled", "cancelled_late", "attended", "no_show",
     "suitable", "pool_requested", "joined_pool", "left_pool", "reapplied", "hired", "surveyed", "recommended",
+    # The call after an interview: owed (at the decision), and made (value 1 within two working days, else 0).
+    "call_due", "called",
 )
 
 

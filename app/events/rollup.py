@@ -50,6 +50,8 @@ def contributions(event, slot_minutes: int | None) -> Iterable[tuple[str, str, i
         yield dimension, getattr(event, dimension) or "", 0, 0
     if event.kind == "hired":
         yield "attributed", "1" if value == 1 else "0", 0, 0
+    elif event.kind == "called":
+        yield "call_speed", "on_time" if value == 1 else "late", 0, 0
     elif event.kind == "invited":
         speed = invite_speed(event.occurred_at, event.rejected_on)
         if speed:

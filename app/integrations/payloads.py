@@ -1,6 +1,7 @@
 """Pure readers of what applicant tracking systems send: JSON in, the candidate's fields out (as text,
 to be checked like a CSV row). They touch no database."""
 
+import re
 from datetime import datetime
 
 # Greenhouse's stage names are the customer's own ("Application Review", "Phone Screen", "Face to Face",
@@ -79,5 +80,17 @@ def greenhouse_rejection(body: dict) -> tuple[str, dict | None, datetime | None]
         "stage": greenhouse_stage(str(stage.get("name") or "")),
         "rejected_on": application.get("rejected_at") or "",
         "rejection_reason": greenhouse_reason(str(reason.get("name") or "")),
+        "phone": _phone(candidate),
     }
     return external_id, values, rejected_at
+
+
+_PHONE = re.compile(r"\+?[0-9 ()./-]{6,40}")
+
+
+def _phone(candidate: dict) -> str:
+    """Greenhouse's first phone number of the candidate that reads as one (else none: a number written
+    otherwise must not make the rejection itself fail)."""
+    numbers = [str(n["value"]).strip() for n in candidate.get("phone_numbers") or []
+               if isinstance(n, dict) and n.get("value")]
+    return next((n for n in numbers if _PHONE.fullmatch(n)), "")

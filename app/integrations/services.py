@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.audit.services import record_audit
+from app.calls.duty import owes_call, record_calls_due
 from app.candidates.csv_import import FIELDS, CandidateData, check_values, clean_text, duplicate_key, today_local
 from app.candidates.services import candidate_row, send_rejections
 from app.core.query import BadJsonBody, parse_json
@@ -263,7 +264,7 @@ def _same_person_elsewhere(data: CandidateData, other_than: int | None) -> bool:
     return db.session.scalar(query.limit(1)) is not None
 
 
-_UPDATED = ("name", "email", "vacancy", "department", "stage", "rejected_on", "language", "rejection_reason")
+_UPDATED = ("name", "email", "vacancy", "department", "stage", "rejected_on", "language", "rejection_reason", "phone")
 
 
 def upsert_rejection(integration: Integration, external_id: str, data: CandidateData, *,
@@ -281,8 +282,11 @@ def upsert_rejection(integration: Integration, external_id: str, data: Candidate
     values = {name: getattr(data, name) for name in _UPDATED}
     if candidate is not None:
         changed = any(getattr(candidate, name) != value for name, value in values.items())
+        was_owed = owes_call(candidate)
         for name, value in values.items():
             setattr(candidate, name, value)
+        if not was_owed:
+            record_calls_due([candidate])  # now rejected after an interview
         return Upserted(candidate, created=False, changed=changed)
     try:
         with db.session.begin_nested():  # two copies at once: the unique index lets one through
@@ -291,6 +295,7 @@ def upsert_rejection(integration: Integration, external_id: str, data: Candidate
                 candidate.auto_send_at = now + timedelta(minutes=integration.auto_send_delay_minutes)
             db.session.add(candidate)
             db.session.flush()
+            record_calls_due([candidate])
     except sa.exc.IntegrityError:
         candidate = find_candidate(integration, external_id)
         if candidate is None:

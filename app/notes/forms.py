@@ -15,10 +15,13 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from app.advice.services import FIELD_LABELS
 from app.checker import CATEGORIES, InvalidPattern, PatternError, validate_pattern, validate_words
+from app.core.forms import IdField
 from app.core.languages import language_choices
 from app.core.text import clean_text
 from app.i18n import _l
+from app.labels import TOPIC
 
 TEXT_MAX_LENGTH = 5000
 
@@ -108,10 +111,26 @@ SUMMARY_LABELS = {
 }
 
 
+# Which snippets of the advice library the summary page offers: those of the topics the candidate chose,
+# of one topic, or of every topic.
+CHOSEN_TOPICS = "chosen"
+ALL_TOPICS = "all"
+
+
 class SummaryForm(FlaskForm):
     went_well = _text_field(SUMMARY_LABELS["went_well"])
     why_not = _text_field(SUMMARY_LABELS["why_not"])
     advice = _text_field(SUMMARY_LABELS["advice"])
+    # The advice library beside the summary: which snippets to show, and the one to insert where.
+    snippet_field = SelectField(_l("Field of work"), choices=[
+        SelectChoice(f.value, label) for f, label in FIELD_LABELS.items()], validate_choice=False)
+    snippet_topics = SelectField(_l("Topics"), choices=[
+        SelectChoice(CHOSEN_TOPICS, _l("The topics the candidate chose")), SelectChoice(ALL_TOPICS, _l("Every topic")),
+        *[SelectChoice(t.value, label) for t, label in TOPIC.items()]], validate_choice=False)
+    show_snippets = SubmitField(_l("Show these snippets"))
+    insert_into = SelectField(_l("Insert into"), default="advice", validate_choice=False,
+                              choices=[SelectChoice(k, label) for k, label in SUMMARY_LABELS.items()])
+    insert = IdField(unreadable=_l("Choose a snippet to insert."), validators=[Optional()])
     confirm_warnings = BooleanField(_l("I have read the checker's warnings and want to send the summary anyway"))
     preview = SubmitField(_l("Preview"))
     send = SubmitField(_l("Send to the candidate"))

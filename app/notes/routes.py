@@ -16,19 +16,24 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import checker
+from app.advice import services as advice
 from app.audit.services import record_audit_once
 from app.auth.decorators import STAFF, role_required
 from app.core.forms import ActionForm
+from app.core.languages import offered
 from app.core.query import flag_arg, json_body
 from app.database import writes_on_get
 from app.extensions import db
 from app.i18n import clock
-from app.models import Booking, FeedbackRule, FeedbackSession, Role
+from app.models import AdviceField, Booking, FeedbackRule, FeedbackSession, Role, Topic
 from app.notes import services
 from app.notes.forms import (
+    ALL_TOPICS,
+    CHOSEN_TOPICS,
     NOTE_HINTS,
     NOTE_LABELS,
     OUTCOMES,
+    SUMMARY_LABELS,
     NoteForm,
     OutcomeForm,
     PoolOfferForm,
@@ -188,16 +193,50 @@ def offer_pool(booking_id: int):
 
 # --- the written summary -----------------------------------------------------------------------------
 
+def _snippet_filters(booking: Booking, form: SummaryForm) -> tuple[AdviceField, list[str]]:
+    """The field of work and the topics whose snippets the summary page offers, as chosen on the form; at
+    first (and for anything unknown) the candidate's vacancy field and the topics they chose."""
+    field = form.snippet_field.data
+    if field not in {f.value for f in AdviceField}:
+        field = form.snippet_field.data = advice.candidate_field(booking.candidate).value
+    topics = form.snippet_topics.data
+    if topics not in {CHOSEN_TOPICS, ALL_TOPICS, *(t.value for t in Topic)}:
+        topics = form.snippet_topics.data = CHOSEN_TOPICS
+    if form.insert_into.data not in services.SUMMARY_FIELDS:
+        form.insert_into.data = "advice"
+    if topics == CHOSEN_TOPICS:
+        chosen = [t for t in booking.topics if t in {t.value for t in Topic}]
+    else:
+        chosen = [] if topics == ALL_TOPICS else [topics]
+    return AdviceField(field), chosen
+
+
 def _summary_page(booking: Booking, form: SummaryForm, *, blocked=None, preview: bool = False,
                   status: int = 200, confirm_needed: bool = False):
     texts = {name: form[name].data or "" for name in services.SUMMARY_FIELDS}
     warnings = services.text_warnings(texts, booking.candidate.language)
+    field, topics = _snippet_filters(booking, form)
     return render_template(
         "notes/summary.html", booking=booking, candidate=booking.candidate, form=form, blocked=blocked,
         preview_text=services.summary_preview(booking, texts) if preview else None,
         warnings=warnings, warned_parts=sum(1 for found in warnings.values() if found),
         confirm_needed=confirm_needed,
+        snippets=advice.snippets_for(offered(booking.candidate.language), field=field, topics=topics),
+        field_labels=advice.FIELD_LABELS,
     ), status
+
+
+def _insert_snippet(booking: Booking, form: SummaryForm) -> None:
+    """Append the chosen snippet to the chosen part of the summary (the page without JavaScript; with it,
+    static/js/advice.js inserts it at the cursor instead)."""
+    snippet = advice.active_snippet(form.insert.data, offered(booking.candidate.language))
+    if snippet is None:
+        flash(_("This snippet is no longer offered. Choose another one."), "error")
+        return
+    target = form.insert_into.data if form.insert_into.data in services.SUMMARY_FIELDS else "advice"
+    form[target].data = advice.appended(form[target].data, snippet.body)
+    flash(_("“%(title)s” is added to “%(part)s”. Edit it for this candidate.", title=snippet.title,
+            part=str(SUMMARY_LABELS[target])), "info")
 
 
 @bp.route("/bookings/<int:booking_id>/summary", methods=["GET", "POST"])
@@ -206,7 +245,8 @@ def send_summary(booking_id: int):
     """Write, preview and send the candidate a short summary of the advice, starting from the notes."""
     booking = _booking(booking_id)
     if request.method == "GET":
-        form = SummaryForm(data=services.summary_defaults(booking))
+        form = SummaryForm(data=services.summary_defaults(booking) | {
+            "snippet_field": advice.candidate_field(booking.candidate).value, "snippet_topics": CHOSEN_TOPICS})
     else:
         form = SummaryForm()
     try:
@@ -216,7 +256,13 @@ def send_summary(booking_id: int):
     if not form.is_submitted():
         return _summary_page(booking, form)
     if not form.validate():
+        for message in form.insert.errors:  # the snippet buttons have no field of their own to show it beside
+            flash(str(message), "error")
         return _summary_page(booking, form, status=422)
+    if form.insert.data is not None or form.show_snippets.data:
+        if form.insert.data is not None:
+            _insert_snippet(booking, form)
+        return _summary_page(booking, form)
     texts = {name: form[name].data for name in services.SUMMARY_FIELDS}
     if not any(text.strip() for text in texts.values()):
         flash(str(services.SummaryEmpty.message), "error")

@@ -5,8 +5,8 @@ procedure ends: at the end of the feedback conversation's time (whether or not a
 went), or when the personal link expired unused. A talent-pool
 member's data stays while the consent runs, and goes when it ends (withdrawn or expired) and the ordinary
 rule has also passed. Erasing deletes the candidate's rows and everything hanging from them (links,
-bookings with their notes and survey, waitlist, pool membership, re-applications, hires, e-mails in the
-outbox). The anonymous event log stays, so every figure stays the same.
+bookings with their notes and survey, waitlist, pool membership, re-applications, hires, the record of the
+call after an interview, e-mails in the outbox). The anonymous event log stays, so every figure stays the same.
 """
 
 from dataclasses import dataclass
@@ -23,6 +23,7 @@ from app.extensions import db
 from app.models import (
     Booking,
     BookingStatus,
+    CallRecord,
     Candidate,
     Hire,
     Invitation,
@@ -133,7 +134,7 @@ def erase_candidates(candidate_ids: list[int], *, reason: str, actor=None) -> in
     db.session.execute(sa.delete(SurveyResponse).where(SurveyResponse.booking_id.in_(booking_ids)))
     db.session.execute(sa.delete(PreparationNote).where(PreparationNote.booking_id.in_(booking_ids)))
     db.session.execute(sa.delete(PoolTag).where(PoolTag.membership_id.in_(membership_ids)))
-    for model in (Booking, WaitlistEntry, PoolMembership, Reapplication, Hire):
+    for model in (Booking, WaitlistEntry, PoolMembership, Reapplication, Hire, CallRecord):
         db.session.execute(sa.delete(model).where(model.candidate_id.in_(candidate_ids)))
     db.session.execute(sa.delete(Invitation).where(Invitation.candidate_id.in_(candidate_ids)))
     deleted = db.session.execute(sa.delete(Candidate).where(Candidate.id.in_(candidate_ids))).rowcount
@@ -181,7 +182,7 @@ def export_person(candidate: Candidate) -> dict:
         applications.append({
             "name": c.name, "email": c.email, "vacancy": c.vacancy, "department": c.department,
             "stage": c.stage.value, "rejected_on": c.rejected_on.isoformat(),
-            "rejection_reason": c.rejection_reason, "language": c.language,
+            "rejection_reason": c.rejection_reason, "language": c.language, "phone": c.phone,
             "added_at": c.created_at.isoformat(),
             "invited_at": c.invited_at.isoformat() if c.invited_at else None,
             "personal_links": [{"created_at": i.created_at.isoformat(), "expires_at": i.expires_at.isoformat(),
@@ -200,6 +201,9 @@ def export_person(candidate: Candidate) -> dict:
                                db.session.scalars(sa.select(Reapplication).where(Reapplication.candidate_id == c.id))],
             "hires": [{"role": h.role, "department": h.department, "start_date": h.start_date.isoformat()} for h in
                       db.session.scalars(sa.select(Hire).where(Hire.candidate_id == c.id))],
+            "calls": [{"called_at": call.called_at.isoformat(), "outcome": call.outcome.value,
+                       "call_back_at": call.call_back_at.isoformat() if call.call_back_at else None,
+                       "points": call.points, "wants_feedback_hour": call.wants_feedback_hour} for call in c.calls],
             "emails": [{"subject": m.subject, "created_at": m.created_at.isoformat(), "status": m.status.value}
                        for m in mails],
         })

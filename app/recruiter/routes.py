@@ -3,6 +3,7 @@
 from flask import Blueprint, current_app, render_template
 
 from app.auth.decorators import STAFF, role_required
+from app.calls.services import calls_to_make
 from app.database import utcnow
 from app.i18n import _l
 from app.integrations.services import count_waiting
@@ -15,8 +16,10 @@ bp = Blueprint("recruiter", __name__, url_prefix="/recruiter")
 STAFF_MENU = [
     ("sessions.list_sessions", _l("Sessions")),
     ("candidates.list_candidates", _l("Candidates")),
+    ("calls.list_calls", _l("Calls")),
     ("integrations.list_waiting", _l("Waiting")),
     ("talent.list_members", _l("Talent pool")),
+    ("advice.list_snippets", _l("Advice")),
     ("outbox.list_messages", _l("Outbox")),
 ]
 
@@ -29,11 +32,12 @@ def _staff_menu() -> dict:
 @bp.get("/")
 @role_required(*STAFF)
 def show_overview():
-    """Coming feedback sessions with their places, mail that failed, and outcomes still to record."""
+    """Coming feedback sessions with their places, mail that failed, outcomes still to record, and the calls
+    after an interview that are overdue or due today."""
     now = utcnow()
     missing_total, missing = services.missing_outcomes(now)
     return render_template(
         "recruiter/home.html", sessions=services.coming_sessions(now), failed_mail=services.failed_mail_count(),
         missing_total=missing_total, missing=missing, retention_days=current_app.config["RETENTION_DAYS"],
-        mail_paused=mail_server_status(), waiting=count_waiting(),
+        mail_paused=mail_server_status(), waiting=count_waiting(), calls=calls_to_make(now),
     )

@@ -111,5 +111,19 @@ def build_tables(d: Dashboard) -> dict[str, Table]:
               [str(_("Recruiter")), str(_("Year")), str(_("Conversations")), str(_("Hours"))],
               [[r["recruiter"] or str(_("Unknown")), r["year"], r["conversations"], r["hours"]]
                for r in d.recruiters]),
+        calls_table(d),
     ]
     return {t.key: t for t in tables}
+
+
+def calls_table(d: Dashboard) -> Table:
+    """The calls after an interview: owed, made within two working days, made late, not made (yet)."""
+    f = d.funnel
+    due, on_time, late = f["call_due"], f["called_on_time"], f["called_late"]
+    open_calls = max(due - on_time - late, 0)
+    rows = [[str(_("Calls due")), due, ""],
+            [str(_("Made within two working days")), on_time, rate(on_time, due, suppress=False)],
+            [str(_("Made later")), late, rate(late, due, suppress=False)],
+            [str(_("Not made (yet)")), open_calls, rate(open_calls, due, suppress=False)]]
+    return Table("calls", str(_("Calls after an interview")), [str(_("Calls")), str(_("People")), str(_("Of due"))],
+                 rows)

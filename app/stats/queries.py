@@ -44,18 +44,25 @@ def _people():
     return sa.func.coalesce(sa.func.sum(StatMonth.people), 0)
 
 
+CALLS = ("call_due", "called_on_time", "called_late")
+
+
 def funnel_counts(period: Period) -> dict[str, int]:
-    """People per step in the period, plus late cancellations and hires attributed to the feedback hour."""
+    """People per step in the period, plus late cancellations, hires attributed to the feedback hour, and
+    the calls after an interview: due (by the month of the decision), made within two working days, made late."""
     attributed = sa.and_(StatMonth.kind == "hired", StatMonth.dimension == "attributed", StatMonth.dim_value == "1")
+    call_speed = sa.and_(StatMonth.kind == "called", StatMonth.dimension == "call_speed")
     rows = db.session.execute(
-        sa.select(StatMonth.kind, StatMonth.dimension, _people())
-        .where(_months(period), sa.or_(StatMonth.dimension == "all", attributed))
-        .group_by(StatMonth.kind, StatMonth.dimension)
+        sa.select(StatMonth.kind, StatMonth.dimension, StatMonth.dim_value, _people())
+        .where(_months(period), sa.or_(StatMonth.dimension == "all", attributed, call_speed))
+        .group_by(StatMonth.kind, StatMonth.dimension, StatMonth.dim_value)
     ).all()
-    counts = dict.fromkeys(BREAKDOWN_KINDS + ("cancelled_late", "hired_attributed"), 0)
-    for kind, dimension, people in rows:
+    counts = dict.fromkeys(BREAKDOWN_KINDS + ("cancelled_late", "hired_attributed") + CALLS, 0)
+    for kind, dimension, value, people in rows:
         if dimension == "attributed":
             counts["hired_attributed"] = people
+        elif dimension == "call_speed":
+            counts["called_on_time" if value == "on_time" else "called_late"] += people
         elif kind in counts:
             counts[kind] = people
     return counts

@@ -121,14 +121,14 @@ def test_a_dutch_candidate_gets_the_dutch_template(app, english_client, recruite
     url = f"{CANDIDATES}/{sanne.id}/rejection"
     line = "Je vertelde heel concreet over je stage op de IC. Voor deze functie is de IC-opleiding een vereiste."
     previewed = preview(english_client, url, {sanne.id: line})
-    assert "After an interview, call the candidate first" in page_text(previewed)
+    assert "this e-mail says that a recruiter will call within two working days" in page_text(previewed)
     send(english_client, url, previewed, {sanne.id: line})
     send_due()
     [received] = smtp_server.messages
     assert received["Subject"] == "Je sollicitatie voor Verpleegkundige IC"
     text = received.get_body(("plain",)).get_content()
     assert text.startswith("Beste Sanne,")
-    assert "Zoals we je telefonisch hebben laten weten" in text and line in text
+    assert "Binnen twee werkdagen belt een recruiter je" in text and line in text
     assert LINK.search(text)
 
 

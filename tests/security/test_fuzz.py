@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from app.database import utcnow
 from app.extensions import db
-from app.models import Booking, BookingStatus, Candidate, FeedbackSession, Slot, User
+from app.models import AdviceSnippet, Booking, BookingStatus, Candidate, FeedbackSession, Slot, Topic, User
 from tests.fixtures.staff import STAFF_PASSWORD
 
 NASTY = st.one_of(
@@ -164,7 +164,8 @@ def walk(app, scene, make_user):
     rule = FeedbackRule(language="nl", category="vague", pattern="vaag", suggestion="Wees concreet")
     message = OutboxMessage(kind="test", candidate_id=scene["candidate"].id, to_address="x@example.org",
                             subject="Test", body_text="t", body_html="<p>t</p>")
-    db.session.add_all([tag, rule, message])
+    snippet = AdviceSnippet(language="nl", topic=Topic.IMPROVE, title="STARR", body="Oefen drie voorbeelden.")
+    db.session.add_all([tag, rule, message, snippet])
     feed_token = issue_feed_token(recruiter)
     from app.integrations.services import create_integration
     from app.webhooks.services import create_endpoint
@@ -191,6 +192,7 @@ def walk(app, scene, make_user):
         "integration_id": integration.id,
         "endpoint_id": endpoint.id,
         "external_id": "ats-1",
+        "snippet_id": snippet.id,
     }
     urls = []
     with app.test_request_context():

@@ -26,8 +26,12 @@ from app.extensions import db
 from app.mail import notifications
 from app.mail import outbox as outbox_module
 from app.models import (
+    AdviceField,
+    AdviceSnippet,
     Booking,
     BookingStatus,
+    CallOutcome,
+    CallRecord,
     EmailTemplate,
     FeedbackRule,
     Hire,
@@ -39,6 +43,7 @@ from app.models import (
     Reapplication,
     Stage,
     SurveyResponse,
+    Topic,
     WaitlistEntry,
     WaitlistStatus,
 )
@@ -92,7 +97,7 @@ def hostile(app, tmp_path, make_session, make_candidate, make_user, monkeypatch)
 
     def person(n: int, **overrides):
         values = {"name": HOSTILE, "vacancy": HOSTILE, "department": HOSTILE, "rejection_reason": SHORT[n % 2],
-                  "email": f"hostile{n}@example.org", "stage": Stage.INTERVIEW}
+                  "email": f"hostile{n}@example.org", "stage": Stage.INTERVIEW, "phone": SVG}
         return make_candidate(**(values | overrides))
 
     fresh, fresh_token = person(1)  # not invited yet: the rejection e-mail page
@@ -141,6 +146,11 @@ def hostile(app, tmp_path, make_session, make_candidate, make_user, monkeypatch)
             for kind in ("skill", "department") for value in SHORT]
     db.session.add_all(tags)
     record_audit("export", target_type="hr_table", detail=HOSTILE, actor=staff["admin"])
+    # A call after the interview and advice snippets, as recruiters typed them.
+    db.session.add(CallRecord(candidate=booked, outcome=CallOutcome.NOT_REACHED, points=HOSTILE))
+    snippets = [AdviceSnippet(language=language, field=AdviceField.ANY, topic=Topic.IMPROVE, title=SHORT[0],
+                              body=HOSTILE) for language in ("nl", "en")]
+    db.session.add_all(snippets)
 
     # One e-mail of every kind, each with the hostile values in it.
     notifications.notify_booking_confirmed(booking, booked_token)
@@ -191,6 +201,7 @@ def hostile(app, tmp_path, make_session, make_candidate, make_user, monkeypatch)
                                                                                   "recruiters", "funnel"],
             "import_id": ["0" * 22], "code": ["en"], "filename": ["css/app.css"],
             "integration_id": [integration.id], "endpoint_id": [endpoint.id], "external_id": ["ats-1"],
+            "snippet_id": [s.id for s in snippets],
         },
         "feed_token": feed_token, "fresh": fresh, "ids": [fresh.id, booked.id],
         "membership": member,
