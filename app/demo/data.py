@@ -1,4 +1,5 @@
-"""Idempotent demo data: the coming monthly sessions and a handful of rejected candidates."""
+"""Idempotent demo data: a year of past feedback hours (app/demo/history.py), the coming monthly sessions
+and a handful of rejected candidates who were just sent their link."""
 
 import base64
 import hashlib
@@ -11,15 +12,19 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.auth.services import create_user, find_user
+from app.candidates.services import compose_rejection
 from app.database import utcnow
+from app.demo.history import PERSONAL_LINES, load_history, sent
 from app.events import record_event
 from app.extensions import db
+from app.mail import notifications
 from app.models import (
     Booking,
     BookingStatus,
     Candidate,
     FeedbackSession,
     Invitation,
+    OutboxMessage,
     Role,
     SessionStatus,
     Stage,
@@ -109,6 +114,22 @@ def demo_token(email: str) -> str:
     return token_for_nonce(demo_nonce(email))
 
 
+def _send_rejection(candidate: Candidate, token: str, *, sent_on: date, now) -> None:
+    """The rejection e-mail with the candidate's demo link: delivered already, or (sent today) still waiting
+    in the outbox for the mail worker (``make mail-send``)."""
+    at = min(from_local(sent_on, time(10, 0)), now)
+    candidate.invited_at = at
+    record_event("invited", candidate, at=at)
+    email = compose_rejection(candidate, PERSONAL_LINES[candidate.language])
+    message = OutboxMessage(**notifications.rejection_email(
+        candidate, token, subject=email.subject, intro=email.intro, personal_line=email.personal_line,
+        expires_at=at + timedelta(days=current_app.config["INVITATION_VALID_DAYS"])))
+    if sent_on < local(now).date():
+        sent(message, at)
+    else:
+        db.session.add(message)
+
+
 def load_demo() -> list[tuple[Candidate, str]]:
     """Create whatever demo data is missing; return each demo candidate with their booking URL."""
     staff = load_demo_staff()
@@ -127,6 +148,7 @@ def load_demo() -> list[tuple[Candidate, str]]:
         if not sessions[-1].hosts:
             sessions[-1].hosts = [staff[0][0]]
     db.session.flush()
+    load_history(staff[0][0], location=LOCATION, video_url=VIDEO_URL, now=now, today=today)
 
     links = []
     for index, demo in enumerate(DEMO_CANDIDATES):
@@ -139,7 +161,6 @@ def load_demo() -> list[tuple[Candidate, str]]:
             )
             db.session.add(candidate)
             db.session.flush()
-            record_event("invited", candidate)
         token = demo_token(demo.email)
         invitation = db.session.scalar(sa.select(Invitation).where(Invitation.token_hash == hash_token(token)))
         if invitation is None:
@@ -157,6 +178,8 @@ def load_demo() -> list[tuple[Candidate, str]]:
                                    uid=f"{uuid.uuid4()}@feedbackspreekuur"))
             db.session.flush()
             record_event("booked", candidate, session_id=slot.session_id)
+        if candidate.invited_at is None:
+            _send_rejection(candidate, token, sent_on=today - timedelta(days=demo.days_since_rejection), now=now)
         links.append((candidate, booking_url(token)))
     db.session.commit()
     return links
