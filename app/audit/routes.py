@@ -7,6 +7,7 @@ from flask import Blueprint, render_template
 from app.audit.services import ACTIONS, list_entries
 from app.auth.decorators import role_required
 from app.core.query import choice_arg, day_arg, page_arg, text_arg
+from app.labels import AUDIT_ACTION, options
 from app.models import Role
 from app.timeutil import from_local
 
@@ -26,4 +27,4 @@ def list_entries_view():
         end=from_local(last + timedelta(days=1), time(0)) if last else None,
         page=page_arg(),
     )
-    return render_template("audit/list.html", result=result, actions=ACTIONS, filters=filters)
+    return render_template("audit/list.html", result=result, actions=options(AUDIT_ACTION), filters=filters)

@@ -304,7 +304,7 @@ def _apply_retention(candidate_ids: list[int], now: datetime) -> None:
     """Erase the past demo candidates whose retention ended, and date each erasure when it was due."""
     ours = set(candidate_ids)
     due = [d for d in due_for_erasure(now) if d.candidate_id in ours]
-    erase_candidates([d.candidate_id for d in due], reason="retention period ended")
+    erase_candidates([d.candidate_id for d in due], reason="retention")
     for d in due:
         db.session.execute(sa.update(AuditEntry).where(
             AuditEntry.action == "erased", AuditEntry.target_id == d.candidate_id).values(at=d.due_at))

@@ -40,7 +40,7 @@ def create_endpoint():
             form.url.errors.append(_("This address cannot be used: %(reason)s", reason=str(refused)))
         else:
             record_audit("webhook_endpoint_created", target_type="webhook_endpoint", target_id=endpoint.id,
-                         detail=f"{endpoint.url[:300]} private={endpoint.allow_private_network}")
+                         facts={"url": endpoint.url[:300], "private": endpoint.allow_private_network})
             return render_template("webhooks/secret_shown.html", endpoint=endpoint, secret=secret)
     return render_template("webhooks/list.html", endpoints=services.list_endpoints(), form=form,
                            labels=EVENT_LABELS), 422
@@ -60,8 +60,8 @@ def edit_endpoint(endpoint_id: int):
             form.url.errors.append(_("This address cannot be used: %(reason)s", reason=str(refused)))
         else:
             record_audit("webhook_endpoint_changed", target_type="webhook_endpoint", target_id=endpoint.id,
-                         detail=f"{endpoint.url[:300]} private={endpoint.allow_private_network} "
-                                f"active={endpoint.active}")
+                         facts={"url": endpoint.url[:300], "private": endpoint.allow_private_network,
+                                "active": endpoint.active})
             flash(_("The endpoint is saved."), "success")
             return redirect(url_for(".edit_endpoint", endpoint_id=endpoint.id))
     if not form.is_submitted():
@@ -82,7 +82,7 @@ def rotate_endpoint_secret(endpoint_id: int):
         return redirect(url_for(".edit_endpoint", endpoint_id=endpoint.id))
     secret = services.rotate_secret(endpoint)
     record_audit("webhook_endpoint_changed", target_type="webhook_endpoint", target_id=endpoint.id,
-                 detail="new signing secret")
+                 facts={"new_secret": True})
     return render_template("webhooks/secret_shown.html", endpoint=endpoint, secret=secret)
 
 

@@ -1,0 +1,97 @@
+"""The audit log's details in words: each fact an entry may hold, its label and how its value reads."""
+
+from flask_babel import format_date
+from flask_babel import gettext as _
+
+from app.checker import CATEGORIES
+from app.core.languages import language_name
+from app.i18n import _l
+from app.labels import FOLLOW_UP, ROLE, ROLE_SOURCE, STAGE, label_of
+
+HR_TABLE = {
+    "funnel": _l("From rejection to rehire"),
+    "department": _l("Per department"),
+    "vacancy": _l("Per vacancy"),
+    "stage": _l("By stage reached"),
+    "reason": _l("By rejection reason"),
+    "trend": _l("Month by month"),
+    "seats": _l("Seat use of the most recent sessions"),
+    "recruiters": _l("Recruiter time"),
+}
+SENT = {
+    "summary": _l("Summary of the conversation"),
+    "rejection": _l("Rejection e-mail"),
+    "template": _l("E-mail template saved"),
+}
+ERASED_BECAUSE = {
+    "retention": _l("The retention period ended"),
+    "candidate": _l("At the candidate's request"),
+    "staff": _l("On request, by staff"),
+}
+BY = {"candidate": _l("The candidate")}
+
+
+def _day(value) -> str:
+    from datetime import date
+
+    try:
+        return format_date(date.fromisoformat(str(value)), "medium")
+    except ValueError:
+        return str(value)
+
+
+def _labels(table: dict):
+    def read(value) -> str:
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(label_of(table, v) for v in values)
+
+    return read
+
+
+def _yes_no(value) -> str:
+    return _("yes") if value else _("no")
+
+
+def _scopes(value) -> str:
+    from app.integrations.services import SCOPES
+
+    return _labels(SCOPES)(value)
+
+
+# fact: (label, how its value reads), in the order they are shown
+FACTS = {
+    "sent": (_l("What"), _labels(SENT)),
+    "table": (_l("Table"), _labels(HR_TABLE)),
+    "first_day": (_l("From"), _day),
+    "last_day": (_l("Until"), _day),
+    "email": (_l("Account"), str),
+    "role": (_l("Role"), _labels(ROLE)),
+    "from_role": (_l("Role before"), _labels(ROLE)),
+    "to_role": (_l("Role now"), _labels(ROLE)),
+    "role_source": (_l("Role decided by"), _labels(ROLE_SOURCE)),
+    "language": (_l("Language"), language_name),
+    "stage": (_l("Stage"), _labels(STAGE)),
+    "warnings": (_l("Warnings"), _labels(CATEGORIES)),
+    "imported": (_l("Imported"), str),
+    "skipped": (_l("Skipped"), str),
+    "added": (_l("Added"), str),
+    "removed": (_l("Removed"), str),
+    "reason": (_l("Reason"), _labels(ERASED_BECAUSE)),
+    "by": (_l("By"), _labels(BY)),
+    "integration": (_l("Integration"), str),
+    "active": (_l("Active"), _yes_no),
+    "new_secret": (_l("New secret"), _yes_no),
+    "key": (_l("API key"), lambda prefix: f"{prefix}…"),
+    "scopes": (_l("May"), _scopes),
+    "follow_up": (_l("Follow-up"), _labels(FOLLOW_UP)),
+    "delay_minutes": (_l("Minutes"), str),
+    "url": (_l("Address"), str),
+    "private": (_l("Private network allowed"), _yes_no),
+}
+
+
+def describe_facts(facts: dict) -> str:
+    """``facts`` as "label: value · label: value" in the reader's language; an unknown fact by its value."""
+    parts = [f"{label}: {read(facts[name])}" for name, (label, read) in FACTS.items() if name in facts]
+    parts += [str(value) for name, value in facts.items() if name not in FACTS]
+    return " · ".join(parts)
