@@ -15,7 +15,7 @@ HR_TABLE = {
     "stage": _l("By stage reached"),
     "reason": _l("By rejection reason"),
     "trend": _l("Month by month"),
-    "seats": _l("Seat use of the most recent sessions"),
+    "seats": _l("Seat use of the most recent feedback hours"),
     "recruiters": _l("Recruiter time"),
 }
 SENT = {

@@ -39,7 +39,7 @@ def test_the_preview_shows_the_checkers_warnings_for_each_personal_line(app, eng
     assert f'id="warnings-line_{ben.id}"' in body
     ben_box = body.split(f'id="warnings-line_{ben.id}"', 1)[1].split(">", 1)[0]
     assert "hidden" in ben_box  # no warnings for Ben's line
-    assert "1 of the 2 personal lines has a warning from the feedback checker." in page_text(page)
+    assert "1 personal line has a warning from the feedback checker (of 2 lines)." in page_text(page)
     assert 'data-check-url="/recruiter/feedback-check"' in body
 
 
@@ -54,7 +54,7 @@ def test_sending_a_selection_with_warnings_needs_a_confirmation_and_is_audited(a
     refused = send(english_client, url, previewed, lines, ids=ids)
     assert refused.status_code == 422
     text = page_text(refused)
-    assert "2 of the 3 personal lines have a warning from the feedback checker." in text
+    assert "2 personal lines have a warning from the feedback checker (of 3 lines)." in text
     assert "Nothing is sent until you confirm." in text
     assert outbox() == [] and _overrides() == []
 
