@@ -42,6 +42,7 @@ def _labels() -> dict:
     return {
         "progress_labels": PROGRESS_LABELS,
         "reason_label": lambda value: str(REJECTION_REASONS.get(value, value or "")),
+        "reason_labels": [str(label) for label in REJECTION_REASONS.values()],
         "column_labels": COLUMN_LABELS,
     }
 
