@@ -153,31 +153,64 @@ def _staff_pages(app, ids: dict) -> dict[str, str]:
     return pages
 
 
-def test_every_staff_page_in_dutch_shows_labels_not_codes(app, client, demo_portal):
-    codes = known_codes()
-    assert {"booking_confirmed", "waitlist_offer", "note_viewed", "summary_sent", "experience", "no_show",
-            "false_promise", "booking.created"} <= codes
-    pages = _staff_pages(app, _ids(demo_portal))
-    rendered, found = set(), {}
+def _render_staff_pages(app, client, demo_portal) -> dict[str, str]:
+    """Every staff page as each demo role sees it, signed in: {"<e-mail> <url>": html}. Fails on a page no
+    role could open, so that a new page is checked too."""
+    ids = _ids(demo_portal)
+    pages = _staff_pages(app, ids)
+    rendered, bodies = set(), {}
     for _role, email, _name in DEMO_STAFF:
         response = client.post("/login", data={"email": email, "password": demo_password(email)})
         assert response.status_code == 302
         for endpoint, url in sorted(pages.items()):
             if endpoint == "candidates.write_rejections":
-                url += f"?ids={_ids(demo_portal)['candidate_id']}"
+                url += f"?ids={ids['candidate_id']}"
             response = client.get(url)
             if response.status_code in (302, 403):  # another role's page
                 continue
             assert response.status_code == 200, (email, url, response.status_code)
-            assert response.headers["Content-Language"].startswith("nl") if "Content-Language" in response.headers \
-                else '<html lang="nl"' in response.get_data(as_text=True)
+            body = response.get_data(as_text=True)
+            assert '<html lang="nl"' in body, url
             rendered.add(endpoint)
-            leaked = codes_in(visible_text(response.get_data(as_text=True)), codes)
-            if leaked:
-                found[f"{email} {url}"] = sorted(leaked)
+            bodies[f"{email} {url}"] = body
         client.post("/logout")
     assert rendered == set(pages), f"not rendered by any role: {sorted(set(pages) - rendered)}"
+    return bodies
+
+
+def test_every_staff_page_in_dutch_shows_labels_not_codes(app, client, demo_portal):
+    codes = known_codes()
+    assert {"booking_confirmed", "waitlist_offer", "note_viewed", "summary_sent", "experience", "no_show",
+            "false_promise", "booking.created"} <= codes
+    found = {}
+    for page, body in _render_staff_pages(app, client, demo_portal).items():
+        leaked = codes_in(visible_text(body), codes)
+        if leaked:
+            found[page] = sorted(leaked)
     assert not found, "Codes where a label belongs:\n  " + "\n  ".join(f"{k}: {v}" for k, v in found.items())
+
+
+_FOCUSABLE_WRAPPER = re.compile(r"<div\b[^>]*\btabindex=\"0\"[^>]*>")
+
+
+def test_every_scrollable_table_is_a_named_region(app, client, demo_portal):
+    """A table wrapper that takes keyboard focus (to scroll it) says what it is when focused: a role and an
+    accessible name, by a label or by a heading on the same page."""
+    problems = []
+    wrappers = 0
+    for page, body in _render_staff_pages(app, client, demo_portal).items():
+        ids = set(re.findall(r'\bid="([^"]+)"', body))
+        for tag in _FOCUSABLE_WRAPPER.findall(body):
+            wrappers += 1
+            role = re.search(r'\brole="([^"]+)"', tag)
+            label = re.search(r'\baria-label="([^"]+)"', tag)
+            labelled_by = re.search(r'\baria-labelledby="([^"]+)"', tag)
+            if not role or role.group(1) not in ("region", "group"):
+                problems.append(f"{page}: no role in {tag}")
+            if not label and not (labelled_by and labelled_by.group(1) in ids):
+                problems.append(f"{page}: no accessible name in {tag}")
+    assert wrappers > 20
+    assert not problems, "Scrollable tables without a role or a name:\n  " + "\n  ".join(problems)
 
 
 def test_the_audit_log_reads_dutch_whoever_acted(client, demo_portal):
