@@ -125,6 +125,7 @@ def load_history(recruiter: User, *, location: str, video_url: str, now: datetim
     rng = random.Random(17)
     number = 0
     past: list[Candidate] = []
+    never_booked: list[Candidate] = []
     for month_index, day in enumerate(past_session_days(today)):
         feedback_session = create_session(
             day=day, start=time(15, 30), end=time(18, 0), breaks=[["17:00", "17:15"]],
@@ -141,11 +142,12 @@ def load_history(recruiter: User, *, location: str, video_url: str, now: datetim
             candidate, token = _invited_candidate(person, rng, day)
             past.append(candidate)
             if not slots or rng.random() < 0.2:  # a fifth never book
+                never_booked.append(candidate)
                 continue
             _conversation(candidate, token, slots.pop(), rng, recruiter, now, today,
                           recent=month_index >= MONTHS - 3)
     db.session.flush()
-    _failed_emails(past, rng)
+    _failed_emails(never_booked[-2:])
     _apply_retention([c.id for c in past], now)
 
 
@@ -287,10 +289,10 @@ def _pool(candidate: Candidate, rng: random.Random, at: datetime) -> None:
     db.session.add(PoolTag(membership_id=membership.id, kind="department", value=candidate.department))
 
 
-def _failed_emails(past: list[Candidate], rng: random.Random) -> None:
-    """Two rejection e-mails of the last months that the receiving server refused: the outbox shows why."""
-    recent = past[-2 * PER_MONTH:]
-    for candidate in rng.sample(recent, 2):
+def _failed_emails(candidates: list[Candidate]) -> None:
+    """The rejection e-mails of the latest who never booked: the receiving server refused them (a mistyped
+    address), and the outbox shows why."""
+    for candidate in candidates:
         message = db.session.scalar(sa.select(OutboxMessage).where(
             OutboxMessage.candidate_id == candidate.id, OutboxMessage.kind == "rejection"))
         message.status = OutboxStatus.FAILED
