@@ -122,8 +122,8 @@ def test_demo_candidates_who_were_sent_their_link_are_invited(app, runner, clien
     demo = db.session.scalars(sa.select(Candidate).where(Candidate.email.in_([d.email for d in DEMO_CANDIDATES])))
     for candidate in demo:
         assert candidate.invited_at is not None
-        [rejection] = [m for m in db.session.scalars(sa.select(OutboxMessage).where(
-            OutboxMessage.candidate_id == candidate.id, OutboxMessage.kind == "rejection"))]
+        [rejection] = list(db.session.scalars(sa.select(OutboxMessage).where(
+            OutboxMessage.candidate_id == candidate.id, OutboxMessage.kind == "rejection")))
         assert rejection.status in (OutboxStatus.SENT, OutboxStatus.PENDING)
     _sign_in(client, "recruiter@example.org")
     invited = page_text(client.get("/recruiter/candidates/?status=invited"))
