@@ -29,6 +29,16 @@ ERASED_BECAUSE = {
     "staff": _l("On request, by staff"),
 }
 BY = {"candidate": _l("The candidate")}
+SOURCE = {"greenhouse": _l("Greenhouse webhook"), "generic": _l("Webhook"), "api": _l("API")}
+REQUEST = {"rejection": _l("A rejection"), "progress": _l("A candidate's progress")}
+RESULT = {
+    "created": _l("new candidate"),
+    "updated": _l("candidate updated"),
+    "unchanged": _l("nothing changed"),
+    "refused": _l("refused"),
+    "ignored": _l("left alone: not a rejection"),
+    "read": _l("read"),
+}
 
 
 def _day(value) -> str:
@@ -78,7 +88,12 @@ FACTS = {
     "removed": (_l("Removed"), str),
     "reason": (_l("Reason"), _labels(ERASED_BECAUSE)),
     "by": (_l("By"), _labels(BY)),
+    "source": (_l("From"), _labels(SOURCE)),
     "integration": (_l("Integration"), str),
+    "request": (_l("Request"), _labels(REQUEST)),
+    "result": (_l("Result"), _labels(RESULT)),
+    "answer": (_l("The API's answer"), str),
+    "external_id": (_l("External id"), str),
     "active": (_l("Active"), _yes_no),
     "new_secret": (_l("New secret"), _yes_no),
     "key": (_l("API key"), lambda prefix: f"{prefix}…"),
