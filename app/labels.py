@@ -142,15 +142,7 @@ def _lookup(table: dict):
 
 
 def init_app(app: Flask) -> None:
-    from app.audit.services import describe
-    from app.integrations.services import SCOPES
-    from app.webhooks.events import EVENT_LABELS, TEST_EVENT
-
-    webhook_events = {**EVENT_LABELS, TEST_EVENT: _l("Test event")}
     app.jinja_env.globals.update(
-        audit_detail=describe,
-        scope_labels=lambda scopes: ", ".join(label_of(SCOPES, s) for s in scopes),
-        webhook_event_label=lambda code: label_of(webhook_events, code),
         session_status_label=_lookup(SESSION_STATUS),
         booking_status_label=_lookup(BOOKING_STATUS),
         stage_label=_lookup(STAGE),

@@ -4,7 +4,7 @@ from datetime import time, timedelta
 
 from flask import Blueprint, render_template
 
-from app.audit.services import ACTIONS, list_entries
+from app.audit.services import ACTIONS, describe, list_entries
 from app.auth.decorators import role_required
 from app.core.query import choice_arg, day_arg, page_arg, text_arg
 from app.labels import AUDIT_ACTION, options
@@ -12,6 +12,7 @@ from app.models import Role
 from app.timeutil import from_local
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
+bp.add_app_template_global(describe, "audit_detail")
 
 
 @bp.get("/")

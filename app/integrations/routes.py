@@ -18,10 +18,18 @@ from app.integrations.forms import (
     FollowUpForm,
     IntegrationForm,
 )
+from app.labels import label_of
 from app.models import ApiKey, Candidate, FollowUp, Integration, Role
 from app.tokens import external_url
 
 bp = Blueprint("integrations", __name__)
+
+
+@bp.app_template_global()
+def scope_labels(scopes: list[str]) -> str:
+    """What an API key may do, in words."""
+    return ", ".join(label_of(services.SCOPES, scope) for scope in scopes)
+
 
 
 def _get(integration_id: int) -> Integration:

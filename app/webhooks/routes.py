@@ -7,12 +7,22 @@ from app.audit.services import record_audit
 from app.auth.decorators import role_required
 from app.core.query import choice_arg, page_arg
 from app.extensions import db
+from app.i18n import _l
+from app.labels import label_of
 from app.models import DeliveryStatus, Role, WebhookDelivery, WebhookEndpoint
 from app.webhooks import services
-from app.webhooks.events import EVENT_LABELS, queue_test_event
+from app.webhooks.events import EVENT_LABELS, TEST_EVENT, queue_test_event
 from app.webhooks.forms import ActionForm, EndpointForm
 
 bp = Blueprint("webhooks", __name__, url_prefix="/admin/webhooks")
+_EVENT_NAMES = {**EVENT_LABELS, TEST_EVENT: _l("Test event")}
+
+
+@bp.app_template_global()
+def webhook_event_label(event_type: str) -> str:
+    """An event's name in words: "booking.created" is "A conversation is booked"."""
+    return label_of(_EVENT_NAMES, event_type)
+
 
 
 def _get(endpoint_id: int) -> WebhookEndpoint:
