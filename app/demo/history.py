@@ -10,13 +10,14 @@ Deterministic (a seeded random), and written once: ``load_history`` does nothing
 """
 
 import random
+import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
-from app.candidates.services import compose_rejection
+from app.candidates.services import compose_rejection, template_lookup
 from app.events import record_event
 from app.extensions import db
 from app.mail import notifications
@@ -27,6 +28,7 @@ from app.models import (
     BookingStatus,
     Candidate,
     FeedbackSession,
+    Invitation,
     OutboxMessage,
     OutboxStatus,
     PoolSource,
@@ -41,10 +43,11 @@ from app.notes.services import record_outcome
 from app.privacy.services import due_for_erasure, erase_candidates
 from app.sessions.services import create_session
 from app.talent.services import join_pool, record_hire, record_reapplication
-from app.timeutil import from_local
-from app.tokens import issue_invitation
+from app.timeutil import from_local, local
+from app.tokens import TOKEN_BYTES, hash_token, token_for_nonce
 
 MONTHS = 12
+HISTORY_START = time(15, 30)
 PER_MONTH = 12
 HISTORY_DOMAIN = "history.example.org"  # every past demo candidate's address ends in it
 
@@ -113,9 +116,11 @@ def past_session_days(today: date) -> list[date]:
 
 
 def history_loaded(location: str, now: datetime) -> bool:
-    """Whether an earlier ``load_history`` wrote the history: its hours stay, whatever the retention erased."""
-    return db.session.scalar(sa.select(FeedbackSession.id).where(
-        FeedbackSession.location == location, FeedbackSession.starts_at < now).limit(1)) is not None
+    """Whether an earlier ``load_history`` wrote the history: its hours (at HISTORY_START, where the demo's
+    coming hours start later) stay, whatever the retention erased."""
+    starts = db.session.scalars(sa.select(FeedbackSession.starts_at).where(
+        FeedbackSession.location == location, FeedbackSession.starts_at < now))
+    return any(local(start).time() == HISTORY_START for start in starts)
 
 
 def load_history(recruiter: User, *, location: str, video_url: str, now: datetime, today: date) -> None:
@@ -126,9 +131,10 @@ def load_history(recruiter: User, *, location: str, video_url: str, now: datetim
     number = 0
     past: list[Candidate] = []
     never_booked: list[Candidate] = []
+    template_for = template_lookup()  # the rejection templates, read once
     for month_index, day in enumerate(past_session_days(today)):
         feedback_session = create_session(
-            day=day, start=time(15, 30), end=time(18, 0), breaks=[["17:00", "17:15"]],
+            day=day, start=HISTORY_START, end=time(18, 0), breaks=[["17:00", "17:15"]],
             location=location, video_url=video_url, status=SessionStatus.PUBLISHED,
         )
         feedback_session.hosts = [recruiter]
@@ -139,10 +145,11 @@ def load_history(recruiter: User, *, location: str, video_url: str, now: datetim
         for _ in range(PER_MONTH):
             number += 1
             person = _person(rng, number)
-            candidate, token = _invited_candidate(person, rng, day)
+            candidate, token = _invited_candidate(person, rng, day, template_for)
             past.append(candidate)
-            if not slots or rng.random() < 0.2:  # a fifth never book
+            if not slots or rng.random() < 0.2:  # a fifth never book, and had the one reminder a week later
                 never_booked.append(candidate)
+                _reminded(candidate, token, now)
                 continue
             _conversation(candidate, token, slots.pop(), rng, recruiter, now, today,
                           recent=month_index >= MONTHS - 3)
@@ -166,7 +173,8 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return from_local(day, time(hour, minute))
 
 
-def _invited_candidate(person: PastCandidate, rng: random.Random, session_day: date) -> tuple[Candidate, str]:
+def _invited_candidate(person: PastCandidate, rng: random.Random, session_day: date,
+                       template_for) -> tuple[Candidate, str]:
     """A rejected applicant who was sent the rejection e-mail with their link, one to four weeks before the hour."""
     rejected_on = session_day - timedelta(days=rng.randint(8, 30))
     invited_at = _at(rejected_on + timedelta(days=rng.choice((0, 0, 0, 1, 2, 5))), rng.randint(9, 16))
@@ -175,19 +183,27 @@ def _invited_candidate(person: PastCandidate, rng: random.Random, session_day: d
         stage=person.stage, language=person.language, rejected_on=rejected_on,
         rejection_reason=person.reason or None, created_at=_at(rejected_on, 8), invited_at=invited_at,
     )
+    expires_at = invited_at + timedelta(days=56)
+    nonce = secrets.token_urlsafe(TOKEN_BYTES)
+    token = token_for_nonce(nonce)
+    candidate.invitations = [Invitation(nonce=nonce, token_hash=hash_token(token), created_at=invited_at,
+                                        expires_at=expires_at)]
     db.session.add(candidate)
     db.session.flush()
     record_event("invited", candidate, at=invited_at)
-    expires_at = invited_at + timedelta(days=56)
-    token = issue_invitation(candidate, expires_at=expires_at)
-    db.session.flush()
-    for invitation in candidate.invitations:
-        invitation.created_at = invited_at
-    email = compose_rejection(candidate, PERSONAL_LINES[person.language])
+    email = compose_rejection(candidate, PERSONAL_LINES[person.language], template_for=template_for)
     row = notifications.rejection_email(candidate, token, subject=email.subject, intro=email.intro,
                                         personal_line=email.personal_line, expires_at=expires_at)
     sent(OutboxMessage(**row), invited_at)
     return candidate, token
+
+
+def _reminded(candidate: Candidate, token: str, now: datetime) -> None:
+    at = candidate.invited_at + timedelta(days=7)
+    if at < now:
+        candidate.invite_reminder_at = at
+        expires_at = max(i.expires_at for i in candidate.invitations)
+        sent(notifications.notify_invite_reminder(candidate, token, expires_at=expires_at), at)
 
 
 def sent(message: OutboxMessage, at: datetime) -> OutboxMessage:
@@ -233,6 +249,7 @@ def _conversation(candidate: Candidate, token: str, slot, rng: random.Random, re
         return
     if rng.random() < (0.9 if recent else 0.6):
         _summary(booking, recruiter, ended + timedelta(hours=rng.randint(1, 30)))
+    booking.survey_requested_at = ended + timedelta(hours=20)  # everyone is asked once; about half answer
     if rng.random() < 0.55:
         _survey(booking, rng, ended + timedelta(days=rng.randint(1, 4)))
     if rng.random() < 0.25 or suitable:
@@ -273,7 +290,6 @@ def _summary(booking: Booking, recruiter: User, at: datetime) -> None:
 
 
 def _survey(booking: Booking, rng: random.Random, at: datetime) -> None:
-    booking.survey_requested_at = at - timedelta(hours=20)
     useful, recommend = rng.choice((5, 5, 4, 4, 4, 3, 2)), rng.choice((10, 9, 9, 8, 8, 7, 6, 4))
     db.session.add(SurveyResponse(booking_id=booking.id, useful=useful, recommend=recommend,
                                   comment=rng.choice(COMMENTS), created_at=at))
@@ -300,6 +316,8 @@ def _failed_emails(candidates: list[Candidate]) -> None:
         message.attempts = 3
         message.last_error = f"550 5.1.1 <{candidate.email}>: Recipient address rejected: User unknown"
         scrub_failed(message)
+        db.session.execute(sa.delete(OutboxMessage).where(  # no reminder reached them either
+            OutboxMessage.candidate_id == candidate.id, OutboxMessage.kind == "invite_reminder"))
 
 
 def _apply_retention(candidate_ids: list[int], now: datetime) -> None:
