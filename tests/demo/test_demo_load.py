@@ -153,3 +153,14 @@ def test_make_run_with_a_port_builds_every_link_on_that_port(app, runner):
 
 def _without_portal_url() -> dict:
     return {k: v for k, v in os.environ.items() if k != "FLASK_PORTAL_URL"}
+
+
+def test_the_first_mail_round_after_the_demo_sends_no_year_old_mail(app, runner):
+    """Every past conversation had its survey request and every invited person who never booked their one
+    reminder: the worker's first round has none of them left to send."""
+    from app.candidates.services import queue_invite_reminders
+    from app.survey.services import queue_survey_requests
+
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    assert queue_survey_requests() == 0
+    assert queue_invite_reminders() == 0
