@@ -14,7 +14,7 @@ from flask import current_app
 from app.auth.services import create_user, find_user
 from app.candidates.services import compose_rejection
 from app.database import utcnow
-from app.demo.history import PERSONAL_LINES, load_history, sent
+from app.demo.history import PERSONAL_LINES, load_history, second_tuesday, sent
 from app.events import record_event
 from app.extensions import db
 from app.mail import notifications
@@ -62,12 +62,6 @@ DEMO_CANDIDATES = [
     DemoCandidate("Aylin Yilmaz", "aylin.yilmaz@example.org", "Doktersassistent", "Polikliniek Interne",
                   Stage.CV_SCREENING, "nl", 0),
 ]
-
-
-def second_tuesday(year: int, month: int) -> date:
-    first = date(year, month, 1)
-    first_tuesday = first + timedelta(days=(1 - first.weekday()) % 7)
-    return first_tuesday + timedelta(days=7)
 
 
 def upcoming_session_days(count: int, today: date) -> list[date]:

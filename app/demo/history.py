@@ -63,7 +63,7 @@ VACANCIES = (
     ("Medisch secretaresse", "Cardiologie"), ("Operatieassistent", "OK-complex"),
     ("Fysiotherapeut", "Revalidatie"),
 )
-REASONS = ("experience", "skills", "fit_with_role", "")
+REASONS = ("experience", "skills", "qualifications", "team_fit", "other", "", "")  # "": not recorded
 SKILLS = ("Excel", "Planning", "Patiëntcontact", "SQL", "Projectmanagement", "Wondzorg", "Scrum")
 
 NOTES = {
@@ -102,6 +102,13 @@ class PastCandidate:
     reason: str
 
 
+def second_tuesday(year: int, month: int) -> date:
+    """The demo's day of the feedback hour in a month."""
+    first = date(year, month, 1)
+    first_tuesday = first + timedelta(days=(1 - first.weekday()) % 7)
+    return first_tuesday + timedelta(days=7)
+
+
 def _month_back(today: date, months: int) -> tuple[int, int]:
     index = today.year * 12 + today.month - 1 - months
     return index // 12, index % 12 + 1
@@ -109,8 +116,6 @@ def _month_back(today: date, months: int) -> tuple[int, int]:
 
 def past_session_days(today: date) -> list[date]:
     """The second Tuesday of each of the last MONTHS months that lies at least a week before ``today``."""
-    from app.demo.data import second_tuesday
-
     days = [second_tuesday(*_month_back(today, back)) for back in range(MONTHS, -1, -1)]
     return [day for day in days if day <= today - timedelta(days=7)][-MONTHS:]
 
