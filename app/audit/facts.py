@@ -1,11 +1,14 @@
 """The audit log's details in words: each fact an entry may hold, its label and how its value reads."""
 
+from datetime import date
+
 from flask_babel import format_date
 from flask_babel import gettext as _
 
 from app.checker import CATEGORIES
 from app.core.languages import language_name
 from app.i18n import _l
+from app.integrations.services import SCOPES
 from app.labels import FOLLOW_UP, ROLE, ROLE_SOURCE, STAGE, label_of
 
 HR_TABLE = {
@@ -42,8 +45,6 @@ RESULT = {
 
 
 def _day(value) -> str:
-    from datetime import date
-
     try:
         return format_date(date.fromisoformat(str(value)), "medium")
     except ValueError:
@@ -60,12 +61,6 @@ def _labels(table: dict):
 
 def _yes_no(value) -> str:
     return _("yes") if value else _("no")
-
-
-def _scopes(value) -> str:
-    from app.integrations.services import SCOPES
-
-    return _labels(SCOPES)(value)
 
 
 # fact: (label, how its value reads), in the order they are shown
@@ -97,7 +92,7 @@ FACTS = {
     "active": (_l("Active"), _yes_no),
     "new_secret": (_l("New secret"), _yes_no),
     "key": (_l("API key"), lambda prefix: f"{prefix}…"),
-    "scopes": (_l("May"), _scopes),
+    "scopes": (_l("May"), _labels(SCOPES)),
     "follow_up": (_l("Follow-up"), _labels(FOLLOW_UP)),
     "delay_minutes": (_l("Minutes"), str),
     "url": (_l("Address"), str),
