@@ -38,8 +38,8 @@ from app.webhooks.services import create_endpoint
 ALSO_DUTCH = {"interview", "link", "recruiter", "import", "export", "hr", "admin", "other", "phone", "skill",
               "department", "booking", "survey"}
 # Pages that are not pages: a download, the calendar feed, the e-mail's own HTML, the sign-in with the provider.
-NOT_PAGES = {"stats.export", "sessions.calendar_feed", "outbox.show_message_html", "auth.start_oidc_sign_in",
-             "auth.finish_oidc_sign_in", "auth.login", "pool.confirm_consent"}
+NOT_PAGES = {"stats.export_table", "sessions.download_feed", "outbox.show_message_html", "auth.start_oidc_sign_in",
+             "auth.finish_oidc_sign_in", "auth.sign_in", "pool.confirm_consent"}
 
 
 def known_codes() -> set[str]:
@@ -131,7 +131,7 @@ def _ids(extra: dict) -> dict[str, int]:
                              .order_by(FeedbackSession.starts_at.desc()).limit(1))
     failed = db.session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.status == OutboxStatus.FAILED).limit(1))
     return {
-        "booking_id": booking.id, "candidate_id": booking.candidate_id, "session_id": past,
+        "booking_id": booking.id, "candidate_id": booking.candidate_id, "feedback_session_id": past,
         "membership_id": db.session.scalar(sa.select(PoolMembership.id).limit(1)), "message_id": failed,
         "user_id": db.session.scalar(sa.select(User.id).where(User.email == "recruiter@example.org")),
         "integration_id": extra["integration"], "endpoint_id": extra["endpoint"],

@@ -17,7 +17,7 @@ bp.add_app_template_global(describe, "audit_detail")
 
 @bp.get("/")
 @role_required(Role.ADMIN)
-def list_entries_view():
+def list_entries():
     """The audit log, newest first, filterable by action, person and date."""
     first, last = day_arg("from"), day_arg("to")
     filters = {"action": choice_arg("action", ACTIONS), "user": text_arg("user", max_length=320),

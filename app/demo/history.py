@@ -28,13 +28,13 @@ from app.models import (
     BookingStatus,
     Candidate,
     FeedbackSession,
+    FeedbackSessionStatus,
     Invitation,
     OutboxMessage,
     OutboxStatus,
     PoolSource,
     PoolTag,
     PreparationNote,
-    SessionStatus,
     Stage,
     SurveyResponse,
     User,
@@ -140,7 +140,7 @@ def load_history(recruiter: User, *, location: str, video_url: str, now: datetim
     for month_index, day in enumerate(past_session_days(today)):
         feedback_session = create_session(
             day=day, start=HISTORY_START, end=time(18, 0), breaks=[["17:00", "17:15"]],
-            location=location, video_url=video_url, status=SessionStatus.PUBLISHED,
+            location=location, video_url=video_url, status=FeedbackSessionStatus.PUBLISHED,
         )
         feedback_session.hosts = [recruiter]
         feedback_session.created_at = from_local(day - timedelta(days=40), time(9, 0))
@@ -234,13 +234,13 @@ def _conversation(candidate: Candidate, token: str, slot, rng: random.Random, re
     )
     db.session.add(booking)
     db.session.flush()
-    record_event("booked", candidate, session_id=slot.session_id, at=booked_at)
+    record_event("booked", candidate, feedback_session_id=slot.feedback_session_id, at=booked_at)
     sent(notifications.notify_booking_confirmed(booking, token), booked_at)
     roll = rng.random()
     if roll < 0.06:
         booking.status = BookingStatus.CANCELLED
         booking.cancelled_at = booked_at + timedelta(days=2)
-        record_event("cancelled", candidate, session_id=slot.session_id, at=booking.cancelled_at)
+        record_event("cancelled", candidate, feedback_session_id=slot.feedback_session_id, at=booking.cancelled_at)
         return
     _prepare(booking, rng, recruiter)
     ended = slot.ends_at + timedelta(minutes=30)
@@ -298,8 +298,12 @@ def _survey(booking: Booking, rng: random.Random, at: datetime) -> None:
     useful, recommend = rng.choice((5, 5, 4, 4, 4, 3, 2)), rng.choice((10, 9, 9, 8, 8, 7, 6, 4))
     db.session.add(SurveyResponse(booking_id=booking.id, useful=useful, recommend=recommend,
                                   comment=rng.choice(COMMENTS), created_at=at))
-    record_event("surveyed", booking.candidate, value=useful, session_id=booking.slot.session_id, at=at)
-    record_event("recommended", booking.candidate, value=recommend, session_id=booking.slot.session_id, at=at)
+    record_event(
+        "surveyed", booking.candidate, value=useful, feedback_session_id=booking.slot.feedback_session_id, at=at
+    )
+    record_event(
+        "recommended", booking.candidate, value=recommend, feedback_session_id=booking.slot.feedback_session_id, at=at
+    )
 
 
 def _pool(candidate: Candidate, rng: random.Random, at: datetime) -> None:

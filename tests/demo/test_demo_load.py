@@ -104,7 +104,7 @@ def test_the_demo_shows_a_year_of_use(app, runner, client):
 
     _sign_in(client, "recruiter@example.org")
     booking = next(b for b in held if b.summary_sent_at)
-    session_page = page_text(client.get(f"/recruiter/sessions/{booking.slot.session_id}"))
+    session_page = page_text(client.get(f"/recruiter/sessions/{booking.slot.feedback_session_id}"))
     assert booking.candidate.name in session_page and "Aanwezig geweest" in session_page
     outcome = page_text(client.get(f"/recruiter/bookings/{booking.id}/outcome"))
     assert "Aanwezig geweest" in outcome
