@@ -5,9 +5,11 @@ BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app wsgi
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+# Links in e-mails and in what `make run` prints follow HOST and PORT, unless FLASK_PORTAL_URL says otherwise.
+PORTAL := FLASK_PORTAL_URL=$${FLASK_PORTAL_URL:-http://$(HOST):$(PORT)}
 POSTGRES_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint test-postgres translations extract-messages serve-prod mail-worker bench bench-dashboard bench-booking bench-mail bench-import bench-checker clean help
+.PHONY: run test lint test-postgres translations extract-messages serve-prod mail-worker mail-send bench bench-dashboard bench-booking bench-mail bench-import bench-checker clean help
 .PHONY: e2e-deps oidc-deps screenshots
 
 help:
@@ -45,11 +47,12 @@ extract-messages: $(VENV)/.installed
 
 run: $(VENV)/.installed translations
 	$(FLASK) db upgrade
-	$(FLASK) demo load
+	$(PORTAL) $(FLASK) demo load
 	@echo
 	@echo "The portal runs at http://$(HOST):$(PORT)  (stop with Ctrl+C)"
-	@echo "Candidates: open one of the booking links above. Mail is written to instance/mail/."
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@echo "Candidates: open one of the booking links above. Mail is written to instance/mail/"
+	@echo "when you run: make mail-send PORT=$(PORT)"
+	$(PORTAL) $(FLASK) run --host $(HOST) --port $(PORT)
 
 # ruff, configured in pyproject.toml: pyflakes, pycodestyle, import order and bugbear's checks.
 lint: $(VENV)/.installed-dev
@@ -95,13 +98,17 @@ screenshots: $(VENV)/.installed-dev translations e2e-deps
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/e2e/screenshots.py
 
 mail-worker: $(VENV)/.installed
-	$(FLASK) mail send --loop
+	$(PORTAL) $(FLASK) mail send --loop
+
+# One round of the mail worker: what waits in the outbox goes out (to instance/mail/ without a mail server).
+mail-send: $(VENV)/.installed
+	$(PORTAL) $(FLASK) mail send
 
 serve-prod: $(VENV)/.installed translations
 	$(FLASK) db upgrade
-	FLASK_DEPLOYMENT=production $(BIN)/gunicorn --workers $${WORKERS:-3} --bind $(HOST):$(PORT) wsgi:app & \
+	$(PORTAL) FLASK_DEPLOYMENT=production $(BIN)/gunicorn --workers $${WORKERS:-3} --bind $(HOST):$(PORT) wsgi:app & \
 	  gunicorn_pid=$$!; trap 'kill $$gunicorn_pid' EXIT INT TERM; \
-	  FLASK_DEPLOYMENT=production $(FLASK) mail send --loop
+	  $(PORTAL) FLASK_DEPLOYMENT=production $(FLASK) mail send --loop
 
 # Benchmarks, never part of the tests: they build their own databases (bench/README.md).
 # All of them, each even if another failed; BENCH_QUICK=1 makes it a smoke run that leaves bench/README.md alone.

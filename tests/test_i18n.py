@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 import pytest
 from babel.dates import format_date
 from babel.messages.catalog import Catalog
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from flask import session as flask_session
@@ -94,6 +96,77 @@ def test_every_translation_keeps_the_placeholders_of_its_source(nl_catalog):
                 problems.append(f"{source!r}: expects {sorted(expected.elements())}, "
                                 f"translation has {sorted(found.elements())}")
     assert not problems, "Placeholders differ from the source:\n  " + "\n  ".join(problems)
+
+
+@pytest.fixture(scope="module")
+def occurrences() -> list[tuple[str, int, object]]:
+    """Every gettext call in the source as written, before extraction merges the calls of the same msgid:
+    (file, line, message), the message a tuple (singular, plural) for ngettext and {% pluralize %}."""
+    with (ROOT / "babel.cfg").open() as f:
+        method_map, options_map = parse_mapping_cfg(f)
+    keywords = {**DEFAULT_KEYWORDS, "_l": None}
+    return [(path, line, message) for path, line, message, _comments, _context in extract_from_dir(
+        str(ROOT), method_map, options_map, keywords=keywords, strip_comment_tags=True)]
+
+
+def test_a_singular_text_has_one_plural_and_is_not_also_a_plain_text(occurrences):
+    """The catalog keeps one entry per msgid: a singular used with two plurals, or both as a plural message and
+    as a plain one, gets one translation for all of them (Dutch said "5 regels zijn goed" for "All 5 rows are
+    good")."""
+    uses: dict[str, dict] = {}
+    for path, line, message in occurrences:
+        singular, plural = (message[0], message[1]) if isinstance(message, tuple) else (message, None)
+        uses.setdefault(singular, {}).setdefault(plural, []).append(f"{path}:{line}")
+    problems = [f"{singular!r} as {', '.join(repr(p) if p else 'a plain text' for p in by_plural)}: "
+                + "; ".join(where for places in by_plural.values() for where in places)
+                for singular, by_plural in uses.items() if len(by_plural) > 1]
+    assert not problems, "One msgid, several messages (give each its own singular text):\n  " + "\n  ".join(problems)
+
+
+def test_a_plural_message_counts_one_thing(occurrences):
+    """A plural form follows one number, ``%(num)s``; a second number in the same message ("%(num)s of the
+    %(total)s lines", "erased after %(days)s days") is left in the wrong form whenever the two differ. Each
+    count gets a message of its own."""
+    problems = []
+    for path, line, message in occurrences:
+        if not isinstance(message, tuple):
+            continue
+        others = {p for text in message if text for p in PLACEHOLDER.findall(text)} - {"%(num)s", "%(num)d", "%%"}
+        if others:
+            problems.append(f"{path}:{line} {message[0]!r} also holds {sorted(others)}")
+    assert not problems, "Plural messages with a second value:\n  " + "\n  ".join(problems)
+
+
+def test_every_dutch_plural_has_all_its_forms(nl_catalog):
+    """Dutch has two plural forms: each plural message has both, filled, each with the count where the source
+    shows it."""
+    assert nl_catalog.num_plurals == 2
+    problems = []
+    for message in nl_catalog:
+        if not message.id or not message.pluralizable:
+            continue
+        forms = _forms(message.string)
+        if len(forms) != nl_catalog.num_plurals or not all(form.strip() for form in forms):
+            problems.append(f"{message.id[0]!r}: {forms!r}")
+        elif "%(num)s" in message.id[1] and "%(num)s" not in forms[1]:
+            problems.append(f"{message.id[0]!r}: the plural form lacks the count")
+    assert not problems, "Incomplete Dutch plurals:\n  " + "\n  ".join(problems)
+
+
+def test_one_name_for_the_feedback_hour(nl_catalog):
+    """The feedback hour is called that everywhere: "feedback hour" in English, "feedbackspreekuur" in Dutch,
+    never "session" on one page and "feedback hour" on the next (the menu said "Sessions"/"Spreekuren")."""
+    problems = []
+    for message in nl_catalog:
+        if not message.id:
+            continue
+        english = " ".join(_forms(message.id))
+        dutch = " ".join(_forms(message.string))
+        if re.search(r"\bsessions?\b", english, flags=re.I):
+            problems.append(f"English {english!r}")
+        if re.search(r"(?<![a-z])spreek(uur|uren)\b", dutch, flags=re.I):
+            problems.append(f"Dutch {dutch!r}")
+    assert not problems, "Another name for the feedback hour:\n  " + "\n  ".join(problems)
 
 
 @pytest.fixture

@@ -44,7 +44,8 @@ def create_account(email: str, name: str, role: Role) -> tuple[User, str]:
     password = temporary_password()
     user = create_user(email, name, role, password)
     db.session.flush()
-    record_audit("account_created", target_type="user", target_id=user.id, detail=f"{user.email} as {user.role.value}")
+    record_audit("account_created", target_type="user", target_id=user.id,
+                 facts={"email": user.email, "role": user.role})
     return user, password
 
 
@@ -56,7 +57,7 @@ def change_account(user: User, name: str, role: Role) -> None:
     if role != user.role:
         end_all_sessions(user)
         record_audit("role_changed", target_type="user", target_id=user.id,
-                     detail=f"{user.email}: {user.role.value} -> {role.value}")
+                     facts={"email": user.email, "from_role": user.role, "to_role": role})
     user.name, user.role = name.strip(), role
 
 
@@ -66,7 +67,7 @@ def change_role_source(user: User, source: RoleSource) -> None:
     if source != user.role_source:
         oidc.set_role_source(user, source)
         record_audit("role_source_changed", target_type="user", target_id=user.id,
-                     detail=f"{user.email}: role decided by {source.value}")
+                     facts={"email": user.email, "role_source": source})
 
 
 def toggle_active(user: User) -> None:
@@ -77,14 +78,14 @@ def toggle_active(user: User) -> None:
     user.active = not user.active
     end_all_sessions(user)
     record_audit("account_activated" if user.active else "account_deactivated", target_type="user",
-                 target_id=user.id, detail=user.email)
+                 target_id=user.id, facts={"email": user.email})
 
 
 def reset_password(user: User) -> str:
     """A new temporary password (returned, to be shown once); every session of the account ends."""
     password = temporary_password()
     set_password(user, password)
-    record_audit("password_reset", target_type="user", target_id=user.id, detail=user.email)
+    record_audit("password_reset", target_type="user", target_id=user.id, facts={"email": user.email})
     return password
 
 

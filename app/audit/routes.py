@@ -5,13 +5,15 @@ from datetime import time, timedelta
 from flask import Blueprint, render_template
 
 from app.audit import services
-from app.audit.services import ACTIONS
+from app.audit.services import ACTIONS, describe
 from app.auth.decorators import role_required
 from app.core.query import choice_arg, day_arg, page_arg, text_arg
+from app.labels import AUDIT_ACTION, options
 from app.models import Role
 from app.timeutil import from_local
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
+bp.add_app_template_global(describe, "audit_detail")
 
 
 @bp.get("/")
@@ -27,4 +29,4 @@ def list_entries():
         end=from_local(last + timedelta(days=1), time(0)) if last else None,
         page=page_arg(),
     )
-    return render_template("audit/list.html", result=result, actions=ACTIONS, filters=filters)
+    return render_template("audit/list.html", result=result, actions=options(AUDIT_ACTION), filters=filters)

@@ -1,5 +1,10 @@
-"""Writing and reading the audit log. Entries name the action and its target, never the content."""
+"""Writing and reading the audit log. Entries name the action and its target, never the content.
 
+An entry's details are facts (``facts={"warnings": [...]}``), kept as JSON and put into words when a page
+shows them (``describe``), so that a Dutch page reads Dutch whatever the language of the person who acted.
+"""
+
+import json
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -24,10 +29,18 @@ PAGE_SIZE = 100
 
 
 def record_audit(action: str, *, target_type: str = "", target_id: int | None = None, detail: str = "",
-                 actor=None) -> AuditEntry:
-    """Add an entry for the signed-in user (or ``actor``; the system when neither). Does not commit."""
+                 facts: dict | None = None, actor=None) -> AuditEntry:
+    """Add an entry for the signed-in user (or ``actor``; the system when neither). Does not commit.
+
+    ``facts``: the details as named values (see ``FACTS``), shown in the reader's language; ``detail``: a
+    text shown as it is (a value no one translates)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
+    if facts:
+        detail = json.dumps({k: v for k, v in facts.items() if v not in (None, "", [])}, ensure_ascii=False,
+                            default=str)
+        if len(detail) > 500:
+            detail = json.dumps({k: str(v)[:40] for k, v in facts.items()}, ensure_ascii=False)[:500]
     user = actor if actor is not None else (current_user if current_user and current_user.is_authenticated else None)
     entry = AuditEntry(
         user_id=user.id if user else None,
@@ -67,3 +80,23 @@ def list_entries(*, action: str = "", user: str = "", start: datetime | None = N
     if end:
         query = query.where(AuditEntry.at < end)
     return fetch_page(query.order_by(AuditEntry.id.desc()), page, PAGE_SIZE, counted=False, scalars=True)
+
+
+def facts_of(entry: AuditEntry) -> dict | None:
+    """The entry's facts, or None for a detail that is plain text (and for entries written before facts)."""
+    if not entry.detail.startswith("{"):
+        return None
+    try:
+        facts = json.loads(entry.detail)
+    except ValueError:
+        return None
+    return facts if isinstance(facts, dict) else None
+
+
+def describe(entry: AuditEntry) -> str:
+    """The entry's details in the reader's language: each fact as "label: value", values that are codes
+    (roles, warnings, scopes…) by their labels."""
+    from app.audit.facts import describe_facts  # the labels of every feature; imported when a page asks
+
+    facts = facts_of(entry)
+    return entry.detail if facts is None else describe_facts(facts)

@@ -204,7 +204,7 @@ def account_for(claims: Mapping, *, now: datetime | None = None) -> User:
         db.session.add(user)
         db.session.flush()
         record_audit("account_created", target_type="user", target_id=user.id, actor=_system(),
-                     detail=f"{user.email} as {user.role.value} (organisation's groups)")
+                     facts={"email": user.email, "role": user.role, "role_source": RoleSource.GROUPS})
     if not user.active:
         raise Deactivated()
     user.group_role = groups_say
@@ -214,7 +214,8 @@ def account_for(claims: Mapping, *, now: datetime | None = None) -> User:
             raise NoRole()
         if groups_say != user.role:
             record_audit("role_changed", target_type="user", target_id=user.id, actor=_system(),
-                         detail=f"{user.email}: {user.role.value} -> {groups_say.value} (organisation's groups)")
+                         facts={"email": user.email, "from_role": user.role, "to_role": groups_say,
+                                "role_source": RoleSource.GROUPS})
             end_all_sessions(user)
             user.role = groups_say
     user.last_login_at = now

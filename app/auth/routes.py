@@ -99,7 +99,7 @@ def finish_oidc_sign_in():
         status = 503 if isinstance(refused, oidc.ProviderUnavailable) else 401
         return render_template("auth/login.html", form=LoginForm()), status
     record_audit("signed_in_with_oidc", target_type="user", target_id=user.id, actor=user,
-                 detail=f"{user.email} as {user.role.value} ({user.role_source.value})")
+                 facts={"email": user.email, "role": user.role, "role_source": user.role_source})
     return _signed_in(user, next_url)
 
 

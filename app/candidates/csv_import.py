@@ -17,7 +17,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
 from app.core.errors import DomainError
-from app.core.languages import default_language, languages, read_language
+from app.core.languages import default_language, language_name, languages, read_language
 from app.core.text import clean_text
 from app.i18n import _l
 from app.models import Stage
@@ -189,7 +189,10 @@ def parse_language(text: str) -> str | None:
 
 
 def parse_reason(text: str) -> str | None:
-    return REASONS.get(_key(text))
+    """A rejection reason by its code, a known name, or its label as the error message lists them."""
+    key = _key(text)
+    return REASONS.get(key) or next((code for code, label in REJECTION_REASONS.items() if _key(str(label)) == key),
+                                    None)
 
 
 def check_email(text: str) -> str | None:
@@ -360,13 +363,14 @@ def check_values(values: dict[str, str], *, today: date) -> tuple[CandidateData 
     language = parse_language(values["language"])
     if language is None:
         wrong("language", _("Unknown language \"%(value)s\" (use %(known)s).", value=values["language"],
-                            known=", ".join(languages())))
+                            known=", ".join(language_name(code) for code in languages())))
     reason = None
     if values["rejection_reason"]:
         reason = parse_reason(values["rejection_reason"])
         if reason is None:
             wrong("rejection_reason", _("Unknown rejection reason \"%(value)s\" (use %(known)s).",
-                                        value=values["rejection_reason"], known=", ".join(REJECTION_REASONS)))
+                                        value=values["rejection_reason"],
+                                        known=", ".join(str(label) for label in REJECTION_REASONS.values())))
     phone = " ".join(values["phone"].split()) or None
     if phone and not _PHONE.match(phone):
         wrong("phone", _("\"%(value)s\" is not a phone number.", value=values["phone"]))

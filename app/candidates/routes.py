@@ -42,6 +42,7 @@ def _labels() -> dict:
     return {
         "progress_labels": PROGRESS_LABELS,
         "reason_label": lambda value: str(REJECTION_REASONS.get(value, value or "")),
+        "reason_labels": [str(label) for label in REJECTION_REASONS.values()],
         "column_labels": COLUMN_LABELS,
     }
 
@@ -161,7 +162,7 @@ def confirm_import(import_id: str):
         except services.NotAllRowsGood as error:
             flash(error.message, "error")
         else:
-            record_audit("import", target_type="csv", detail=f"{imported} imported, {len(preview.bad)} skipped")
+            record_audit("import", target_type="csv", facts={"imported": imported, "skipped": len(preview.bad)})
             on_commit(lambda: services.discard_upload(import_id))
             skipped = len(preview.bad)
             message = ngettext("%(num)s candidate is imported.", "%(num)s candidates are imported.", imported)

@@ -428,7 +428,8 @@ def save_template(language: str, stage: Stage, subject: str, body: str, *,
     db.session.flush()
     if warned:
         record_audit("warning_overridden", target_type="email_template", target_id=row.id,
-                     detail=f"template {language}/{stage.value} saved despite: {', '.join(warned)}")
+                     facts={"sent": "template", "language": language, "stage": stage,
+                            "warnings": list(warned)})
     return row
 
 
@@ -613,7 +614,7 @@ def send_rejections(
         warned = checker.categories_of(warnings.for_candidate(candidate.id))
         if warned:
             record_audit("warning_overridden", target_type="candidate", target_id=candidate.id,
-                         detail=f"rejection e-mail sent despite: {', '.join(warned)}")
+                         facts={"sent": "rejection", "warnings": list(warned)})
     return queue_emails(rows)
 
 

@@ -1,4 +1,5 @@
-"""Idempotent demo data: the coming monthly sessions and a handful of rejected candidates."""
+"""Idempotent demo data: a year of past feedback hours (app/demo/history.py), the coming monthly sessions
+and a handful of rejected candidates who were just sent their link."""
 
 import base64
 import hashlib
@@ -12,10 +13,13 @@ from flask import current_app
 
 from app.auth.services import create_user, find_user
 from app.calls.duty import record_calls_due
+from app.candidates.services import compose_rejection
 from app.database import utcnow
 from app.demo.advice import load_demo_snippets
+from app.demo.history import PERSONAL_LINES, load_history, second_tuesday, sent
 from app.events import record_event
 from app.extensions import db
+from app.mail import notifications
 from app.models import (
     Booking,
     BookingStatus,
@@ -23,6 +27,7 @@ from app.models import (
     FeedbackSession,
     FeedbackSessionStatus,
     Invitation,
+    OutboxMessage,
     Role,
     Stage,
     User,
@@ -60,12 +65,6 @@ DEMO_CANDIDATES = [
     DemoCandidate("Aylin Yilmaz", "aylin.yilmaz@example.org", "Doktersassistent", "Polikliniek Interne",
                   Stage.CV_SCREENING, "nl", 0),
 ]
-
-
-def second_tuesday(year: int, month: int) -> date:
-    first = date(year, month, 1)
-    first_tuesday = first + timedelta(days=(1 - first.weekday()) % 7)
-    return first_tuesday + timedelta(days=7)
 
 
 def upcoming_session_days(count: int, today: date) -> list[date]:
@@ -112,6 +111,22 @@ def demo_token(email: str) -> str:
     return token_for_nonce(demo_nonce(email))
 
 
+def _send_rejection(candidate: Candidate, token: str, *, sent_on: date, now) -> None:
+    """The rejection e-mail with the candidate's demo link: delivered already, or (sent today) still waiting
+    in the outbox for the mail worker (``make mail-send``)."""
+    at = min(from_local(sent_on, time(10, 0)), now)
+    candidate.invited_at = at
+    record_event("invited", candidate, at=at)
+    email = compose_rejection(candidate, PERSONAL_LINES[candidate.language])
+    message = OutboxMessage(**notifications.rejection_email(
+        candidate, token, subject=email.subject, intro=email.intro, personal_line=email.personal_line,
+        expires_at=at + timedelta(days=current_app.config["INVITATION_VALID_DAYS"])))
+    if sent_on < local(now).date():
+        sent(message, at)
+    else:
+        db.session.add(message)
+
+
 def load_demo() -> list[tuple[Candidate, str]]:
     """Create whatever demo data is missing; return each demo candidate with their booking URL."""
     staff = load_demo_staff()
@@ -130,6 +145,7 @@ def load_demo() -> list[tuple[Candidate, str]]:
         if not sessions[-1].hosts:
             sessions[-1].hosts = [staff[0][0]]
     db.session.flush()
+    load_history(staff[0][0], location=LOCATION, video_url=VIDEO_URL, now=now, today=today)
 
     load_demo_snippets()
     links = []
@@ -143,7 +159,6 @@ def load_demo() -> list[tuple[Candidate, str]]:
             )
             db.session.add(candidate)
             db.session.flush()
-            record_event("invited", candidate)
             record_calls_due([candidate])
         token = demo_token(demo.email)
         invitation = db.session.scalar(sa.select(Invitation).where(Invitation.token_hash == hash_token(token)))
@@ -162,6 +177,8 @@ def load_demo() -> list[tuple[Candidate, str]]:
                                    uid=f"{uuid.uuid4()}@feedbackspreekuur"))
             db.session.flush()
             record_event("booked", candidate, feedback_session_id=slot.feedback_session_id)
+        if candidate.invited_at is None:
+            _send_rejection(candidate, token, sent_on=today - timedelta(days=demo.days_since_rejection), now=now)
         links.append((candidate, booking_url(token)))
     db.session.commit()
     return links

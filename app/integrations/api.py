@@ -97,10 +97,11 @@ def create_rejection():
         result = services.upsert_rejection(api_key.integration, external_id, data)
     except (IntegrationError, BadJsonBody) as error:  # a refused use is a use: logged, nothing else kept
         code = getattr(error, "code", 400)
-        services.audit_api_use(api_key, f"rejection refused ({code})")
+        services.audit_api_use(api_key, {"request": "rejection", "result": "refused", "answer": code})
         return _refused(error) if isinstance(error, IntegrationError) else http_error(error)
     what = "created" if result.created else ("updated" if result.changed else "unchanged")
-    services.audit_api_use(api_key, f"rejection {what} (external_id {external_id})", candidate=result.candidate)
+    services.audit_api_use(api_key, {"request": "rejection", "result": what, "external_id": external_id},
+                           candidate=result.candidate)
     return jsonify({"status": what, **services.progress(result.candidate)}), 201 if result.created else 200
 
 
@@ -111,7 +112,8 @@ def show_progress(external_id: str):
     """How far the candidate with this external_id got: invited, booked, attended."""
     api_key = services.authenticate(request.headers.get("Authorization"), "progress:read")
     candidate = services.find_candidate(api_key.integration, external_id)
-    services.audit_api_use(api_key, f"progress read (external_id {external_id[:100]})", candidate=candidate)
+    services.audit_api_use(api_key, {"request": "progress", "result": "read", "external_id": external_id[:100]},
+                           candidate=candidate)
     if candidate is None:
         return error_response(404, "not_found", "No candidate with this external_id came from this integration "
                                                 "(never sent, or erased after the retention period).")
@@ -131,16 +133,17 @@ def _receive(kind: str, slug: str, receive, header: str):
         received = receive(integration, request.headers.get(header), _raw_body())
     except IntegrationError as error:  # nothing of the delivery was kept (a savepoint); the refusal is logged
         record_audit("webhook_received", target_type="integration", target_id=integration.id,
-                     detail=f"{kind}: refused ({error.code})")
+                     facts={"source": kind, "result": "refused", "answer": error.code})
         return _refused(error)
     if received.upserted is None:
         record_audit("webhook_received", target_type="integration", target_id=integration.id,
-                     detail=f"{kind}: let be ({received.ignored[:100]})")
+                     facts={"source": kind, "result": "ignored"})
         return jsonify({"status": "ignored", "message": received.ignored}), 202
     result = received.upserted
     what = "created" if result.created else ("updated" if result.changed else "unchanged")
     record_audit("webhook_received", target_type="candidate", target_id=result.candidate.id,
-                 detail=f"{kind} via {integration.slug}: rejection {what} (external_id {result.candidate.external_id})")
+                 facts={"source": kind, "integration": integration.slug, "request": "rejection", "result": what,
+                        "external_id": result.candidate.external_id})
     return jsonify({"status": what, **services.progress(result.candidate)}), 201 if result.created else 200
 
 

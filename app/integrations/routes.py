@@ -18,10 +18,18 @@ from app.integrations.forms import (
     FollowUpForm,
     IntegrationForm,
 )
+from app.labels import label_of
 from app.models import ApiKey, Candidate, FollowUp, Integration, Role
 from app.tokens import external_url
 
 bp = Blueprint("integrations", __name__)
+
+
+@bp.app_template_global()
+def scope_labels(scopes: list[str]) -> str:
+    """What an API key may do, in words."""
+    return ", ".join(label_of(services.SCOPES, scope) for scope in scopes)
+
 
 
 def _get(integration_id: int) -> Integration:
@@ -54,7 +62,8 @@ def create_integration():
     if not form.validate_on_submit():
         return render_template("integrations/list.html", integrations=services.list_integrations(), form=form), 422
     integration, secret = services.create_integration(form.name.data, default_language=form.default_language.data)
-    record_audit("integration_created", target_type="integration", target_id=integration.id, detail=integration.slug)
+    record_audit("integration_created", target_type="integration", target_id=integration.id,
+                 facts={"integration": integration.slug})
     return render_template("integrations/secret_shown.html", integration=integration, secret=secret,
                            addresses=_addresses(integration), what="webhook")
 
@@ -70,7 +79,7 @@ def edit_integration(integration_id: int):
         integration.default_language = form.default_language.data
         integration.active = form.active.data
         record_audit("integration_changed", target_type="integration", target_id=integration.id,
-                     detail=f"{integration.slug}: {'active' if integration.active else 'inactive'}")
+                     facts={"integration": integration.slug, "active": integration.active})
         flash(_("The integration %(name)s is saved.", name=integration.name), "success")
         return redirect(url_for(".edit_integration", integration_id=integration.id))
     return render_template(
@@ -89,7 +98,7 @@ def rotate_webhook_secret(integration_id: int):
         return redirect(url_for(".edit_integration", integration_id=integration.id))
     secret = services.rotate_webhook_secret(integration)
     record_audit("integration_changed", target_type="integration", target_id=integration.id,
-                 detail=f"{integration.slug}: new webhook secret")
+                 facts={"integration": integration.slug, "new_secret": True})
     return render_template("integrations/secret_shown.html", integration=integration, secret=secret,
                            addresses=_addresses(integration), what="webhook")
 
@@ -106,7 +115,7 @@ def create_api_key(integration_id: int):
         api_key, key = services.create_api_key(integration, form.name.data, form.scopes(),
                                                created_by=current_user.email)
         record_audit("api_key_created", target_type="api_key", target_id=api_key.id,
-                     detail=f"{integration.slug}: {api_key.prefix}… {' '.join(api_key.scopes)}")
+                     facts={"integration": integration.slug, "key": api_key.prefix, "scopes": api_key.scopes})
         return render_template("integrations/secret_shown.html", integration=integration, secret=key,
                                addresses=_addresses(integration), what="api_key", api_key=api_key)
     return render_template(
@@ -127,7 +136,7 @@ def revoke_api_key(integration_id: int, key_id: int):
     if ActionForm().validate_on_submit():
         services.revoke_api_key(api_key)
         record_audit("api_key_revoked", target_type="api_key", target_id=api_key.id,
-                     detail=f"{integration.slug}: {api_key.prefix}…")
+                     facts={"integration": integration.slug, "key": api_key.prefix})
         flash(_("The key %(prefix)s… no longer works.", prefix=api_key.prefix), "success")
     return redirect(url_for(".edit_integration", integration_id=integration.id))
 
@@ -184,7 +193,8 @@ def update_follow_up(integration_id: int):
                                labels=FOLLOW_UP_LABELS), 422
     stopped = services.set_follow_up(integration, FollowUp(form.follow_up.data), form.delay_minutes.data)
     record_audit("follow_up_changed", target_type="integration", target_id=integration.id,
-                 detail=f"{integration.slug}: {integration.follow_up.value}, {integration.auto_send_delay_minutes} min")
+                 facts={"integration": integration.slug, "follow_up": integration.follow_up,
+                        "delay_minutes": integration.auto_send_delay_minutes})
     message = _("Saved: rejections from %(name)s now wait for a personal line.", name=integration.name) \
         if integration.follow_up == FollowUp.PERSONAL_LINE else \
         _("Saved: rejections from %(name)s get the default e-mail %(minutes)s minutes after they come in, unless a "

@@ -181,11 +181,11 @@ def authenticate(authorization: str | None, scope: str, *, now: datetime | None 
     return api_key
 
 
-def audit_api_use(api_key: ApiKey, what: str, *, candidate: Candidate | None = None) -> None:
+def audit_api_use(api_key: ApiKey, facts: dict, *, candidate: Candidate | None = None) -> None:
     """Every use of an API key in the audit log: which key of which integration, what, which candidate."""
     actor = SimpleNamespace(id=None, email=f"api-key {api_key.prefix}… ({api_key.integration.slug})")
     record_audit("api_used", target_type="candidate" if candidate else "", actor=actor,
-                 target_id=candidate.id if candidate else None, detail=what)
+                 target_id=candidate.id if candidate else None, facts=facts)
 
 
 # --- rejections in -----------------------------------------------------------------------------------

@@ -258,7 +258,7 @@ def send_summary(booking: Booking, texts: dict[str, str], *, warnings_confirmed:
     record_audit("summary_sent", target_type="booking", target_id=booking.id)
     if warned:
         record_audit("warning_overridden", target_type="booking", target_id=booking.id,
-                     detail=f"summary sent despite: {', '.join(warned)}")
+                     facts={"sent": "summary", "warnings": list(warned)})
     return message
 
 
@@ -274,11 +274,11 @@ def add_rule(*, language: str, category: str, pattern: str, suggestion: str, syn
     rule = FeedbackRule(language=language, category=category, pattern=pattern, suggestion=suggestion, syntax=syntax)
     db.session.add(rule)
     db.session.flush()
-    record_audit("feedback_rule_changed", target_type="feedback_rule", target_id=rule.id, detail=f"added: {pattern}")
+    record_audit("feedback_rule_changed", target_type="feedback_rule", target_id=rule.id, facts={"added": pattern})
     return rule
 
 
 def delete_rule(rule: FeedbackRule) -> None:
     record_audit("feedback_rule_changed", target_type="feedback_rule", target_id=rule.id,
-                 detail=f"removed: {rule.pattern}")
+                 facts={"removed": rule.pattern})
     db.session.delete(rule)

@@ -9,6 +9,7 @@ from app.core.forms import ActionForm
 from app.core.query import choice_arg, page_arg, text_arg
 from app.database import writes_on_get
 from app.extensions import db
+from app.labels import OUTBOX_KIND, options
 from app.mail.worker import mail_server_status
 from app.models import OutboxMessage, OutboxStatus
 from app.outbox import services
@@ -25,13 +26,14 @@ bp = Blueprint("outbox", __name__, url_prefix="/recruiter/outbox")
 @role_required(*STAFF)
 def list_messages():
     """The outbox, newest first, filterable by state, kind and address."""
-    filters = {"status": choice_arg("status", {s.value for s in OutboxStatus}), "kind": text_arg("kind", max_length=50),
+    filters = {"status": choice_arg("status", {s.value for s in OutboxStatus}), "kind": choice_arg("kind", OUTBOX_KIND),
                "q": text_arg("q")}
     result = services.list_messages(
         status=filters["status"] or None, kind=filters["kind"] or None, search=filters["q"], page=page_arg(),
     )
     return render_template("outbox/list.html", result=result, counts=services.status_counts(),
-                           kinds=services.kinds(), form=ActionForm(), filters=filters, mail_paused=mail_server_status())
+                           kinds=options(OUTBOX_KIND), form=ActionForm(), filters=filters,
+                           mail_paused=mail_server_status())
 
 
 def _opened(message_id: int) -> OutboxMessage:

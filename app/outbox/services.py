@@ -48,10 +48,6 @@ def status_counts() -> dict[str, int]:
     return counts
 
 
-def kinds() -> list[str]:
-    return list(db.session.scalars(sa.select(OutboxMessage.kind).distinct().order_by(OutboxMessage.kind)))
-
-
 def retry_message(message: OutboxMessage) -> None:
     """Put a failed e-mail back in the queue with a fresh count of attempts.
 

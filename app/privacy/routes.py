@@ -42,7 +42,7 @@ def download_data(token: str):
     """Everything we keep about you, as a JSON file."""
     candidate = current_candidate()
     data = export_person(candidate)
-    record_audit("data_downloaded", target_type="candidate", target_id=candidate.id, detail="by the candidate")
+    record_audit("data_downloaded", target_type="candidate", target_id=candidate.id, facts={"by": "candidate"})
     return Response(json.dumps(data, indent=2, ensure_ascii=False), mimetype="application/json",
                     headers={"Content-Disposition": 'attachment; filename="mijn-gegevens.json"'})
 
@@ -57,7 +57,7 @@ def erase_data(token: str):
         return render_template("privacy/show.html", candidate=candidate, token=token, form=form,
                                applications=len(same_person(candidate))), 422
     language = candidate.language
-    erase_person(candidate, reason="at the candidate's request")
+    erase_person(candidate, reason="candidate")
     return redirect(url_for("privacy.show_erased", lang=language))
 
 
@@ -76,7 +76,7 @@ def erase_candidate(candidate_id: int):
     form = EraseForm()
     if request.method == "POST":
         if form.validate_on_submit():
-            erase_person(candidate, reason="on request, by staff")
+            erase_person(candidate, reason="staff")
             flash(_("All data of this person has been erased."), "success")
             return redirect(url_for("recruiter.show_overview"))
         flash(_("Please tick the box to confirm the erasure."), "error")

@@ -139,7 +139,8 @@ def erase_candidates(candidate_ids: list[int], *, reason: str, actor=None) -> in
     db.session.execute(sa.delete(Invitation).where(Invitation.candidate_id.in_(candidate_ids)))
     deleted = db.session.execute(sa.delete(Candidate).where(Candidate.id.in_(candidate_ids))).rowcount
     for candidate_id in candidate_ids:
-        record_audit("erased", target_type="candidate", target_id=candidate_id, detail=reason, actor=actor)
+        record_audit("erased", target_type="candidate", target_id=candidate_id, facts={"reason": reason},
+                     actor=actor)
     db.session.expire_all()
     times_changed()  # their bookings' times are free again
     return deleted
@@ -165,7 +166,7 @@ def purge(now: datetime | None = None, *, dry_run: bool = False, limit: int | No
     if not dry_run:
         for start in range(0, len(due), 500):
             batch = due[start:start + 500]
-            erase_candidates([d.candidate_id for d in batch], reason="retention period ended")
+            erase_candidates([d.candidate_id for d in batch], reason="retention")
         from app.candidates.services import remove_stale_uploads  # candidates builds on privacy
 
         remove_stale_uploads(now)

@@ -14,7 +14,7 @@ bp = Blueprint("recruiter", __name__, url_prefix="/recruiter")
 
 # The staff menu, in order; an entry shows once its feature's endpoint exists.
 STAFF_MENU = [
-    ("sessions.list_sessions", _l("Sessions")),
+    ("sessions.list_sessions", _l("Feedback hours")),
     ("candidates.list_candidates", _l("Candidates")),
     ("calls.list_calls", _l("Calls")),
     ("integrations.list_waiting", _l("Waiting")),

@@ -102,9 +102,9 @@ def build_tables(d: Dashboard) -> dict[str, Table]:
                str(STEP_LABELS["attended"]), str(STEP_LABELS["hired"])],
               [[m["month"], cell(m["invited"]), cell(m["booked"]), cell(m["attended"]), cell(m["hired"])]
                for m in d.trend]),
-        Table("seats", str(_("Seat use of the most recent sessions")),
-              [str(_("Session")), str(_("Slots offered")), str(STEP_LABELS["attended"]), str(STEP_LABELS["no_show"]),
-               str(_("Seats used"))],
+        Table("seats", str(_("Seat use of the most recent feedback hours")),
+              [str(_("Feedback hour")), str(_("Slots offered")), str(STEP_LABELS["attended"]),
+               str(STEP_LABELS["no_show"]), str(_("Seats used"))],
               [[format_date(local(s["starts_at"]).date(), "medium"), s["offered"], cell(s["attended"]),
                 cell(s["no_show"]), rate(s["attended"] + s["no_show"], s["offered"])] for s in d.seats]),
         Table("recruiters", str(_("Recruiter time")),

@@ -49,7 +49,8 @@ def export_table(name: str):
     tables = build_tables(dashboard_data(selection.period))
     table = tables.get(name) or abort(404)
     body = to_csv(table.header, table.rows, semicolon=choice_arg("sep", {"semicolon"}) == "semicolon")
-    record_audit("export", target_type="hr_table", detail=f"{name} {selection.first_day}..{selection.last_day}")
+    record_audit("export", target_type="hr_table",
+                 facts={"table": name, "first_day": selection.first_day, "last_day": selection.last_day})
     filename = f"feedbackspreekuur-{name}-{selection.first_day}-{selection.last_day}.csv"
     return Response("\ufeff" + body, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -7,12 +7,22 @@ from app.audit.services import record_audit
 from app.auth.decorators import role_required
 from app.core.query import choice_arg, page_arg
 from app.extensions import db
+from app.i18n import _l
+from app.labels import label_of
 from app.models import DeliveryStatus, Role, WebhookDelivery, WebhookEndpoint
 from app.webhooks import services
-from app.webhooks.events import EVENT_LABELS, queue_test_event
+from app.webhooks.events import EVENT_LABELS, TEST_EVENT, queue_test_event
 from app.webhooks.forms import ActionForm, EndpointForm
 
 bp = Blueprint("webhooks", __name__, url_prefix="/admin/webhooks")
+_EVENT_NAMES = {**EVENT_LABELS, TEST_EVENT: _l("Test event")}
+
+
+@bp.app_template_global()
+def webhook_event_label(event_type: str) -> str:
+    """An event's name in words: "booking.created" is "A conversation is booked"."""
+    return label_of(_EVENT_NAMES, event_type)
+
 
 
 def _get(endpoint_id: int) -> WebhookEndpoint:
@@ -40,7 +50,7 @@ def create_endpoint():
             form.url.errors.append(_("This address cannot be used: %(reason)s", reason=str(refused)))
         else:
             record_audit("webhook_endpoint_created", target_type="webhook_endpoint", target_id=endpoint.id,
-                         detail=f"{endpoint.url[:300]} private={endpoint.allow_private_network}")
+                         facts={"url": endpoint.url[:300], "private": endpoint.allow_private_network})
             return render_template("webhooks/secret_shown.html", endpoint=endpoint, secret=secret)
     return render_template("webhooks/list.html", endpoints=services.list_endpoints(), form=form,
                            labels=EVENT_LABELS), 422
@@ -60,8 +70,8 @@ def edit_endpoint(endpoint_id: int):
             form.url.errors.append(_("This address cannot be used: %(reason)s", reason=str(refused)))
         else:
             record_audit("webhook_endpoint_changed", target_type="webhook_endpoint", target_id=endpoint.id,
-                         detail=f"{endpoint.url[:300]} private={endpoint.allow_private_network} "
-                                f"active={endpoint.active}")
+                         facts={"url": endpoint.url[:300], "private": endpoint.allow_private_network,
+                                "active": endpoint.active})
             flash(_("The endpoint is saved."), "success")
             return redirect(url_for(".edit_endpoint", endpoint_id=endpoint.id))
     if not form.is_submitted():
@@ -82,7 +92,7 @@ def rotate_endpoint_secret(endpoint_id: int):
         return redirect(url_for(".edit_endpoint", endpoint_id=endpoint.id))
     secret = services.rotate_secret(endpoint)
     record_audit("webhook_endpoint_changed", target_type="webhook_endpoint", target_id=endpoint.id,
-                 detail="new signing secret")
+                 facts={"new_secret": True})
     return render_template("webhooks/secret_shown.html", endpoint=endpoint, secret=secret)
 
 

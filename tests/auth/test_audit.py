@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 
-from app.audit.services import record_audit
+from app.audit.services import facts_of, record_audit
 from app.extensions import db
 from app.models import AuditEntry
 
@@ -20,7 +20,8 @@ def test_role_change_and_deactivation_are_logged_with_who_did_it(client, auth, m
     client.post(f"/admin/users/{other.id}", data={"name": other.name, "role": "hr"})
     client.post(f"/admin/users/{other.id}/active")
     [role] = _entries("role_changed")
-    assert role.user_email == admin.email and role.target_id == other.id and "recruiter -> hr" in role.detail
+    assert role.user_email == admin.email and role.target_id == other.id and facts_of(role) == {
+        "email": other.email, "from_role": "recruiter", "to_role": "hr"}
     assert _entries("account_deactivated")[0].target_id == other.id
 
 
@@ -28,7 +29,7 @@ def test_hr_export_is_logged(client, auth):
     hr = auth.login("hr")
     client.get("/hr/export/funnel.csv")
     [entry] = _entries("export")
-    assert entry.user_email == hr.email and entry.detail.startswith("funnel")
+    assert entry.user_email == hr.email and facts_of(entry)["table"] == "funnel"
 
 
 def test_admin_reads_and_filters_the_log_others_cannot(client, auth, app):

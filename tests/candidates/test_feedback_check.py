@@ -6,6 +6,7 @@ warnings, and the audit log records who went ahead despite which kinds of warnin
 import pytest
 import sqlalchemy as sa
 
+from app.audit.services import facts_of
 from app.candidates import services
 from app.checker import check_texts
 from app.extensions import db
@@ -38,7 +39,7 @@ def test_the_preview_shows_the_checkers_warnings_for_each_personal_line(app, eng
     assert f'id="warnings-line_{ben.id}"' in body
     ben_box = body.split(f'id="warnings-line_{ben.id}"', 1)[1].split(">", 1)[0]
     assert "hidden" in ben_box  # no warnings for Ben's line
-    assert "1 of the 2 personal lines has a warning from the feedback checker." in page_text(page)
+    assert "1 personal line has a warning from the feedback checker (of 2 lines)." in page_text(page)
     assert 'data-check-url="/recruiter/feedback-check"' in body
 
 
@@ -53,7 +54,7 @@ def test_sending_a_selection_with_warnings_needs_a_confirmation_and_is_audited(a
     refused = send(english_client, url, previewed, lines, ids=ids)
     assert refused.status_code == 422
     text = page_text(refused)
-    assert "2 of the 3 personal lines have a warning from the feedback checker." in text
+    assert "2 personal lines have a warning from the feedback checker (of 3 lines)." in text
     assert "Nothing is sent until you confirm." in text
     assert outbox() == [] and _overrides() == []
 
@@ -63,8 +64,8 @@ def test_sending_a_selection_with_warnings_needs_a_confirmation_and_is_audited(a
     entries = _overrides()
     assert {(e.target_type, e.target_id) for e in entries} == {("candidate", anna.id), ("candidate", ben.id)}
     by_id = {e.target_id: e for e in entries}
-    assert by_id[anna.id].detail == "rejection e-mail sent despite: personality, vague"
-    assert by_id[ben.id].detail == "rejection e-mail sent despite: comparison, personality"
+    assert facts_of(by_id[anna.id]) == {"sent": "rejection", "warnings": ["personality", "vague"]}
+    assert facts_of(by_id[ben.id]) == {"sent": "rejection", "warnings": ["comparison", "personality"]}
     assert all(e.user_email == recruiter.email and e.at is not None for e in entries)
     for entry in entries:  # the log names kinds of warning, never the text
         assert "klik" not in entry.detail and "insecure" not in entry.detail
@@ -104,7 +105,7 @@ def test_a_rejection_whose_edited_template_has_warnings_needs_the_confirmation(a
     assert outbox() == []
     assert send(english_client, url, previewed, {anna.id: GOOD}, confirm_warnings="y").status_code == 302
     [entry] = _overrides()
-    assert entry.detail == "rejection e-mail sent despite: false_promise"
+    assert facts_of(entry) == {"sent": "rejection", "warnings": ["false_promise"]}
 
 
 # --- the templates --------------------------------------------------------------------------------
@@ -132,7 +133,8 @@ def test_an_edited_template_is_checked_before_it_is_saved(app, english_client, r
     [row] = db.session.scalars(sa.select(EmailTemplate))
     [entry] = _overrides()
     assert (entry.target_type, entry.target_id) == ("email_template", row.id)
-    assert entry.detail == "template nl/cv_screening saved despite: comparison, vague, false_promise"
+    assert facts_of(entry) == {"sent": "template", "language": "nl", "stage": "cv_screening",
+                               "warnings": ["comparison", "vague", "false_promise"]}
     assert "Andere" not in entry.detail
 
     # The saved template shows its warnings when it is opened again.

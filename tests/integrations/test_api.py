@@ -4,7 +4,7 @@ nowhere else without it."""
 
 import sqlalchemy as sa
 
-from app.audit.services import list_entries
+from app.audit.services import facts_of, list_entries
 from app.database import utcnow
 from app.extensions import db
 from app.models import ApiKey, Booking, BookingStatus, Candidate
@@ -194,9 +194,10 @@ def test_every_use_of_a_key_is_in_the_audit_log(client, make_integration, make_k
     client.get("/api/v1/rejections/app-1001", headers=bearer(key))
     db.session.rollback()
     entries = list(list_entries(action="api_used").rows)
-    assert [e.detail for e in reversed(entries)] == [
-        "rejection created (external_id app-1001)", "rejection refused (invalid_fields)",
-        "progress read (external_id app-1001)"]
+    assert [facts_of(e) for e in reversed(entries)] == [
+        {"request": "rejection", "result": "created", "external_id": "app-1001"},
+        {"request": "rejection", "result": "refused", "answer": "invalid_fields"},
+        {"request": "progress", "result": "read", "external_id": "app-1001"}]
     assert all(e.user_email == f"api-key {key[:12]}… ({integration.slug})" for e in entries)
     assert key not in str([(e.detail, e.user_email) for e in entries])
     assert db.session.scalar(sa.select(ApiKey.last_used_at)) is not None

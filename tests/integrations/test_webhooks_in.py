@@ -172,16 +172,17 @@ def test_an_unknown_or_switched_off_integration_is_refused(client, make_integrat
 
 
 def test_every_webhook_is_in_the_audit_log(client, make_integration):
-    from app.audit.services import list_entries
+    from app.audit.services import facts_of, list_entries
 
     integration, secret = make_integration()
     body = json.dumps(rejection()).encode()
     post_generic(client, integration, body, sign(secret, body))
     post_generic(client, integration, body, sign("wrong", body))
     db.session.rollback()
-    details = [e.detail for e in reversed(list_entries(action="webhook_received").rows)]
-    assert details == [f"generic via {integration.slug}: rejection created (external_id app-1001)",
-                       "generic: refused (signature_mismatch)"]
+    details = [facts_of(e) for e in reversed(list_entries(action="webhook_received").rows)]
+    assert details == [{"source": "generic", "integration": integration.slug, "request": "rejection",
+                        "result": "created", "external_id": "app-1001"},
+                       {"source": "generic", "result": "refused", "answer": "signature_mismatch"}]
 
 
 def test_a_rotated_secret_replaces_the_old_one(client, auth, make_integration):

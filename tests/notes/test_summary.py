@@ -6,6 +6,7 @@ import re
 
 import sqlalchemy as sa
 
+from app.audit.services import facts_of
 from app.extensions import db
 from app.mail.worker import send_due
 from app.models import Booking, BookingStatus
@@ -134,7 +135,7 @@ def test_a_summary_with_warnings_is_sent_only_after_a_confirmation_and_is_audite
     assert len(outbox("feedback_summary")) == 1
     [entry] = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "warning_overridden"))
     assert (entry.user_email, entry.target_type, entry.target_id) == (user.email, "booking", booking.id)
-    assert entry.detail == "summary sent despite: vague, false_promise"
+    assert facts_of(entry) == {"sent": "summary", "warnings": ["vague", "false_promise"]}
     assert "culture" not in entry.detail
 
 

@@ -129,7 +129,7 @@ def test_list_shows_counts_badges_and_past_sessions_below(english_client, recrui
     response = english_client.get(f"{BASE}/")
 
     body = response.get_data(as_text=True)
-    coming, _, earlier = body.partition("<h2>Past</h2>")
+    coming, _, earlier = body.partition('<h2 id="past-h">Past</h2>')
     assert f"{BASE}/{upcoming.id}" in coming and f"{BASE}/{draft.id}" in coming
     assert coming.index(f"{BASE}/{upcoming.id}") < coming.index(f"{BASE}/{draft.id}")  # soonest first
     assert f"{BASE}/{past.id}" in earlier and f"{BASE}/{past.id}" not in coming

@@ -85,7 +85,7 @@ def test_a_booking_is_delivered_signed_to_the_local_receiver(app, admin_client, 
     [delivered] = deliveries()
     assert (delivered.status, delivered.attempts, delivered.last_status_code) == (DeliveryStatus.DELIVERED, 1, 200)
     page = page_text(admin_client.get(f"/admin/webhooks/{delivered.endpoint_id}"))
-    assert "booking.created" in page and "Delivered" in page
+    assert "A conversation is booked" in page and "Delivered" in page
 
 
 def test_a_signature_made_with_another_secret_does_not_verify(app, admin_client, receiver, ats_candidate,
