@@ -36,7 +36,9 @@ def _textarea(response, name: str) -> str:
 
 
 def _offered(response) -> list[str]:
-    return [html.unescape(t) for t in re.findall(r'<h3 id="snippet-\d+"[^>]*>(.*?)</h3>', response.get_data(as_text=True))]
+    return [
+        html.unescape(t) for t in re.findall(r'<h3 id="snippet-\d+"[^>]*>(.*?)</h3>', response.get_data(as_text=True))
+    ]
 
 
 @pytest.fixture
