@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.core.query import BadJsonBody
+from app.main.forms import ResendLinkForm
 from app.tokens import TokenExpired, TokenUnknown
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(TokenExpired)
     def _token_expired(error):
-        return render_template("errors/link_expired.html"), 410
+        return render_template("errors/link_expired.html", form=ResendLinkForm()), 410
 
     @app.errorhandler(CSRFError)
     def _csrf(error):
