@@ -6,7 +6,7 @@ Every handler here runs after the request's transaction was rolled back (``Porta
 import logging
 
 import sqlalchemy as sa
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -36,7 +36,8 @@ def init_app(app: Flask) -> None:
         return render_template("errors/link_unknown.html"), 404
 
     @app.errorhandler(TokenExpired)
-    def _token_expired(error):
+    def _token_expired(error: TokenExpired):
+        g.candidate_language = error.language  # the page, and its lost-link form, in the candidate's language
         return render_template("errors/link_expired.html", form=ResendLinkForm()), 410
 
     @app.errorhandler(CSRFError)

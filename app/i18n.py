@@ -114,6 +114,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_day)
     app.add_template_filter(clock)
     app.add_template_filter(short_day)
+    app.add_template_filter(day_and_month)
     app.jinja_env.globals["language_label"] = language_name
 
     @app.context_processor
@@ -129,6 +130,13 @@ def format_day(value: date | datetime) -> str:
     """'dinsdag 8 december 2026' / 'Tuesday 8 December 2026', on the Amsterdam calendar."""
     day = local(value).date() if isinstance(value, datetime) else value
     return _formatted(day, "full", str(get_locale()))
+
+
+def day_and_month(value: date | datetime) -> str:
+    """'dinsdag 8 december' / 'Tuesday 8 December': format_day without the year, where room is short and the
+    year goes beside it for screen readers only (the picker's days)."""
+    day = local(value).date() if isinstance(value, datetime) else value
+    return _formatted(day, "EEEE d MMMM", str(get_locale()))
 
 
 def short_day(value: date | datetime) -> str:

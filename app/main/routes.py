@@ -2,9 +2,10 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 
+from app.core.query import choice_arg
 from app.extensions import limiter
 from app.main.forms import LanguageForm, ResendLinkForm
 from app.main.services import request_link as request_link_again
@@ -15,7 +16,7 @@ bp = Blueprint("main", __name__)
 @bp.get("/")
 def home():
     """What the feedback hour is, and how to get your link again."""
-    return render_template("main/home.html", form=ResendLinkForm())
+    return render_template("main/home.html", form=ResendLinkForm(), lang=_language_from_link())
 
 
 @bp.post("/link")
@@ -23,16 +24,25 @@ def home():
 def request_link():
     """Ask for the personal link again. The request is only recorded and the mail worker answers it, so
     that the answer, and the time it takes, are the same whether or not the address is known."""
+    language = _language_from_link()
     form = ResendLinkForm()
     if not form.validate_on_submit():
-        return render_template("main/home.html", form=form), 422
+        return render_template("main/home.html", form=form, lang=language), 422
     request_link_again(form.email.data)
     flash(
         _("If this address belongs to someone who may book a feedback conversation, we send the personal link "
           "to it. Check your inbox (and spam folder) in a few minutes."),
         "success",
     )
-    return redirect(url_for(".home"))
+    return redirect(url_for(".home", lang=language))
+
+
+def _language_from_link() -> str | None:
+    """The language of the page the visitor came from (``lang``: an expired link's page knows its
+    candidate's), for this page when the visitor has not chosen one."""
+    language = choice_arg("lang", current_app.config["LANGUAGES"]) or None
+    g.candidate_language = language
+    return language
 
 
 @bp.post("/language/<code>")

@@ -21,7 +21,8 @@ def day_groups(response) -> list[tuple[str, list[str]]]:
     body = response.get_data(as_text=True)
     groups = []
     for option in re.findall(r'(?s)<li class="day-option">(.*?)</fieldset>\s*</li>', body):
-        day = " ".join(html.unescape(re.search(r'(?s)<span class="day-name">(.*?)</span>', option).group(1)).split())
+        name = re.search(r'(?s)<span class="day-name">(.*?)</span></span>', option).group(1)
+        day = " ".join(html.unescape(re.sub(r"<[^>]+>", "", name)).split())
         labels = [" ".join(html.unescape(label).split())
                   for label in re.findall(r'(?s)<label for="slot-\d+">(.*?)</label>', option)]
         groups.append((day, labels))
