@@ -6,13 +6,12 @@ Every handler here runs after the request's transaction was rolled back (``Porta
 import logging
 
 import sqlalchemy as sa
-from flask import Flask, current_app, g, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.core.query import BadJsonBody
-from app.main.forms import ResendLinkForm
-from app.tokens import TokenExpired, TokenUnknown
+from app.tokens import TokenUnknown
 
 log = logging.getLogger(__name__)
 
@@ -34,11 +33,6 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(TokenUnknown)
     def _token_unknown(error):
         return render_template("errors/link_unknown.html"), 404
-
-    @app.errorhandler(TokenExpired)
-    def _token_expired(error: TokenExpired):
-        g.candidate_language = error.language  # the page, and its lost-link form, in the candidate's language
-        return render_template("errors/link_expired.html", form=ResendLinkForm()), 410
 
     @app.errorhandler(CSRFError)
     def _csrf(error):

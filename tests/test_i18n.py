@@ -241,7 +241,8 @@ def test_booking_confirmation_mail_is_in_the_candidates_language(
 
     [message] = outbox("booking_confirmed")
     assert message.subject == subject
-    day = format_date(local(slot.starts_at).date(), format="full" if language == "nl" else "EEEE d MMMM y", locale=language)
+    pattern = "full" if language == "nl" else "EEEE d MMMM y"  # English in the British form
+    day = format_date(local(slot.starts_at).date(), format=pattern, locale=language)
     for body in (message.body_text, html.unescape(message.body_html)):
         for sentence in sentences:
             assert sentence in body

@@ -100,7 +100,8 @@ def _manage_page(booking: Booking, now, reschedule_form: RescheduleForm | None =
     choice = picker_choice(days, reschedule_form.slot.data, reschedule_form.day.data) if chosen and days else None
     return _page(
         "booking/manage.html", current_candidate(), booking=booking, can_change=can_change, days=days,
-        choice=choice or (days.default_choice if days else None), reschedule_form=reschedule_form, cancel_form=CancelForm(booking=booking.id, sequence=booking.sequence),
+        choice=choice or (days.default_choice if days else None), reschedule_form=reschedule_form,
+        cancel_form=CancelForm(booking=booking.id, sequence=booking.sequence),
     ), status
 
 

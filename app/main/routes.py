@@ -9,6 +9,7 @@ from app.core.query import choice_arg
 from app.extensions import limiter
 from app.main.forms import LanguageForm, ResendLinkForm
 from app.main.services import request_link as request_link_again
+from app.tokens import TokenExpired
 
 bp = Blueprint("main", __name__)
 
@@ -43,6 +44,14 @@ def _language_from_link() -> str | None:
     language = choice_arg("lang", current_app.config["LANGUAGES"]) or None
     g.candidate_language = language
     return language
+
+
+@bp.app_errorhandler(TokenExpired)
+def link_expired(error: TokenExpired):
+    """An expired or revoked link: no dead end, the lost-link form is right there, in the candidate's
+    language. (Here and not in app/errors.py, which belongs to the kernel and knows no feature's form.)"""
+    g.candidate_language = error.language
+    return render_template("errors/link_expired.html", form=ResendLinkForm()), 410
 
 
 @bp.post("/language/<code>")

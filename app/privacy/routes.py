@@ -23,7 +23,8 @@ limiter.limit(lambda: current_app.config["TOKEN_PAGE_RATE_LIMIT"])(bp)
 
 
 class EraseForm(FlaskForm):
-    confirm = BooleanField(validators=[DataRequired(_l("Please tick the box to confirm that you want your data erased."))])
+    confirm = BooleanField(
+        validators=[DataRequired(_l("Please tick the box to confirm that you want your data erased."))])
 
 
 bp.before_request(load_candidate_from_url)
