@@ -435,7 +435,7 @@ def seed(app, candidates: int, slots: int) -> list[str]:
     with a personal link each (85 % Dutch, 15 % English, as in the reference practice)."""
     from app.database import utcnow
     from app.extensions import db
-    from app.models import Candidate, SessionStatus, Stage
+    from app.models import Candidate, FeedbackSessionStatus, Stage
     from app.sessions.services import create_session
     from app.timeutil import local
     from app.tokens import issue_invitation
@@ -448,7 +448,7 @@ def seed(app, candidates: int, slots: int) -> list[str]:
         session = create_session(
             day=day, start=start, end=clock(end_minutes // 60, end_minutes % 60), slot_minutes=15,
             location="Spreekkamer 3, polikliniek", video_url="https://meet.example.org/feedbackuur",
-            status=SessionStatus.PUBLISHED,
+            status=FeedbackSessionStatus.PUBLISHED,
         )
         assert len(session.slots) == slots, len(session.slots)
         tokens = []

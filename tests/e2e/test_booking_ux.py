@@ -30,8 +30,8 @@ def seven_sessions(make_session):
     return hours
 
 
-def day_label(t, session) -> str:
-    return t.render("{{ day|format_day }}", day=session[0])
+def day_label(t, feedback_session) -> str:
+    return t.render("{{ day|format_day }}", day=feedback_session[0])
 
 
 def choose_day(page, label: str) -> None:
@@ -79,8 +79,8 @@ def test_an_error_keeps_the_chosen_time_and_typed_text_and_focuses_the_summary(
     days = page.get_by_role("radiogroup", name=t("Choose a day")).or_(
         page.get_by_role("group", name=t("Choose a day")))
     expect(days.get_by_role("radio", name=day_label(t, seven_sessions[0]))).to_be_visible()
-    for session in seven_sessions:
-        expect(page.get_by_role("radio", name=day_label(t, session))).to_have_count(1)
+    for feedback_session in seven_sessions:
+        expect(page.get_by_role("radio", name=day_label(t, feedback_session))).to_have_count(1)
     expect(page.get_by_text(t.plural("%(num)s place", "%(num)s places", 6)).first).to_be_visible()
     expect(page.get_by_role("radio", name="16:15 – 16:30")).to_have_count(0)  # hidden: not in the tree
 
