@@ -52,7 +52,10 @@ DEFAULTS: dict[str, object] = {
     "RETENTION_DAYS": 28,
     # Rate limits: memory storage counts per process; use a Redis URI in production.
     "RATELIMIT_STORAGE_URI": "memory://",
-    "RATELIMIT_HEADERS_ENABLED": True,
+    # No X-RateLimit-* headers: on every page they cost two more round trips to the limiter's storage (Redis:
+    # a third of the booking page's time, bench/booking_burst.py); a refused request still says when to try
+    # again (Retry-After, app/security.py).
+    "RATELIMIT_HEADERS_ENABLED": False,
     "TOKEN_PAGE_RATE_LIMIT": "60 per minute",
     "RESEND_RATE_LIMIT": "5 per 15 minutes",
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).

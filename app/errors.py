@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.core.query import BadJsonBody
-from app.tokens import TokenExpired, TokenUnknown
+from app.tokens import TokenUnknown
 
 log = logging.getLogger(__name__)
 
@@ -33,10 +33,6 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(TokenUnknown)
     def _token_unknown(error):
         return render_template("errors/link_unknown.html"), 404
-
-    @app.errorhandler(TokenExpired)
-    def _token_expired(error):
-        return render_template("errors/link_expired.html"), 410
 
     @app.errorhandler(CSRFError)
     def _csrf(error):

@@ -114,6 +114,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_day)
     app.add_template_filter(clock)
     app.add_template_filter(short_day)
+    app.add_template_filter(day_and_month)
     app.jinja_env.globals["language_label"] = language_name
 
     @app.context_processor
@@ -126,22 +127,34 @@ def init_app(app: Flask) -> None:
 
 
 def format_day(value: date | datetime) -> str:
-    """'dinsdag 8 december 2026' / 'Tuesday, December 8, 2026', on the Amsterdam calendar."""
+    """'dinsdag 8 december 2026' / 'Tuesday 8 December 2026', on the Amsterdam calendar."""
     day = local(value).date() if isinstance(value, datetime) else value
     return _formatted(day, "full", str(get_locale()))
 
 
+def day_and_month(value: date | datetime) -> str:
+    """'dinsdag 8 december' / 'Tuesday 8 December': format_day without the year, where room is short and the
+    year goes beside it for screen readers only (the picker's days)."""
+    day = local(value).date() if isinstance(value, datetime) else value
+    return _formatted(day, "EEEE d MMMM", str(get_locale()))
+
+
 def short_day(value: date | datetime) -> str:
-    """'22 nov 2026' / 'Nov 22, 2026': for tables, where the weekday takes too much room."""
+    """'22 nov 2026' / '22 Nov 2026': for tables, where the weekday takes too much room."""
     day = local(value).date() if isinstance(value, datetime) else value
     return _formatted(day, "medium", str(get_locale()))
+
+
+# English in the British form, as the hospital's English-speaking candidates read it (Babel's "en" is American):
+# day before month and no comma after the weekday. Other languages as Babel writes them.
+_PATTERNS = {("en", "full"): "EEEE d MMMM y", ("en", "medium"): "d MMM y"}
 
 
 @functools.lru_cache(maxsize=4096)
 def _formatted(day: date, length: str, language: str) -> str:
     """A day as Babel writes it in ``language``: the same day, length and language give the same text,
     and a selection of e-mails or a table of bookings asks for the same few days over and over."""
-    return dates.format_date(day, format=length, locale=language)
+    return dates.format_date(day, format=_PATTERNS.get((language, length), length), locale=language)
 
 
 def clock(value: datetime) -> str:

@@ -1,9 +1,13 @@
 """Security headers on every response, the signed session cookie, and running behind a reverse proxy."""
 
+import time
+
 from flask import Flask, Response, current_app, g, request
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from app.extensions import limiter
 
 # No inline script or style anywhere: every script and stylesheet comes from static/.
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -62,6 +66,16 @@ def init_app(app: Flask) -> None:
     if hops:
         # Trust X-Forwarded-For/-Proto/-Host from exactly this many proxies in front of the app.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    @app.after_request
+    def _retry_after(response: Response) -> Response:
+        """A request the rate limiter refused says when to try again, read from the limiter's storage for
+        that answer only (RATELIMIT_HEADERS_ENABLED=false spares every other request that read)."""
+        if response.status_code == 429 and "Retry-After" not in response.headers:
+            limit = limiter.current_limit
+            if limit is not None:
+                response.headers["Retry-After"] = str(max(1, int(limit.reset_at - time.time())))
+        return response
 
     @app.after_request
     def _security_headers(response: Response) -> Response:

@@ -33,7 +33,11 @@ class TokenUnknown(Exception):
 
 
 class TokenExpired(Exception):
-    """The invitation exists but has expired or was revoked."""
+    """The invitation exists but has expired or was revoked; ``language`` is its candidate's, for the page."""
+
+    def __init__(self, language: str | None = None):
+        super().__init__(language)
+        self.language = language
 
 
 @dataclass(frozen=True)
@@ -164,7 +168,7 @@ def resolve_token(token: str, *, now: datetime | None = None) -> Link:
         raise TokenUnknown()
     now = now or utcnow()
     if row.revoked_at is not None or row.expires_at <= now:
-        raise TokenExpired()
+        raise TokenExpired(row.language)
     return Link(row.id, row.name, row.vacancy, row.language, row.has_open_booking, row.had_conversation)
 
 

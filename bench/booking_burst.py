@@ -22,8 +22,12 @@ behind a non-keep-alive server would):
 3. The checks: exactly 40 bookings in the database, one per slot, and no 5xx answer. A round that breaks
    one of them makes the benchmark fail.
 
-CSRF stays on; the rate limits are off in the server's environment (``FLASK_RATELIMIT_ENABLED=false``),
-otherwise they would answer the benchmark, not the booking code.
+The server runs with the production settings (``FLASK_DEPLOYMENT=production``: the ``__Host-`` session cookie,
+HSTS) and the rate limits on, counted in Redis as in production (``FLASK_RATELIMIT_STORAGE_URI``, default
+``redis://127.0.0.1:6379``; ``BENCH_REDIS_URL``), behind one trusted proxy hop (``FLASK_PROXY_FIX_HOPS=1``):
+each visitor comes from an address of its own (``X-Forwarded-For``), as candidates do, so that every request
+pays the limiter's check and none is refused for the benchmark's sake. CSRF stays on. The requests are plain
+HTTP on 127.0.0.1 (no ``X-Forwarded-Proto: https``).
 
 Environment (see bench/README.md):
     BENCH_BOOKING_ROUNDS       rounds per database, at most (default 3)
@@ -35,6 +39,7 @@ Environment (see bench/README.md):
     BENCH_BOOKING_GETS         requests per GET-throughput series (default 600)
     BENCH_BOOKING_GET_BLOCKS   turns in which booking page and bare route take turns (default 4)
     BENCH_BOOKING_CONCURRENCY  concurrent clients in the GET-throughput series (default 32)
+    BENCH_REDIS_URL            the rate limiter's storage (default redis://127.0.0.1:6379)
     BENCH_DATABASES            default "sqlite,postgresql"
     BENCH_POSTGRES_URL         default postgresql+psycopg://postgres@127.0.0.1:5432/test
     BENCH_QUICK                1: a smoke run (1 round, 200 candidates, 200 GETs), README left alone
@@ -87,7 +92,9 @@ TARGET_RATIO = 0.5
 HOST = "127.0.0.1"
 TIMEOUT = 60.0
 PORTAL = "bench.portal_with_bare:app"
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379")
 _CSRF = re.compile(r'<input type="hidden" name="csrf_token" value="([^"]+)">')
+_SESSION_COOKIES = ("session=", "__Host-session=")  # development, production
 _SLOT = re.compile(r'name="slot" id="slot-\d+" value="(\d+)"')
 TOPICS = ["went_well", "improve", "cv_profile"]
 QUESTIONS = ["", "", "", "Wat had ik in mijn motivatiebrief anders kunnen doen?",
@@ -158,6 +165,8 @@ class Round:
                 problems.append(f"{series.server_errors} server errors (5xx) in the {name}")
             if series.failures:
                 problems.append(f"{sum(series.failures.values())} requests without an answer in the {name}")
+            if series.statuses[429]:
+                problems.append(f"{series.statuses[429]} answers 429 in the {name}: the limiter refused the benchmark")
         return problems
 
 
@@ -171,15 +180,30 @@ class DatabaseResult:
 
 # --- an HTTP client that behaves like a browser, minus the browser --------------------------------
 
+_ADDRESSES = iter(range(1, 1 << 24))  # 10.0.0.1 onwards: one client address per visitor
+_ADDRESSES_LOCK = threading.Lock()
+
+
+def new_address() -> str:
+    """A client address nobody else in this run has (the proxy in front of the server passes it on)."""
+    with _ADDRESSES_LOCK:
+        n = next(_ADDRESSES)
+    return f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
+
+
 class Visitor:
-    """One person's browser: their session cookie, and requests that record into a Series."""
+    """One person's browser: their address, their session cookie, and requests that record into a Series."""
 
     def __init__(self, port: int, series: Series):
-        self.port, self.series, self.cookie = port, series, ""
+        self.port, self.series, self.cookie, self.address = port, series, "", new_address()
+
+    def new_person(self) -> None:
+        """The next request is someone else's: another address, no cookie."""
+        self.cookie, self.address = "", new_address()
 
     def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, str, str]:
         """(status, body, Location). A request that gets no answer is counted and returns status 0."""
-        headers = {"Connection": "close", "Accept-Language": "nl"}
+        headers = {"Connection": "close", "Accept-Language": "nl", "X-Forwarded-For": self.address}
         body = None
         if self.cookie:
             headers["Cookie"] = self.cookie
@@ -200,7 +224,7 @@ class Visitor:
             connection.close()
         self.series.record(time.perf_counter() - began, response.status)
         for header, value in response.getheaders():
-            if header.lower() == "set-cookie" and value.startswith("session="):
+            if header.lower() == "set-cookie" and value.startswith(_SESSION_COOKIES):
                 self.cookie = value.split(";", 1)[0]
         location = response.getheader("Location", "")
         if location.startswith("http"):
@@ -307,7 +331,7 @@ def get_series(port: int, paths: list[str], requests: int, concurrency: int) -> 
                 n = next(counter, None)
             if n is None:
                 return
-            visitor.cookie = ""  # each GET is someone opening their link for the first time
+            visitor.new_person()  # each GET is someone opening their link for the first time
             visitor.request("GET", paths[n % len(paths)])
 
     threads = [threading.Thread(target=run, daemon=True) for _ in range(concurrency)]
@@ -400,7 +424,7 @@ def warm_up(port: int, paths: list[str], workers: int) -> int:
         if status != 200:
             raise RuntimeError(f"warm-up: GET {paths[n % len(paths)]} answered {status}")
         size = size or len(body.encode())
-        visitor.cookie = ""
+        visitor.new_person()
     return size
 
 
@@ -531,6 +555,21 @@ def in_process(app, tokens: list[str], requests: int = 60, blocks: int = 3) -> I
 
 # --- one database ----------------------------------------------------------------------------------
 
+def production_env(url: str) -> dict[str, str]:
+    """The server's settings: production, the rate limits on and counted in Redis, one proxy hop trusted."""
+    return {"FLASK_SQLALCHEMY_DATABASE_URI": url, "FLASK_SECRET_KEY": "bench-booking-burst-" + "k" * 32,
+            "FLASK_DEPLOYMENT": "production", "FLASK_RATELIMIT_ENABLED": "true",
+            "FLASK_RATELIMIT_STORAGE_URI": REDIS_URL, "FLASK_PROXY_FIX_HOPS": "1",
+            "FLASK_MAIL_FOLDER": str(DATA / "mail"), "FLASK_PORTAL_URL": "https://portal.example.org"}
+
+
+def check_redis() -> None:
+    """The limiter's storage must answer, or every page would fail (Flask-Limiter needs it in production)."""
+    import redis
+
+    redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping()
+
+
 def bench_database(name: str, settings: dict, bare_app_port: int) -> DatabaseResult:
     result = DatabaseResult(name)
     for number in rounds(settings["runs"], settings["budget"]):
@@ -538,9 +577,7 @@ def bench_database(name: str, settings: dict, bare_app_port: int) -> DatabaseRes
             app = migrated_app(url)
             result.version = result.version or database_version(app)
             tokens = seed(app, settings["candidates"], settings["slots"])
-            env = {"FLASK_SQLALCHEMY_DATABASE_URI": url, "FLASK_SECRET_KEY": "bench-booking-burst",
-                   "FLASK_RATELIMIT_ENABLED": "false", "FLASK_MAIL_FOLDER": str(DATA / "mail"),
-                   "FLASK_PORTAL_URL": "http://127.0.0.1:5000"}
+            env = production_env(url)
             paths = [f"/b/{token}" for token in tokens]
             inside = in_process(app, tokens)
             bare_paths = [BARE_PREFIX + token for token in tokens]
@@ -582,7 +619,10 @@ def report(results: list[DatabaseResult], settings: dict, started, load, total_s
         f"Up to {settings['runs']} rounds per database, each on a fresh database, as many as fit in "
         f"{settings['budget']} s per database (column Rounds); every figure is the **median of the rounds** (the "
         f"rounds one by one in the last column). The client runs on the same machine (threads, `http.client`, a "
-        f"new connection per request).",
+        f"new connection per request). **Production settings** (`FLASK_DEPLOYMENT=production`) with **the rate "
+        f"limits on, counted in Redis** (`{REDIS_URL}`), behind one trusted proxy hop: every visitor has a client "
+        f"address of its own (`X-Forwarded-For`), so each request pays the limiter's check and none is refused "
+        f"(a 429 fails the run). CSRF on.",
         "",
         f"**GET throughput**: {settings['get_requests']:,} requests each at {settings['concurrency']} concurrent "
         "clients: the booking page of the candidates in turn (each a first visit, no cookie) and the bare route "
@@ -693,6 +733,7 @@ def main() -> int:
         "concurrency": env_int("BENCH_BOOKING_CONCURRENCY", 32),
     }
     DATA.mkdir(parents=True, exist_ok=True)
+    check_redis()
     started, load, clock_ = now_utc(), os.getloadavg(), time.perf_counter()
     results: list[DatabaseResult] = []
     with gunicorn("bench.bare_app:app", {}, settings["workers"]) as bare_app_port:

@@ -1,10 +1,13 @@
 """Forms on the candidate's personal page."""
 
+from datetime import date
+
 from flask import current_app
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    Field,
     HiddenField,
     SelectChoice,
     SelectMultipleField,
@@ -30,6 +33,17 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+class DayChoiceField(Field):
+    """The day opened in the picker: only a help to show the page again as it was (the time decides), so
+    what cannot be read is no day, never an error."""
+
+    def process_formdata(self, valuelist):
+        try:
+            self.data = date.fromisoformat(valuelist[0]) if valuelist else None
+        except (TypeError, ValueError):
+            self.data = None
+
+
 class _QuestionLength:
     """The limit comes from settings, so it is read when the form is checked."""
 
@@ -45,6 +59,7 @@ class _QuestionLength:
 class BookingForm(FlaskForm):
     slot = IdField(_l("Time"), unreadable=_l("Please choose a time."),
                    validators=[InputRequired(_l("Please choose a time."))])
+    day = DayChoiceField()
     topics = MultiCheckboxField(
         _l("What would you like to talk about?"),
         choices=[SelectChoice(t.value, label) for t, label in TOPIC_LABELS.items()],
@@ -60,6 +75,7 @@ class BookingForm(FlaskForm):
 class RescheduleForm(FlaskForm):
     slot = IdField(_l("New time"), unreadable=_l("Please choose a new time."),
                    validators=[InputRequired(_l("Please choose a new time."))])
+    day = DayChoiceField()
     # Which booking, in which version, the page showed: a form from an older page never acts on a newer one.
     booking = HiddenField(validators=[InputRequired()])
     sequence = HiddenField(validators=[InputRequired()])

@@ -100,6 +100,12 @@ class FreeDays(tuple):
     def _hash(self) -> int:
         return tuple.__hash__(self)
 
+    @functools.cached_property
+    def default_choice(self) -> "PickerChoice":
+        """What a page opened from the link shows as chosen: the day, if there is only one to choose."""
+        offered = {group.day for group in self}
+        return PickerChoice(None, next(iter(offered))) if len(offered) == 1 else NO_CHOICE
+
 
 @functools.cache
 def _free_slot_rows() -> sa.Select:
@@ -160,3 +166,28 @@ def _forget() -> None:
     remembered = current_app.extensions.get(_REMEMBERED)
     if remembered is not None:
         current_app.extensions[_REMEMBERED] = _Remembered(None, remembered.days)
+
+
+@dataclass(frozen=True)
+class PickerChoice:
+    """What the picker shows as chosen: a time and its day, each only if the picker still offers it, so that
+    a page that comes back with an error shows the candidate's choice and the rendered picker has few keys."""
+
+    slot_id: int | None = None
+    day: date | None = None
+
+
+NO_CHOICE = PickerChoice()
+
+
+def picker_choice(days: FreeDays, slot_id: int | None = None, day: date | None = None) -> PickerChoice:
+    """The choice sent back (a slot's id and the day chosen), reduced to what ``days`` still offers: the day
+    of the chosen time, else the day chosen, else the only day there is."""
+    if slot_id is None and day is None:
+        return days.default_choice
+    for group in days:
+        if slot_id is not None and any(slot.id == slot_id for slot in group.slots):
+            return PickerChoice(slot_id, group.day)
+    if any(group.day == day for group in days):
+        return PickerChoice(None, day)
+    return days.default_choice

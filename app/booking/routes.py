@@ -10,7 +10,7 @@ from app.booking.forms import (
     CancelForm,
     RescheduleForm,
 )
-from app.booking.free_times import free_slots_by_day
+from app.booking.free_times import free_slots_by_day, picker_choice
 from app.core.forms import ActionForm
 from app.database import only_reads_from_here, reads_first, reads_without_transaction, utcnow, writes_from_here
 from app.extensions import limiter
@@ -80,8 +80,10 @@ def _picker_page(form: BookingForm | None, now, status: int = 200):
     # time just chosen may have been taken by someone served by another process.
     days = free_slots_by_day(now, fresh=status != 200)
     if days:
-        # No booking yet: the picker.
-        return _page("booking/pick.html", g.link, form=form, new_form=BookingForm, days=days, booking=None), status
+        # No booking yet: the picker, showing what was chosen if the form came back.
+        choice = picker_choice(days, form.slot.data, form.day.data) if form else days.default_choice
+        return _page("booking/pick.html", g.link, form=form, new_form=BookingForm, days=days, choice=choice,
+                     booking=None), status
     # The waitlist is offered only when every time is taken.
     return _page(
         "booking/pick.html", g.link, form=form, days=days, booking=None,
@@ -92,11 +94,14 @@ def _picker_page(form: BookingForm | None, now, status: int = 200):
 def _manage_page(booking: Booking, now, reschedule_form: RescheduleForm | None = None, status: int = 200):
     can_change = services.is_open(booking.slot.feedback_session, now)
     days = free_slots_by_day(now, exclude_slot_id=booking.slot_id, fresh=status != 200) if can_change else ()
+    chosen = reschedule_form is not None
     reschedule_form = reschedule_form or RescheduleForm()
     reschedule_form.booking.data, reschedule_form.sequence.data = booking.id, booking.sequence
+    choice = picker_choice(days, reschedule_form.slot.data, reschedule_form.day.data) if chosen and days else None
     return _page(
         "booking/manage.html", current_candidate(), booking=booking, can_change=can_change, days=days,
-        reschedule_form=reschedule_form, cancel_form=CancelForm(booking=booking.id, sequence=booking.sequence),
+        choice=choice or (days.default_choice if days else None), reschedule_form=reschedule_form,
+        cancel_form=CancelForm(booking=booking.id, sequence=booking.sequence),
     ), status
 
 
@@ -126,7 +131,7 @@ def book_slot(token: str):
         return redirect(url_for(".show_confirmation", token=token))
     except services.BookingError as exc:
         only_reads_from_here()  # nothing was booked: show the times still free without holding up other bookings
-        flash(str(exc.message), "error")
+        flash(str(exc.message), _category(exc))
         return _picker_page(form, now, status=409)
     return redirect(url_for(".show_confirmation", token=token))
 
@@ -168,8 +173,8 @@ def move_booking(token: str):
         return redirect(url_for(".show_booking", token=token))
     except services.BookingError as exc:
         only_reads_from_here()
-        flash(str(exc.message), "error")
-        return _manage_page(services.open_booking(current_candidate()), now, status=409)
+        flash(str(exc.message), _category(exc))
+        return _manage_page(services.open_booking(current_candidate()), now, reschedule_form=form, status=409)
     flash(_("Your conversation has moved. We have sent you an updated calendar invitation."), "success")
     return redirect(url_for(".show_booking", token=token))
 
@@ -225,6 +230,14 @@ def leave_waitlist(token: str):
         services.leave_waitlist(current_candidate())
         flash(_("You are no longer on the waitlist."), "info")
     return redirect(url_for(".show_booking", token=token))
+
+
+def _category(error: services.BookingError) -> str:
+    """A time someone else took (or that closed) is news, not a mistake of the candidate's: a status message
+    ("warning", read out politely), with the page showing what else there is; anything else is an error."""
+    if isinstance(error, services.SlotTaken | services.SlotUnavailable | services.SlotClosedForBooking):
+        return "warning"
+    return "error"
 
 
 def _expected_sequence(form: RescheduleForm | CancelForm, booking: Booking) -> int | None:

@@ -2,12 +2,14 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 
+from app.core.query import choice_arg
 from app.extensions import limiter
 from app.main.forms import LanguageForm, ResendLinkForm
 from app.main.services import request_link as request_link_again
+from app.tokens import TokenExpired
 
 bp = Blueprint("main", __name__)
 
@@ -15,7 +17,7 @@ bp = Blueprint("main", __name__)
 @bp.get("/")
 def show_home():
     """What the feedback hour is, and how to get your link again."""
-    return render_template("main/home.html", form=ResendLinkForm())
+    return render_template("main/home.html", form=ResendLinkForm(), lang=_language_from_link())
 
 
 @bp.post("/link")
@@ -23,16 +25,33 @@ def show_home():
 def request_link():
     """Ask for the personal link again. The request is only recorded and the mail worker answers it, so
     that the answer, and the time it takes, are the same whether or not the address is known."""
+    language = _language_from_link()
     form = ResendLinkForm()
     if not form.validate_on_submit():
-        return render_template("main/home.html", form=form), 422
+        return render_template("main/home.html", form=form, lang=language), 422
     request_link_again(form.email.data)
     flash(
         _("If this address belongs to someone who may book a feedback conversation, we send the personal link "
           "to it. Check your inbox (and spam folder) in a few minutes."),
         "success",
     )
-    return redirect(url_for(".show_home"))
+    return redirect(url_for(".show_home", lang=language))
+
+
+def _language_from_link() -> str | None:
+    """The language of the page the visitor came from (``lang``: an expired link's page knows its
+    candidate's), for this page when the visitor has not chosen one."""
+    language = choice_arg("lang", current_app.config["LANGUAGES"]) or None
+    g.candidate_language = language
+    return language
+
+
+@bp.app_errorhandler(TokenExpired)
+def link_expired(error: TokenExpired):
+    """An expired or revoked link: no dead end, the lost-link form is right there, in the candidate's
+    language. (Here and not in app/errors.py, which belongs to the kernel and knows no feature's form.)"""
+    g.candidate_language = error.language
+    return render_template("errors/link_expired.html", form=ResendLinkForm()), 410
 
 
 @bp.post("/language/<code>")

@@ -13,6 +13,7 @@ from app.auth.decorators import STAFF, role_required
 from app.core.query import choice_arg
 from app.database import writes_on_get
 from app.extensions import db, limiter
+from app.i18n import _l
 from app.models import Candidate
 from app.privacy.services import erase_person, export_person, same_person
 from app.tokens import current_candidate, load_candidate_from_url
@@ -22,7 +23,8 @@ limiter.limit(lambda: current_app.config["TOKEN_PAGE_RATE_LIMIT"])(bp)
 
 
 class EraseForm(FlaskForm):
-    confirm = BooleanField(validators=[DataRequired()])
+    confirm = BooleanField(
+        validators=[DataRequired(_l("Please tick the box to confirm that you want your data erased."))])
 
 
 bp.before_request(load_candidate_from_url)
@@ -52,8 +54,7 @@ def erase_data(token: str):
     """Erase everything about you, after ticking the confirmation."""
     form = EraseForm()
     candidate = current_candidate()
-    if not form.validate_on_submit():
-        flash(_("Please tick the box to confirm that you want your data erased."), "error")
+    if not form.validate_on_submit():  # the page says why, at the top and at the box
         return render_template("privacy/show.html", candidate=candidate, token=token, form=form,
                                applications=len(same_person(candidate))), 422
     language = candidate.language

@@ -17,14 +17,15 @@ TOPICS = ["went_well", "improve"]
 
 
 def day_groups(response) -> list[tuple[str, list[str]]]:
-    """The slot picker as the candidate sees it: [(day heading, [slot labels])]."""
+    """The slot picker as the candidate sees it: [(day, [slot labels])], one per day to choose."""
     body = response.get_data(as_text=True)
     groups = []
-    for fieldset in re.findall(r'(?s)<fieldset class="day">(.*?)</fieldset>', body):
-        legend = " ".join(html.unescape(re.search(r"(?s)<legend>(.*?)</legend>", fieldset).group(1)).split())
+    for option in re.findall(r'(?s)<li class="day-option">(.*?)</fieldset>\s*</li>', body):
+        name = re.search(r'(?s)<span class="day-name">(.*?)</span></span>', option).group(1)
+        day = " ".join(html.unescape(re.sub(r"<[^>]+>", "", name)).split())
         labels = [" ".join(html.unescape(label).split())
-                  for label in re.findall(r'(?s)<label for="slot-\d+">(.*?)</label>', fieldset)]
-        groups.append((legend, labels))
+                  for label in re.findall(r'(?s)<label for="slot-\d+">(.*?)</label>', option)]
+        groups.append((day, labels))
     return groups
 
 

@@ -34,8 +34,8 @@ def test_link_greets_by_first_name_and_lists_free_slots_by_day_in_amsterdam_time
     assert "Spreekkamer 3" in text
     groups = day_groups(response)
     assert [labels for _, labels in groups] == [["16:00 – 16:15", "16:15 – 16:30"]] * 2
-    assert [day for day, _ in groups] == [  # e.g. "Sunday, December 6, 2026", one heading per day
-        format_date(local(feedback_session.starts_at).date(), format="full", locale="en")
+    assert [day for day, _ in groups] == [  # e.g. "Sunday 6 December 2026", one heading per day
+        format_date(local(feedback_session.starts_at).date(), format="EEEE d MMMM y", locale="en")
         for feedback_session in (first, second)
     ]
     # 16:00 on an Amsterdam clock is 14:00 or 15:00 UTC: the page must show the local time.

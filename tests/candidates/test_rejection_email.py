@@ -234,7 +234,8 @@ def test_each_email_says_until_when_its_own_link_works(app, english_client, recr
         url = f"{CANDIDATES}/{candidate.id}/rejection"
         assert send(english_client, url, preview(english_client, url, {candidate.id: LINE}),
                     {candidate.id: LINE}).status_code == 302
-        days[candidate.id] = format_date(local(candidate.invitations[0].expires_at).date(), format="full", locale="en")
+        days[candidate.id] = format_date(local(candidate.invitations[0].expires_at).date(), format="EEEE d MMMM y",
+                                         locale="en")
 
     messages = {m.candidate_id: m for m in outbox("rejection")}
     assert len(set(days.values())) == 2

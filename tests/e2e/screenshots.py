@@ -43,7 +43,16 @@ def test_screenshots(live_server, visit):
         if size == "phone":
             page.goto(link)
             shoot(v, "candidate-picker", size)
-            page.get_by_role("radio").nth(2).check()
+            page.locator(".day-option > label").first.click()  # the days first, then a time of that day
+            page.locator(".slots label:visible").nth(2).click()
+            page.locator(".day-option > label").first.evaluate(
+                "e => { e.scrollIntoView({block: 'start'}); window.scrollBy(0, -80); }")
+            shoot(v, "candidate-picker-times", size)
+            page.get_by_label(t("Your question or anything we should know (optional)")).fill(
+                "Hoe laat ik mijn ervaring op de IC beter zien in mijn cv?")
+            page.get_by_role("button", name=t("Book this conversation")).click()  # no subject ticked yet
+            expect(page.locator("[data-error-summary]")).to_be_focused()
+            shoot(v, "candidate-error-summary", size)
             page.get_by_role("checkbox", name=t("What I could do better")).check()
             page.get_by_role("checkbox", name=t("My CV and online profile")).check()
             page.get_by_label(t("Your question or anything we should know (optional)")).fill(
@@ -63,8 +72,10 @@ def test_screenshots(live_server, visit):
         t, page = v.words, v.page
         sign_in(v, live_server, "recruiter@example.org", LANGUAGE, staff_passwords["recruiter@example.org"])
         shoot(v, "recruiter-overview", size)
-        page.locator("main table a").first.click()  # the first coming feedback hour
-        page.get_by_role("link", name=t("Day agenda")).click()
+        # The agenda of the first coming feedback hour, from its row in the table of coming hours (the first
+        # table on the page may be another one, such as the outcomes still to record).
+        page.get_by_role("link", name=t("Agenda"), exact=True).first.click()
+        expect(page.locator("table.agenda")).to_be_visible()
         shoot(v, "recruiter-agenda", size)
         page.locator("table.agenda a").first.click()
         why_not = page.get_by_label(t("Why not this role?"))

@@ -22,7 +22,7 @@ from tests.sessions.helpers import BASE, fresh
 
 
 def _english_day(moment) -> str:
-    return format_date(local(moment).date(), format="full", locale="en")
+    return format_date(local(moment).date(), format="EEEE d MMMM y", locale="en")
 
 
 def test_cancelling_asks_first_and_says_how_many_candidates_will_be_told(english_client, recruiter, make_session, book):
