@@ -96,7 +96,8 @@ def test_days_outside_the_calendar_in_the_audit_filter_are_ignored(admin_client)
 
 
 def test_a_period_outside_the_calendar_says_so_and_shows_no_other_period(admin_client):
-    for args in ({"period": "custom", "from": "0001-01", "to": "2026-01"}, {"period": "custom", "from": HUGE, "to": "1"},
+    for args in ({"period": "custom", "from": "0001-01", "to": "2026-01"},
+                 {"period": "custom", "from": HUGE, "to": "1"},
                  {"period": "custom", "from": "9999-12", "to": "9999-12"},
                  {"period": "custom", "from": "0001-01-01", "to": "2026-01-01"},
                  {"period": "custom", "from": "2026-01-01", "to": "9999-12-31"}):
