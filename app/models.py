@@ -26,6 +26,24 @@ def _enum(enum_cls: type[enum.Enum], name: str) -> sa.Enum:
     )
 
 
+
+def trigram_index(name: str, column: str) -> sa.Index:
+    """A pg_trgm GIN index on ``column`` for searching a piece of text anywhere in it (ILIKE '%…%'), on
+    PostgreSQL only: SQLite has no such index and scans (migration 0011 creates it, where pg_trgm can be)."""
+    return sa.Index(name, column, postgresql_using="gin", postgresql_ops={column: "gin_trgm_ops"}).ddl_if(
+        dialect="postgresql")
+
+
+def on_this_database(dialect_name: str):
+    """Alembic's ``include_object`` for comparing the models with a database of ``dialect_name``: an index the
+    models declare for another database only (``trigram_index``) is no difference."""
+
+    def include(obj, name, type_, reflected, compare_to) -> bool:
+        condition = getattr(obj, "_ddl_if", None) or getattr(compare_to, "_ddl_if", None)
+        return condition is None or condition.dialect in (None, dialect_name)
+
+    return include
+
 class SessionStatus(enum.StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"
@@ -234,7 +252,15 @@ class Candidate(db.Model):
     # None when a recruiter writes the personal line (or stopped the automatic e-mail).
     auto_send_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
-    __table_args__ = (sa.Index("uq_candidate_integration_external_id", "integration_id", "external_id", unique=True),)
+    __table_args__ = (
+        sa.Index("uq_candidate_integration_external_id", "integration_id", "external_id", unique=True),
+        # The candidate list: newest rejection first, whole or by vacancy or department (migration 0011).
+        sa.Index("ix_candidate_rejected_on_id", "rejected_on", "id"),
+        sa.Index("ix_candidate_vacancy_rejected_on_id", "vacancy", "rejected_on", "id"),
+        sa.Index("ix_candidate_department_rejected_on_id", "department", "rejected_on", "id"),
+        trigram_index("ix_candidate_name_trgm", "name"),
+        trigram_index("ix_candidate_email_trgm", "email"),
+    )
 
     integration: Mapped["Integration | None"] = relationship()
     invitations: Mapped[list["Invitation"]] = relationship(
@@ -413,7 +439,14 @@ class OutboxMessage(db.Model):
     """An e-mail, written in the same transaction as the change that caused it; the worker sends it."""
 
     __tablename__ = "outbox_message"
-    __table_args__ = (sa.Index("ix_outbox_message_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        sa.Index("ix_outbox_message_due", "status", "next_attempt_at"),
+        # The outbox list: newest first, by state or kind, searched by address or subject (migration 0011).
+        sa.Index("ix_outbox_message_status_id", "status", "id"),
+        sa.Index("ix_outbox_message_kind_id", "kind", "id"),
+        trigram_index("ix_outbox_message_to_address_trgm", "to_address"),
+        trigram_index("ix_outbox_message_subject_trgm", "subject"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(50))
@@ -576,7 +609,12 @@ class AuditEntry(db.Model):
     """Who did what to personal data, and when; never the content of notes."""
 
     __tablename__ = "audit_entry"
-    __table_args__ = (sa.Index("ix_audit_entry_at", "at"),)
+    __table_args__ = (
+        sa.Index("ix_audit_entry_at", "at"),
+        # The audit log: newest first, by action, searched by the person's address (migration 0011).
+        sa.Index("ix_audit_entry_action_id", "action", "id"),
+        trigram_index("ix_audit_entry_user_email_trgm", "user_email"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
