@@ -31,7 +31,8 @@ def list_messages():
         status=filters["status"] or None, kind=filters["kind"] or None, search=filters["q"], page=page_arg(),
     )
     return render_template("outbox/list.html", result=result, counts=services.status_counts(),
-                           kinds=services.kinds(), form=ActionForm(), filters=filters, mail_paused=mail_server_status())
+                           kinds=services.kinds(), form=ActionForm(), filters=filters, mail_paused=mail_server_status(),
+                           count_bound=services.COUNT_BOUND)
 
 
 def _opened(message_id: int) -> OutboxMessage:
