@@ -299,6 +299,7 @@ class Invitation(db.Model):
 
 
 ACTIVE_BOOKING = sa.text("status <> 'cancelled'")
+CONSENT_STANDS = sa.text("consented_at IS NOT NULL AND withdrawn_at IS NULL")
 OPEN_BOOKING = sa.text("status = 'booked'")
 
 
@@ -316,6 +317,7 @@ class Booking(db.Model):
             sqlite_where=OPEN_BOOKING, postgresql_where=OPEN_BOOKING,
         ),
         sa.CheckConstraint("sequence >= 0", name="sequence_not_negative"),
+        sa.Index("ix_booking_status_candidate_id", "status", "candidate_id"),  # the candidate list (0011)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -382,6 +384,11 @@ class PoolMembership(db.Model):
     """Consent to stay in the talent pool: asked, never assumed; lasts 12 months."""
 
     __tablename__ = "pool_membership"
+    __table_args__ = (
+        # The pool list, the most recent consent first: only the memberships that may still count (0011).
+        sa.Index("ix_pool_membership_consented_current", "consented_at", "id",
+                 sqlite_where=CONSENT_STANDS, postgresql_where=CONSENT_STANDS),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     candidate_id: Mapped[int] = mapped_column(sa.ForeignKey("candidate.id", ondelete="CASCADE"), index=True)
@@ -554,7 +561,10 @@ class PoolTag(db.Model):
     """A recruiter's tag on a talent-pool member: a skill or a preferred department."""
 
     __tablename__ = "pool_tag"
-    __table_args__ = (sa.UniqueConstraint("membership_id", "kind", "value", name="uq_pool_tag_membership_kind_value"),)
+    __table_args__ = (
+        sa.UniqueConstraint("membership_id", "kind", "value", name="uq_pool_tag_membership_kind_value"),
+        sa.Index("ix_pool_tag_kind_value", "kind", "value"),  # the pool's filter choices (migration 0011)
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     membership_id: Mapped[int] = mapped_column(sa.ForeignKey("pool_membership.id", ondelete="CASCADE"), index=True)

@@ -51,7 +51,8 @@ def fetch_page(statement: sa.Select, page: int, size: int, *, counted: bool = Tr
     if not counted:
         rows = list(read(statement.offset((page - 1) * size).limit(size + 1)).all())
         return Page(rows[:size], page, has_next=len(rows) > size)
-    counting = statement.order_by(None)
+    # Counted as bare rows: the page's columns (and any subqueries among them) are not computed to count.
+    counting = statement.order_by(None).with_only_columns(sa.literal_column("1"), maintain_column_froms=True)
     if count_up_to is not None:
         counting = counting.limit(count_up_to + 1)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(counting.subquery())) or 0

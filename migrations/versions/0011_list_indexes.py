@@ -27,9 +27,11 @@ INDEXES = [
     ("candidate", "ix_candidate_rejected_on_id", ["rejected_on", "id"]),
     ("candidate", "ix_candidate_vacancy_rejected_on_id", ["vacancy", "rejected_on", "id"]),
     ("candidate", "ix_candidate_department_rejected_on_id", ["department", "rejected_on", "id"]),
+    ("booking", "ix_booking_status_candidate_id", ["status", "candidate_id"]),
     ("outbox_message", "ix_outbox_message_status_id", ["status", "id"]),
     ("outbox_message", "ix_outbox_message_kind_id", ["kind", "id"]),
     ("audit_entry", "ix_audit_entry_action_id", ["action", "id"]),
+    ("pool_tag", "ix_pool_tag_kind_value", ["kind", "value"]),
 ]
 TRIGRAM_INDEXES = [
     ("candidate", "ix_candidate_name_trgm", "name"),
@@ -56,10 +58,16 @@ def _trigram_schema(connection) -> str | None:
         "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'pg_trgm'"))
 
 
+CONSENT_STANDS = sa.text("consented_at IS NOT NULL AND withdrawn_at IS NULL")
+
+
 def upgrade():
     for table, name, columns in INDEXES:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.create_index(name, columns, unique=False)
+    with op.batch_alter_table("pool_membership", schema=None) as batch_op:
+        batch_op.create_index("ix_pool_membership_consented_current", ["consented_at", "id"], unique=False,
+                              sqlite_where=CONSENT_STANDS, postgresql_where=CONSENT_STANDS)
     connection = op.get_bind()
     if connection.dialect.name != "postgresql":
         return
@@ -75,6 +83,8 @@ def downgrade():
     if op.get_bind().dialect.name == "postgresql":
         for _table, name, _column in TRIGRAM_INDEXES:
             op.execute(f"DROP INDEX IF EXISTS {name}")
+    with op.batch_alter_table("pool_membership", schema=None) as batch_op:
+        batch_op.drop_index("ix_pool_membership_consented_current")
     for table, name, _columns in reversed(INDEXES):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_index(name)
