@@ -164,15 +164,15 @@ def gunicorn(url: str):
         [str(GUNICORN), "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180
         while True:
             if process.poll() is not None:
                 raise RuntimeError("gunicorn exited; see bench/.data/gunicorn-lists.log")
-            with contextlib.suppress(requests.ConnectionError):
-                if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200:
+            with contextlib.suppress(requests.RequestException):  # not listening yet, or still importing
+                if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=30).status_code == 200:
                     break
             if time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not start within 60 s")
+                raise RuntimeError("gunicorn did not start within 180 s")
             time.sleep(0.3)
         yield f"http://127.0.0.1:{port}"
     finally:
