@@ -60,7 +60,8 @@ def fetch_page(statement: sa.Select, page: int, size: int, *, counted: bool = Tr
     total = min(total, count_up_to) if count_up_to is not None else total
     pages = page_count(total, size)
     page = min(page, pages)
-    rows = list(read(statement.offset((page - 1) * size).limit(size)).all())
+    offset = (page - 1) * size
+    rows = list(read(statement.offset(offset).limit(min(size, total - offset) if more else size)).all())
     return Page(rows, page, has_next=page < pages, total=total, pages=pages, more=more)
 
 
