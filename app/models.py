@@ -34,13 +34,19 @@ def trigram_index(name: str, column: str) -> sa.Index:
         dialect="postgresql")
 
 
+def made_on(schema_item, dialect_name: str) -> bool:
+    """Whether the models make ``schema_item`` on a database of ``dialect_name`` (``trigram_index``: only on
+    PostgreSQL)."""
+    condition = getattr(schema_item, "_ddl_if", None)
+    return condition is None or condition.dialect in (None, dialect_name)
+
+
 def on_this_database(dialect_name: str):
     """Alembic's ``include_object`` for comparing the models with a database of ``dialect_name``: an index the
-    models declare for another database only (``trigram_index``) is no difference."""
+    models declare for another database only is no difference."""
 
     def include(obj, name, type_, reflected, compare_to) -> bool:
-        condition = getattr(obj, "_ddl_if", None) or getattr(compare_to, "_ddl_if", None)
-        return condition is None or condition.dialect in (None, dialect_name)
+        return made_on(obj, dialect_name) and (compare_to is None or made_on(compare_to, dialect_name))
 
     return include
 

@@ -97,7 +97,7 @@ def postgresql_database(name: str) -> Iterator[str]:
         connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
     separator = "&" if "?" in server else "?"
     try:
-        yield f"{server}{separator}options=-csearch_path%3D{schema}%2Cpublic"
+        yield f"{server}{separator}options=-csearch_path%3D{schema}"
     finally:
         with admin.begin() as connection:
             connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))

@@ -134,7 +134,7 @@ def postgresql_database():
             ), {"schema": schema}) / 2**20
 
     try:
-        yield f"{server}{separator}options=-csearch_path%3D{schema}%2Cpublic", size
+        yield f"{server}{separator}options=-csearch_path%3D{schema}", size
     finally:
         with admin.begin() as connection:
             connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
