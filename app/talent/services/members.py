@@ -49,17 +49,11 @@ def list_members(
     query = sa.select(PoolMembership).options(joinedload(PoolMembership.candidate)).where(is_current(now))
     skill, department, search = clean_line(skill), clean_line(department), clean_line(search)
     if skill:
-        query = query.where(sa.exists().where(
-            PoolTag.membership_id == PoolMembership.id, PoolTag.kind == "skill",
-            same_text(PoolTag.value, skill),
-        ))
+        query = query.where(_tagged("skill", skill))
     if department:
         query = query.where(sa.or_(
             _candidate_where(same_text(Candidate.department, department)),
-            sa.exists().where(
-                PoolTag.membership_id == PoolMembership.id, PoolTag.kind == "department",
-                same_text(PoolTag.value, department),
-            ),
+            _tagged("department", department),
         ))
     if search:
         query = query.where(_candidate_where(
@@ -85,6 +79,13 @@ def _candidate_where(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[bool
     database cannot turn into a scan of every candidate): the pool is a small part of all candidates."""
     return (sa.select(Candidate.id).where(Candidate.id == PoolMembership.candidate_id, condition).limit(1)
             .scalar_subquery().is_not(None))
+
+
+def _tagged(kind: str, value: str) -> sa.ColumnElement[bool]:
+    """Whether the membership has the tag, whatever its case: checked member by member like
+    ``_candidate_where`` (an EXISTS would be turned into a scan of every tag of that kind)."""
+    return (sa.select(PoolTag.id).where(PoolTag.membership_id == PoolMembership.id, PoolTag.kind == kind,
+                                        same_text(PoolTag.value, value)).limit(1).scalar_subquery().is_not(None))
 
 
 def _tags_of(membership_ids: list[int]) -> dict[int, list[PoolTag]]:
