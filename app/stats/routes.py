@@ -35,7 +35,7 @@ def _selection():
 
 @bp.get("/")
 @role_required(Role.HR, Role.ADMIN)
-def dashboard():
+def show_dashboard():
     """Conversion from rejection to rehire for the chosen period (the last 12 months by default); a period
     that cannot be read shows what to change and no figures."""
     selection = _selection()
@@ -50,7 +50,7 @@ def dashboard():
 @bp.get("/export/<name>.csv")
 @writes_on_get  # the audit log records every export
 @role_required(Role.HR, Role.ADMIN)
-def export(name: str):
+def export_table(name: str):
     """One of the dashboard's tables as CSV, computed on its own; ?sep=semicolon for Dutch Excel."""
     if name not in TABLES:
         abort(404)

@@ -43,20 +43,20 @@ def _past_session_day() -> int:
 def small_history(app, make_session, make_user):
     """Three people through every step, two no-shows, one late cancellation: every count is 1 to 4."""
     host = make_user("recruiter", name="Rita Recruiter")
-    session = make_session(days_ahead=_past_session_day(), start="16:00", end="18:00", hosts=[host])
-    moment = session.starts_at
+    feedback_session = make_session(days_ahead=_past_session_day(), start="16:00", end="18:00", hosts=[host])
+    moment = feedback_session.starts_at
     people = [_person(n) for n in range(6)]
     for p in people[:3]:
         for kind, value in (("invited", None), ("booked", None)):
             record_event(kind, p, at=moment - timedelta(days=5), value=value)
-        record_event("attended", p, at=moment, session_id=session.id, user_id=host.id)
+        record_event("attended", p, at=moment, feedback_session_id=feedback_session.id, user_id=host.id)
         for kind, value in (("suitable", None), ("joined_pool", None), ("surveyed", 4), ("recommended", 9),
                             ("reapplied", None), ("hired", 1)):
             record_event(kind, p, at=moment + timedelta(days=1), value=value)
     for p in people[3:5]:
         record_event("invited", p, at=moment - timedelta(days=5))
         record_event("booked", p, at=moment - timedelta(days=5))
-        record_event("no_show", p, at=moment, session_id=session.id)
+        record_event("no_show", p, at=moment, feedback_session_id=feedback_session.id)
     record_event("invited", people[5], at=moment - timedelta(days=5))
     record_event("cancelled_late", people[5], at=moment - timedelta(days=1))
     db.session.commit()
