@@ -9,7 +9,7 @@ PORT   ?= 5000
 PORTAL := FLASK_PORTAL_URL=$${FLASK_PORTAL_URL:-http://$(HOST):$(PORT)}
 POSTGRES_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint test-postgres translations extract-messages serve-prod mail-worker mail-send bench bench-dashboard bench-booking bench-mail bench-import bench-checker clean help
+.PHONY: run test lint test-postgres translations extract-messages serve-prod mail-worker mail-send bench bench-dashboard bench-lists bench-booking bench-mail bench-import bench-checker clean help
 .PHONY: e2e-deps oidc-deps screenshots
 
 help:
@@ -137,6 +137,10 @@ bench-checker: $(VENV)/.installed-dev translations
 
 bench-dashboard: $(VENV)/.installed translations
 	$(BIN)/python -m bench.dashboard
+
+# The staff list pages (candidates, talent pool, outbox, sessions, audit log) at 10k, 100k and 1M candidates.
+bench-lists: $(VENV)/.installed translations
+	$(BIN)/python -m bench.lists
 
 clean:
 	rm -rf $(VENV) .pytest_cache

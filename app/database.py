@@ -239,6 +239,17 @@ def configure_engine(app: Flask) -> None:
                 "a GET view that writes is marked @writes_on_get")
 
     if not sqlite:
+        @event.listens_for(engine, "connect")
+        def _without_jit(dbapi_connection, connection_record):
+            """No JIT compilation on PostgreSQL: it pays off for long analytical queries, while the portal's
+            take milliseconds, and the lists' per-row subqueries cut short by LIMIT have a high estimated cost
+            that made the server compile them for 100 ms and more before reading a page (bench/lists.py)."""
+            autocommit = dbapi_connection.autocommit
+            dbapi_connection.autocommit = True
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("SET jit = off")
+            dbapi_connection.autocommit = autocommit
+
         return
 
     @event.listens_for(engine, "connect")

@@ -26,6 +26,30 @@ def _enum(enum_cls: type[enum.Enum], name: str) -> sa.Enum:
     )
 
 
+
+def trigram_index(name: str, column: str) -> sa.Index:
+    """A pg_trgm GIN index on ``column`` for searching a piece of text anywhere in it (ILIKE '%…%'), on
+    PostgreSQL only: SQLite has no such index and scans (migration 0011 creates it, where pg_trgm can be)."""
+    return sa.Index(name, column, postgresql_using="gin", postgresql_ops={column: "gin_trgm_ops"}).ddl_if(
+        dialect="postgresql")
+
+
+def made_on(schema_item, dialect_name: str) -> bool:
+    """Whether the models make ``schema_item`` on a database of ``dialect_name`` (``trigram_index``: only on
+    PostgreSQL)."""
+    condition = getattr(schema_item, "_ddl_if", None)
+    return condition is None or condition.dialect in (None, dialect_name)
+
+
+def on_this_database(dialect_name: str):
+    """Alembic's ``include_object`` for comparing the models with a database of ``dialect_name``: an index the
+    models declare for another database only is no difference."""
+
+    def include(obj, name, type_, reflected, compare_to) -> bool:
+        return made_on(obj, dialect_name) and (compare_to is None or made_on(compare_to, dialect_name))
+
+    return include
+
 class FeedbackSessionStatus(enum.StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"
@@ -255,7 +279,15 @@ class Candidate(db.Model):
     # The phone number, when the applicant tracking system gave one (for the call after an interview).
     phone: Mapped[str | None] = mapped_column(sa.String(40))
 
-    __table_args__ = (sa.Index("uq_candidate_integration_external_id", "integration_id", "external_id", unique=True),)
+    __table_args__ = (
+        sa.Index("uq_candidate_integration_external_id", "integration_id", "external_id", unique=True),
+        # The candidate list: newest rejection first, whole or by vacancy or department (migration 0011).
+        sa.Index("ix_candidate_rejected_on_id", "rejected_on", "id"),
+        sa.Index("ix_candidate_vacancy_rejected_on_id", "vacancy", "rejected_on", "id"),
+        sa.Index("ix_candidate_department_rejected_on_id", "department", "rejected_on", "id"),
+        trigram_index("ix_candidate_name_trgm", "name"),
+        trigram_index("ix_candidate_email_trgm", "email"),
+    )
 
     integration: Mapped["Integration | None"] = relationship()
     invitations: Mapped[list["Invitation"]] = relationship(
@@ -297,6 +329,7 @@ class Invitation(db.Model):
 
 
 ACTIVE_BOOKING = sa.text("status <> 'cancelled'")
+CONSENT_STANDS = sa.text("consented_at IS NOT NULL AND withdrawn_at IS NULL")
 OPEN_BOOKING = sa.text("status = 'booked'")
 
 
@@ -314,6 +347,7 @@ class Booking(db.Model):
             sqlite_where=OPEN_BOOKING, postgresql_where=OPEN_BOOKING,
         ),
         sa.CheckConstraint("sequence >= 0", name="sequence_not_negative"),
+        sa.Index("ix_booking_status_candidate_id", "status", "candidate_id"),  # the candidate list (0011)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -428,6 +462,11 @@ class PoolMembership(db.Model):
     """Consent to stay in the talent pool: asked, never assumed; lasts 12 months."""
 
     __tablename__ = "pool_membership"
+    __table_args__ = (
+        # The pool list, the most recent consent first: only the memberships that may still count (0011).
+        sa.Index("ix_pool_membership_consented_current", "consented_at", "id",
+                 sqlite_where=CONSENT_STANDS, postgresql_where=CONSENT_STANDS),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     candidate_id: Mapped[int] = mapped_column(sa.ForeignKey("candidate.id", ondelete="CASCADE"), index=True)
@@ -485,7 +524,14 @@ class OutboxMessage(db.Model):
     """An e-mail, written in the same transaction as the change that caused it; the worker sends it."""
 
     __tablename__ = "outbox_message"
-    __table_args__ = (sa.Index("ix_outbox_message_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        sa.Index("ix_outbox_message_due", "status", "next_attempt_at"),
+        # The outbox list: newest first, by state or kind, searched by address or subject (migration 0011).
+        sa.Index("ix_outbox_message_status_id", "status", "id"),
+        sa.Index("ix_outbox_message_kind_id", "kind", "id"),
+        trigram_index("ix_outbox_message_to_address_trgm", "to_address"),
+        trigram_index("ix_outbox_message_subject_trgm", "subject"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(50))
@@ -593,7 +639,10 @@ class PoolTag(db.Model):
     """A recruiter's tag on a talent-pool member: a skill or a preferred department."""
 
     __tablename__ = "pool_tag"
-    __table_args__ = (sa.UniqueConstraint("membership_id", "kind", "value", name="uq_pool_tag_membership_kind_value"),)
+    __table_args__ = (
+        sa.UniqueConstraint("membership_id", "kind", "value", name="uq_pool_tag_membership_kind_value"),
+        sa.Index("ix_pool_tag_kind_value", "kind", "value"),  # the pool's filter choices (migration 0011)
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     membership_id: Mapped[int] = mapped_column(sa.ForeignKey("pool_membership.id", ondelete="CASCADE"), index=True)
@@ -648,7 +697,12 @@ class AuditEntry(db.Model):
     """Who did what to personal data, and when; never the content of notes."""
 
     __tablename__ = "audit_entry"
-    __table_args__ = (sa.Index("ix_audit_entry_at", "at"),)
+    __table_args__ = (
+        sa.Index("ix_audit_entry_at", "at"),
+        # The audit log: newest first, by action, searched by the person's address (migration 0011).
+        sa.Index("ix_audit_entry_action_id", "action", "id"),
+        trigram_index("ix_audit_entry_user_email_trgm", "user_email"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

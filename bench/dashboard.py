@@ -52,9 +52,9 @@ from bench._common import machine  # noqa: E402
 # and today, so that the last one asks for the whole history at once.
 URLS = [
     "/hr/",
-    "/hr/?period=month",
-    "/hr/?period=quarter",
-    "/hr/?period=year",
+    "/hr/?period=this-month",
+    "/hr/?period=last-quarter",
+    "/hr/?period=last-year",
     "/hr/?period=custom&from={first}&to={today}",
 ]
 TARGET_MS = {"sqlite": 500, "postgresql": 300}

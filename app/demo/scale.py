@@ -265,8 +265,23 @@ def _indexes_deferred(connection: sa.Connection, defer: bool, say: Callable[[str
 
 def _create_missing(connection: sa.Connection, indexes: list[sa.Index]) -> None:
     for index in indexes:
-        index.create(connection, checkfirst=True)
+        if index.dialect_options["postgresql"]["ops"] and connection.dialect.name == "postgresql":
+            _create_trigram_index(connection, index)
+        else:
+            index.create(connection, checkfirst=True)
     connection.commit()
+
+
+def _create_trigram_index(connection: sa.Connection, index: sa.Index) -> None:
+    """A pg_trgm index as migration 0011 makes it: its operator class named with the extension's schema,
+    which need not be on the search path; none where the extension is not installed."""
+    schema = connection.scalar(sa.text(
+        "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'pg_trgm'"))
+    if schema is None:
+        return
+    (column,) = index.columns
+    connection.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {index.name} ON {index.table.name} "
+                               f"USING gin ({column.name} {schema}.gin_trgm_ops)")
 
 
 @contextmanager

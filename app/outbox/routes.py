@@ -33,7 +33,7 @@ def list_messages():
     )
     return render_template("outbox/list.html", result=result, counts=services.status_counts(),
                            kinds=options(OUTBOX_KIND), form=ActionForm(), filters=filters,
-                           mail_paused=mail_server_status())
+                           mail_paused=mail_server_status(), count_bound=services.COUNT_BOUND)
 
 
 def _opened(message_id: int) -> OutboxMessage:

@@ -18,6 +18,7 @@ from flask_login import current_user
 
 from app.auth.decorators import STAFF, role_required
 from app.core.forms import ActionForm
+from app.core.query import page_arg
 from app.database import utcnow
 from app.extensions import db, limiter
 from app.i18n import format_day
@@ -58,8 +59,8 @@ def _private(response: Response) -> Response:
 @bp.get("/")
 @role_required(*STAFF)
 def list_sessions():
-    """Sessions ahead with booked and offered places, the past ones below."""
-    ahead, past = services.session_overview()
+    """Sessions ahead with booked and offered places, the past ones below a page at a time."""
+    ahead, past = services.session_overview(past_page=page_arg())
     return render_template("sessions/list.html", ahead=ahead, past=past)
 
 

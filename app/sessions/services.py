@@ -11,11 +11,13 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from app.booking import services as booking_services
 from app.booking.free_times import times_changed
 from app.booking.services import offer_free_slots
 from app.core.errors import DomainError
+from app.core.pagination import Page, fetch_page
 from app.database import utcnow
 from app.events import record_event
 from app.extensions import db
@@ -595,17 +597,26 @@ def with_place_counts() -> sa.Select:
     return sa.select(FeedbackSession, booked, offered)
 
 
-def session_overview(now: datetime | None = None, *, past_limit: int = 24) -> tuple[list[SessionRow], list[SessionRow]]:
-    """Sessions ahead (soonest first) and the most recent past ones, with booked and offered counts."""
+AHEAD_LIMIT = 24  # the sessions ahead a list shows; a series reaches two years at most
+PAST_PAGE_SIZE = 24
+
+
+def session_overview(now: datetime | None = None, *, past_page: int = 1) -> tuple[Page[SessionRow], Page[SessionRow]]:
+    """Sessions ahead (the AHEAD_LIMIT soonest) and a page of past ones (newest first), with booked and offered
+    counts and their hosts: four statements however many sessions there are (hosts loaded for all at once)."""
     now = now or utcnow()
-    base = with_place_counts()
+    base = with_place_counts().options(selectinload(FeedbackSession.hosts))
     ahead = db.session.execute(
-        base.where(FeedbackSession.ends_at > now).order_by(FeedbackSession.starts_at)
+        base.where(FeedbackSession.ends_at > now).order_by(FeedbackSession.starts_at, FeedbackSession.id)
+        .limit(AHEAD_LIMIT + 1)
     ).all()
-    past = db.session.execute(
-        base.where(FeedbackSession.ends_at <= now).order_by(FeedbackSession.starts_at.desc()).limit(past_limit)
-    ).all()
-    return [SessionRow(*r) for r in ahead], [SessionRow(*r) for r in past]
+    past = fetch_page(
+        base.where(FeedbackSession.ends_at <= now)
+        .order_by(FeedbackSession.starts_at.desc(), FeedbackSession.id.desc()),
+        past_page, PAST_PAGE_SIZE, counted=False,
+    )
+    return (Page([SessionRow(*r) for r in ahead[:AHEAD_LIMIT]], 1, has_next=len(ahead) > AHEAD_LIMIT),
+            replace(past, rows=[SessionRow(*r) for r in past.rows]))
 
 
 def slot_overview(feedback_session: FeedbackSession) -> list[tuple[Slot, Booking | None]]:

@@ -249,4 +249,5 @@ def assert_funnel(v: Visit, *, invited: int, booked: int) -> None:
     funnel = page.get_by_role("table", name=t("From rejection to rehire"))
     for step, expected in ((t("Invited"), invited), (t("Booked"), booked)):
         row = funnel.get_by_role("row").filter(has=page.get_by_role("rowheader", name=step, exact=True))
-        expect(row.get_by_role("cell").first).to_have_text(str(expected))
+        shown = "< 5" if 0 < expected < 5 else str(expected)  # small cells are suppressed, here as anywhere
+        expect(row.get_by_role("cell").first).to_have_text(shown)
