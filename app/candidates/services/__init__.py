@@ -12,6 +12,8 @@ from app.candidates.services.adding import (
     import_candidates,
     load_upload,
     preview_import,
+    remember_targets,
+    remembered_targets,
     remove_stale_uploads,
     store_upload,
 )
@@ -75,7 +77,8 @@ __all__ = [
     "add_candidate", "all_templates", "candidate_row", "clean_personal_line", "compose_rejection",
     "compose_rejections", "discard_upload", "fill", "filter_choices", "get_candidates", "get_template",
     "import_candidates", "link_expiry", "list_candidates", "load_upload", "placeholder_errors", "preview_import",
-    "preview_link", "preview_of", "preview_rejection", "queue_invite_reminders", "rejection_warnings",
+    "preview_link", "preview_of",
+    "remember_targets", "remembered_targets", "preview_rejection", "queue_invite_reminders", "rejection_warnings",
     "remove_stale_uploads", "reset_template", "save_template", "send_rejections", "sent_messages", "store_upload",
     "template_lookup", "template_warnings", "today_local",
 ]

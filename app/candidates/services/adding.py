@@ -11,6 +11,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from app.candidates.csv_import import (
     CandidateData,
@@ -22,9 +23,7 @@ from app.candidates.csv_import import (
 from app.candidates.services.errors import DuplicateCandidate, ImportExpired, NotAllRowsGood
 from app.database import utcnow
 from app.extensions import db
-from app.models import (
-    Candidate,
-)
+from app.models import Candidate, ImportMapping
 
 
 def _existing_keys() -> set[tuple[str, str]]:
@@ -56,8 +55,9 @@ class ImportMode(enum.StrEnum):
 _IMPORT_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
 
 
-def preview_import(content: bytes) -> ImportPreview:
-    """Read and check an uploaded file; ImportRefused when the file as a whole cannot be used."""
+def preview_import(content: bytes, targets: list[str | None] | None = None) -> ImportPreview:
+    """Read and check an uploaded file; ImportRefused when the file as a whole cannot be used. The columns:
+    ``targets`` (the recruiter's choice), else the ones remembered for this header line, else the names'."""
     config = current_app.config
     existing = _existing_keys()
     return parse_csv(
@@ -66,7 +66,29 @@ def preview_import(content: bytes) -> ImportPreview:
         exists=existing.__contains__,
         max_bytes=config["CSV_IMPORT_MAX_BYTES"],
         max_rows=config["CSV_IMPORT_MAX_ROWS"],
+        targets=targets,
+        remembered=remembered_targets,
     )
+
+
+def remembered_targets(key: str) -> list[str | None] | None:
+    """The columns a recruiter chose last for the header line with this key, if any."""
+    found = db.session.scalar(sa.select(ImportMapping.targets).where(ImportMapping.header_key == key))
+    return list(found) if isinstance(found, list) else None
+
+
+def remember_targets(preview: ImportPreview) -> None:
+    """Keep the recruiter's choice of columns for the next file with the same header line (the last choice
+    wins; two recruiters saving the same header line at once both succeed)."""
+    values = {"headers": list(preview.headers), "targets": list(preview.targets), "updated_at": utcnow()}
+    update = sa.update(ImportMapping).where(ImportMapping.header_key == preview.header_key).values(**values)
+    if db.session.execute(update.execution_options(synchronize_session=False)).rowcount:
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.execute(sa.insert(ImportMapping).values(header_key=preview.header_key, **values))
+    except IntegrityError:  # saved by someone else in between
+        db.session.execute(update.execution_options(synchronize_session=False))
 
 
 def import_candidates(preview: ImportPreview, mode: ImportMode) -> int:
