@@ -132,17 +132,16 @@ def rejection_form(candidates: list[Candidate]) -> RejectionForm:
     class Form(RejectionForm):
         pass
 
+    missing = _("Write the personal line: something specific from the application and the concrete reason.")
+    too_long = _("Keep the personal line to %(limit)s characters.", limit=PERSONAL_LINE_MAX)
+    resend_label = _("Yes, send it again with a new personal link")
     for candidate in candidates:
         setattr(Form, f"line_{candidate.id}", TextAreaField(
             _("Personal line for %(name)s", name=candidate.name), filters=[as_text], validators=[
-                DataRequired(_("Write the personal line: something specific from the application and the "
-                                "concrete reason.")),
-                Length(max=PERSONAL_LINE_MAX, message=_("Keep the personal line to %(limit)s characters.",
-                                                         limit=PERSONAL_LINE_MAX))]))
+                DataRequired(missing), Length(max=PERSONAL_LINE_MAX, message=too_long)]))
         setattr(Form, f"seen_{candidate.id}", HiddenField())
         if candidate.invited_at is not None:
-            setattr(Form, f"resend_{candidate.id}", BooleanField(
-                _("Yes, send it again with a new personal link")))
+            setattr(Form, f"resend_{candidate.id}", BooleanField(resend_label))
     form = Form()
     form.ids.data = ",".join(str(c.id) for c in candidates)
     return form

@@ -273,13 +273,13 @@ def _rejection_page(candidates: list[Candidate], *, back: str):
                     if sent is not None:
                         return sent
                     confirm_needed = warnings.any and not form.confirm_warnings.data
-                previews = {c.id: services.preview_of(c, emails[c.id]) for c in candidates}
+                previews = services.previews_of(candidates, emails)
                 status = 200 if not form.errors and not confirm_needed else 422
                 for candidate in candidates:
                     form.seen(candidate).data = emails[candidate.id].fingerprint
     return render_template(
         "candidates/rejection.html", form=form, candidates=candidates, previews=previews, back=back,
-        warnings=warnings, confirm_needed=confirm_needed,
+        warnings=warnings, confirm_needed=confirm_needed, line_max=services.PERSONAL_LINE_MAX,
     ), status
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm.attributes import set_committed_value
@@ -22,7 +22,7 @@ from app.database import utcnow
 from app.events import record_events
 from app.extensions import db
 from app.mail import notifications
-from app.mail.outbox import queue_emails
+from app.mail.outbox import queue_emails, render_email_part
 from app.models import (
     Booking,
     Candidate,
@@ -44,6 +44,7 @@ class RejectionEmail:
     personal_line: str
     stage: Stage
     language: str
+    template: str = ""  # the template's subject and text as written, placeholders unfilled: what the checker reads
 
     @property
     def fingerprint(self) -> str:
@@ -74,6 +75,7 @@ def compose_rejection(candidate: Candidate, personal_line: str, *, template_for=
         personal_line=clean_personal_line(personal_line) if personal else "",
         stage=candidate.stage,
         language=template.language,
+        template=f"{template.subject}\n\n{template.body}",
     )
 
 
@@ -110,15 +112,17 @@ class RejectionWarnings:
 
 
 def rejection_warnings(candidates: Sequence[Candidate], emails: Mapping[int, RejectionEmail]) -> RejectionWarnings:
-    """The checker on each e-mail's personal line and on its template's subject and text (each distinct
-    text is checked once, in the e-mail's language first)."""
+    """The checker on each e-mail's personal line and on its template's subject and text, as the template
+    editor checks them (placeholders unfilled: the name and vacancy come from the ATS, not from the
+    recruiter). Each distinct text is checked once, in the e-mail's language first: a selection's template
+    once, not once per candidate."""
     lines, templates = {}, {}
     by_language: dict[str, dict] = {}
     for c in candidates:
         email = emails[c.id]
         texts = by_language.setdefault(email.language, {})
         texts[f"line_{c.id}"] = email.personal_line
-        texts[f"intro_{c.id}"] = f"{email.subject}\n\n{email.intro}"
+        texts[f"intro_{c.id}"] = email.template or f"{email.subject}\n\n{email.intro}"
     for language, texts in by_language.items():
         found = checker.check_texts(texts, language)
         for name, findings in found.items():
@@ -150,12 +154,26 @@ def preview_rejection(candidate: Candidate, personal_line: str) -> Preview:
 
 def preview_of(candidate: Candidate, email: RejectionEmail) -> Preview:
     """The preview of an e-mail composed already (``compose_rejections``)."""
-    with force_locale(candidate.language):
-        text = render_template(
-            "email/rejection.txt", candidate=candidate, organisation=current_app.config["ORGANISATION_NAME"],
-            intro=email.intro, personal_line=email.personal_line, link=preview_link(), expires_at=link_expiry(),
-        )
-    return Preview(email=email, to=f"{candidate.name} <{candidate.email}>", text=text)
+    return previews_of([candidate], {candidate.id: email})[candidate.id]
+
+
+def previews_of(candidates: Sequence[Candidate], emails: Mapping[int, RejectionEmail]) -> dict[int, Preview]:
+    """``preview_of`` for a selection, by candidate id: rendered as the outbox renders the e-mail (no page
+    context), the stand-in link and the expiry made once, the locale switched once per language."""
+    context = {"organisation": current_app.config["ORGANISATION_NAME"], "link": preview_link(),
+               "expires_at": link_expiry()}
+    by_language: dict[str, list[Candidate]] = {}
+    for candidate in candidates:
+        by_language.setdefault(candidate.language, []).append(candidate)
+    previews = {}
+    for language, group in by_language.items():
+        with force_locale(language):
+            for candidate in group:
+                email = emails[candidate.id]
+                text = render_email_part("email/rejection.txt", {
+                    **context, "candidate": candidate, "intro": email.intro, "personal_line": email.personal_line})
+                previews[candidate.id] = Preview(email=email, to=f"{candidate.name} <{candidate.email}>", text=text)
+    return {candidate.id: previews[candidate.id] for candidate in candidates}
 
 
 def send_rejections(
