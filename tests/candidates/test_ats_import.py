@@ -148,3 +148,39 @@ def test_the_preview_of_a_10000_row_file_stays_small(app, english_client, recrui
     assert '"person0-at-example.org" is not a valid e-mail address' in text
     first_rows = body[body.index('id="rows-h"'):]
     assert first_rows.count("✗ Error") == 1 and first_rows.count("✓ Good") == 19
+
+
+def test_recruiters_saving_the_same_columns_at_once_all_succeed(app, english):
+    """Two recruiters choosing the columns of the same export at the same moment: neither gets an error (the
+    header line's key is unique), and one choice is kept."""
+    import threading
+
+    from app.candidates import services
+
+    preview = parse_csv(UNKNOWN_HEADERS.encode(), today=TODAY,
+                        targets=[UNKNOWN_TARGETS[f"column_{n}"] or None for n in range(6)])
+    assert not preview.needs_mapping
+    db.session.rollback()
+    racers = 6
+    barrier = threading.Barrier(racers, timeout=30)
+    errors = []
+
+    def run() -> None:
+        with app.app_context():
+            try:
+                barrier.wait()
+                services.remember_targets(preview)
+                db.session.commit()
+            except Exception as exc:  # reported below rather than lost with the thread
+                errors.append(repr(exc))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run) for _ in range(racers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    kept = db.session.scalars(sa.select(ImportMapping)).all()
+    assert [(m.header_key, m.targets) for m in kept] == [(preview.header_key, preview.targets)]
