@@ -235,10 +235,10 @@ def recruiter_clicks(port: int, content: bytes) -> dict[str, float]:
         ids = _PICK.findall(listing)
         if not ids:
             break
-        query = urlencode({"ids": ids}, doseq=True)
+        query = urlencode({"status": "not_invited", "ids": ids}, doseq=True)  # the list's selection form
         page, _ = browser.request("send: the e-mail page", "GET", f"/recruiter/candidates/rejections?{query}")
         lines = {f"line_{i}": PERSONAL_LINES[int(i) % len(PERSONAL_LINES)] for i in ids}
-        form = {"csrf_token": csrf(page), "ids": ",".join(ids), **lines}
+        form = {"csrf_token": csrf(page), "ids": ",".join(ids), "status": "not_invited", **lines}
         page, _ = browser.request("send: preview", "POST", "/recruiter/candidates/rejections",
                                   form={**form, "action": "preview"})
         seen = dict(_SEEN.findall(page))
@@ -246,8 +246,7 @@ def recruiter_clicks(port: int, content: bytes) -> dict[str, float]:
             raise RuntimeError(f"the preview shows {len(seen)} of {len(ids)} e-mails")
         _, location = browser.request("send: send", "POST", "/recruiter/candidates/rejections", expect=302,
                                       form={**form, **seen, "action": "send"})
-        listing, _ = browser.request("send: the list", "GET", location + "?status=not_invited"
-                                     if "?" not in location else location)
+        listing, _ = browser.request("send: the list", "GET", location)  # the list as it was filtered
         sent += len(ids)
     seconds["send"] = time.perf_counter() - began
     browser.sent = sent

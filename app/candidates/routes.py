@@ -56,6 +56,12 @@ def _labels() -> dict:
     }
 
 
+def _list_filters(args=None) -> dict:
+    """The list's filters as the query string (or, with ``args``, a form) gives them."""
+    return {"q": text_arg("q", args=args), "status": choice_arg("status", {p.value for p in Progress}, args=args),
+            "vacancy": text_arg("vacancy", args=args), "department": text_arg("department", args=args)}
+
+
 def _get_candidate(candidate_id: int) -> Candidate:
     return db.session.get(Candidate, candidate_id) or abort(404)
 
@@ -66,8 +72,7 @@ def _get_candidate(candidate_id: int) -> Candidate:
 @role_required(*STAFF)
 def list_candidates():
     """Every rejected candidate with how far they got, filtered; select some to write to."""
-    filters = {"q": text_arg("q"), "status": choice_arg("status", {p.value for p in Progress}),
-               "vacancy": text_arg("vacancy"), "department": text_arg("department")}
+    filters = _list_filters()
     result = services.list_candidates(
         progress=Progress(filters["status"]) if filters["status"] else None,
         vacancy=filters["vacancy"], department=filters["department"], search=filters["q"], page=page_arg(),
@@ -251,10 +256,12 @@ def write_rejections():
     if len(candidates) > MAX_SELECTION:
         flash(_("Select at most %(limit)s candidates at a time.", limit=MAX_SELECTION), "error")
         return redirect(url_for(".list_candidates"))
-    return _rejection_page(candidates, back=url_for(".list_candidates"))
+    # Back to the list as it was filtered, so that the next ones not invited yet are there after sending.
+    filters = {name: value for name, value in _list_filters(request.values).items() if value}
+    return _rejection_page(candidates, back=url_for(".list_candidates", **filters), filters=filters)
 
 
-def _rejection_page(candidates: list[Candidate], *, back: str):
+def _rejection_page(candidates: list[Candidate], *, back: str, filters: dict | None = None):
     """Preview first; send only what was previewed, and with the checker's warnings only when confirmed.
     Bad input re-renders with the text kept."""
     form = rejection_form(candidates)
@@ -269,7 +276,7 @@ def _rejection_page(candidates: list[Candidate], *, back: str):
             else:
                 warnings = services.rejection_warnings(candidates, emails)
                 if request.form.get("action") == "send":
-                    sent = _send_if_previewed(form, candidates, emails, warnings)
+                    sent = _send_if_previewed(form, candidates, emails, warnings, back)
                     if sent is not None:
                         return sent
                     confirm_needed = warnings.any and not form.confirm_warnings.data
@@ -279,11 +286,11 @@ def _rejection_page(candidates: list[Candidate], *, back: str):
                     form.seen(candidate).data = emails[candidate.id].fingerprint
     return render_template(
         "candidates/rejection.html", form=form, candidates=candidates, previews=previews, back=back,
-        warnings=warnings, confirm_needed=confirm_needed, line_max=services.PERSONAL_LINE_MAX,
+        warnings=warnings, confirm_needed=confirm_needed, line_max=services.PERSONAL_LINE_MAX, filters=filters or {},
     ), status
 
 
-def _send_if_previewed(form, candidates: list[Candidate], emails: dict, warnings):
+def _send_if_previewed(form, candidates: list[Candidate], emails: dict, warnings, back: str):
     """Send to all, or to none: only when each e-mail is the one previewed, every re-send is confirmed and,
     where the checker warns, sending anyway is confirmed."""
     changed = [c for c in candidates if form.seen(c).data != emails[c.id].fingerprint]
@@ -303,7 +310,7 @@ def _send_if_previewed(form, candidates: list[Candidate], emails: dict, warnings
         return redirect(url_for(".show_candidate", candidate_id=candidates[0].id))
     flash(ngettext("%(num)s rejection e-mail is on its way.", "%(num)s rejection e-mails are on their way.",
                    len(candidates)), "success")
-    return redirect(url_for(".list_candidates"))
+    return redirect(back)
 
 
 # --- the templates ----------------------------------------------------------------------------------
