@@ -3,13 +3,13 @@
 from flask import Flask
 
 from app.i18n import _l
-from app.models import BookingStatus, OutboxStatus, Role, SessionStatus, Stage, Topic
+from app.models import BookingStatus, FeedbackSessionStatus, OutboxStatus, Role, Stage, Topic
 
 SESSION_STATUS = {
-    SessionStatus.DRAFT: _l("Draft"),
-    SessionStatus.PUBLISHED: _l("Published"),
-    SessionStatus.CLOSED: _l("Closed"),
-    SessionStatus.CANCELLED: _l("Cancelled"),
+    FeedbackSessionStatus.DRAFT: _l("Draft"),
+    FeedbackSessionStatus.PUBLISHED: _l("Published"),
+    FeedbackSessionStatus.CLOSED: _l("Closed"),
+    FeedbackSessionStatus.CANCELLED: _l("Cancelled"),
 }
 BOOKING_STATUS = {
     BookingStatus.BOOKED: _l("Booked"),
@@ -53,7 +53,7 @@ def _lookup(table: dict):
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
-        session_status_label=_lookup(SESSION_STATUS),
+        feedback_session_status_label=_lookup(SESSION_STATUS),
         booking_status_label=_lookup(BOOKING_STATUS),
         stage_label=_lookup(STAGE),
         outbox_status_label=_lookup(OUTBOX_STATUS),

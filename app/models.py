@@ -26,7 +26,7 @@ def _enum(enum_cls: type[enum.Enum], name: str) -> sa.Enum:
     )
 
 
-class SessionStatus(enum.StrEnum):
+class FeedbackSessionStatus(enum.StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"
     CLOSED = "closed"
@@ -151,10 +151,10 @@ class StaffSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-session_host = sa.Table(
-    "session_host",
+feedback_session_host = sa.Table(
+    "feedback_session_host",
     db.metadata,
-    sa.Column("session_id", sa.ForeignKey("feedback_session.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("feedback_session_id", sa.ForeignKey("feedback_session.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("user_id", sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
 )
 
@@ -176,8 +176,8 @@ class FeedbackSession(db.Model):
     breaks: Mapped[list] = mapped_column(sa.JSON, default=list)
     location: Mapped[str] = mapped_column(sa.String(200), default="")
     video_url: Mapped[str] = mapped_column(sa.String(500), default="")
-    status: Mapped[SessionStatus] = mapped_column(
-        _enum(SessionStatus, "session_status"), default=SessionStatus.DRAFT
+    status: Mapped[FeedbackSessionStatus] = mapped_column(
+        _enum(FeedbackSessionStatus, "session_status"), default=FeedbackSessionStatus.DRAFT
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -185,7 +185,7 @@ class FeedbackSession(db.Model):
     slots: Mapped[list["Slot"]] = relationship(
         back_populates="session", order_by="Slot.starts_at", cascade="all, delete-orphan"
     )
-    hosts: Mapped[list[User]] = relationship(secondary=session_host, order_by="User.name")
+    hosts: Mapped[list[User]] = relationship(secondary=feedback_session_host, order_by="User.name")
 
 
 class Slot(db.Model):
@@ -193,12 +193,14 @@ class Slot(db.Model):
 
     __tablename__ = "slot"
     __table_args__ = (
-        sa.UniqueConstraint("session_id", "starts_at", name="uq_slot_session_start"),
+        sa.UniqueConstraint("feedback_session_id", "starts_at", name="uq_slot_session_start"),
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(sa.ForeignKey("feedback_session.id", ondelete="CASCADE"), index=True)
+    feedback_session_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("feedback_session.id", ondelete="CASCADE"), index=True
+    )
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -497,7 +499,7 @@ class Event(db.Model):
     stage: Mapped[str] = mapped_column(sa.String(20), default="")
     reason: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
     rejected_on: Mapped[date | None] = mapped_column(sa.Date)
-    session_id: Mapped[int | None] = mapped_column()
+    feedback_session_id: Mapped[int | None] = mapped_column()
     # A number that belongs to the event: a survey score, or the minutes a conversation took.
     value: Mapped[int | None] = mapped_column()
     # The member of staff involved (e.g. the host of the conversation), never the candidate.

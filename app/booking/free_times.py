@@ -22,7 +22,7 @@ from sqlalchemy.orm import contains_eager
 
 from app.database import on_commit, utcnow
 from app.extensions import db
-from app.models import Booking, BookingStatus, FeedbackSession, SessionStatus, Slot
+from app.models import Booking, BookingStatus, FeedbackSession, FeedbackSessionStatus, Slot
 from app.timeutil import local
 
 
@@ -46,16 +46,16 @@ def free_slots_query(opens_after, *columns):
     parameter): as Slot objects with their feedback session, or, given ``columns``, as rows of those."""
     query = (
         sa.select(*(columns or (Slot,)))
-        .join(Slot.session)
+        .join(Slot.feedback_session)
         .where(
-            FeedbackSession.status == SessionStatus.PUBLISHED,
+            FeedbackSession.status == FeedbackSessionStatus.PUBLISHED,
             FeedbackSession.starts_at > opens_after,
             ~active_booking_exists(),
         )
         .order_by(FeedbackSession.starts_at, FeedbackSession.id, Slot.starts_at)
     )
     # The join already has the feedback session: no query per slot.
-    return query if columns else query.options(contains_eager(Slot.session))
+    return query if columns else query.options(contains_eager(Slot.feedback_session))
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ class FreeDays(tuple):
 def _free_slot_rows() -> sa.Select:
     """What the picker needs of each free slot, as plain columns. Built once: everyone opens this page."""
     return free_slots_query(
-        sa.bindparam("opens_after"), Slot.id, Slot.starts_at, Slot.ends_at, Slot.session_id,
+        sa.bindparam("opens_after"), Slot.id, Slot.starts_at, Slot.ends_at, Slot.feedback_session_id,
         FeedbackSession.location, FeedbackSession.video_url)
 
 
@@ -137,7 +137,9 @@ def _free_days(now: datetime, fresh: bool) -> FreeDays:
         return remembered.days
     rows = db.session.execute(_free_slot_rows(), {"opens_after": now + closing_delta()})
     days = []
-    for (day, _session_id), group in groupby(rows, key=lambda row: (local(row.starts_at).date(), row.session_id)):
+    for (day, _session_id), group in groupby(
+        rows, key=lambda row: (local(row.starts_at).date(), row.feedback_session_id)
+    ):
         group = list(group)
         days.append(DaySlots(day=day, place=Place(group[0].location, group[0].video_url),
                              slots=tuple(FreeSlot(row.id, row.starts_at, row.ends_at) for row in group)))

@@ -27,8 +27,8 @@ from app.models import (
     BookingStatus,
     Candidate,
     FeedbackSession,
+    FeedbackSessionStatus,
     PoolSource,
-    SessionStatus,
     Slot,
     Topic,
     WaitlistEntry,
@@ -77,13 +77,13 @@ class InvalidTopics(BookingError):
     message = _l("Please choose what you would like to talk about.")
 
 
-def closes_at(session: FeedbackSession) -> datetime:
-    """The moment online booking, moving and cancelling close for ``session``."""
-    return session.starts_at - closing_delta()
+def closes_at(feedback_session: FeedbackSession) -> datetime:
+    """The moment online booking, moving and cancelling close for ``feedback_session``."""
+    return feedback_session.starts_at - closing_delta()
 
 
-def is_open(session: FeedbackSession, now: datetime) -> bool:
-    return session.status == SessionStatus.PUBLISHED and now < closes_at(session)
+def is_open(feedback_session: FeedbackSession, now: datetime) -> bool:
+    return feedback_session.status == FeedbackSessionStatus.PUBLISHED and now < closes_at(feedback_session)
 
 
 def free_slots(now: datetime | None = None) -> list[Slot]:
@@ -105,9 +105,9 @@ def open_booking(candidate: Candidate) -> Booking | None:
 
 def _bookable_slot(slot_id: int | None, now: datetime) -> Slot:
     slot = db.session.get(Slot, slot_id) if is_id(slot_id) else None
-    if slot is None or slot.session.status != SessionStatus.PUBLISHED or slot.starts_at <= now:
+    if slot is None or slot.feedback_session.status != FeedbackSessionStatus.PUBLISHED or slot.starts_at <= now:
         raise SlotUnavailable()
-    if not is_open(slot.session, now):
+    if not is_open(slot.feedback_session, now):
         raise SlotClosedForBooking()
     return slot
 
@@ -163,7 +163,7 @@ def book_slot(
         raise SlotTaken() from None
     _settle_waitlist(candidate)
     keep_links_alive(candidate, slot.ends_at + LINK_GRACE)
-    record_event("booked", candidate, session_id=slot.session_id, at=now)
+    record_event("booked", candidate, feedback_session_id=slot.feedback_session_id, at=now)
     if join_pool:
         from app.talent import (
             services as talent,  # the talent pool builds on booking, not the other way round
@@ -189,7 +189,7 @@ def reschedule_booking(
     """
     now = now or utcnow()
     _check_still_current(booking, expected_sequence)
-    if not is_open(booking.slot.session, now):
+    if not is_open(booking.slot.feedback_session, now):
         raise BookingClosed()
     new_slot = _bookable_slot(new_slot_id, now)
     if new_slot.id == booking.slot_id:
@@ -209,7 +209,7 @@ def reschedule_booking(
         raise BookingChanged()
     db.session.refresh(booking)
     keep_links_alive(booking.candidate, new_slot.ends_at + LINK_GRACE)
-    record_event("rescheduled", booking.candidate, session_id=new_slot.session_id, at=now)
+    record_event("rescheduled", booking.candidate, feedback_session_id=new_slot.feedback_session_id, at=now)
     notifications.notify_booking_rescheduled(booking, token)
     db.session.flush()
     _offer_after_change(now, freed_slot_id=old_slot_id)
@@ -221,7 +221,7 @@ def cancel_booking(booking: Booking, expected_sequence: int, *, token: str, now:
     """Cancel ``booking``: the slot is free again and the calendar event is withdrawn."""
     now = now or utcnow()
     _check_still_current(booking, expected_sequence)
-    if not is_open(booking.slot.session, now):
+    if not is_open(booking.slot.feedback_session, now):
         raise BookingClosed()
     result = db.session.execute(
         sa.update(Booking)
@@ -232,7 +232,7 @@ def cancel_booking(booking: Booking, expected_sequence: int, *, token: str, now:
     if result.rowcount != 1:
         raise BookingChanged()
     db.session.refresh(booking)
-    record_event("cancelled", booking.candidate, session_id=booking.slot.session_id, at=now)
+    record_event("cancelled", booking.candidate, feedback_session_id=booking.slot.feedback_session_id, at=now)
     notifications.notify_booking_cancelled(booking, token)
     db.session.flush()
     _offer_after_change(now, freed_slot_id=booking.slot_id)
@@ -247,7 +247,7 @@ def _check_still_current(booking: Booking, expected_sequence: int | None) -> Non
 
 def _offer_after_change(now: datetime, freed_slot_id: int) -> None:
     slot = db.session.get(Slot, freed_slot_id)
-    if slot is not None and is_open(slot.session, now):
+    if slot is not None and is_open(slot.feedback_session, now):
         offer_free_slots(now=now)
 
 

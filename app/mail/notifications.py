@@ -24,18 +24,18 @@ from app.tokens import booking_url, external_url, valid_token
 
 def booking_ics(booking: Booking, method: str, link: str) -> bytes:
     candidate, slot = booking.candidate, booking.slot
-    session = slot.session
+    feedback_session = slot.feedback_session
     config = current_app.config
     with force_locale(candidate.language):
         summary = _("Feedback conversation – %(organisation)s", organisation=config["ORGANISATION_NAME"])
         lines = [
             _("Your 15-minute feedback conversation about the vacancy %(vacancy)s.", vacancy=candidate.vacancy),
         ]
-        if session.video_url:
-            lines.append(_("Video link: %(url)s", url=session.video_url))
+        if feedback_session.video_url:
+            lines.append(_("Video link: %(url)s", url=feedback_session.video_url))
         lines.append(_("View, move or cancel your appointment: %(link)s", link=link))
         description = "\n\n".join(lines)
-    location = ", ".join(part for part in (session.location, session.video_url) if part)
+    location = ", ".join(part for part in (feedback_session.location, feedback_session.video_url) if part)
     return booking_invitation(
         uid=booking.uid,
         sequence=booking.sequence,

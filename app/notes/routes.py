@@ -52,15 +52,15 @@ def _booking(booking_id: int) -> Booking:
 
 # --- the day agenda ----------------------------------------------------------------------------------
 
-@bp.get("/sessions/<int:session_id>/agenda")
+@bp.get("/sessions/<int:feedback_session_id>/agenda")
 @role_required(*STAFF)
-def agenda(session_id: int):
+def show_agenda(feedback_session_id: int):
     """The conversations of one feedback hour in time order, to prepare and to print for the day."""
-    session = _get_or_404(FeedbackSession, session_id)
-    rows = services.session_agenda(session)
+    feedback_session = _get_or_404(FeedbackSession, feedback_session_id)
+    rows = services.session_agenda(feedback_session)
     booked = [row.booking for row in rows if row.booking is not None]
     context = {
-        "session": session, "rows": rows, "booked": booked, "is_prepared": services.is_prepared,
+        "feedback_session": feedback_session, "rows": rows, "booked": booked, "is_prepared": services.is_prepared,
         "prepared": sum(1 for b in booked if services.is_prepared(b.note)),
         "with_notes": flag_arg("notes"),
         "note_labels": NOTE_LABELS,

@@ -26,8 +26,8 @@ from app.models import (
     BookingStatus,
     Candidate,
     FeedbackSession,
+    FeedbackSessionStatus,
     Role,
-    SessionStatus,
     Slot,
     User,
 )
@@ -184,12 +184,12 @@ def layout_problems(
     return problems
 
 
-def host_choices(session: FeedbackSession | None = None) -> list[User]:
-    """Who may host: active recruiters and admins, plus whoever hosts ``session`` already."""
+def host_choices(feedback_session: FeedbackSession | None = None) -> list[User]:
+    """Who may host: active recruiters and admins, plus whoever hosts ``feedback_session`` already."""
     users = list(db.session.scalars(
         sa.select(User).where(User.active.is_(True), User.role.in_(HOST_ROLES)).order_by(User.name)
     ))
-    for host in (session.hosts if session else []):
+    for host in (feedback_session.hosts if feedback_session else []):
         if host not in users:
             users.append(host)
     return users
@@ -205,59 +205,68 @@ def _hosts(host_ids: tuple[int, ...]) -> list[User]:
 
 def create_session(
     *, day: date, start: time, end: time, slot_minutes: int = 15, breaks: list[list[str]] | None = None,
-    location: str = "", video_url: str = "", status: SessionStatus = SessionStatus.DRAFT,
+    location: str = "", video_url: str = "", status: FeedbackSessionStatus = FeedbackSessionStatus.DRAFT,
 ) -> FeedbackSession:
     """A session on ``day`` from ``start`` to ``end`` (Amsterdam time) with its slots. Does not commit."""
-    session = FeedbackSession(
+    feedback_session = FeedbackSession(
         starts_at=from_local(day, start), ends_at=from_local(day, end), slot_minutes=slot_minutes,
         breaks=breaks or [], location=location, video_url=video_url, status=status,
     )
-    session.slots = [Slot(starts_at=a, ends_at=b) for a, b in slot_times(day, start, end, slot_minutes, breaks)]
-    db.session.add(session)
-    return session
+    feedback_session.slots = [
+        Slot(starts_at=a, ends_at=b) for a, b in slot_times(day, start, end, slot_minutes, breaks)
+    ]
+    db.session.add(feedback_session)
+    return feedback_session
 
 
-def create_planned_session(plan: SessionPlan, *, status: SessionStatus = SessionStatus.DRAFT) -> FeedbackSession:
+def create_planned_session(
+    plan: SessionPlan, *, status: FeedbackSessionStatus = FeedbackSessionStatus.DRAFT
+) -> FeedbackSession:
     """Create a session from the recruiter's plan, hosts included."""
-    session = _create_from_plan(plan, status)
+    feedback_session = _create_from_plan(plan, status)
     times_changed()
-    return session
+    return feedback_session
 
 
-def _create_from_plan(plan: SessionPlan, status: SessionStatus) -> FeedbackSession:
-    session = create_session(
+def _create_from_plan(plan: SessionPlan, status: FeedbackSessionStatus) -> FeedbackSession:
+    feedback_session = create_session(
         day=plan.day, start=plan.start, end=plan.end, slot_minutes=plan.slot_minutes, breaks=plan.break_list,
         location=plan.location, video_url=plan.video_url, status=status,
     )
-    session.hosts = _hosts(plan.host_ids)
-    return session
+    feedback_session.hosts = _hosts(plan.host_ids)
+    return feedback_session
 
 
-def session_day(session: FeedbackSession) -> date:
-    return local(session.starts_at).date()
+def session_day(feedback_session: FeedbackSession) -> date:
+    return local(feedback_session.starts_at).date()
 
 
-def plan_of(session: FeedbackSession) -> SessionPlan:
+def plan_of(feedback_session: FeedbackSession) -> SessionPlan:
     """The session as a plan, to fill the edit form."""
     return SessionPlan(
-        day=session_day(session), start=local(session.starts_at).time(), end=local(session.ends_at).time(),
-        slot_minutes=session.slot_minutes, breaks=tuple(tuple(b) for b in session.breaks or []),
-        location=session.location, video_url=session.video_url, host_ids=tuple(h.id for h in session.hosts),
+        day=session_day(feedback_session),
+        start=local(feedback_session.starts_at).time(),
+        end=local(feedback_session.ends_at).time(),
+        slot_minutes=feedback_session.slot_minutes,
+        breaks=tuple(tuple(b) for b in feedback_session.breaks or []),
+        location=feedback_session.location,
+        video_url=feedback_session.video_url,
+        host_ids=tuple(h.id for h in feedback_session.hosts),
     )
 
 
-def is_editable(session: FeedbackSession, now: datetime | None = None) -> bool:
+def is_editable(feedback_session: FeedbackSession, now: datetime | None = None) -> bool:
     """A session can be changed until it begins, unless it was cancelled."""
-    return session.status != SessionStatus.CANCELLED and session.starts_at > (now or utcnow())
+    return feedback_session.status != FeedbackSessionStatus.CANCELLED and feedback_session.starts_at > (now or utcnow())
 
 
 # --- changing the layout ---------------------------------------------------------------------------
 
-def _active_bookings(session: FeedbackSession) -> dict[int, Booking]:
-    """Active (not cancelled) bookings of ``session`` by slot id."""
+def _active_bookings(feedback_session: FeedbackSession) -> dict[int, Booking]:
+    """Active (not cancelled) bookings of ``feedback_session`` by slot id."""
     rows = db.session.scalars(
         sa.select(Booking).join(Booking.slot)
-        .where(Slot.session_id == session.id, Booking.status != BookingStatus.CANCELLED)
+        .where(Slot.feedback_session_id == feedback_session.id, Booking.status != BookingStatus.CANCELLED)
     )
     return {b.slot_id: b for b in rows}
 
@@ -297,15 +306,15 @@ class LayoutChange:
         return any(m.to is not None for m in self.moves)
 
 
-def plan_change(session: FeedbackSession, plan: SessionPlan) -> LayoutChange:
+def plan_change(feedback_session: FeedbackSession, plan: SessionPlan) -> LayoutChange:
     """Compare the session's slots with ``plan``: slots with the same start stay, free ones that no
     longer fit go, and each booked one that no longer fits gets the nearest free slot of the new
     layout (earliest bookings first), or none when the new layout is full."""
     times = plan.slot_times()
     new_starts = {a for a, _ in times}
-    booked = _active_bookings(session)
-    kept = {s.starts_at: s for s in session.slots if s.starts_at in new_starts}
-    removed = [s for s in session.slots if s.starts_at not in new_starts]
+    booked = _active_bookings(feedback_session)
+    kept = {s.starts_at: s for s in feedback_session.slots if s.starts_at in new_starts}
+    removed = [s for s in feedback_session.slots if s.starts_at not in new_starts]
     free = [(a, b) for a, b in times if not (a in kept and kept[a].id in booked)]
     moves = []
     for slot in removed:
@@ -339,10 +348,10 @@ class UpdateReport:
 
 
 def update_session(
-    session: FeedbackSession, plan: SessionPlan, *, resolution: str | None = None,
+    feedback_session: FeedbackSession, plan: SessionPlan, *, resolution: str | None = None,
     expected: str | None = None, actor_id: int | None = None, now: datetime | None = None,
 ) -> UpdateReport:
-    """Save ``plan`` into ``session`` and regenerate its slots, never dropping a booking silently.
+    """Save ``plan`` into ``feedback_session`` and regenerate its slots, never dropping a booking silently.
 
     A change that removes booked slots raises DecisionNeeded until the recruiter chooses
     ``resolution``: "move" (each to a free slot of the new layout; cancelled where none is left)
@@ -351,18 +360,18 @@ def update_session(
     same transaction. All or nothing: a race with a candidate raises ChangedMeanwhile and changes nothing.
     """
     now = now or utcnow()
-    if not is_editable(session, now):
+    if not is_editable(feedback_session, now):
         raise SessionLocked()
-    change = plan_change(session, plan)
+    change = plan_change(feedback_session, plan)
     if change.moves:
         if resolution not in ("move", "cancel"):
             raise DecisionNeeded(change)
         if expected != change.fingerprint:
             raise ChangedMeanwhile(change)
-    details_changed = (session.location, session.video_url) != (plan.location, plan.video_url)
+    details_changed = (feedback_session.location, feedback_session.video_url) != (plan.location, plan.video_url)
     try:
         with db.session.begin_nested():
-            report = _apply_change(session, plan, change, resolution, details_changed, actor_id, now)
+            report = _apply_change(feedback_session, plan, change, resolution, details_changed, actor_id, now)
     except IntegrityError:
         # A candidate booked or moved into a slot this change touches, at the same moment.
         raise ChangedMeanwhile() from None
@@ -371,14 +380,17 @@ def update_session(
 
 
 def _apply_change(
-    session: FeedbackSession, plan: SessionPlan, change: LayoutChange, resolution: str | None,
+    feedback_session: FeedbackSession, plan: SessionPlan, change: LayoutChange, resolution: str | None,
     details_changed: bool, actor_id: int | None, now: datetime,
 ) -> UpdateReport:
     report = UpdateReport()
-    session.starts_at, session.ends_at = from_local(plan.day, plan.start), from_local(plan.day, plan.end)
-    session.slot_minutes, session.breaks = plan.slot_minutes, plan.break_list
-    session.location, session.video_url = plan.location, plan.video_url
-    session.hosts = _hosts(plan.host_ids)
+    feedback_session.starts_at, feedback_session.ends_at = (
+        from_local(plan.day, plan.start),
+        from_local(plan.day, plan.end),
+    )
+    feedback_session.slot_minutes, feedback_session.breaks = plan.slot_minutes, plan.break_list
+    feedback_session.location, feedback_session.video_url = plan.location, plan.video_url
+    feedback_session.hosts = _hosts(plan.host_ids)
 
     # The new layout: kept slots take the new end, the others are added.
     by_start: dict[datetime, Slot] = {}
@@ -386,7 +398,7 @@ def _apply_change(
     for start, end in change.times:
         slot = change.kept.get(start)
         if slot is None:
-            slot = Slot(session=session, starts_at=start, ends_at=end)
+            slot = Slot(feedback_session=feedback_session, starts_at=start, ends_at=end)
             db.session.add(slot)
         elif slot.ends_at != end:
             slot.ends_at = end
@@ -401,7 +413,9 @@ def _apply_change(
             target = by_start[move.to[0]]
             _bump(booking, now, slot_id=target.id)
             keep_links_alive(booking.candidate, target.ends_at + booking_services.LINK_GRACE)
-            record_event("rescheduled", booking.candidate, session_id=session.id, at=now, user_id=actor_id)
+            record_event(
+                "rescheduled", booking.candidate, feedback_session_id=feedback_session.id, at=now, user_id=actor_id
+            )
             notifications.notify_booking_rescheduled(booking, valid_token(booking.candidate))
             report.moved += 1
         else:
@@ -426,13 +440,13 @@ def _apply_change(
             .values(slot_id=first_slot.id)
         )
         for slot in change.removed:
-            session.slots.remove(slot)
+            feedback_session.slots.remove(slot)
         db.session.flush()
         db.session.expire_all()
 
     # Those who keep their slot get the new details when their time or the place changed.
     moved_ids = {m.booking.id for m in change.moves}
-    for booking in _active_bookings(session).values():
+    for booking in _active_bookings(feedback_session).values():
         if booking.id in moved_ids or booking.status != BookingStatus.BOOKED:
             continue
         if details_changed or booking.slot_id in resized:
@@ -440,7 +454,7 @@ def _apply_change(
             notifications.notify_session_changed(booking, valid_token(booking.candidate))
             report.informed += 1
     db.session.flush()
-    if session.status == SessionStatus.PUBLISHED:
+    if feedback_session.status == FeedbackSessionStatus.PUBLISHED:
         offer_free_slots(now=now)
     return report
 
@@ -462,7 +476,7 @@ def next_session_ahead(now: datetime, *, exclude_slot_ids: set[int] = frozenset(
     """The first published session ahead that candidates can still book a free slot in."""
     for slot in booking_services.free_slots(now):
         if slot.id not in exclude_slot_ids:
-            return slot.session
+            return slot.feedback_session
     return None
 
 
@@ -472,7 +486,7 @@ def _tell_dropped(
     """Record, notify and, when nothing is planned ahead, put the candidate on the waitlist."""
     candidate = booking.candidate
     # "cancelled" with the recruiter as user_id: the event log tells it apart from a candidate's own.
-    record_event("cancelled", candidate, session_id=booking.slot.session_id, at=now, user_id=actor_id)
+    record_event("cancelled", candidate, feedback_session_id=booking.slot.feedback_session_id, at=now, user_id=actor_id)
     if offer is None:
         _put_on_waitlist(candidate, now)
     notify(booking, valid_token(candidate), offer)
@@ -485,57 +499,60 @@ def _put_on_waitlist(candidate: Candidate, now: datetime) -> None:
 
 # --- publishing, closing, cancelling ---------------------------------------------------------------
 
-def publish_session(session: FeedbackSession, *, now: datetime | None = None) -> int:
+def publish_session(feedback_session: FeedbackSession, *, now: datetime | None = None) -> int:
     """Open a session for booking and offer its places to the waitlist; returns how many people
     were offered a place."""
     now = now or utcnow()
-    if session.status not in (SessionStatus.DRAFT, SessionStatus.CLOSED) or session.ends_at <= now:
+    if (
+        feedback_session.status not in (FeedbackSessionStatus.DRAFT, FeedbackSessionStatus.CLOSED)
+        or feedback_session.ends_at <= now
+    ):
         raise WrongStatus()
-    session.status = SessionStatus.PUBLISHED
+    feedback_session.status = FeedbackSessionStatus.PUBLISHED
     db.session.flush()
     times_changed()
     return offer_free_slots(now=now)
 
 
-def close_session(session: FeedbackSession, *, now: datetime | None = None) -> None:
+def close_session(feedback_session: FeedbackSession, *, now: datetime | None = None) -> None:
     """Take a published session off the booking page; its bookings stay."""
-    if session.status != SessionStatus.PUBLISHED:
+    if feedback_session.status != FeedbackSessionStatus.PUBLISHED:
         raise WrongStatus()
-    session.status = SessionStatus.CLOSED
+    feedback_session.status = FeedbackSessionStatus.CLOSED
     times_changed()
 
 
-def booked_in(session: FeedbackSession) -> list[Booking]:
-    """The conversations still ahead in ``session`` (status booked), in time order."""
+def booked_in(feedback_session: FeedbackSession) -> list[Booking]:
+    """The conversations still ahead in ``feedback_session`` (status booked), in time order."""
     return list(db.session.scalars(
         sa.select(Booking).join(Booking.slot)
-        .where(Slot.session_id == session.id, Booking.status == BookingStatus.BOOKED)
+        .where(Slot.feedback_session_id == feedback_session.id, Booking.status == BookingStatus.BOOKED)
         .order_by(Slot.starts_at)
     ))
 
 
-def cancel_fingerprint(session: FeedbackSession) -> str:
-    return ",".join(f"{b.id}:{b.sequence}" for b in sorted(booked_in(session), key=lambda b: b.id))
+def cancel_fingerprint(feedback_session: FeedbackSession) -> str:
+    return ",".join(f"{b.id}:{b.sequence}" for b in sorted(booked_in(feedback_session), key=lambda b: b.id))
 
 
 def cancel_session(
-    session: FeedbackSession, *, expected: str | None = None, actor_id: int | None = None,
+    feedback_session: FeedbackSession, *, expected: str | None = None, actor_id: int | None = None,
     now: datetime | None = None,
 ) -> int:
-    """Cancel ``session``: every booked candidate gets a CANCEL invitation and the next session
+    """Cancel ``feedback_session``: every booked candidate gets a CANCEL invitation and the next session
     ahead, or a place on the waitlist when none is planned. ``expected`` is the fingerprint of the
     bookings the recruiter saw. Returns how many candidates are told. All or nothing, as ``update_session``."""
     now = now or utcnow()
-    if not is_editable(session, now):
+    if not is_editable(feedback_session, now):
         raise SessionLocked()
-    bookings = booked_in(session)
-    if expected is not None and expected != cancel_fingerprint(session):
+    bookings = booked_in(feedback_session)
+    if expected is not None and expected != cancel_fingerprint(feedback_session):
         raise ChangedMeanwhile()
     try:
         with db.session.begin_nested():
             for booking in bookings:
                 _bump(booking, now, status=BookingStatus.CANCELLED, cancelled_at=now)
-            session.status = SessionStatus.CANCELLED
+            feedback_session.status = FeedbackSessionStatus.CANCELLED
             db.session.flush()
             offer = next_session_ahead(now)
             for booking in bookings:
@@ -546,21 +563,21 @@ def cancel_session(
     return len(bookings)
 
 
-def delete_draft(session: FeedbackSession) -> None:
+def delete_draft(feedback_session: FeedbackSession) -> None:
     """Remove a draft that was never booked (e.g. one month too many in a series)."""
     has_bookings = db.session.scalar(
-        sa.select(sa.func.count(Booking.id)).join(Booking.slot).where(Slot.session_id == session.id)
+        sa.select(sa.func.count(Booking.id)).join(Booking.slot).where(Slot.feedback_session_id == feedback_session.id)
     )
-    if session.status != SessionStatus.DRAFT or has_bookings:
+    if feedback_session.status != FeedbackSessionStatus.DRAFT or has_bookings:
         raise WrongStatus(_("Only a draft without bookings can be deleted."))
-    db.session.delete(session)
+    db.session.delete(feedback_session)
 
 
 # --- overviews -------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class SessionRow:
-    session: FeedbackSession
+    feedback_session: FeedbackSession
     booked: int
     offered: int
 
@@ -571,10 +588,10 @@ def with_place_counts() -> sa.Select:
     booked = (
         sa.select(sa.func.count(Booking.id))
         .join(Slot, Booking.slot_id == Slot.id)
-        .where(Slot.session_id == FeedbackSession.id, Booking.status != BookingStatus.CANCELLED)
+        .where(Slot.feedback_session_id == FeedbackSession.id, Booking.status != BookingStatus.CANCELLED)
         .scalar_subquery()
     )
-    offered = sa.select(sa.func.count(Slot.id)).where(Slot.session_id == FeedbackSession.id).scalar_subquery()
+    offered = sa.select(sa.func.count(Slot.id)).where(Slot.feedback_session_id == FeedbackSession.id).scalar_subquery()
     return sa.select(FeedbackSession, booked, offered)
 
 
@@ -591,10 +608,10 @@ def session_overview(now: datetime | None = None, *, past_limit: int = 24) -> tu
     return [SessionRow(*r) for r in ahead], [SessionRow(*r) for r in past]
 
 
-def slot_overview(session: FeedbackSession) -> list[tuple[Slot, Booking | None]]:
-    """Every slot of ``session`` with its active booking, if any."""
-    booked = _active_bookings(session)
-    return [(slot, booked.get(slot.id)) for slot in session.slots]
+def slot_overview(feedback_session: FeedbackSession) -> list[tuple[Slot, Booking | None]]:
+    """Every slot of ``feedback_session`` with its active booking, if any."""
+    booked = _active_bookings(feedback_session)
+    return [(slot, booked.get(slot.id)) for slot in feedback_session.slots]
 
 
 # --- a series of months ----------------------------------------------------------------------------
@@ -625,7 +642,7 @@ def sessions_on(day: date) -> list[FeedbackSession]:
         sa.select(FeedbackSession).where(
             FeedbackSession.starts_at >= from_local(day, time(0)),
             FeedbackSession.starts_at < from_local(day + timedelta(days=1), time(0)),
-            FeedbackSession.status != SessionStatus.CANCELLED,
+            FeedbackSession.status != FeedbackSessionStatus.CANCELLED,
         )
     ))
 
@@ -662,7 +679,7 @@ def plan_series(
     now = now or utcnow()
     if not 1 <= months <= MAX_SERIES_MONTHS or nth not in NTH_CHOICES or not 0 <= weekday <= 6:
         raise SessionError()
-    status = SessionStatus.PUBLISHED if publish else SessionStatus.DRAFT
+    status = FeedbackSessionStatus.PUBLISHED if publish else FeedbackSessionStatus.DRAFT
     created, skipped = [], []
     for item in preview_series(nth, weekday, months, now=now):
         if item.skipped:
