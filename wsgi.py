@@ -1,5 +1,12 @@
 """Entry point for ``flask --app wsgi`` and ``gunicorn wsgi:app``."""
 
+import gc
+
 from app import create_app
 
 app = create_app()
+# What the app keeps for its whole life (the checker's word lists, templates, settings: some 160,000
+# objects) is left out of the garbage collector's full passes, which otherwise walk it again and again
+# while a selection of e-mails is rendered (bench/README.md, the import). Not in create_app: tests make
+# hundreds of apps and must be able to free them.
+gc.freeze()

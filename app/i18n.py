@@ -75,10 +75,16 @@ def _catalog():
     candidate's language."""
     if not has_app_context():
         return get_translations()
-    locale = get_locale()
-    kept = g.get("_catalog")
-    if kept is None or kept[0] is not locale:
-        kept = g._catalog = (locale, get_translations())
+    # Flask-Babel keeps the locale of the moment in ``g._flask_babel.babel_locale`` (``force_locale`` sets
+    # it there too): read once through the proxy, that costs a fifth of ``get_locale()``, which walks ``g``
+    # three times. When it is not there yet, ``get_locale()`` chooses it.
+    context = g._get_current_object().__dict__
+    babel_state = context.get("_flask_babel")
+    locale = getattr(babel_state, "babel_locale", None) if babel_state is not None else None
+    kept = context.get("_catalog")
+    if locale is None or kept is None or kept[0] is not locale:
+        locale = get_locale()
+        kept = context["_catalog"] = (locale, get_translations())
     return kept[1]
 
 

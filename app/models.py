@@ -458,6 +458,20 @@ class EmailTemplate(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
+class ImportMapping(db.Model):
+    """Which field each column of a CSV file holds, as a recruiter chose it for a header line; used again
+    for the next file with the same headers. Keyed by ``csv_import.header_key`` (the SHA-256 of the header
+    names without case, accents or punctuation): column names only, never a candidate's data."""
+
+    __tablename__ = "import_mapping"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    header_key: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    headers: Mapped[list] = mapped_column(sa.JSON)
+    targets: Mapped[list] = mapped_column(sa.JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
 class PoolMembership(db.Model):
     """Consent to stay in the talent pool: asked, never assumed; lasts 12 months."""
 

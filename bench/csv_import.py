@@ -29,18 +29,24 @@ Environment (see bench/README.md):
     BENCH_README          0 leaves bench/README.md alone
 """
 
+import contextlib
 import csv
+import http.client
 import io
 import json
 import os
 import random
-import resource
+import re
+import secrets
+import signal
+import socket
 import subprocess
 import sys
 import time
-import tracemalloc
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
+from urllib.parse import urlencode
 
 if __package__ in (None, ""):
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -48,12 +54,14 @@ if __package__ in (None, ""):
 from bench._common import (  # noqa: E402
     DATA,
     DATABASES,
+    GUNICORN,
     PYTHON,
     ROOT,
     database_version,
     databases,
     env_int,
     exit_on_sigterm,
+    free_port,
     machine_line,
     median,
     migrated_app,
@@ -66,6 +74,9 @@ from bench._common import (  # noqa: E402
 )
 
 TARGET_S = 10.0
+HOST = "127.0.0.1"
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379")
+WORKERS = 2
 PHASES = ("upload", "confirm", "send")
 
 FIRST_NAMES = ["Anna", "Daan", "Sanne", "Bram", "Fatima", "Mohamed", "Lotte", "Sem", "Eva", "Noah", "Yara",
@@ -93,95 +104,243 @@ PERSONAL_LINES = [
 
 
 def make_csv(rows: int, today: date) -> bytes:
-    """A file as an applicant tracking system exports it: Dutch headers, semicolons, mixed date formats."""
+    """A file as an applicant tracking system exports it: Dutch headers with a byte-order mark, semicolons,
+    the name in parts, columns the portal does not read (id, phone, application date, source), mixed date
+    formats."""
     rng = random.Random(3)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["Naam", "E-mail", "Vacature", "Afdeling", "Fase", "Afwijzingsdatum", "Taal", "Reden"])
+    writer.writerow(["\ufeffKandidaat-ID", "Voornaam", "Tussenvoegsel", "Achternaam", "E-mailadres", "Telefoon",
+                     "Vacature", "Afdeling", "Fase", "Sollicitatiedatum", "Afwijzingsdatum", "Taal", "Reden", "Bron"])
     stages, weights = zip(*STAGES, strict=False)
     for n in range(rows):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        prefix, _, surname = last.rpartition(" ")
         vacancy, department = rng.choice(VACANCIES)
         rejected = today - timedelta(days=rng.randint(0, 20))
         local_part = f"{first}.{last}".lower().replace(" ", "").replace("ı", "i")
         writer.writerow([
-            f"{first} {last}", f"{local_part}{n}@example.org", vacancy, department,
-            rng.choices(stages, weights)[0],
+            100_000 + n, first, prefix, surname, f"{local_part}{n}@example.org", f"06-{rng.randint(0, 99999999):08d}",
+            vacancy, department, rng.choices(stages, weights)[0], (rejected - timedelta(days=30)).isoformat(),
             rejected.strftime("%d-%m-%Y") if rng.random() < 0.7 else rejected.isoformat(),
-            "en" if rng.random() < 0.15 else "nl", rng.choice(REASONS),
+            "en" if rng.random() < 0.15 else "nl", rng.choice(REASONS), rng.choice(["LinkedIn", "Website", "Indeed"]),
         ])
     return out.getvalue().encode("utf-8")
 
 
-# --- one run, in a process of its own --------------------------------------------------------------
+# --- one run: a real server and a recruiter clicking through the pages -------------------------------
 
-def one_run(database: str, rows: int, trace: bool) -> dict:
-    """Import and send on a fresh database; seconds per phase and memory, as a dict."""
+RECRUITER_EMAIL, RECRUITER_PASSWORD = "recruiter@bench.example.org", "a long enough bench password"
+_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+_PICK = re.compile(r'<input type="checkbox" name="ids" value="(\d+)"')
+_SEEN = re.compile(r'<input id="(seen_\d+)" name="seen_\d+" type="hidden" value="([^"]*)"')
+_CONFIRM = re.compile(r'<form method="post" action="(/recruiter/candidates/import/[A-Za-z0-9_-]+)"')
+
+
+class Browser:
+    """One recruiter's browser over HTTP: the session cookie, form posts, redirects followed, and the time of
+    every request by kind (what the report calls where the time goes)."""
+
+    def __init__(self, port: int):
+        self.port, self.cookies = port, {}
+        self.spent: dict[str, list[float]] = {}
+        self.sizes: dict[str, int] = {}
+
+    def request(self, kind: str, method: str, path: str, *, form: dict | None = None,
+                files: tuple[str, str, bytes] | None = None, expect: int = 200) -> tuple[str, str]:
+        """(body, Location); the answer must have status ``expect``."""
+        headers = {"Accept-Language": "nl", "Host": f"{HOST}:{self.port}"}
+        body = None
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if files is not None:
+            boundary = "----bench" + "7d3f" * 6
+            parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+                     for k, v in (form or {}).items()]
+            name, filename, content = files
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                         "Content-Type: text/csv\r\n\r\n".encode() + content + b"\r\n")
+            body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+            headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
+        elif form is not None:
+            body = urlencode(form, doseq=True).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        began = time.perf_counter()
+        connection = http.client.HTTPConnection(HOST, self.port, timeout=300)
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            raw = response.read()
+        finally:
+            connection.close()
+        self.spent.setdefault(kind, []).append(time.perf_counter() - began)
+        self.sizes[kind] = max(self.sizes.get(kind, 0), len(raw))
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                cookie_name, cookie_value = value.split(";", 1)[0].split("=", 1)
+                self.cookies[cookie_name] = cookie_value
+        text = raw.decode("utf-8", "replace")
+        if response.status != expect:
+            raise RuntimeError(f"{method} {path} answered {response.status}, not {expect}: {text[:300]!r}")
+        location = response.getheader("Location", "")
+        if location.startswith("http"):
+            location = "/" + location.split("/", 3)[3]
+        return text, location
+
+
+def csrf(page: str) -> str:
+    found = _CSRF.search(page)
+    if not found:
+        raise RuntimeError("no CSRF token on the page")
+    return found.group(1) or found.group(2)
+
+
+def seed_recruiter(app) -> None:
+    from app.auth.services import create_user
+    from app.extensions import db
+    from app.models import Role
+
+    with app.app_context():
+        create_user(RECRUITER_EMAIL, "Recruiter bench", Role.RECRUITER, RECRUITER_PASSWORD)
+        db.session.commit()
+        db.session.remove()
+
+
+def recruiter_clicks(port: int, content: bytes) -> dict[str, float]:
+    """Sign in, upload, confirm, then page after page of the list: tick everyone shown, write a line each,
+    preview, send. Seconds per phase; the browser's times per kind of request in ``browser.spent``."""
+    browser = Browser(port)
+    page, _ = browser.request("sign-in", "GET", "/login")
+    browser.request("sign-in", "POST", "/login", expect=302, form={
+        "csrf_token": csrf(page), "email": RECRUITER_EMAIL, "password": RECRUITER_PASSWORD})
+    seconds = {}
+    began = time.perf_counter()
+    page, _ = browser.request("upload", "GET", "/recruiter/candidates/import")
+    preview, _ = browser.request("upload", "POST", "/recruiter/candidates/import",
+                                 form={"csrf_token": csrf(page)}, files=("file", "ats-export.csv", content))
+    seconds["upload"] = time.perf_counter() - began
+    confirm = _CONFIRM.search(preview)
+    if not confirm:
+        raise RuntimeError(f"no preview with an import button: {preview[:300]!r}")
+
+    began = time.perf_counter()
+    _, location = browser.request("confirm", "POST", confirm.group(1), expect=302,
+                                  form={"csrf_token": csrf(preview), "mode": "all_or_nothing"})
+    listing, _ = browser.request("confirm", "GET", location)
+    seconds["confirm"] = time.perf_counter() - began
+
+    began = time.perf_counter()
+    sent = 0
+    while True:
+        ids = _PICK.findall(listing)
+        if not ids:
+            break
+        query = urlencode({"status": "not_invited", "ids": ids}, doseq=True)  # the list's selection form
+        page, _ = browser.request("send: the e-mail page", "GET", f"/recruiter/candidates/rejections?{query}")
+        lines = {f"line_{i}": PERSONAL_LINES[int(i) % len(PERSONAL_LINES)] for i in ids}
+        form = {"csrf_token": csrf(page), "ids": ",".join(ids), "status": "not_invited", **lines}
+        page, _ = browser.request("send: preview", "POST", "/recruiter/candidates/rejections",
+                                  form={**form, "action": "preview"})
+        seen = dict(_SEEN.findall(page))
+        if len(seen) != len(ids):
+            raise RuntimeError(f"the preview shows {len(seen)} of {len(ids)} e-mails")
+        _, location = browser.request("send: send", "POST", "/recruiter/candidates/rejections", expect=302,
+                                      form={**form, **seen, "action": "send"})
+        listing, _ = browser.request("send: the list", "GET", location)  # the list as it was filtered
+        sent += len(ids)
+    seconds["send"] = time.perf_counter() - began
+    browser.sent = sent
+    return seconds, browser
+
+
+def server_memory_mb(pid: int) -> float:
+    """The largest peak resident memory (VmHWM) among gunicorn's processes."""
+    peaks = []
+    for child in [pid, *_children(pid)]:
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{child}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peaks.append(int(line.split()[1]) / 1024)
+    return max(peaks, default=0.0)
+
+
+def _children(pid: int) -> list[int]:
+    with contextlib.suppress(OSError):
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    return []
+
+
+def one_run(database: str, rows: int) -> dict:
+    """Import and send on a fresh database through a real server; seconds per phase, as a dict."""
     import sqlalchemy as sa
 
-    from app.candidates import services
     from app.candidates.csv_import import today_local
-    from app.candidates.routes import MAX_SELECTION
     from app.extensions import db
     from app.models import Candidate, OutboxMessage
 
     with DATABASES[database]("import") as url:
-        app = migrated_app(url, CSV_IMPORT_FOLDER=str(DATA / "imports"))
+        app = migrated_app(url)
         version = database_version(app)
-        with app.test_request_context():
-            content = make_csv(rows, today_local())
-        baseline_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        if trace:
-            tracemalloc.start()
-        seconds = {}
-        with app.test_request_context():  # the import runs in a request, with its locale and URL adapter
-            began = time.perf_counter()
-            preview = services.preview_import(content)
-            seconds["upload"] = time.perf_counter() - began
-
-            began = time.perf_counter()
-            preview = services.preview_import(content)
-            services.import_candidates(preview, services.ImportMode.ALL_OR_NOTHING)
-            db.session.commit()
-            seconds["confirm"] = time.perf_counter() - began
-            ids = list(db.session.scalars(sa.select(Candidate.id).order_by(Candidate.id)))  # the list page's ticks
-            db.session.remove()
-        peak = tracemalloc.get_traced_memory()[1] if trace else None
-        if trace:  # the traced run ends here: its times are not used, and the send phase holds no file
-            tracemalloc.stop()
-            with app.app_context():
-                db.engine.dispose()
-            return {"version": version, "tracemalloc_peak_mb": peak / 2**20}
-
-        began = time.perf_counter()
-        queued = 0
-        for start in range(0, len(ids), MAX_SELECTION):
-            with app.test_request_context():  # one request per selection, as the page sends them
-                selection = services.get_candidates(ids[start:start + MAX_SELECTION])
-                lines = {c.id: PERSONAL_LINES[c.id % len(PERSONAL_LINES)] for c in selection}
-                emails = services.compose_rejections(selection, lines)  # the page checks what was previewed
-                assert len(emails) == len(selection)
-                queued += services.send_rejections(selection, lines, composed=emails)
-                db.session.commit()
-                db.session.remove()
-        seconds["send"] = time.perf_counter() - began
-
+        seed_recruiter(app)
+        content = make_csv(rows, today_local())
+        env = {"FLASK_SQLALCHEMY_DATABASE_URI": url, "FLASK_SECRET_KEY": "bench-import-" + secrets.token_hex(8),
+               "FLASK_DEPLOYMENT": "production", "FLASK_RATELIMIT_STORAGE_URI": REDIS_URL,
+               "FLASK_MAIL_FOLDER": str(DATA / "mail"), "FLASK_CSV_IMPORT_FOLDER": str(DATA / "imports"),
+               "FLASK_PORTAL_URL": "https://portal.example.org"}
+        with gunicorn("wsgi:app", env, WORKERS) as (port, pid):
+            seconds, browser = recruiter_clicks(port, content)
+            memory = server_memory_mb(pid)
         with app.app_context():
             in_outbox = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)
                                           .where(OutboxMessage.kind == "rejection"))
             stored = db.session.scalar(sa.select(sa.func.count()).select_from(Candidate))
             db.session.remove()
             db.engine.dispose()
-    if stored != rows or in_outbox != rows or queued != rows:
+    if stored != rows or in_outbox != rows or browser.sent != rows:
         raise RuntimeError(f"{stored} candidates and {in_outbox} e-mails for {rows} rows")
     return {
-        "version": version, "seconds": seconds, "bytes": len(content), "bad_rows": len(preview.bad),
-        "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "baseline_mb": baseline_kb / 1024,
+        "version": version, "seconds": seconds, "bytes": len(content), "server_peak_mb": memory,
+        "requests": {kind: [len(times), sum(times), median(times)] for kind, times in browser.spent.items()},
+        "largest_page": browser.sizes,
     }
 
 
-def run_in_process(database: str, rows: int, trace: bool) -> dict:
-    command = [str(PYTHON), "-m", "bench.csv_import", "--one", database, str(rows)] + (["--trace"] if trace else [])
+@contextlib.contextmanager
+def gunicorn(app_spec: str, env: dict[str, str], workers: int):
+    """gunicorn serving ``app_spec`` on a free port of 127.0.0.1: (port, master's pid); stopped afterwards."""
+    port = free_port()
+    DATA.mkdir(parents=True, exist_ok=True)
+    log = open(DATA / "gunicorn-import.log", "ab")  # noqa: SIM115 (closed when the server stops)
+    process = subprocess.Popen(
+        [str(GUNICORN), "--workers", str(workers), "--bind", f"{HOST}:{port}", "--timeout", "300",
+         "--log-level", "warning", app_spec],
+        cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {process.returncode}; see bench/.data/gunicorn-import.log")
+            try:
+                socket.create_connection((HOST, port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not start within 60 s") from None
+                time.sleep(0.2)
+        yield port, process.pid
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def run_in_process(database: str, rows: int) -> dict:
+    command = [str(PYTHON), "-m", "bench.csv_import", "--one", database, str(rows)]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode != 0 or not lines:
@@ -212,49 +371,48 @@ def report(results: list[DatabaseResult], rows: int, started, load, total_s: flo
     lines = [
         machine_line(started, load, total_s),
         "",
-        f"A file of **{rows:,} rows** ({size}, semicolons, Dutch headers, all eight columns, mixed date formats; "
-        "every row good) imported on a fresh database and its rejection e-mails queued, each with a personal "
-        "line, through the real code in the order the pages call it. Every figure is the **median of the runs** "
-        "(column Runs: as many as fit in the time budget, at most three), each run on a fresh database in a "
-        "process of its own.",
+        f"An ATS export of **{rows:,} rows** ({size}: semicolons, Dutch headers with a byte-order mark, the name "
+        "in parts, four columns the portal ignores, mixed date formats; every row good) imported on a fresh "
+        "database and every rejection e-mail sent, **over HTTP as a recruiter clicks**: gunicorn "
+        f"({WORKERS} sync workers, `wsgi:app`, `FLASK_DEPLOYMENT=production`, the Redis rate limiter on) on "
+        "127.0.0.1, one browser-like client with its session cookie and CSRF tokens. Upload: the import page, "
+        "the file posted, the preview. Confirm: the import button, then the list it leads to. Send: page after "
+        "page of the list filtered to *not invited yet*: tick everyone shown, open the e-mail page, write a "
+        "personal line each, *Show the preview*, *Send*, back to the list. Figures are medians of the runs "
+        "(each on a fresh database and a fresh server); signing in is not counted.",
         "",
-        "| Database | Runs | Upload (read, check) | Confirm (check again, save) | "
-        "Send (check, links, outbox, events) | Total (target < 10 s) | Met | Total per run | "
-        "Peak RSS of the process | tracemalloc peak (upload, confirm) |",
-        "|---|---:|---:|---:|---:|---:|---|---|---:|---:|",
+        "| Database | Runs | Upload | Confirm | Send | Total (target < 10 s) | Met | Total per run | "
+        "Server's peak RSS |",
+        "|---|---:|---:|---:|---:|---:|---|---|---:|",
     ]
     for r in results:
         if r.error and not r.runs:
-            lines.append(f"| {r.name} | | not run: {r.error} | | | | | | | |")
+            lines.append(f"| {r.name} | | not run: {r.error} | | | | | | |")
             continue
         total = median(r.totals)
-        rss = median([x["maxrss_mb"] for x in r.runs])
-        baseline = median([x["baseline_mb"] for x in r.runs])
-        peak = f"{r.traced['tracemalloc_peak_mb']:.0f} MB" if r.traced else "?"
+        rss = median([x["server_peak_mb"] for x in r.runs])
         lines.append(
             f"| {r.runs[0]['version']} | {len(r.runs)} | {r.phase('upload'):.1f} s | {r.phase('confirm'):.1f} s | "
             f"{r.phase('send'):.1f} s | **{total:.1f} s** | {'yes' if total < TARGET_S else '**no**'} | "
-            f"{spread(r.totals, '{:.1f}')} s | {rss:.0f} MB ({baseline:.0f} MB before the import) | {peak} |")
-    lines += [
-        "",
-        "Upload: `services.preview_import` (decode, read, check every row, duplicates in the file and in the "
-        "portal). Confirm: the confirm request checks the stored file again, then `import_candidates` and one "
-        "commit. Send: per selection of at most 100 (the page's limit), as the send request does: "
-        "`compose_rejections` (is each e-mail the one previewed?), then `send_rejections` (a personal link each, "
-        "both bodies rendered into the outbox, the \"invited\" events and their monthly roll-up, in batched "
-        "statements) and one commit. Peak RSS: `resource.getrusage(RUSAGE_SELF).ru_maxrss` of the run's process "
-        "(Python, the app and the file included; before the import: after start-up, migration and making the "
-        "file). tracemalloc peak: the most memory Python had allocated at once from the start of the upload to "
-        "the commit of the import, from one extra traced run (the send phase holds one selection of 100 at a "
-        "time; the peak RSS covers it).",
-    ]
+            f"{spread(r.totals, '{:.1f}')} s | {rss:.0f} MB |")
+    lines += ["", "Where the time goes (first run of each database): requests by kind, their time in all, their "
+              "median, and the largest answer.", "",
+              "| Database | Request | Requests | Time in all | Median | Largest answer |",
+              "|---|---|---:|---:|---:|---:|"]
+    for r in results:
+        if not r.runs:
+            continue
+        run = r.runs[0]
+        for kind, (count, spent, middle) in run["requests"].items():
+            lines.append(f"| {r.name} | {kind} | {count} | {spent:.1f} s | {middle * 1000:.0f} ms | "
+                         f"{run['largest_page'][kind] / 1000:.0f} kB |")
     return "\n".join(lines)
 
 
 def main() -> int:
     exit_on_sigterm()
     if len(sys.argv) > 1 and sys.argv[1] == "--one":
-        print(json.dumps(one_run(sys.argv[2], int(sys.argv[3]), "--trace" in sys.argv)))
+        print(json.dumps(one_run(sys.argv[2], int(sys.argv[3]))))
         return 0
     rows = env_int("BENCH_IMPORT_ROWS", 10_000, 1_000)
     runs = env_int("BENCH_IMPORT_RUNS", 3, 1)
@@ -267,14 +425,16 @@ def main() -> int:
         results.append(result)
         try:
             for number in rounds(runs, budget):
-                run = run_in_process(name, rows, trace=False)
+                run = run_in_process(name, rows)
                 result.runs.append(run)
                 s = run["seconds"]
                 print(f"[{name}] run {number}: upload {s['upload']:.1f} s, confirm {s['confirm']:.1f} s, "
-                      f"send {s['send']:.1f} s, total {sum(s.values()):.1f} s, peak RSS {run['maxrss_mb']:.0f} MB",
+                      f"send {s['send']:.1f} s, total {sum(s.values()):.1f} s, "
+                      f"server's peak RSS {run['server_peak_mb']:.0f} MB",
                       flush=True)
-            result.traced = run_in_process(name, rows, trace=True)
-            print(f"[{name}] traced run: tracemalloc peak {result.traced['tracemalloc_peak_mb']:.0f} MB", flush=True)
+                for kind, (count, total, middle) in run["requests"].items():
+                    print(f"    {kind}: {count} requests, {total:.1f} s, median {middle * 1000:.0f} ms, "
+                          f"largest {run['largest_page'][kind] / 1000:.0f} kB", flush=True)
         except Exception as exc:  # e.g. no PostgreSQL server: report it and go on with the next database
             print(f"[{name}] failed: {exc!r}", flush=True)
             result.error = f"{type(exc).__name__}: {str(exc).splitlines()[0][:120]}"

@@ -1,17 +1,23 @@
 """Reading a CSV export of an applicant tracking system into rejected candidates.
 
 A pure builder: bytes in, a preview out (every row with its values and its errors). It touches no
-database; the caller passes in which (e-mail, vacancy) pairs exist already. Headers and values may be
-in Dutch or English; the separator is a comma, a semicolon or a tab; the text is UTF-8 with or
-without a byte-order mark.
+database; the caller passes in which (e-mail, vacancy) pairs exist already and which columns the recruiter
+said a file with these headers holds. Headers and values may be in Dutch or English, compared without case,
+accents, spaces or punctuation; columns it does not know are ignored (the preview lists them); a name may
+come in parts (first name, middle name or prefix, last name). When a required column is not recognised, the
+preview asks which column holds what instead of checking rows. The separator is a comma, a semicolon or a
+tab; the text is UTF-8 with or without a byte-order mark.
 """
 
 import csv
+import hashlib
 import io
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
@@ -26,6 +32,12 @@ from app.timeutil import AMSTERDAM
 # The fields of a candidate, in the order of the preview table.
 FIELDS = ("name", "email", "vacancy", "department", "stage", "rejected_on", "language", "rejection_reason", "phone")
 REQUIRED_COLUMNS = ("name", "email", "vacancy", "stage", "rejected_on")
+# A name may come in parts instead; together they make the name (first, middle or prefix, last).
+NAME_PARTS = ("first_name", "middle_name", "last_name")
+# What a column of a file can hold, in the order of the choices in the preview.
+TARGETS = ("name", *NAME_PARTS, *FIELDS[1:])
+MAX_COLUMNS = 100
+SAMPLE_ROWS = 3
 
 COLUMN_LABELS = {
     "name": _l("Name"),
@@ -38,20 +50,43 @@ COLUMN_LABELS = {
     "rejection_reason": _l("Rejection reason"),
     "phone": _l("Phone"),
 }
+_NAME_LABELS = {
+    "name": _l("Full name"),
+    "first_name": _l("First name"),
+    "middle_name": _l("Middle name or prefix (tussenvoegsel)"),
+    "last_name": _l("Last name"),
+}
+TARGET_LABELS = {target: _NAME_LABELS.get(target) or COLUMN_LABELS[target] for target in TARGETS}
 
 # Header names as an applicant tracking system may write them, compared without case, spaces or
 # punctuation ("E-mail" == "email" == "E_MAIL").
 _HEADER_NAMES = {
-    "name": ["name", "naam", "full name", "volledige naam", "candidate", "kandidaat", "sollicitant", "applicant"],
-    "email": ["email", "e-mail", "e-mailadres", "emailadres", "email address", "e-mail address", "mail"],
-    "vacancy": ["vacancy", "vacature", "job", "position", "functie", "role"],
-    "department": ["department", "afdeling", "team"],
-    "stage": ["stage", "fase", "phase", "stap", "step"],
+    "name": ["name", "naam", "full name", "volledige naam", "candidate", "kandidaat", "sollicitant", "applicant",
+             "candidate name", "naam kandidaat", "kandidaatnaam", "applicant name", "naam sollicitant",
+             "sollicitantnaam", "volledige naam kandidaat"],
+    "first_name": ["first name", "voornaam", "firstname", "given name", "roepnaam", "voornamen",
+                   "candidate first name", "voornaam kandidaat"],
+    "middle_name": ["middle name", "tussenvoegsel", "tussenvoegsels", "prefix", "name prefix", "infix",
+                    "voorvoegsel", "middle names"],
+    "last_name": ["last name", "achternaam", "lastname", "surname", "family name", "familienaam",
+                  "candidate last name", "achternaam kandidaat"],
+    "email": ["email", "e-mail", "e-mailadres", "emailadres", "email address", "e-mail address", "mail",
+              "e-mail adres", "candidate email", "e-mail kandidaat", "emailadres kandidaat", "personal email",
+              "email (personal)", "mailadres", "e-mail sollicitant"],
+    "vacancy": ["vacancy", "vacature", "job", "position", "functie", "role", "job title", "job name",
+                "vacaturetitel", "vacature titel", "vacaturenaam", "functietitel", "functienaam", "position title",
+                "job opening", "opening", "requisition", "vacature (titel)"],
+    "department": ["department", "afdeling", "team", "department name", "afdelingsnaam", "unit", "business unit",
+                   "organisatieonderdeel"],
+    "stage": ["stage", "fase", "phase", "stap", "step", "rejection stage", "stage at rejection", "current stage",
+              "stage name", "fase afwijzing", "afgewezen in fase", "afwijzingsfase", "sollicitatiefase"],
     "rejected_on": ["rejection date", "afwijzingsdatum", "datum afwijzing", "rejected on", "afgewezen op",
-                    "date rejected", "datum", "date"],
-    "language": ["language", "taal"],
+                    "date rejected", "datum", "date", "rejected at", "datum afgewezen", "disqualified at",
+                    "disqualification date", "archived at", "archive date"],
+    "language": ["language", "taal", "preferred language", "voorkeurstaal", "taal kandidaat", "locale",
+                 "correspondence language", "correspondentietaal"],
     "rejection_reason": ["rejection reason", "reason", "reden", "afwijzingsreden", "reden afwijzing",
-                         "reason for rejection"],
+                         "reason for rejection", "afwijsreden", "disqualification reason", "archive reason"],
     "phone": ["phone", "telefoon", "telefoonnummer", "phone number", "mobile", "mobiel"],
 }
 
@@ -86,8 +121,9 @@ _REASON_NAMES = {
 
 
 def _key(text: str) -> str:
-    """A name to compare: without case, spaces or punctuation."""
-    return re.sub(r"[\W_]+", "", text.casefold())
+    """A name to compare: without case, accents, spaces or punctuation ("E-mail" == "email" == "É_MAIL")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return re.sub(r"[\W_]+", "", "".join(c for c in decomposed if not unicodedata.combining(c)))
 
 
 def _lookup(names: dict) -> dict[str, object]:
@@ -143,17 +179,43 @@ class ImportRow:
 
 @dataclass
 class ImportPreview:
+    """What the file holds: its rows with their checks, or (``needs_mapping``) only which column holds what,
+    with the problems that keep the rows from being read and a few values of each column."""
+
     rows: list[ImportRow]
     columns: list[str]
     delimiter: str
+    headers: list[str] = field(default_factory=list)
+    targets: list[str | None] = field(default_factory=list)
+    problems: list = field(default_factory=list)
+    samples: list[list[str]] = field(default_factory=list)
 
     @property
+    def needs_mapping(self) -> bool:
+        return bool(self.problems)
+
+    @property
+    def header_key(self) -> str:
+        return header_key(self.headers)
+
+    @property
+    def ignored(self) -> list[str]:
+        """The columns of the file that nothing is read from (named ones only)."""
+        return [header for header, target in zip(self.headers, self.targets, strict=True) if header and not target]
+
+    @cached_property
     def good(self) -> list[ImportRow]:
         return [row for row in self.rows if row.ok]
 
-    @property
+    @cached_property
     def bad(self) -> list[ImportRow]:
         return [row for row in self.rows if not row.ok]
+
+
+def header_key(headers: Iterable[str]) -> str:
+    """The same header line however it is written (case, accents, spaces, punctuation): the key under which
+    the recruiter's choice of columns is remembered."""
+    return hashlib.sha256("\x1f".join(_key(h) for h in headers).encode()).hexdigest()
 
 
 def duplicate_key(email: str, vacancy: str) -> tuple[str, str]:
@@ -237,55 +299,71 @@ def detect_delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-def map_header(header: list[str]) -> list[str | None]:
-    """Which field each column holds (None for an empty column name); ImportRefused for unknown
-    or repeated columns, or when a required one is missing."""
-    fields: list[str | None] = []
-    unknown = []
-    for cell in header:
-        name = clean_text(cell).strip()
-        if not name:
-            fields.append(None)
-            continue
-        known = HEADERS.get(_key(name))
-        if known is None:
-            unknown.append(name)
-        fields.append(known)
-    found = [f for f in fields if f]
-    if not found:
-        raise ImportRefused(_("The first line does not name the columns. It should, for example: "
-                               "%(example)s.", example="naam;e-mail;vacature;afdeling;fase;afwijzingsdatum;taal;reden"))
-    if unknown:
-        raise ImportRefused(_("Unknown columns: %(columns)s. Known columns are: %(known)s.",
-                               columns=", ".join(f"\"{u}\"" for u in unknown), known=_known_columns()))
-    repeated = sorted({f for f in found if found.count(f) > 1}, key=FIELDS.index)
+def guess_targets(headers: list[str]) -> list[str | None]:
+    """Which field each column holds, by its name; None for a column nothing is read from. A column whose
+    field an earlier one holds already is left out, and so are a name's parts when the full name is there."""
+    targets: list[str | None] = []
+    for header in headers:
+        known = HEADERS.get(_key(header)) if header else None
+        targets.append(None if known in targets else known)
+    if "name" in targets:
+        targets = [None if target in NAME_PARTS else target for target in targets]
+    return targets
+
+
+def target_problems(targets: list[str | None]) -> list:
+    """Why rows cannot be read with these columns (empty when they can): a field held by two columns, a
+    full name beside its parts, a required field no column holds."""
+    chosen = [t for t in targets if t]
+    problems = []
+    repeated = sorted({t for t in chosen if chosen.count(t) > 1}, key=TARGETS.index)
     if repeated:
-        raise ImportRefused(_("These columns appear more than once: %(columns)s.",
-                               columns=", ".join(str(COLUMN_LABELS[f]) for f in repeated)))
-    missing = [f for f in REQUIRED_COLUMNS if f not in found]
+        problems.append(_("More than one column holds: %(fields)s. Choose one column for each.",
+                          fields=", ".join(str(TARGET_LABELS[t]) for t in repeated)))
+    parts = [t for t in NAME_PARTS if t in chosen]
+    if "name" in chosen and parts:
+        problems.append(_("Choose either a column with the full name, or columns with its parts (first name, "
+                          "last name), not both."))
+    has_name = "name" in chosen or {"first_name", "last_name"} <= set(chosen)
+    missing = [f for f in REQUIRED_COLUMNS if f != "name" and f not in chosen]
+    if not has_name:
+        missing.insert(0, "name")
     if missing:
-        raise ImportRefused(_("These columns are missing: %(columns)s.",
-                               columns=", ".join(str(COLUMN_LABELS[f]) for f in missing)))
-    return fields
+        labels = [str(COLUMN_LABELS[f]) if f != "name" else _("Name (or first name and last name)") for f in missing]
+        problems.append(_("No column is recognised for: %(fields)s. Say below which column holds what.",
+                          fields=", ".join(labels)))
+    return problems
 
 
-def _known_columns() -> str:
-    return "; ".join(f"{_HEADER_NAMES[f][0]} / {_HEADER_NAMES[f][1]}" for f in FIELDS)
+def read_targets(text: str | None) -> list[str | None] | None:
+    """The columns as the preview's confirm form carries them ("name,,email,..."), or None when that is not a
+    choice of columns."""
+    values = text.split(",") if text else []
+    if not values or len(values) > MAX_COLUMNS or any(v and v not in TARGETS for v in values):
+        return None
+    return [v or None for v in values]
 
 
-def read_rows(text: str, *, max_rows: int) -> tuple[list[str | None], str, list[tuple[int, list[str]]]]:
-    """The header's fields, the separator, and the data rows with their row number (the header is row 1)."""
+def write_targets(targets: list[str | None]) -> str:
+    return ",".join(t or "" for t in targets)
+
+
+def read_rows(text: str, *, max_rows: int) -> tuple[list[str], str, list[tuple[int, list[str]]]]:
+    """The header's cells (cleaned), the separator, and the data rows with their row number (the header is
+    row 1)."""
     first_line = next(line for line in text.splitlines() if line.strip())
     delimiter = detect_delimiter(first_line)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    fields: list[str | None] | None = None
+    headers: list[str] | None = None
     rows = []
     try:
         for number, record in enumerate(reader, start=1):
             if not any(cell.strip() for cell in record):
                 continue
-            if fields is None:
-                fields = map_header(record)
+            if headers is None:
+                if len(record) > MAX_COLUMNS:
+                    raise ImportRefused(_("The file has more than %(limit)s columns.", limit=MAX_COLUMNS))
+                headers = [clean_text(cell).replace("\ufeff", "").strip() for cell in record]
                 continue
             if len(rows) >= max_rows:
                 raise ImportRefused(_("The file has more than %(limit)s rows. Split it into smaller files.",
@@ -294,24 +372,29 @@ def read_rows(text: str, *, max_rows: int) -> tuple[list[str | None], str, list[
     except csv.Error as error:
         raise ImportRefused(_("The file is not valid CSV (near line %(line)s: %(error)s).",
                                line=reader.line_num, error=str(error))) from None
-    if fields is None:
+    if headers is None:
         raise ImportRefused(_("The file is empty."))
+    if not any(HEADERS.get(_key(h)) for h in headers) and any("@" in h for h in headers):
+        raise ImportRefused(_("The first line does not name the columns. It should, for example: "
+                               "%(example)s.", example="naam;e-mail;vacature;afdeling;fase;afwijzingsdatum;taal;reden"))
     if not rows:
         raise ImportRefused(_("The file names the columns but has no rows with candidates."))
-    return fields, delimiter, rows
+    return headers, delimiter, rows
 
 
-def check_row(number: int, fields: list[str | None], record: list[str], *, today: date) -> ImportRow:
+def check_row(number: int, targets: list[str | None], record: list[str], *, today: date) -> ImportRow:
     """One row's values and everything wrong with them (no duplicate check: that needs the whole file)."""
     values = dict.fromkeys(FIELDS, "")
-    for index, cell in enumerate(record):
-        name = fields[index] if index < len(fields) else None
-        if name:
-            values[name] = clean_text(cell).strip()
+    parts = {}
+    for target, cell in zip(targets, record, strict=False):
+        if target in NAME_PARTS:
+            parts[target] = clean_text(cell).strip()
+        elif target:
+            values[target] = clean_text(cell).strip()
+    if parts:
+        values["name"] = " ".join(parts[p] for p in NAME_PARTS if parts.get(p))
     row = ImportRow(number=number, values=values)
-    extra = [cell for index, cell in enumerate(record)
-             if (index >= len(fields) or fields[index] is None) and cell.strip()]
-    if extra:
+    if len(record) > len(targets) and any(cell.strip() for cell in record[len(targets):]):
         row.errors.append(_("This row has more values than there are columns (a separator too many?)."))
     data, errors = check_values(values, today=today)
     row.errors.extend(message for messages in errors.values() for message in messages)
@@ -407,13 +490,34 @@ def parse_csv(
     exists: Callable[[tuple[str, str]], bool] = lambda key: False,
     max_bytes: int = 1_000_000,
     max_rows: int = 10_000,
+    targets: list[str | None] | None = None,
+    remembered: Callable[[str], list[str | None] | None] = lambda key: None,
 ) -> ImportPreview:
-    """Read ``content`` into a preview; ImportRefused when the file as a whole cannot be used."""
+    """Read ``content`` into a preview; ImportRefused when the file as a whole cannot be used. The columns:
+    ``targets`` (the recruiter's choice in the preview) if they fit the file, else what ``remembered`` gives
+    for its header line, else what the header names say. When rows cannot be read with them, the preview
+    holds no rows but the problems and a few values of each column."""
     text = decode(content, max_bytes=max_bytes)
-    fields, delimiter, records = read_rows(text, max_rows=max_rows)
-    rows = [check_row(number, fields, record, today=today) for number, record in records]
-    mark_duplicates(rows, exists)
-    return ImportPreview(rows=rows, columns=[f for f in FIELDS if f in fields], delimiter=delimiter)
+    headers, delimiter, records = read_rows(text, max_rows=max_rows)
+    if not _fits(targets, headers):
+        targets = remembered(header_key(headers))
+        if not _fits(targets, headers):
+            targets = guess_targets(headers)
+    problems = target_problems(targets)
+    samples = [[clean_text(cell).strip() for cell in record] for _number, record in records[:SAMPLE_ROWS]]
+    preview = ImportPreview(rows=[], columns=[], delimiter=delimiter, headers=headers, targets=list(targets),
+                            problems=problems, samples=samples)
+    if problems:
+        return preview
+    preview.rows = [check_row(number, targets, record, today=today) for number, record in records]
+    mark_duplicates(preview.rows, exists)
+    shown = {"name" if t in NAME_PARTS else t for t in targets if t}
+    preview.columns = [f for f in FIELDS if f in shown]
+    return preview
+
+
+def _fits(targets: list[str | None] | None, headers: list[str]) -> bool:
+    return targets is not None and len(targets) == len(headers) and all(not t or t in TARGETS for t in targets)
 
 
 def today_local() -> date:

@@ -1,6 +1,7 @@
 """Forms of the candidates pages: adding one by hand, the CSV upload and its confirmation, the rejection
 e-mail (one personal line per candidate) and the template editor."""
 
+from flask import request
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -22,7 +23,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from app.candidates.csv_import import REJECTION_REASONS, CandidateData, today_local
+from app.candidates.csv_import import REJECTION_REASONS, TARGETS, CandidateData, today_local
 from app.candidates.services import (
     PERSONAL_LINE_MAX,
     ImportMode,
@@ -73,10 +74,23 @@ class UploadForm(FlaskForm):
 
 
 class ConfirmImportForm(FlaskForm):
+    targets = HiddenField()  # which column holds what, as the preview showed it
     mode = RadioField(_l("What to import"), choices=[
         SelectChoice(ImportMode.ALL_OR_NOTHING.value, _l("Import nothing unless all rows are good")),
         SelectChoice(ImportMode.GOOD_ROWS.value, _l("Import all good rows and skip the rows with an error")),
     ], default=ImportMode.ALL_OR_NOTHING.value, validators=[InputRequired(_l("Please choose what to import."))])
+
+
+class ColumnsForm(FlaskForm):
+    """Which field each column of the uploaded file holds: one choice ``column_<n>`` per column, drawn by the
+    preview's template (the columns are the file's)."""
+
+    def chosen_targets(self, count: int) -> list[str | None] | None:
+        """The choice per column, or None when the form does not hold a valid choice for each."""
+        values = [request.form.get(f"column_{n}", "") for n in range(count)]
+        if any(value and value not in TARGETS for value in values):
+            return None
+        return [value or None for value in values]
 
 
 class _Placeholders:
@@ -118,17 +132,16 @@ def rejection_form(candidates: list[Candidate]) -> RejectionForm:
     class Form(RejectionForm):
         pass
 
+    missing = _("Write the personal line: something specific from the application and the concrete reason.")
+    too_long = _("Keep the personal line to %(limit)s characters.", limit=PERSONAL_LINE_MAX)
+    resend_label = _("Yes, send it again with a new personal link")
     for candidate in candidates:
         setattr(Form, f"line_{candidate.id}", TextAreaField(
             _("Personal line for %(name)s", name=candidate.name), filters=[as_text], validators=[
-                DataRequired(_("Write the personal line: something specific from the application and the "
-                                "concrete reason.")),
-                Length(max=PERSONAL_LINE_MAX, message=_("Keep the personal line to %(limit)s characters.",
-                                                         limit=PERSONAL_LINE_MAX))]))
+                DataRequired(missing), Length(max=PERSONAL_LINE_MAX, message=too_long)]))
         setattr(Form, f"seen_{candidate.id}", HiddenField())
         if candidate.invited_at is not None:
-            setattr(Form, f"resend_{candidate.id}", BooleanField(
-                _("Yes, send it again with a new personal link")))
+            setattr(Form, f"resend_{candidate.id}", BooleanField(resend_label))
     form = Form()
     form.ids.data = ",".join(str(c.id) for c in candidates)
     return form

@@ -8,9 +8,17 @@ from flask_babel import gettext as _
 from app.audit.services import record_audit
 from app.auth.decorators import STAFF, only_for, role_required
 from app.candidates import services
-from app.candidates.csv_import import COLUMN_LABELS, REJECTION_REASONS, ImportRefused
+from app.candidates.csv_import import (
+    COLUMN_LABELS,
+    REJECTION_REASONS,
+    TARGET_LABELS,
+    ImportRefused,
+    read_targets,
+    write_targets,
+)
 from app.candidates.forms import (
     CandidateForm,
+    ColumnsForm,
     ConfirmImportForm,
     EmailTemplateForm,
     UploadForm,
@@ -34,6 +42,8 @@ bp = Blueprint("candidates", __name__, url_prefix="/recruiter/candidates")
 only_for(bp, *STAFF)  # every page here shows names and addresses
 
 MAX_SELECTION = 100
+PREVIEW_ROWS = 20
+PREVIEW_ERRORS = 100
 EXAMPLE_VACANCY = {"nl": "Verpleegkundige", "en": "Nurse"}
 
 
@@ -47,6 +57,12 @@ def _labels() -> dict:
     }
 
 
+def _list_filters(args=None) -> dict:
+    """The list's filters as the query string (or, with ``args``, a form) gives them."""
+    return {"q": text_arg("q", args=args), "status": choice_arg("status", {p.value for p in Progress}, args=args),
+            "vacancy": text_arg("vacancy", args=args), "department": text_arg("department", args=args)}
+
+
 def _get_candidate(candidate_id: int) -> Candidate:
     return db.session.get(Candidate, candidate_id) or abort(404)
 
@@ -57,8 +73,7 @@ def _get_candidate(candidate_id: int) -> Candidate:
 @role_required(*STAFF)
 def list_candidates():
     """Every rejected candidate with how far they got, filtered; select some to write to."""
-    filters = {"q": text_arg("q"), "status": choice_arg("status", {p.value for p in Progress}),
-               "vacancy": text_arg("vacancy"), "department": text_arg("department")}
+    filters = _list_filters()
     result = services.list_candidates(
         progress=Progress(filters["status"]) if filters["status"] else None,
         vacancy=filters["vacancy"], department=filters["department"], search=filters["q"], page=page_arg(),
@@ -116,7 +131,8 @@ def add_candidate():
 @bp.route("/import", methods=["GET", "POST"])
 @role_required(*STAFF)
 def upload_import():
-    """Upload a CSV export; the preview shows every row and what is wrong with it. Nothing is saved yet."""
+    """Upload a CSV export; the preview shows the counts, the errors and the first rows, or asks which column
+    holds what when a required one is not recognised. Nothing is saved yet."""
     form = UploadForm()
     if form.validate_on_submit():
         limit = current_app.config["CSV_IMPORT_MAX_BYTES"]
@@ -127,10 +143,7 @@ def upload_import():
             form.file.errors.append(refused.message)
         else:
             import_id = services.store_upload(content)
-            return render_template(
-                "candidates/import_preview.html", preview=preview, import_id=import_id,
-                form=ConfirmImportForm(), filename=form.file.data.filename or "",
-            )
+            return _preview_page(preview, import_id, filename=form.file.data.filename or "")
     return render_template("candidates/import.html", form=form, limits=_limits()), 422 if form.is_submitted() else 200
 
 
@@ -139,24 +152,63 @@ def _limits() -> dict:
     return {"bytes": config["CSV_IMPORT_MAX_BYTES"], "rows": config["CSV_IMPORT_MAX_ROWS"]}
 
 
-@bp.post("/import/<import_id>")
-@role_required(*STAFF)
-def confirm_import(import_id: str):
-    """Import the uploaded file as the recruiter chose, checked again now, in one transaction."""
-    form = ConfirmImportForm()
+def _preview_page(preview, import_id: str, *, form: ConfirmImportForm | None = None, filename: str = "",
+                  status: int | None = None):
+    """The preview, bounded whatever the file's size: the first PREVIEW_ROWS rows and PREVIEW_ERRORS errors."""
+    form = form or ConfirmImportForm()
+    form.targets.data = write_targets(preview.targets)
+    return render_template(
+        "candidates/import_preview.html", preview=preview, import_id=import_id, form=form,
+        columns_form=ColumnsForm(formdata=None), filename=filename, target_labels=TARGET_LABELS,
+        first_rows=preview.rows[:PREVIEW_ROWS], errors=preview.bad[:PREVIEW_ERRORS],
+    ), status or (422 if preview.needs_mapping else 200)
+
+
+def _stored_preview(import_id: str, targets=None):
+    """The stored upload read again, or the page to show instead (expired, or refused now)."""
     upload = UploadForm(formdata=None)
     try:
         content = services.load_upload(import_id)
     except services.ImportExpired as error:
         upload.file.errors = [error.message]
-        return render_template("candidates/import.html", form=upload, limits=_limits()), 410
+        return None, (render_template("candidates/import.html", form=upload, limits=_limits()), 410)
     try:
-        preview = services.preview_import(content)
+        return services.preview_import(content, targets), None
     except ImportRefused as refused:  # e.g. the limits were lowered in between
         services.discard_upload(import_id)
         upload.file.errors = [refused.message]
-        return render_template("candidates/import.html", form=upload, limits=_limits()), 422
-    if form.validate_on_submit():
+        return None, (render_template("candidates/import.html", form=upload, limits=_limits()), 422)
+
+
+@bp.post("/import/<import_id>/columns")
+@role_required(*STAFF)
+def map_columns(import_id: str):
+    """Read the file again with the columns the recruiter chose, and remember them for this header line."""
+    preview, refused = _stored_preview(import_id)
+    if refused:
+        return refused
+    form = ColumnsForm()
+    if not form.validate_on_submit():
+        return _preview_page(preview, import_id, status=422)
+    targets = form.chosen_targets(len(preview.headers))
+    if targets is not None:
+        preview, refused = _stored_preview(import_id, targets)
+        if refused:
+            return refused
+        if not preview.needs_mapping:
+            services.remember_targets(preview)
+    return _preview_page(preview, import_id)
+
+
+@bp.post("/import/<import_id>")
+@role_required(*STAFF)
+def confirm_import(import_id: str):
+    """Import the uploaded file as the recruiter chose, checked again now, in one transaction."""
+    form = ConfirmImportForm()
+    preview, refused = _stored_preview(import_id, read_targets(form.targets.data))
+    if refused:
+        return refused
+    if form.validate_on_submit() and not preview.needs_mapping:
         try:
             imported = services.import_candidates(preview, ImportMode(form.mode.data))
         except services.NotAllRowsGood as error:
@@ -171,9 +223,7 @@ def confirm_import(import_id: str):
                                           "%(num)s rows with an error were skipped.", skipped)
             flash(message, "success")
             return redirect(url_for(".list_candidates", status=Progress.NOT_INVITED.value))
-    return render_template(
-        "candidates/import_preview.html", preview=preview, import_id=import_id, form=form, filename="",
-    ), 422
+    return _preview_page(preview, import_id, form=form, status=422)
 
 
 @bp.post("/import/<import_id>/cancel")
@@ -207,10 +257,12 @@ def write_rejections():
     if len(candidates) > MAX_SELECTION:
         flash(_("Select at most %(limit)s candidates at a time.", limit=MAX_SELECTION), "error")
         return redirect(url_for(".list_candidates"))
-    return _rejection_page(candidates, back=url_for(".list_candidates"))
+    # Back to the list as it was filtered, so that the next ones not invited yet are there after sending.
+    filters = {name: value for name, value in _list_filters(request.values).items() if value}
+    return _rejection_page(candidates, back=url_for(".list_candidates", **filters), filters=filters)
 
 
-def _rejection_page(candidates: list[Candidate], *, back: str):
+def _rejection_page(candidates: list[Candidate], *, back: str, filters: dict | None = None):
     """Preview first; send only what was previewed, and with the checker's warnings only when confirmed.
     Bad input re-renders with the text kept."""
     form = rejection_form(candidates)
@@ -225,21 +277,21 @@ def _rejection_page(candidates: list[Candidate], *, back: str):
             else:
                 warnings = services.rejection_warnings(candidates, emails)
                 if request.form.get("action") == "send":
-                    sent = _send_if_previewed(form, candidates, emails, warnings)
+                    sent = _send_if_previewed(form, candidates, emails, warnings, back)
                     if sent is not None:
                         return sent
                     confirm_needed = warnings.any and not form.confirm_warnings.data
-                previews = {c.id: services.preview_of(c, emails[c.id]) for c in candidates}
+                previews = services.previews_of(candidates, emails)
                 status = 200 if not form.errors and not confirm_needed else 422
                 for candidate in candidates:
                     form.seen(candidate).data = emails[candidate.id].fingerprint
     return render_template(
         "candidates/rejection.html", form=form, candidates=candidates, previews=previews, back=back,
-        warnings=warnings, confirm_needed=confirm_needed,
+        warnings=warnings, confirm_needed=confirm_needed, line_max=services.PERSONAL_LINE_MAX, filters=filters or {},
     ), status
 
 
-def _send_if_previewed(form, candidates: list[Candidate], emails: dict, warnings):
+def _send_if_previewed(form, candidates: list[Candidate], emails: dict, warnings, back: str):
     """Send to all, or to none: only when each e-mail is the one previewed, every re-send is confirmed and,
     where the checker warns, sending anyway is confirmed."""
     changed = [c for c in candidates if form.seen(c).data != emails[c.id].fingerprint]
@@ -259,7 +311,7 @@ def _send_if_previewed(form, candidates: list[Candidate], emails: dict, warnings
         return redirect(url_for(".show_candidate", candidate_id=candidates[0].id))
     flash(ngettext("%(num)s rejection e-mail is on its way.", "%(num)s rejection e-mails are on their way.",
                    len(candidates)), "success")
-    return redirect(url_for(".list_candidates"))
+    return redirect(back)
 
 
 # --- the templates ----------------------------------------------------------------------------------

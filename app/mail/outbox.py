@@ -22,11 +22,13 @@ def header_safe(text: str) -> str:
     return _LINE_BREAKS.sub(" ", text or "").strip()
 
 
-def _render(name: str, context: dict) -> str:
+def render_email_part(name: str, context: dict) -> str:
     """An e-mail template sees what it is given, the settings (``config``) and the translation functions;
     not the page's request, session or context processors, so that an e-mail reads the same whether a page,
-    a command or the worker queues it (and a selection of a hundred renders a quarter faster)."""
+    a command or the worker queues it (and a selection of a hundred renders a quarter faster). The preview
+    of an e-mail renders through here too, so that it is the e-mail."""
     return current_app.jinja_env.get_template(name).render(config=current_app.config, **context)
+
 
 
 def compose_email(
@@ -43,8 +45,8 @@ def compose_email(
     ``subject``, rendered in the candidate's language."""
     with force_locale(candidate.language):
         context = {"candidate": candidate, "organisation": current_app.config["ORGANISATION_NAME"], **context}
-        body_text = _render(f"email/{template}.txt", context)
-        body_html = _render(f"email/{template}.html", context)
+        body_text = render_email_part(f"email/{template}.txt", context)
+        body_html = render_email_part(f"email/{template}.html", context)
         subject = str(subject)
     return {
         "kind": kind,

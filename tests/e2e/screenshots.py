@@ -156,7 +156,7 @@ def test_checker_screenshots(live_server, visit):
         page.goto(f"{live_server}/recruiter/candidates/rejections?ids={first_id},{second_id}")
         page.get_by_label(t("Personal line for %(name)s", name=first_name)).fill(CHECKER_LINES[language][0])
         page.get_by_label(t("Personal line for %(name)s", name=second_name)).fill(CHECKER_LINES[language][1])
-        page.get_by_role("button", name=t("Show the preview")).click()
+        page.get_by_role("button", name=t("Show the preview")).press("Enter")
         page.get_by_role("button", name=t("Send these %(num)s e-mails", num=2)).click()
         expect(page.locator("#confirm-warnings [role=alert]")).to_be_visible()
         page.locator(f"#warnings-line_{first_id}").evaluate(
@@ -164,3 +164,46 @@ def test_checker_screenshots(live_server, visit):
         shoot(v, f"checker-rejection-{language}", "desktop")
         page.locator("#confirm-warnings").evaluate("e => { e.scrollIntoView({block: 'center'}); }")
         shoot(v, f"checker-rejection-confirm-{language}", "desktop")
+
+
+# The CSV import's preview of an ATS export: the counts on top, the errors first, the ignored columns named;
+# and the question which column holds what, for an export whose headers the import does not know.
+def _ats_export(rows: int, headers: str) -> str:
+    today = local(utcnow()).date() - timedelta(days=1)
+    lines = [headers]
+    first_names = ["Anna", "Bram", "Chaima", "Daan", "Eva", "Fatih", "Gijs", "Hanna", "Ilse", "Joost"]
+    for n in range(rows):
+        first = first_names[n % len(first_names)]
+        email = f"{first.lower()}.{n}@example.org" if n % 9 != 4 else f"{first.lower()}.{n}-example.org"
+        stage = "Gesprek" if n % 3 else "CV-selectie"
+        lines.append(f"{10200 + n};{first};{'de' if n % 4 == 0 else ''};Vries;{email};06-1234{n:04d};"
+                     f"Verpleegkundige IC;Intensive Care;{stage};{today.isoformat()};nl;LinkedIn")
+    return "\n".join(lines) + "\n"
+
+
+def test_import_screenshots(live_server, visit, tmp_path):
+    OUT.mkdir(parents=True, exist_ok=True)
+    load_demo()
+    password = demo_password("recruiter@example.org")
+    known = tmp_path / "ats-export.csv"
+    known.write_text(_ats_export(240, "Kandidaat-ID;Voornaam;Tussenvoegsel;Achternaam;E-mailadres;Telefoon;"
+                                      "Vacaturetitel;Afdeling;Fase;Afwijzingsdatum;Taal;Bron"), encoding="utf-8")
+    unknown = tmp_path / "other-export.csv"
+    unknown.write_text(_ats_export(3, "ID;Roepnaam;Tv;Familienaam;Contact;Tel;Baan;Team;Ronde;Besluit;Taal;Bron"),
+                       encoding="utf-8")
+    settle()
+    for size, phone in (("desktop", False), ("phone", True)):
+        v = visit(LANGUAGE, phone=phone)
+        t, page = v.words, v.page
+        sign_in(v, live_server, "recruiter@example.org", LANGUAGE, password)
+        page.goto(f"{live_server}/recruiter/candidates/import")
+        page.get_by_label(t("CSV file")).set_input_files(str(known))
+        page.get_by_role("button", name=t("Show the preview")).press("Enter")
+        expect(page.get_by_role("heading", level=2).first).to_contain_text("27")
+        shoot(v, "recruiter-import-preview", size)
+        if not phone:
+            page.goto(f"{live_server}/recruiter/candidates/import")
+            page.get_by_label(t("CSV file")).set_input_files(str(unknown))
+            page.get_by_role("button", name=t("Show the preview")).press("Enter")
+            expect(page.get_by_role("alert")).to_be_visible()
+            shoot(v, "recruiter-import-columns", size)

@@ -61,8 +61,8 @@ def test_from_rejection_to_erasure(language, live_server, visit, mailbox, make_s
     page.get_by_label(t("CSV file")).set_input_files(
         files=[{"name": "afwijzingen.csv", "mimeType": "text/csv", "buffer": csv_export(language)}])
     page.get_by_role("button", name=t("Show the preview")).click()
-    expect(page.get_by_role("status").first).to_contain_text(
-        t.plural("%(num)s row has an error", "%(num)s rows have an error", 1))
+    expect(page.get_by_role("heading", level=2).first).to_have_text(
+        t.plural("%(num)s row with an error", "%(num)s rows with an error", 1))
     staff.check("CSV import preview")
     page.get_by_role("radio", name=t("Import all good rows and skip the rows with an error")).check()
     page.get_by_role("button", name=t("Import"), exact=True).click()

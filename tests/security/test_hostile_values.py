@@ -81,8 +81,9 @@ def hostile(app, tmp_path, make_session, make_candidate, make_user, monkeypatch)
     """Hostile values in every free-text field, and one e-mail of every kind; returns what the pages need."""
     app.config["CSV_IMPORT_FOLDER"] = str(tmp_path / "imports")
     rendered = []
-    render = outbox_module._render
-    monkeypatch.setattr(outbox_module, "_render", lambda name, context: rendered.append(name) or render(name, context))
+    render = outbox_module.render_email_part
+    monkeypatch.setattr(outbox_module, "render_email_part",
+                        lambda name, context: rendered.append(name) or render(name, context))
 
     staff = {role: make_user(role, name=HOSTILE) for role in ("recruiter", "hr", "admin")}
     gone = make_user("recruiter", name=f"{IMG} Oud")

@@ -1,0 +1,43 @@
+"""What the candidates' services refuse, each with the message a recruiter reads."""
+
+
+
+from app.core.errors import DomainError
+from app.i18n import _l
+
+
+class CandidateError(DomainError):
+    """Something the recruiter asked for cannot be done; ``message`` says why."""
+
+    message = _l("This cannot be done.")
+
+
+class DuplicateCandidate(CandidateError):
+    message = _l("This person is already in the list for this vacancy.")
+
+
+class PersonalLineMissing(CandidateError):
+    message = _l("Write the personal line: something specific from the application and the concrete reason.")
+
+
+class AlreadyInvited(CandidateError):
+    message = _l("This candidate has had the rejection e-mail already. Confirm to send it again with a new link.")
+
+
+class TemplateInvalid(CandidateError):
+    message = _l("The e-mail template has an error.")
+
+
+class WarningsNotConfirmed(CandidateError):
+    """The feedback checker warns about text that would reach a candidate, and nobody confirmed it."""
+
+    message = _l("The feedback checker has warnings for this text. Read them, then confirm that you want to go "
+                 "ahead anyway.")
+
+
+class NotAllRowsGood(CandidateError):
+    """'Import nothing unless all rows are good' was chosen and some rows are not."""
+
+
+class ImportExpired(CandidateError):
+    message = _l("This upload is no longer available. Upload the file again.")
