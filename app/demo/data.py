@@ -25,7 +25,7 @@ from app.models import (
     Stage,
     User,
 )
-from app.sessions.services import create_session
+from app.sessions.planning import create_session
 from app.timeutil import from_local, local
 from app.tokens import booking_url, hash_token, token_for_nonce
 

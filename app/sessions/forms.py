@@ -26,13 +26,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app.core.forms import WholeNumberField, as_line
 from app.i18n import _l
 from app.models import User
-from app.sessions import services
-from app.sessions.services import (
-    MAX_SERIES_MONTHS,
-    MAX_SLOT_MINUTES,
-    MIN_SLOT_MINUTES,
-    SessionPlan,
-)
+from app.sessions import errors, layout
+from app.sessions.layout import MAX_SLOT_MINUTES, MIN_SLOT_MINUTES, SessionPlan
+from app.sessions.series import MAX_SERIES_MONTHS
 
 NTH_LABELS = {
     1: _l("first"), 2: _l("second"), 3: _l("third"), 4: _l("fourth"), -1: _l("last"),
@@ -136,8 +132,8 @@ class LayoutForm(FlaskForm):
 
     def validate_breaks(self, field) -> None:
         try:
-            self.parsed_breaks = services.parse_breaks(field.data or "")
-        except services.SessionError as error:
+            self.parsed_breaks = layout.parse_breaks(field.data or "")
+        except errors.SessionError as error:
             raise ValidationError(error.message) from None
 
     def validate(self, extra_validators=None) -> bool:
@@ -145,7 +141,7 @@ class LayoutForm(FlaskForm):
         valid = super().validate(extra_validators)
         if self.start.errors or self.end.errors or self.breaks.errors:
             return False
-        problems = services.layout_problems(
+        problems = layout.layout_problems(
             day=self._day(), start=self.start.data, end=self.end.data,
             slot_minutes=None if self.slot_minutes.errors else self.slot_minutes.data,
             breaks=self.parsed_breaks,
@@ -177,7 +173,7 @@ class SessionForm(LayoutForm):
     def fill(self, plan: SessionPlan) -> None:
         """Show a stored session in the form."""
         self.day.data, self.start.data, self.end.data = plan.day, plan.start, plan.end
-        self.slot_minutes.data, self.breaks.data = plan.slot_minutes, services.format_breaks(plan.break_list)
+        self.slot_minutes.data, self.breaks.data = plan.slot_minutes, layout.format_breaks(plan.break_list)
         self.location.data, self.video_url.data, self.hosts.data = plan.location, plan.video_url, list(plan.host_ids)
 
 

@@ -22,7 +22,7 @@ from app.database import utcnow
 from app.extensions import db, limiter
 from app.i18n import format_day
 from app.models import FeedbackSession
-from app.sessions import feed, services
+from app.sessions import changes, errors, feed, hosts, lifecycle, overview, planning, series
 from app.sessions.forms import (
     NTH_LABELS,
     WEEKDAY_LABELS,
@@ -59,7 +59,7 @@ def _private(response: Response) -> Response:
 @role_required(*STAFF)
 def list_sessions():
     """Sessions ahead with booked and offered places, the past ones below."""
-    ahead, past = services.session_overview()
+    ahead, past = overview.session_overview()
     return render_template("sessions/list.html", ahead=ahead, past=past)
 
 
@@ -69,8 +69,8 @@ def show_session(session_id: int):
     """One session: its details, every slot with who booked it, and what can be done with it."""
     session = _get_session(session_id)
     return render_template(
-        "sessions/show.html", feedback_session=session, slots=services.slot_overview(session),
-        editable=services.is_editable(session), action_form=ActionForm(),
+        "sessions/show.html", feedback_session=session, slots=overview.slot_overview(session),
+        editable=planning.is_editable(session), action_form=ActionForm(),
     )
 
 
@@ -78,7 +78,7 @@ def show_session(session_id: int):
 
 def _session_form(session: FeedbackSession | None = None) -> SessionForm:
     form = SessionForm()
-    form.set_host_choices(services.host_choices(session))
+    form.set_host_choices(hosts.host_choices(session))
     return form
 
 
@@ -96,7 +96,7 @@ def new_session():
         return _form_page(form, None)
     if not form.validate():
         return _form_page(form, None, 422)
-    session = services.create_planned_session(form.plan())
+    session = planning.create_planned_session(form.plan())
     flash(_("The feedback hour is saved as a draft with %(count)s conversations. Publish it when candidates may book.",
             count=len(session.slots)), "success")
     return _to_session(session)
@@ -108,12 +108,12 @@ def edit_session(session_id: int):
     """Change a session. When the change removes booked slots, nothing is saved until the recruiter
     has chosen what happens to those conversations."""
     session = _get_session(session_id)
-    if not services.is_editable(session):
-        flash(str(services.SessionLocked.message), "error")
+    if not planning.is_editable(session):
+        flash(str(errors.SessionLocked.message), "error")
         return _to_session(session)
     form = _session_form(session)
     if not form.is_submitted():
-        form.fill(services.plan_of(session))
+        form.fill(planning.plan_of(session))
         if not form.hosts.data:
             form.hosts.data = [current_user.id]
         return _form_page(form, session)
@@ -123,19 +123,19 @@ def edit_session(session_id: int):
     if resolution == "back":
         return _form_page(form, session)
     try:
-        report = services.update_session(
+        report = changes.update_session(
             session, form.plan(), resolution=resolution, expected=request.form.get("expected"),
             actor_id=current_user.id,
         )
-    except services.DecisionNeeded as needed:
+    except errors.DecisionNeeded as needed:
         return _confirm_change_page(session, needed.change)
-    except services.SessionLocked as error:
+    except errors.SessionLocked as error:
         flash(str(error.message), "error")
         return _to_session(session)
-    except services.ChangedMeanwhile as changed:
+    except errors.ChangedMeanwhile as changed:
         flash(str(changed.message), "warning")
         session = _get_session(session_id)
-        change = services.plan_change(session, form.plan())
+        change = changes.plan_change(session, form.plan())
         if change.moves:
             return _confirm_change_page(session, change)
         return _form_page(form, session, 409)
@@ -143,7 +143,7 @@ def edit_session(session_id: int):
     return _to_session(session)
 
 
-def _confirm_change_page(session: FeedbackSession, change: services.LayoutChange):
+def _confirm_change_page(session: FeedbackSession, change: changes.LayoutChange):
     carry = [(k, v) for k, v in request.form.items(multi=True) if k not in _DECISION_FIELDS]
     return render_template(
         "sessions/confirm_change.html", feedback_session=session, change=change, carry=carry,
@@ -151,7 +151,7 @@ def _confirm_change_page(session: FeedbackSession, change: services.LayoutChange
     )
 
 
-def _save_message(report: services.UpdateReport) -> str:
+def _save_message(report: changes.UpdateReport) -> str:
     parts = [_("The feedback hour is saved.")]
     if report.moved:
         parts.append(ngettext("%(num)s conversation moved; the candidate gets the new time by e-mail.",
@@ -176,8 +176,8 @@ def publish_session(session_id: int):
     session = _get_session(session_id)
     if ActionForm().validate_on_submit():
         try:
-            offered = services.publish_session(session)
-        except services.SessionError as error:
+            offered = lifecycle.publish_session(session)
+        except errors.SessionError as error:
             flash(str(error.message), "error")
         else:
             message = _("The feedback hour is published: candidates can book it now.")
@@ -195,8 +195,8 @@ def close_session(session_id: int):
     session = _get_session(session_id)
     if ActionForm().validate_on_submit():
         try:
-            services.close_session(session)
-        except services.SessionError as error:
+            lifecycle.close_session(session)
+        except errors.SessionError as error:
             flash(str(error.message), "error")
         else:
             flash(_("The feedback hour is closed: no new bookings. Booked conversations go ahead."), "success")
@@ -208,14 +208,14 @@ def close_session(session_id: int):
 def confirm_cancel(session_id: int):
     """Ask first: who will be told that their conversation does not go ahead."""
     session = _get_session(session_id)
-    if not services.is_editable(session):
-        flash(str(services.SessionLocked.message), "error")
+    if not planning.is_editable(session):
+        flash(str(errors.SessionLocked.message), "error")
         return _to_session(session)
-    bookings = services.booked_in(session)
+    bookings = lifecycle.booked_in(session)
     return render_template(
         "sessions/confirm_cancel.html", feedback_session=session, bookings=bookings,
-        next_session=services.next_session_ahead(utcnow(), exclude_slot_ids={s.id for s in session.slots}),
-        form=ConfirmForm(formdata=None, expected=services.cancel_fingerprint(session)),
+        next_session=changes.next_session_ahead(utcnow(), exclude_slot_ids={s.id for s in session.slots}),
+        form=ConfirmForm(formdata=None, expected=lifecycle.cancel_fingerprint(session)),
     )
 
 
@@ -228,11 +228,11 @@ def cancel_session(session_id: int):
     if not form.validate_on_submit():
         return redirect(url_for(".confirm_cancel", session_id=session.id))
     try:
-        told = services.cancel_session(session, expected=form.expected.data or "", actor_id=current_user.id)
-    except services.ChangedMeanwhile as error:
+        told = lifecycle.cancel_session(session, expected=form.expected.data or "", actor_id=current_user.id)
+    except errors.ChangedMeanwhile as error:
         flash(str(error.message), "warning")
         return redirect(url_for(".confirm_cancel", session_id=session_id))
-    except services.SessionError as error:
+    except errors.SessionError as error:
         flash(str(error.message), "error")
         return _to_session(session)
     flash(_("The feedback hour is cancelled.") + " " + ngettext(
@@ -248,8 +248,8 @@ def delete_session(session_id: int):
     if not ActionForm().validate_on_submit():
         return _to_session(session)
     try:
-        services.delete_draft(session)
-    except services.SessionError as error:
+        lifecycle.delete_draft(session)
+    except errors.SessionError as error:
         flash(str(error.message), "error")
         return _to_session(session)
     flash(_("The draft is deleted."), "success")
@@ -263,16 +263,16 @@ def delete_session(session_id: int):
 def plan_series():
     """Plan several months at once: preview the dates first, then create them."""
     form = SeriesForm()
-    form.set_host_choices(services.host_choices())
+    form.set_host_choices(hosts.host_choices())
     if not form.is_submitted():
         form.hosts.data = [current_user.id]
         return _series_page(form)
     if not form.validate():
         return _series_page(form, status=422)
-    preview = services.preview_series(form.nth.data, form.weekday.data, form.months.data)
+    preview = series.preview_series(form.nth.data, form.weekday.data, form.months.data)
     if request.form.get("step") != "create":
         return _series_page(form, preview=preview)
-    created, skipped = services.plan_series(
+    created, skipped = series.plan_series(
         form.nth.data, form.weekday.data, form.months.data, form.layout(None), publish=form.publish.data,
     )
     if created:

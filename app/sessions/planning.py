@@ -1,0 +1,60 @@
+"""Creating feedback hours from the recruiter's plan, and reading a feedback hour back as a plan."""
+
+from datetime import date, datetime, time
+
+from app.booking.free_times import times_changed
+from app.database import utcnow
+from app.extensions import db
+from app.models import FeedbackSession, SessionStatus, Slot
+from app.sessions.hosts import hosts_by_id
+from app.sessions.layout import SessionPlan, slot_times
+from app.timeutil import from_local, local
+
+
+def create_session(
+    *, day: date, start: time, end: time, slot_minutes: int = 15, breaks: list[list[str]] | None = None,
+    location: str = "", video_url: str = "", status: SessionStatus = SessionStatus.DRAFT,
+) -> FeedbackSession:
+    """A session on ``day`` from ``start`` to ``end`` (Amsterdam time) with its slots. Does not commit."""
+    session = FeedbackSession(
+        starts_at=from_local(day, start), ends_at=from_local(day, end), slot_minutes=slot_minutes,
+        breaks=breaks or [], location=location, video_url=video_url, status=status,
+    )
+    session.slots = [Slot(starts_at=a, ends_at=b) for a, b in slot_times(day, start, end, slot_minutes, breaks)]
+    db.session.add(session)
+    return session
+
+
+def create_planned_session(plan: SessionPlan, *, status: SessionStatus = SessionStatus.DRAFT) -> FeedbackSession:
+    """Create a session from the recruiter's plan, hosts included."""
+    session = create_from_plan(plan, status)
+    times_changed()
+    return session
+
+
+def create_from_plan(plan: SessionPlan, status: SessionStatus) -> FeedbackSession:
+    """A session from the plan, hosts included, without forgetting the free times (the caller does)."""
+    session = create_session(
+        day=plan.day, start=plan.start, end=plan.end, slot_minutes=plan.slot_minutes, breaks=plan.break_list,
+        location=plan.location, video_url=plan.video_url, status=status,
+    )
+    session.hosts = hosts_by_id(plan.host_ids)
+    return session
+
+
+def session_day(session: FeedbackSession) -> date:
+    return local(session.starts_at).date()
+
+
+def plan_of(session: FeedbackSession) -> SessionPlan:
+    """The session as a plan, to fill the edit form."""
+    return SessionPlan(
+        day=session_day(session), start=local(session.starts_at).time(), end=local(session.ends_at).time(),
+        slot_minutes=session.slot_minutes, breaks=tuple(tuple(b) for b in session.breaks or []),
+        location=session.location, video_url=session.video_url, host_ids=tuple(h.id for h in session.hosts),
+    )
+
+
+def is_editable(session: FeedbackSession, now: datetime | None = None) -> bool:
+    """A session can be changed until it begins, unless it was cancelled."""
+    return session.status != SessionStatus.CANCELLED and session.starts_at > (now or utcnow())
