@@ -23,13 +23,17 @@ from app.timeutil import from_local, local
 from app.tokens import keep_links_alive, valid_token
 
 
-def active_bookings(session: FeedbackSession) -> dict[int, Booking]:
-    """Active (not cancelled) bookings of ``session`` by slot id."""
+def active_bookings(session: FeedbackSession) -> dict[int, list[Booking]]:
+    """Active (not cancelled) bookings of ``session`` by slot id, the earliest first at each time."""
     rows = db.session.scalars(
         sa.select(Booking).join(Booking.slot)
         .where(Slot.session_id == session.id, Booking.status != BookingStatus.CANCELLED)
+        .order_by(Booking.created_at, Booking.id)
     )
-    return {b.slot_id: b for b in rows}
+    by_slot: dict[int, list[Booking]] = {}
+    for booking in rows:
+        by_slot.setdefault(booking.slot_id, []).append(booking)
+    return by_slot
 
 
 @dataclass
@@ -69,23 +73,26 @@ class LayoutChange:
 
 def plan_change(session: FeedbackSession, plan: SessionPlan) -> LayoutChange:
     """Compare the session's slots with ``plan``: slots with the same start stay, free ones that no
-    longer fit go, and each booked one that no longer fits gets the nearest free slot of the new
-    layout (earliest bookings first), or none when the new layout is full."""
+    longer fit go, and each booking at a time that no longer fits gets a free place at the nearest time of
+    the new layout (earliest bookings first), or none when the new layout is full. The plan's hosts say how
+    many places each time has."""
     times = plan.slot_times()
     new_starts = {a for a, _ in times}
     booked = active_bookings(session)
     kept = {s.starts_at: s for s in session.slots if s.starts_at in new_starts}
     removed = [s for s in session.slots if s.starts_at not in new_starts]
-    free = [(a, b) for a, b in times if not (a in kept and kept[a].id in booked)]
+    places = max(1, len(plan.host_ids))
+    free = []  # one entry per free place
+    for a, b in times:
+        taken = len(booked.get(kept[a].id, [])) if a in kept else 0
+        free.extend([(a, b)] * max(0, places - taken))
     moves = []
     for slot in removed:
-        booking = booked.get(slot.id)
-        if booking is None:
-            continue
-        target = min(free, key=lambda t: _nearness(t[0], slot.starts_at)) if free else None
-        if target is not None:
-            free.remove(target)
-        moves.append(Move(booking=booking, to=target))
+        for booking in booked.get(slot.id, []):
+            target = min(free, key=lambda t: _nearness(t[0], slot.starts_at)) if free else None
+            if target is not None:
+                free.remove(target)
+            moves.append(Move(booking=booking, to=target))
     return LayoutChange(times=times, kept=kept, removed=removed, moves=moves)
 
 
@@ -169,7 +176,12 @@ def _apply_change(
         booking = move.booking
         if resolution == "move" and move.to is not None:
             target = by_start[move.to[0]]
-            bump_booking(booking, now, slot_id=target.id)
+            # The same recruiter where they are free at the new time, else whose turn it is there.
+            hosts = booking_services.hosts_in_turn(target)
+            if not hosts:
+                raise ChangedMeanwhile()  # a candidate took the last place there a moment ago
+            host = booking.host if booking.host in hosts else hosts[0]
+            bump_booking(booking, now, slot_id=target.id, host_id=host.id if host else None)
             keep_links_alive(booking.candidate, target.ends_at + booking_services.LINK_GRACE)
             record_event("rescheduled", booking.candidate, session_id=session.id, at=now, user_id=actor_id)
             notifications.notify_booking_rescheduled(booking, valid_token(booking.candidate))
@@ -202,7 +214,7 @@ def _apply_change(
 
     # Those who keep their slot get the new details when their time or the place changed.
     moved_ids = {m.booking.id for m in change.moves}
-    for booking in active_bookings(session).values():
+    for booking in (b for bookings in active_bookings(session).values() for b in bookings):
         if booking.id in moved_ids or booking.status != BookingStatus.BOOKED:
             continue
         if details_changed or booking.slot_id in resized:

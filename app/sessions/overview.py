@@ -5,6 +5,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from app.booking.free_times import places_per_time
 from app.database import utcnow
 from app.extensions import db
 from app.models import Booking, BookingStatus, FeedbackSession, Slot
@@ -27,7 +28,8 @@ def with_place_counts() -> sa.Select:
         .where(Slot.session_id == FeedbackSession.id, Booking.status != BookingStatus.CANCELLED)
         .scalar_subquery()
     )
-    offered = sa.select(sa.func.count(Slot.id)).where(Slot.session_id == FeedbackSession.id).scalar_subquery()
+    times = sa.select(sa.func.count(Slot.id)).where(Slot.session_id == FeedbackSession.id).scalar_subquery()
+    offered = times * places_per_time(FeedbackSession.id)
     return sa.select(FeedbackSession, booked, offered)
 
 
@@ -45,6 +47,11 @@ def session_overview(now: datetime | None = None, *, past_limit: int = 24) -> tu
 
 
 def slot_overview(session: FeedbackSession) -> list[tuple[Slot, Booking | None]]:
-    """Every slot of ``session`` with its active booking, if any."""
+    """Every place of ``session`` (each slot once per host) with its active booking, or None when free."""
     booked = active_bookings(session)
-    return [(slot, booked.get(slot.id)) for slot in session.slots]
+    rows: list[tuple[Slot, Booking | None]] = []
+    for slot in session.slots:
+        bookings = booked.get(slot.id, [])
+        rows.extend((slot, booking) for booking in bookings)
+        rows.extend((slot, None) for _ in range(session.places - len(bookings)))
+    return rows
