@@ -3,7 +3,18 @@
 from flask import Flask
 
 from app.i18n import _l
-from app.models import BookingStatus, OutboxStatus, Role, SessionStatus, Stage, Topic
+from app.models import (
+    BookingStatus,
+    CancelReason,
+    ConversationMode,
+    OutboxStatus,
+    Role,
+    SessionStatus,
+    Stage,
+    Topic,
+    User,
+    first_name,
+)
 
 SESSION_STATUS = {
     SessionStatus.DRAFT: _l("Draft"),
@@ -40,6 +51,24 @@ TOPIC = {
     Topic.OTHER: _l("Something else"),
 }
 
+MODE = {
+    ConversationMode.ON_SITE: _l("On site"),
+    ConversationMode.VIDEO: _l("Video call"),
+    ConversationMode.PHONE: _l("Phone call"),
+}
+# How a candidate chooses: the recruiter calls, never the other way round.
+MODE_CHOICE = {
+    ConversationMode.ON_SITE: _l("On site, face to face"),
+    ConversationMode.VIDEO: _l("By video call"),
+    ConversationMode.PHONE: _l("By phone: the recruiter calls you"),
+}
+CANCEL_REASON = {
+    CancelReason.NO_LONGER_NEEDED: _l("I no longer need the conversation"),
+    CancelReason.TIME_UNSUITABLE: _l("The time no longer suits me"),
+    CancelReason.FOUND_JOB: _l("I have found a job"),
+    CancelReason.OTHER: _l("Another reason"),
+}
+
 
 def _lookup(table: dict):
     def label(value) -> str:
@@ -51,6 +80,11 @@ def _lookup(table: dict):
     return label
 
 
+def host_introduction(host: User) -> str:
+    """Who a candidate meets: the recruiter's first name and job title (their role when no title is set)."""
+    return f"{first_name(host.name)}, {host.job_title or _lookup(ROLE)(host.role)}"
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         session_status_label=_lookup(SESSION_STATUS),
@@ -59,5 +93,9 @@ def init_app(app: Flask) -> None:
         outbox_status_label=_lookup(OUTBOX_STATUS),
         role_label=_lookup(ROLE),
         topic_label=_lookup(TOPIC),
+        mode_label=_lookup(MODE),
+        mode_choice_label=_lookup(MODE_CHOICE),
+        cancel_reason_label=_lookup(CANCEL_REASON),
+        host_introduction=host_introduction,
         has_endpoint=lambda name: name in app.view_functions,
     )

@@ -124,6 +124,12 @@ class FreeDays(tuple):
     def _hash(self) -> int:
         return tuple.__hash__(self)
 
+    @functools.cached_property
+    def modes(self) -> tuple[str, ...]:
+        """The ways of talking any of these days offers, in a fixed order."""
+        offered = {mode for day in self for mode in day.place.modes}
+        return tuple(mode for mode in ("on_site", "video", "phone") if mode in offered)
+
 
 @functools.cache
 def _free_slot_rows() -> sa.Select:
