@@ -18,7 +18,7 @@ from app.models import Booking, BookingStatus, Candidate, FeedbackSession, Sessi
 from app.sessions.errors import ChangedMeanwhile, DecisionNeeded, SessionLocked
 from app.sessions.hosts import hosts_by_id
 from app.sessions.layout import SessionPlan
-from app.sessions.planning import is_editable
+from app.sessions.planning import is_editable, set_modes
 from app.timeutil import from_local, local
 from app.tokens import keep_links_alive, valid_token
 
@@ -155,6 +155,7 @@ def _apply_change(
     session.starts_at, session.ends_at = from_local(plan.day, plan.start), from_local(plan.day, plan.end)
     session.slot_minutes, session.breaks = plan.slot_minutes, plan.break_list
     session.location, session.video_url = plan.location, plan.video_url
+    set_modes(session, plan.modes)
     session.hosts = hosts_by_id(plan.host_ids)
 
     # The new layout: kept slots take the new end, the others are added.

@@ -75,6 +75,8 @@ class SessionPlan:
     location: str = ""
     video_url: str = ""
     host_ids: tuple[int, ...] = ()
+    # How candidates may talk (ConversationMode values).
+    modes: tuple[str, ...] = ("on_site",)
 
     @property
     def break_list(self) -> list[list[str]]:

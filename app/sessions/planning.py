@@ -5,7 +5,7 @@ from datetime import date, datetime, time
 from app.booking.free_times import times_changed
 from app.database import utcnow
 from app.extensions import db
-from app.models import FeedbackSession, SessionStatus, Slot
+from app.models import ConversationMode, FeedbackSession, SessionStatus, Slot
 from app.sessions.hosts import hosts_by_id
 from app.sessions.layout import SessionPlan, slot_times
 from app.timeutil import from_local, local
@@ -14,15 +14,25 @@ from app.timeutil import from_local, local
 def create_session(
     *, day: date, start: time, end: time, slot_minutes: int = 15, breaks: list[list[str]] | None = None,
     location: str = "", video_url: str = "", status: SessionStatus = SessionStatus.DRAFT,
+    modes: tuple[str, ...] | list[str] = ("on_site",),
 ) -> FeedbackSession:
-    """A session on ``day`` from ``start`` to ``end`` (Amsterdam time) with its slots. Does not commit."""
+    """A session on ``day`` from ``start`` to ``end`` (Amsterdam time) with its slots, offering ``modes``
+    (ConversationMode values). Does not commit."""
     session = FeedbackSession(
         starts_at=from_local(day, start), ends_at=from_local(day, end), slot_minutes=slot_minutes,
         breaks=breaks or [], location=location, video_url=video_url, status=status,
     )
+    set_modes(session, modes)
     session.slots = [Slot(starts_at=a, ends_at=b) for a, b in slot_times(day, start, end, slot_minutes, breaks)]
     db.session.add(session)
     return session
+
+
+def set_modes(session: FeedbackSession, modes: tuple[str, ...] | list[str]) -> None:
+    """Offer exactly ``modes`` (ConversationMode values) in ``session``."""
+    session.offers_on_site = ConversationMode.ON_SITE.value in modes
+    session.offers_video = ConversationMode.VIDEO.value in modes
+    session.offers_phone = ConversationMode.PHONE.value in modes
 
 
 def create_planned_session(plan: SessionPlan, *, status: SessionStatus = SessionStatus.DRAFT) -> FeedbackSession:
@@ -36,7 +46,7 @@ def create_from_plan(plan: SessionPlan, status: SessionStatus) -> FeedbackSessio
     """A session from the plan, hosts included, without forgetting the free times (the caller does)."""
     session = create_session(
         day=plan.day, start=plan.start, end=plan.end, slot_minutes=plan.slot_minutes, breaks=plan.break_list,
-        location=plan.location, video_url=plan.video_url, status=status,
+        location=plan.location, video_url=plan.video_url, status=status, modes=plan.modes,
     )
     session.hosts = hosts_by_id(plan.host_ids)
     return session
@@ -52,6 +62,7 @@ def plan_of(session: FeedbackSession) -> SessionPlan:
         day=session_day(session), start=local(session.starts_at).time(), end=local(session.ends_at).time(),
         slot_minutes=session.slot_minutes, breaks=tuple(tuple(b) for b in session.breaks or []),
         location=session.location, video_url=session.video_url, host_ids=tuple(h.id for h in session.hosts),
+        modes=tuple(m.value for m in session.modes),
     )
 
 

@@ -25,7 +25,7 @@ def session_data(day: date | str, start: str = "16:00", end: str = "18:00", *, h
     data = {
         "day": day.isoformat() if isinstance(day, date) else day, "start": start, "end": end,
         "slot_minutes": "15", "breaks": "", "location": "Spreekkamer 3",
-        "video_url": "https://meet.example.org/fb", "hosts": [str(h) for h in hosts],
+        "video_url": "https://meet.example.org/fb", "hosts": [str(h) for h in hosts], "modes": ["on_site"],
     }
     data.update(overrides)
     return data
@@ -37,7 +37,8 @@ def edit_data(session: FeedbackSession, **overrides) -> dict:
     data = session_data(start.date(), start.strftime("%H:%M"), end.strftime("%H:%M"),
                         hosts=[h.id for h in session.hosts], location=session.location,
                         video_url=session.video_url, slot_minutes=str(session.slot_minutes),
-                        breaks=", ".join(f"{a}-{b}" for a, b in session.breaks or []))
+                        breaks=", ".join(f"{a}-{b}" for a, b in session.breaks or []),
+                        modes=[m.value for m in session.modes])
     data.update(overrides)
     return data
 

@@ -14,7 +14,8 @@ from tests.sessions.helpers import BASE, all_sessions
 
 def _series_data(recruiter, **overrides) -> dict:
     data = {"nth": "2", "weekday": "1", "start": "16:00", "end": "18:00", "months": "6", "slot_minutes": "15",
-            "breaks": "17:00-17:15", "location": "Spreekkamer 3", "video_url": "", "hosts": [str(recruiter.id)]}
+            "breaks": "17:00-17:15", "location": "Spreekkamer 3", "video_url": "", "hosts": [str(recruiter.id)],
+            "modes": ["on_site"]}
     data.update(overrides)
     return data
 
