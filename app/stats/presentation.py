@@ -10,7 +10,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from app.i18n import _l
-from app.labels import STAGE
+from app.labels import CANCEL_REASON, STAGE
 from app.models import Stage
 from app.stats.queries import BREAKDOWN_KINDS, Dashboard
 from app.timeutil import local
@@ -107,6 +107,9 @@ def build_tables(d: Dashboard) -> dict[str, Table]:
                str(_("Seats used"))],
               [[format_date(local(s["starts_at"]).date(), "medium"), s["offered"], cell(s["attended"]),
                 cell(s["no_show"]), rate(s["attended"] + s["no_show"], s["offered"])] for s in d.seats]),
+        Table("cancel_reasons", str(_("Why candidates cancelled")),
+              [str(_("Reason")), str(_("People"))],
+              [[str(CANCEL_REASON.get(reason, reason)), cell(people)] for reason, people in d.cancel_reasons.items()]),
         Table("recruiters", str(_("Recruiter time")),
               [str(_("Recruiter")), str(_("Year")), str(_("Conversations")), str(_("Hours"))],
               [[r["recruiter"] or str(_("Unknown")), r["year"], r["conversations"], r["hours"]]
