@@ -1,19 +1,15 @@
 """Migration 0005 on a database with data: accounts and what refers to them stay, existing personal links
 keep working, and e-mails that had already failed keep no working link."""
 
-import os
 import secrets
 from datetime import date, timedelta
 
-import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from app import create_app
 from app.database import UTCDateTime, utcnow
 from app.extensions import db
 from app.tokens import hash_token, resolve_token
-from tests.fixtures.app import app_settings
 
 T = UTCDateTime()
 
@@ -39,31 +35,6 @@ def _tables() -> dict[str, sa.Table]:
                                 "body_text", "body_html", "ics", "status", "attempts", "next_attempt_at",
                                 "created_at"),
     }
-
-
-@pytest.fixture
-def empty_database(database_url, tmp_path):
-    """An app on a database of the same kind as the run's, with nothing in it yet."""
-    schema = None
-    if database_url.startswith("postgresql"):
-        base = os.environ["FLASK_TEST_DATABASE_URI"]
-        schema = f"test_mig_{secrets.token_hex(4)}"
-        admin = sa.create_engine(base)
-        with admin.begin() as connection:
-            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-        separator = "&" if "?" in base else "?"
-        url = f"{base}{separator}options=-csearch_path%3D{schema}"
-    else:
-        url = f"sqlite:///{tmp_path / 'migration.sqlite3'}"
-    app = create_app(app_settings(url, tmp_path))
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
-    if schema:
-        with admin.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def test_upgrading_keeps_accounts_and_links_and_hides_the_links_of_failed_emails(empty_database):
