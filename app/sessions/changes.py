@@ -213,13 +213,18 @@ def _apply_change(
         db.session.flush()
         db.session.expire_all()
 
-    # Those who keep their slot get the new details when their time or the place changed.
+    # Those who keep their slot get the new details when their time, the place or their host changed: a
+    # host who no longer hosts hands their conversations to one free at that time (where there is one).
     moved_ids = {m.booking.id for m in change.moves}
+    host_ids = {h.id for h in session.hosts}
     for booking in (b for bookings in active_bookings(session).values() for b in bookings):
         if booking.id in moved_ids or booking.status != BookingStatus.BOOKED:
             continue
-        if details_changed or booking.slot_id in resized:
-            bump_booking(booking, now)
+        new_host = None
+        if booking.host_id is not None and booking.host_id not in host_ids:
+            new_host = next(iter(booking_services.hosts_in_turn(booking.slot)), None)
+        if details_changed or booking.slot_id in resized or new_host is not None:
+            bump_booking(booking, now, **({"host_id": new_host.id} if new_host is not None else {}))
             notifications.notify_session_changed(booking, valid_token(booking.candidate))
             report.informed += 1
     db.session.flush()
