@@ -87,6 +87,7 @@ class FreeSlot:
     id: int
     starts_at: datetime
     ends_at: datetime
+    places: int = 1  # free places at this time: one per host not yet booked
 
     @property
     def label(self) -> str:
@@ -109,6 +110,11 @@ class DaySlots:
     day: date
     place: Place
     slots: tuple[FreeSlot, ...]
+
+    @property
+    def places(self) -> int:
+        """How many conversations can still be booked on this day (every host's free places)."""
+        return sum(slot.places for slot in self.slots)
 
 
 class FreeDays(tuple):
@@ -137,7 +143,7 @@ def _free_slot_rows() -> sa.Select:
     return free_slots_query(
         sa.bindparam("opens_after"), Slot.id, Slot.starts_at, Slot.ends_at, Slot.session_id,
         FeedbackSession.location, FeedbackSession.video_url, FeedbackSession.offers_on_site,
-        FeedbackSession.offers_video, FeedbackSession.offers_phone)
+        FeedbackSession.offers_video, FeedbackSession.offers_phone, places_left().label("places"))
 
 
 def free_slots_by_day(now: datetime | None = None, *, exclude_slot_id: int | None = None,
@@ -174,7 +180,7 @@ def _free_days(now: datetime, fresh: bool) -> FreeDays:
         modes = tuple(mode for mode, on in (("on_site", first.offers_on_site), ("video", first.offers_video),
                                             ("phone", first.offers_phone)) if on)
         days.append(DaySlots(day=day, place=Place(first.location, first.video_url, modes),
-                             slots=tuple(FreeSlot(row.id, row.starts_at, row.ends_at) for row in group)))
+                             slots=tuple(FreeSlot(row.id, row.starts_at, row.ends_at, row.places) for row in group)))
     days = FreeDays(days)
     if remembered is not None and remembered.days == days:
         days = remembered.days  # the same times as before: the same object, the same key

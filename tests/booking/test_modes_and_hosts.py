@@ -272,3 +272,15 @@ def test_moving_to_a_day_without_the_chosen_way_is_refused(english_client, make_
     assert response.status_code == 409
     assert "That day does not offer the way of talking you chose." in page_text(response)
     assert _only_booking().slot_id == phone_day.slots[0].id
+
+
+def test_the_free_times_count_every_free_place(app, make_session, make_user, make_candidate):
+    session = make_session(start="16:00", end="16:30", hosts=[make_user(), make_user(), make_user()])
+    candidate, token = make_candidate()
+    services.book_slot(candidate, session.slots[0].id, ["improve"], "", token=token)
+    db.session.commit()
+
+    [day] = free_slots_by_day(utcnow(), fresh=True)
+
+    assert [slot.places for slot in day.slots] == [2, 3]
+    assert day.places == 5 == services.count_free_slots(utcnow())
