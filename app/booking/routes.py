@@ -102,7 +102,7 @@ def _manage_page(booking: Booking, now, reschedule_form: RescheduleForm | None =
     return _page(
         "booking/manage.html", current_candidate(), booking=booking, can_change=can_change, days=days,
         reschedule_form=reschedule_form, cancel_form=CancelForm(booking=booking.id, sequence=booking.sequence),
-        topics_form=topics_form, calendar_links=calendar_links(booking, booking_url(g.token)),
+        topics_form=topics_form, calendar_links=calendar_links(booking),
     ), status
 
 
@@ -144,7 +144,7 @@ def confirmation(token: str):
     candidate = current_candidate()
     booking = _booking_ahead(candidate)
     return _page("booking/confirmation.html", candidate, booking=booking, in_pool=_in_pool(),
-                 calendar_links=calendar_links(booking, booking_url(token)))
+                 calendar_links=calendar_links(booking))
 
 
 @bp.get("/<token>/invite.ics")

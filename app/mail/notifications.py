@@ -37,9 +37,10 @@ class Appointment:
     location: str
 
 
-def appointment(booking: Booking, link: str) -> Appointment:
+def appointment(booking: Booking, link: str | None) -> Appointment:
     """What the candidate's calendar shows: the way of talking decides the LOCATION (the room, the video link,
-    or that the recruiter calls which number), the description names the recruiter and the manage link."""
+    or that the recruiter calls which number), the description names the recruiter and, given ``link``, the
+    personal link to manage it."""
     candidate, slot = booking.candidate, booking.slot
     session = slot.session
     config = current_app.config
@@ -59,7 +60,8 @@ def appointment(booking: Booking, link: str) -> Appointment:
             lines.append(location)
         else:
             location = session.location
-        lines.append(_("View, move or cancel your appointment: %(link)s", link=link))
+        if link:
+            lines.append(_("View, move or cancel your appointment: %(link)s", link=link))
     return Appointment(slot.starts_at, slot.ends_at, summary, "\n\n".join(lines), location)
 
 
@@ -84,9 +86,10 @@ def booking_ics(booking: Booking, method: str, link: str) -> bytes:
     )
 
 
-def calendar_links(booking: Booking, link: str) -> dict[str, str]:
-    """"Add to Google Calendar" and "Add to Outlook" addresses for the booking, by name."""
-    details = appointment(booking, link)
+def calendar_links(booking: Booking) -> dict[str, str]:
+    """"Add to Google Calendar" and "Add to Outlook" addresses for the booking, by name. They carry no personal
+    link: it would be a working key in another company's address bar and logs (the .ics file has it)."""
+    details = appointment(booking, None)
     fields = {"starts_at": details.starts_at, "ends_at": details.ends_at, "summary": details.summary,
               "description": details.description, "location": details.location}
     return {"google": google_calendar_url(**fields), "outlook": outlook_calendar_url(**fields)}
@@ -96,6 +99,8 @@ def _calendar_mail(booking: Booking, token: str, *, kind: str, template: str, me
                    **context) -> OutboxMessage:
     """An e-mail about a booking with its calendar invitation (REQUEST or CANCEL) and the manage link."""
     link = booking_url(token)
+    if method == "REQUEST":
+        context.setdefault("calendar_links", calendar_links(booking))
     return queue_email(
         kind=kind, candidate=booking.candidate, subject=subject, template=template,
         context={"booking": booking, "link": link, **context},

@@ -3,6 +3,7 @@ a session with N hosts has N places at each time, each booking gets the host who
 candidate sees the recruiter's first name and job title. After booking: other topics without moving, and a
 reason when cancelling that the HR figures count without the person."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -284,3 +285,26 @@ def test_the_free_times_count_every_free_place(app, make_session, make_user, mak
 
     assert [slot.places for slot in day.slots] == [2, 3]
     assert day.places == 5 == services.count_free_slots(utcnow())
+
+
+def test_the_confirmation_email_offers_the_calendar_links(english_client, make_session, candidate_en):
+    session = make_session()
+    _, token = candidate_en()
+    book(english_client, token, session.slots[0].id)
+
+    [mail] = outbox("booking_confirmed")
+
+    assert "Add it to your calendar:" in mail.body_text
+    assert "Google Calendar: https://calendar.google.com/calendar/render?action=TEMPLATE" in mail.body_text
+    assert "Outlook: https://outlook.live.com/calendar/0/deeplink/compose?" in mail.body_text
+    assert 'href="https://calendar.google.com/calendar/render?' in mail.body_html
+
+
+def test_the_calendar_links_carry_no_personal_link(english_client, make_session, candidate_en):
+    session = make_session()
+    _, token = candidate_en()
+    book(english_client, token, session.slots[0].id)
+    page = english_client.get(f"/b/{token}/confirmed").get_data(as_text=True)
+    links = re.findall(r'href="(https://(?:calendar\.google|outlook\.live)\.com[^"]*)"', page)
+    assert len(links) == 2 and not any(token in link for link in links)
+    assert token not in outbox("booking_confirmed")[0].body_text.split("Google Calendar:")[1].split("\n")[0]
