@@ -133,7 +133,7 @@ def register_extensions(app: Flask) -> None:
     app.jinja_env.globals["current_user"] = current_user
     login_manager.user_loader(load_user)
     login_manager.unauthorized_handler(send_to_sign_in)
-    login_manager.login_view = "auth.login"
+    login_manager.login_view = "auth.sign_in"
     login_manager.login_message = None
     login_manager.session_protection = "basic"
     database.configure_engine(app)

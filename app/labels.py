@@ -7,9 +7,9 @@ from app.models import (
     BookingStatus,
     CancelReason,
     ConversationMode,
+    FeedbackSessionStatus,
     OutboxStatus,
     Role,
-    SessionStatus,
     Stage,
     Topic,
     User,
@@ -17,10 +17,10 @@ from app.models import (
 )
 
 SESSION_STATUS = {
-    SessionStatus.DRAFT: _l("Draft"),
-    SessionStatus.PUBLISHED: _l("Published"),
-    SessionStatus.CLOSED: _l("Closed"),
-    SessionStatus.CANCELLED: _l("Cancelled"),
+    FeedbackSessionStatus.DRAFT: _l("Draft"),
+    FeedbackSessionStatus.PUBLISHED: _l("Published"),
+    FeedbackSessionStatus.CLOSED: _l("Closed"),
+    FeedbackSessionStatus.CANCELLED: _l("Cancelled"),
 }
 BOOKING_STATUS = {
     BookingStatus.BOOKED: _l("Booked"),
@@ -87,7 +87,7 @@ def host_introduction(host: User) -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
-        session_status_label=_lookup(SESSION_STATUS),
+        feedback_session_status_label=_lookup(SESSION_STATUS),
         booking_status_label=_lookup(BOOKING_STATUS),
         stage_label=_lookup(STAGE),
         outbox_status_label=_lookup(OUTBOX_STATUS),

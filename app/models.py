@@ -26,7 +26,7 @@ def _enum(enum_cls: type[enum.Enum], name: str) -> sa.Enum:
     )
 
 
-class SessionStatus(enum.StrEnum):
+class FeedbackSessionStatus(enum.StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"
     CLOSED = "closed"
@@ -171,10 +171,10 @@ class StaffSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-session_host = sa.Table(
-    "session_host",
+feedback_session_host = sa.Table(
+    "feedback_session_host",
     db.metadata,
-    sa.Column("session_id", sa.ForeignKey("feedback_session.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("feedback_session_id", sa.ForeignKey("feedback_session.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("user_id", sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
 )
 
@@ -201,8 +201,8 @@ class FeedbackSession(db.Model):
     offers_on_site: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
     offers_video: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     offers_phone: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
-    status: Mapped[SessionStatus] = mapped_column(
-        _enum(SessionStatus, "session_status"), default=SessionStatus.DRAFT
+    status: Mapped[FeedbackSessionStatus] = mapped_column(
+        _enum(FeedbackSessionStatus, "session_status"), default=FeedbackSessionStatus.DRAFT
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -210,7 +210,7 @@ class FeedbackSession(db.Model):
     slots: Mapped[list["Slot"]] = relationship(
         back_populates="session", order_by="Slot.starts_at", cascade="all, delete-orphan"
     )
-    hosts: Mapped[list[User]] = relationship(secondary=session_host, order_by="User.name")
+    hosts: Mapped[list[User]] = relationship(secondary=feedback_session_host, order_by="User.name")
 
     @property
     def modes(self) -> list[ConversationMode]:
@@ -230,12 +230,14 @@ class Slot(db.Model):
 
     __tablename__ = "slot"
     __table_args__ = (
-        sa.UniqueConstraint("session_id", "starts_at", name="uq_slot_session_start"),
+        sa.UniqueConstraint("feedback_session_id", "starts_at", name="uq_slot_session_start"),
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(sa.ForeignKey("feedback_session.id", ondelete="CASCADE"), index=True)
+    feedback_session_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("feedback_session.id", ondelete="CASCADE"), index=True
+    )
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -541,7 +543,7 @@ class Event(db.Model):
     # A fixed code that belongs to the event, never free text: why a candidate cancelled (CancelReason).
     detail: Mapped[str] = mapped_column(sa.String(20), default="", server_default="")
     rejected_on: Mapped[date | None] = mapped_column(sa.Date)
-    session_id: Mapped[int | None] = mapped_column()
+    feedback_session_id: Mapped[int | None] = mapped_column()
     # A number that belongs to the event: a survey score, or the minutes a conversation took.
     value: Mapped[int | None] = mapped_column()
     # The member of staff involved (e.g. the host of the conversation), never the candidate.

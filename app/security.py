@@ -22,7 +22,7 @@ CONTENT_SECURITY_POLICY = "; ".join([
 # Pages reached through a secret in the URL: the candidate's link and the recruiters' calendar feed.
 TOKEN_PATH_PREFIXES = ("/b/", "/recruiter/sessions/feed/")
 # Staff pages outside a signed-in view: signing in and out.
-SIGN_IN_ENDPOINTS = ("auth.login", "auth.logout")
+SIGN_IN_ENDPOINTS = ("auth.sign_in", "auth.sign_out")
 
 
 def is_staff_page() -> bool:

@@ -219,7 +219,7 @@ _EXTERNAL_ADAPTER = "tokens.external_url_adapter"  # key in app.extensions
 
 
 def booking_url(token: str) -> str:
-    return external_url("booking.show", token=token)
+    return external_url("booking.show_booking", token=token)
 
 
 # --- personal links in stored e-mails -------------------------------------------------------------------

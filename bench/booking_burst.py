@@ -411,7 +411,7 @@ def seed(app, candidates: int, slots: int) -> list[str]:
     with a personal link each (85 % Dutch, 15 % English, as in the reference practice)."""
     from app.database import utcnow
     from app.extensions import db
-    from app.models import Candidate, SessionStatus, Stage
+    from app.models import Candidate, FeedbackSessionStatus, Stage
     from app.sessions.planning import create_session
     from app.timeutil import local
     from app.tokens import issue_invitation
@@ -421,12 +421,12 @@ def seed(app, candidates: int, slots: int) -> list[str]:
         day = local(utcnow()).date() + timedelta(days=14)
         start = clock(8, 0)
         end_minutes = 8 * 60 + 15 * slots
-        session = create_session(
+        feedback_session = create_session(
             day=day, start=start, end=clock(end_minutes // 60, end_minutes % 60), slot_minutes=15,
             location="Spreekkamer 3, polikliniek", video_url="https://meet.example.org/feedbackuur",
-            status=SessionStatus.PUBLISHED,
+            status=FeedbackSessionStatus.PUBLISHED,
         )
-        assert len(session.slots) == slots, len(session.slots)
+        assert len(feedback_session.slots) == slots, len(feedback_session.slots)
         tokens = []
         for n in range(1, candidates + 1):
             candidate = Candidate(

@@ -70,7 +70,7 @@ def _serve(port: int, count, size, ready, stop) -> None:
     from aiosmtpd.controller import Controller
 
     class Counting:
-        async def handle_DATA(self, server, session, envelope):
+        async def handle_DATA(self, server, feedback_session, envelope):
             with count.get_lock():
                 count.value += 1
             with size.get_lock():
@@ -123,7 +123,7 @@ def queue_confirmations(app, messages: int) -> float:
     from app.database import utcnow
     from app.extensions import db
     from app.mail.notifications import notify_booking_confirmed
-    from app.models import Booking, Candidate, SessionStatus, Stage
+    from app.models import Booking, Candidate, FeedbackSessionStatus, Stage
     from app.sessions.planning import create_session
     from app.timeutil import local
     from app.tokens import issue_invitation
@@ -134,12 +134,12 @@ def queue_confirmations(app, messages: int) -> float:
         sessions = -(-messages // SLOTS_PER_SESSION)
         slots = []
         for n in range(sessions):
-            session = create_session(
+            feedback_session = create_session(
                 day=first + timedelta(days=n), start=clock(8, 0), end=clock(18, 0), slot_minutes=15,
                 location="Spreekkamer 3, polikliniek", video_url="https://meet.example.org/feedbackuur",
-                status=SessionStatus.PUBLISHED,
+                status=FeedbackSessionStatus.PUBLISHED,
             )
-            slots += session.slots
+            slots += feedback_session.slots
         db.session.flush()
         pairs = []
         for n in range(messages):

@@ -26,15 +26,25 @@ from app.webhooks.events import queue_test_event
 from app.webhooks.services import create_endpoint
 from tests.fixtures.staff import STAFF_PASSWORD
 
-PUBLIC = {"main.home", "main.health", "main.request_link", "main.set_language", "auth.login", "auth.logout",
-          "privacy.erased", "static", "sessions.calendar_feed", "auth.start_oidc_sign_in",
-          "auth.finish_oidc_sign_in"}
+PUBLIC = {
+    "main.show_home",
+    "main.check_health",
+    "main.request_link",
+    "main.set_language",
+    "auth.sign_in",
+    "auth.sign_out",
+    "privacy.show_erased",
+    "static",
+    "sessions.download_feed",
+    "auth.start_oidc_sign_in",
+    "auth.finish_oidc_sign_in",
+}
 # The JSON API opens with API keys and webhook signatures only: a staff member's cookie opens nothing there.
 API_BLUEPRINTS = {"api"}
 CANDIDATE_LINK_BLUEPRINTS = {"booking", "privacy", "pool", "survey", "talent_link"}
-HR_AND_ADMIN = {"stats.dashboard", "stats.export"}
-ADMIN_ONLY = {"admin.create_user_view", "admin.edit_user", "admin.list_users", "admin.reset_password",
-              "admin.toggle_active", "audit.list_entries_view", "notes.add_rule", "notes.delete_rule",
+HR_AND_ADMIN = {"stats.show_dashboard", "stats.export_table"}
+ADMIN_ONLY = {"admin.create_user", "admin.edit_user", "admin.list_users", "admin.reset_password",
+              "admin.toggle_user_active", "audit.list_entries", "notes.add_rule", "notes.delete_rule",
               "integrations.list_integrations", "integrations.create_integration", "integrations.edit_integration",
               "integrations.create_api_key", "integrations.revoke_api_key", "integrations.rotate_webhook_secret"}
 ADMIN_BLUEPRINTS = {"webhooks"}
@@ -48,7 +58,7 @@ def kind_of(endpoint: str) -> str:
         return "api"
     if endpoint.split(".")[0] in ADMIN_BLUEPRINTS:
         return "admin"
-    if endpoint.split(".")[0] in CANDIDATE_LINK_BLUEPRINTS and endpoint != "privacy.staff_erase":
+    if endpoint.split(".")[0] in CANDIDATE_LINK_BLUEPRINTS and endpoint != "privacy.erase_candidate":
         return "candidate"
     if endpoint in HR_AND_ADMIN:
         return "hr"
@@ -85,7 +95,7 @@ def world(app, make_session, make_candidate, make_user):
     delivery = queue_test_event(endpoint.id)
     db.session.commit()
     return {
-        "session_id": session.id, "booking_id": booking.id, "candidate_id": candidate.id, "token": token,
+        "feedback_session_id": session.id, "booking_id": booking.id, "candidate_id": candidate.id, "token": token,
         "membership_id": membership.id, "tag_id": tag.id, "rule_id": rule.id, "message_id": message.id,
         "user_id": target.id, "import_id": "0" * 32, "language": "nl", "stage": "interview", "code": "en",
         "name": "funnel", "filename": "css/app.css", "integration_id": integration.id, "key_id": api_key.id,
@@ -96,7 +106,7 @@ def world(app, make_session, make_candidate, make_user):
 def routes(app, world):
     with app.test_request_context():
         for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.endpoint):
-            if rule.endpoint == "auth.logout":
+            if rule.endpoint == "auth.sign_out":
                 continue  # would sign the client out in the middle of the walk; tested in tests/auth
             url = url_for(rule.endpoint, **{arg: world[arg] for arg in rule.arguments})
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):

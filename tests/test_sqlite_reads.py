@@ -12,7 +12,7 @@ from flask_migrate import upgrade
 from app import create_app
 from app.database import utcnow
 from app.extensions import db
-from app.models import Candidate, SessionStatus, Stage
+from app.models import Candidate, FeedbackSessionStatus, Stage
 from app.sessions.planning import create_session
 from app.tokens import issue_invitation
 
@@ -28,7 +28,7 @@ def sqlite_app(tmp_path):
     with app.app_context():
         upgrade()
         create_session(day=date.today() + timedelta(days=14), start=time(16), end=time(17), slot_minutes=15,
-                       location="Spreekkamer 3", status=SessionStatus.PUBLISHED)
+                       location="Spreekkamer 3", status=FeedbackSessionStatus.PUBLISHED)
         candidate = Candidate(name="Anna de Vries", email="anna@example.org", vacancy="Verpleegkundige",
                               stage=Stage.INTERVIEW, rejected_on=date.today(), language="en", invited_at=utcnow())
         db.session.add(candidate)

@@ -32,7 +32,7 @@ def list_users():
 
 @bp.post("/users")
 @role_required(Role.ADMIN)
-def create_user_view():
+def create_user():
     """Create an account with a temporary password, shown once."""
     form = NewUserForm()
     if form.validate_on_submit():
@@ -72,7 +72,7 @@ def edit_user(user_id: int):
 
 @bp.post("/users/<int:user_id>/active")
 @role_required(Role.ADMIN)
-def toggle_active(user_id: int):
+def toggle_user_active(user_id: int):
     """Deactivate an account (it can no longer sign in), or activate it again."""
     user = _get_user(user_id)
     if ActionForm().validate_on_submit():
@@ -116,5 +116,5 @@ def change_own_password():
             else:
                 start_staff_session(user)  # stay signed in here; other sessions end
                 flash(_("Your password is changed."), "success")
-                return redirect(url_for("main.home"))
+                return redirect(url_for("main.show_home"))
     return render_template("admin/change_password.html", form=form), 422 if form.errors else 200

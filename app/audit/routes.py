@@ -15,7 +15,7 @@ bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
 @bp.get("/")
 @role_required(Role.ADMIN)
-def list_entries_view():
+def list_entries():
     """The audit log, newest first, filterable by action, person and date."""
     first, last = day_arg("from"), day_arg("to")
     filters = {"action": choice_arg("action", ACTIONS), "user": text_arg("user", max_length=320),

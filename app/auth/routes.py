@@ -31,12 +31,12 @@ bp = Blueprint("auth", __name__)
 
 def home_for(role: Role) -> str:
     """Where each role starts after signing in: HR with the figures, everyone else with the sessions."""
-    return url_for("stats.dashboard") if role == Role.HR else url_for("recruiter.home")
+    return url_for("stats.show_dashboard") if role == Role.HR else url_for("recruiter.show_overview")
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
-def login():
+def sign_in():
     """The staff sign-in page. A wrong password and an unknown address get the same answer (401), and after
     too many of them from one client address, the same 429."""
     if current_user.is_authenticated:
@@ -104,8 +104,8 @@ def finish_oidc_sign_in():
 
 
 @bp.post("/logout")
-def logout():
+def sign_out():
     """Sign out: the session ends on the server too, so that no saved copy of the cookie opens it again."""
     end_staff_session()
     flash(_("You are signed out."), "info")
-    return redirect(url_for("auth.login"))
+    return redirect(url_for("auth.sign_in"))

@@ -115,7 +115,7 @@ def send_to_sign_in():
     elif reason == "lifetime":
         flash(_("You were signed out because you signed in %(hours)s hours ago. Sign in again to continue "
                 "where you were.", hours=current_app.config["STAFF_SESSION_LIFETIME_HOURS"]), "info")
-    return redirect(url_for("auth.login", next=_where_they_were()))
+    return redirect(url_for("auth.sign_in", next=_where_they_were()))
 
 
 def _where_they_were() -> str | None:

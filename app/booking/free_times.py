@@ -22,7 +22,7 @@ from sqlalchemy.orm import contains_eager
 
 from app.database import on_commit, utcnow
 from app.extensions import db
-from app.models import Booking, BookingStatus, FeedbackSession, SessionStatus, Slot, session_host
+from app.models import Booking, BookingStatus, FeedbackSession, FeedbackSessionStatus, Slot, feedback_session_host
 from app.timeutil import local
 
 
@@ -41,25 +41,25 @@ def booked_places(slot=Slot.id):
     )
 
 
-def places_per_time(session_id=Slot.session_id):
+def places_per_time(feedback_session_id=Slot.feedback_session_id):
     """How many conversations a feedback session holds at each time: one per host, one when it names none
     (``FeedbackSession.places`` in SQL)."""
     hosts = (
-        sa.select(sa.func.count()).select_from(session_host)
-        .where(session_host.c.session_id == session_id).scalar_subquery()
+        sa.select(sa.func.count()).select_from(feedback_session_host)
+        .where(feedback_session_host.c.feedback_session_id == feedback_session_id).scalar_subquery()
     )
     return sa.case((hosts > 0, hosts), else_=1)
 
 
-def places_left(slot=Slot.id, session_id=Slot.session_id):
+def places_left(slot=Slot.id, feedback_session_id=Slot.feedback_session_id):
     """The free places at ``slot`` (by default the slot of the enclosing query)."""
-    return places_per_time(session_id) - booked_places(slot)
+    return places_per_time(feedback_session_id) - booked_places(slot)
 
 
 def slot_is_full(slot_id: int):
     """Whether every place at the slot ``slot_id`` is booked (false for a slot that does not exist)."""
-    session_id = sa.select(Slot.session_id).where(Slot.id == slot_id).scalar_subquery()
-    return sa.and_(session_id.is_not(None), places_left(slot_id, session_id) <= 0)
+    feedback_session_id = sa.select(Slot.feedback_session_id).where(Slot.id == slot_id).scalar_subquery()
+    return sa.and_(feedback_session_id.is_not(None), places_left(slot_id, feedback_session_id) <= 0)
 
 
 def free_slots_query(opens_after, *columns):
@@ -68,16 +68,16 @@ def free_slots_query(opens_after, *columns):
     (``places_left()`` among them, if wanted)."""
     query = (
         sa.select(*(columns or (Slot,)))
-        .join(Slot.session)
+        .join(Slot.feedback_session)
         .where(
-            FeedbackSession.status == SessionStatus.PUBLISHED,
+            FeedbackSession.status == FeedbackSessionStatus.PUBLISHED,
             FeedbackSession.starts_at > opens_after,
             places_left() > 0,
         )
         .order_by(FeedbackSession.starts_at, FeedbackSession.id, Slot.starts_at)
     )
     # The join already has the feedback session: no query per slot.
-    return query if columns else query.options(contains_eager(Slot.session))
+    return query if columns else query.options(contains_eager(Slot.feedback_session))
 
 
 @dataclass(frozen=True)
@@ -141,7 +141,7 @@ class FreeDays(tuple):
 def _free_slot_rows() -> sa.Select:
     """What the picker needs of each free slot, as plain columns. Built once: everyone opens this page."""
     return free_slots_query(
-        sa.bindparam("opens_after"), Slot.id, Slot.starts_at, Slot.ends_at, Slot.session_id,
+        sa.bindparam("opens_after"), Slot.id, Slot.starts_at, Slot.ends_at, Slot.feedback_session_id,
         FeedbackSession.location, FeedbackSession.video_url, FeedbackSession.offers_on_site,
         FeedbackSession.offers_video, FeedbackSession.offers_phone, places_left().label("places"))
 
@@ -174,7 +174,9 @@ def _free_days(now: datetime, fresh: bool) -> FreeDays:
         return remembered.days
     rows = db.session.execute(_free_slot_rows(), {"opens_after": now + closing_delta()})
     days = []
-    for (day, _session_id), group in groupby(rows, key=lambda row: (local(row.starts_at).date(), row.session_id)):
+    for (day, _session_id), group in groupby(
+        rows, key=lambda row: (local(row.starts_at).date(), row.feedback_session_id)
+    ):
         group = list(group)
         first = group[0]
         modes = tuple(mode for mode, on in (("on_site", first.offers_on_site), ("video", first.offers_video),

@@ -50,7 +50,7 @@ def _booking_ahead(candidate: Candidate) -> Booking:
     """The candidate's booking that lies ahead; without one the visitor is sent to their page."""
     booking = services.open_booking(candidate)
     if booking is None:
-        abort(redirect(url_for(".show", token=g.token)))
+        abort(redirect(url_for(".show_booking", token=g.token)))
     return booking
 
 
@@ -60,7 +60,7 @@ def _in_pool() -> bool:
 
 @bp.get("/<token>")
 @reads_without_transaction  # the page everyone opens at once when the rejection e-mails have gone out
-def show(token: str):
+def show_booking(token: str):
     """The candidate's page: their booking if they have one, otherwise the free slots or the waitlist."""
     link: Link = g.link
     now = utcnow()
@@ -92,7 +92,7 @@ def _picker_page(form: BookingForm | None, now, status: int = 200):
 
 def _manage_page(booking: Booking, now, reschedule_form: RescheduleForm | None = None,
                  topics_form: TopicsForm | None = None, status: int = 200):
-    can_change = services.is_open(booking.slot.session, now)
+    can_change = services.is_open(booking.slot.feedback_session, now)
     days = free_slots_by_day(now, exclude_slot_id=booking.slot_id, fresh=status != 200) if can_change else ()
     reschedule_form = reschedule_form or RescheduleForm()
     reschedule_form.booking.data, reschedule_form.sequence.data = booking.id, booking.sequence
@@ -109,14 +109,14 @@ def _manage_page(booking: Booking, now, reschedule_form: RescheduleForm | None =
 @bp.post("/<token>/book")
 @action_limit
 @reads_first
-def book(token: str):
+def book_slot(token: str):
     """Book the chosen slot with the chosen subjects."""
     link: Link = g.link
     form = BookingForm()
     now = utcnow()
     if not form.validate_on_submit():
         if link.has_open_booking:
-            return redirect(url_for(".show", token=token))
+            return redirect(url_for(".show_booking", token=token))
         return _picker_page(form, now, status=422)
     try:
         # When everyone books at once, most are too late for the time they chose: they learn it here,
@@ -130,16 +130,16 @@ def book(token: str):
         )
     except services.AlreadyBooked:
         # Most often a double click: the first submit already booked. Show the booking as it stands.
-        return redirect(url_for(".confirmation", token=token))
+        return redirect(url_for(".show_confirmation", token=token))
     except services.BookingError as exc:
         only_reads_from_here()  # nothing was booked: show the times still free without holding up other bookings
         flash(str(exc.message), "error")
         return _picker_page(form, now, status=409)
-    return redirect(url_for(".confirmation", token=token))
+    return redirect(url_for(".show_confirmation", token=token))
 
 
 @bp.get("/<token>/confirmed")
-def confirmation(token: str):
+def show_confirmation(token: str):
     """What the candidate sees right after booking."""
     candidate = current_candidate()
     booking = _booking_ahead(candidate)
@@ -160,13 +160,13 @@ def download_invite(token: str):
 
 @bp.post("/<token>/reschedule")
 @action_limit
-def reschedule(token: str):
+def move_booking(token: str):
     """Move the booking to another free slot."""
     booking = services.open_booking(current_candidate())
     now = utcnow()
     if booking is None:
         flash(_("You have no booking to move (any more). This is how it stands now."), "info")
-        return redirect(url_for(".show", token=token))
+        return redirect(url_for(".show_booking", token=token))
     form = RescheduleForm()
     if not form.validate_on_submit():
         return _manage_page(booking, now, reschedule_form=form, status=422)
@@ -174,13 +174,13 @@ def reschedule(token: str):
         services.reschedule_booking(booking, form.slot.data, _expected_sequence(form, booking), token=token, now=now)
     except services.BookingChanged as exc:
         flash(str(exc.message), "info")
-        return redirect(url_for(".show", token=token))
+        return redirect(url_for(".show_booking", token=token))
     except services.BookingError as exc:
         only_reads_from_here()
         flash(str(exc.message), "error")
         return _manage_page(services.open_booking(current_candidate()), now, status=409)
     flash(_("Your conversation has moved. We have sent you an updated calendar invitation."), "success")
-    return redirect(url_for(".show", token=token))
+    return redirect(url_for(".show_booking", token=token))
 
 
 @bp.post("/<token>/topics")
@@ -191,7 +191,7 @@ def change_topics(token: str):
     now = utcnow()
     if booking is None:
         flash(_("You have no booking to change (any more). This is how it stands now."), "info")
-        return redirect(url_for(".show", token=token))
+        return redirect(url_for(".show_booking", token=token))
     form = TopicsForm()
     if not form.validate_on_submit():
         return _manage_page(booking, now, topics_form=form, status=422)
@@ -200,42 +200,42 @@ def change_topics(token: str):
                                _expected_sequence(form, booking), now=now)
     except services.BookingChanged as exc:
         flash(str(exc.message), "info")
-        return redirect(url_for(".show", token=token))
+        return redirect(url_for(".show_booking", token=token))
     except services.BookingError as exc:
         flash(str(exc.message), "error")
         return _manage_page(booking, now, topics_form=form, status=409)
     flash(_("Saved. The recruiter will prepare for what you chose; your time stays the same."), "success")
-    return redirect(url_for(".show", token=token))
+    return redirect(url_for(".show_booking", token=token))
 
 
 @bp.get("/<token>/cancel")
-def confirm_cancel(token: str):
+def confirm_cancellation(token: str):
     """Ask once more before cancelling."""
     candidate = current_candidate()
     booking = _booking_ahead(candidate)
     return _page("booking/cancel.html", candidate, booking=booking,
-                 can_change=services.is_open(booking.slot.session, utcnow()),
+                 can_change=services.is_open(booking.slot.feedback_session, utcnow()),
                  cancel_form=CancelForm(booking=booking.id, sequence=booking.sequence))
 
 
 @bp.post("/<token>/cancel")
 @action_limit
-def cancel(token: str):
+def cancel_booking(token: str):
     """Cancel the booking; the slot is free again."""
     booking = services.open_booking(current_candidate())
     if booking is None:
         flash(_("There is no booking to cancel (any more). This is how it stands now."), "info")
-        return redirect(url_for(".show", token=token))
+        return redirect(url_for(".show_booking", token=token))
     form = CancelForm()
     if not form.validate_on_submit():
-        return redirect(url_for(".show", token=token))
+        return redirect(url_for(".show_booking", token=token))
     try:
         services.cancel_booking(booking, _expected_sequence(form, booking), token=token, reason=form.reason.data or "")
     except services.BookingError as exc:
         flash(str(exc.message), "error" if isinstance(exc, services.BookingClosed) else "info")
-        return redirect(url_for(".show", token=token))
+        return redirect(url_for(".show_booking", token=token))
     flash(_("Your conversation is cancelled. You can book a new time below whenever you like."), "success")
-    return redirect(url_for(".show", token=token))
+    return redirect(url_for(".show_booking", token=token))
 
 
 @bp.post("/<token>/waitlist")
@@ -246,9 +246,9 @@ def join_waitlist(token: str):
         try:
             services.join_waitlist(current_candidate(), language=current_language())
         except services.AlreadyBooked:
-            return redirect(url_for(".show", token=token))
+            return redirect(url_for(".show_booking", token=token))
         flash(_("You are on the waitlist. We will e-mail you as soon as a place comes free."), "success")
-    return redirect(url_for(".show", token=token))
+    return redirect(url_for(".show_booking", token=token))
 
 
 @bp.post("/<token>/waitlist/leave")
@@ -258,7 +258,7 @@ def leave_waitlist(token: str):
     if ActionForm().validate_on_submit():
         services.leave_waitlist(current_candidate())
         flash(_("You are no longer on the waitlist."), "info")
-    return redirect(url_for(".show", token=token))
+    return redirect(url_for(".show_booking", token=token))
 
 
 def _expected_sequence(form: RescheduleForm | CancelForm | TopicsForm, booking: Booking) -> int | None:

@@ -31,8 +31,8 @@ from app.models import (
     Candidate,
     ConversationMode,
     FeedbackSession,
+    FeedbackSessionStatus,
     PoolSource,
-    SessionStatus,
     Slot,
     Topic,
     User,
@@ -111,10 +111,10 @@ def clean_phone(text: str | None) -> str:
     return phone
 
 
-def choose_mode(session: FeedbackSession, mode: str | None, phone: str | None) -> tuple[ConversationMode, str]:
-    """The way of talking and the number to call (or "") for a booking in ``session``: ``mode`` must be one
+def choose_mode(feedback_session: FeedbackSession, mode: str | None, phone: str | None) -> tuple[ConversationMode, str]:
+    """The way of talking and the number to call (or "") for a booking in ``feedback_session``: ``mode`` must be one
     the session offers (none given: its only one, if it offers one); a phone call needs a valid number."""
-    offered = session.modes
+    offered = feedback_session.modes
     if not mode and len(offered) == 1:
         mode = offered[0].value
     if mode not in {m.value for m in offered}:
@@ -123,13 +123,13 @@ def choose_mode(session: FeedbackSession, mode: str | None, phone: str | None) -
     return chosen, clean_phone(phone) if chosen == ConversationMode.PHONE else ""
 
 
-def closes_at(session: FeedbackSession) -> datetime:
-    """The moment online booking, moving and cancelling close for ``session``."""
-    return session.starts_at - closing_delta()
+def closes_at(feedback_session: FeedbackSession) -> datetime:
+    """The moment online booking, moving and cancelling close for ``feedback_session``."""
+    return feedback_session.starts_at - closing_delta()
 
 
-def is_open(session: FeedbackSession, now: datetime) -> bool:
-    return session.status == SessionStatus.PUBLISHED and now < closes_at(session)
+def is_open(feedback_session: FeedbackSession, now: datetime) -> bool:
+    return feedback_session.status == FeedbackSessionStatus.PUBLISHED and now < closes_at(feedback_session)
 
 
 def free_slots(now: datetime | None = None) -> list[Slot]:
@@ -147,13 +147,13 @@ def hosts_in_turn(slot: Slot) -> list[User | None]:
     """Who could host a new booking at ``slot``, the best first: the session's hosts still free at that
     time, fewest bookings in the session first, ties in a stable order (the hosts' ids); [None] for a
     session that names no host."""
-    hosts = slot.session.hosts
+    hosts = slot.feedback_session.hosts
     if not hosts:
         return [None]
     active = Booking.status != BookingStatus.CANCELLED
     load = dict(db.session.execute(
         sa.select(Booking.host_id, sa.func.count(Booking.id)).join(Booking.slot)
-        .where(Slot.session_id == slot.session_id, active, Booking.host_id.is_not(None))
+        .where(Slot.feedback_session_id == slot.feedback_session_id, active, Booking.host_id.is_not(None))
         .group_by(Booking.host_id)
     ).all())
     busy = set(db.session.scalars(sa.select(Booking.host_id).where(Booking.slot_id == slot.id, active)))
@@ -170,9 +170,9 @@ def open_booking(candidate: Candidate) -> Booking | None:
 
 def _bookable_slot(slot_id: int | None, now: datetime) -> Slot:
     slot = db.session.get(Slot, slot_id) if is_id(slot_id) else None
-    if slot is None or slot.session.status != SessionStatus.PUBLISHED or slot.starts_at <= now:
+    if slot is None or slot.feedback_session.status != FeedbackSessionStatus.PUBLISHED or slot.starts_at <= now:
         raise SlotUnavailable()
-    if not is_open(slot.session, now):
+    if not is_open(slot.feedback_session, now):
         raise SlotClosedForBooking()
     return slot
 
@@ -213,7 +213,7 @@ def book_slot(
     slot = _bookable_slot(slot_id, now)
     chosen = _clean_topics(topics)
     question = _clean_question(question)
-    how, phone = choose_mode(slot.session, mode, phone)
+    how, phone = choose_mode(slot.feedback_session, mode, phone)
     if language:
         candidate.language = language
     booking = None
@@ -234,7 +234,7 @@ def book_slot(
         raise SlotTaken()
     _settle_waitlist(candidate)
     keep_links_alive(candidate, slot.ends_at + LINK_GRACE)
-    record_event("booked", candidate, session_id=slot.session_id, at=now)
+    record_event("booked", candidate, feedback_session_id=slot.feedback_session_id, at=now)
     if join_pool:
         from app.talent import (
             services as talent,  # the talent pool builds on booking, not the other way round
@@ -264,7 +264,7 @@ def change_topics(
     as they are (no new invitation: the calendar holds neither); a form from an older page changes nothing."""
     now = now or utcnow()
     _check_still_current(booking, expected_sequence)
-    if not is_open(booking.slot.session, now):
+    if not is_open(booking.slot.feedback_session, now):
         raise BookingClosed()
     chosen, question = _clean_topics(topics), _clean_question(question)
     result = db.session.execute(
@@ -290,12 +290,12 @@ def reschedule_booking(
     """
     now = now or utcnow()
     _check_still_current(booking, expected_sequence)
-    if not is_open(booking.slot.session, now):
+    if not is_open(booking.slot.feedback_session, now):
         raise BookingClosed()
     new_slot = _bookable_slot(new_slot_id, now)
     if new_slot.id == booking.slot_id:
         raise SameSlot()
-    if booking.mode not in new_slot.session.modes:
+    if booking.mode not in new_slot.feedback_session.modes:
         raise ModeNotOffered(_("That day does not offer the way of talking you chose. Please choose a time on "
                                "another day, or cancel and book again."))
     old_slot_id = booking.slot_id
@@ -319,7 +319,7 @@ def reschedule_booking(
         raise BookingChanged()
     db.session.refresh(booking)
     keep_links_alive(booking.candidate, new_slot.ends_at + LINK_GRACE)
-    record_event("rescheduled", booking.candidate, session_id=new_slot.session_id, at=now)
+    record_event("rescheduled", booking.candidate, feedback_session_id=new_slot.feedback_session_id, at=now)
     notifications.notify_booking_rescheduled(booking, token)
     db.session.flush()
     _offer_after_change(now, freed_slot_id=old_slot_id)
@@ -336,7 +336,7 @@ def cancel_booking(
     if reason and reason not in {r.value for r in CancelReason}:
         raise InvalidCancelReason()
     _check_still_current(booking, expected_sequence)
-    if not is_open(booking.slot.session, now):
+    if not is_open(booking.slot.feedback_session, now):
         raise BookingClosed()
     result = db.session.execute(
         sa.update(Booking)
@@ -348,7 +348,9 @@ def cancel_booking(
     if result.rowcount != 1:
         raise BookingChanged()
     db.session.refresh(booking)
-    record_event("cancelled", booking.candidate, session_id=booking.slot.session_id, at=now, detail=reason)
+    record_event(
+        "cancelled", booking.candidate, feedback_session_id=booking.slot.feedback_session_id, at=now, detail=reason
+    )
     notifications.notify_booking_cancelled(booking, token)
     db.session.flush()
     _offer_after_change(now, freed_slot_id=booking.slot_id)
@@ -363,7 +365,7 @@ def _check_still_current(booking: Booking, expected_sequence: int | None) -> Non
 
 def _offer_after_change(now: datetime, freed_slot_id: int) -> None:
     slot = db.session.get(Slot, freed_slot_id)
-    if slot is not None and is_open(slot.session, now):
+    if slot is not None and is_open(slot.feedback_session, now):
         offer_free_slots(now=now)
 
 

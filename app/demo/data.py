@@ -19,9 +19,9 @@ from app.models import (
     BookingStatus,
     Candidate,
     FeedbackSession,
+    FeedbackSessionStatus,
     Invitation,
     Role,
-    SessionStatus,
     Stage,
     User,
 )
@@ -124,7 +124,7 @@ def load_demo() -> list[tuple[Candidate, str]]:
         )
         sessions.append(existing or create_session(
             day=day, start=time(16, 0), end=time(18, 0), breaks=[["17:00", "17:15"]],
-            location=LOCATION, video_url=VIDEO_URL, status=SessionStatus.PUBLISHED,
+            location=LOCATION, video_url=VIDEO_URL, status=FeedbackSessionStatus.PUBLISHED,
             modes=("on_site", "video", "phone"),
         ))
         if not sessions[-1].hosts:
@@ -153,13 +153,13 @@ def load_demo() -> list[tuple[Candidate, str]]:
         if demo.booked and not candidate.bookings:
             active = sa.select(Booking.slot_id).where(Booking.status != BookingStatus.CANCELLED)
             taken = set(db.session.scalars(active))
-            free = [slot for session in sessions for slot in session.slots if slot.id not in taken]
+            free = [slot for feedback_session in sessions for slot in feedback_session.slots if slot.id not in taken]
             slot = free[index % len(free)]
             db.session.add(Booking(candidate=candidate, slot=slot, topics=["improve", "cv_profile"],
                                    question="Hoe kan ik mijn projectervaring beter laten zien?",
                                    uid=f"{uuid.uuid4()}@feedbackspreekuur"))
             db.session.flush()
-            record_event("booked", candidate, session_id=slot.session_id)
+            record_event("booked", candidate, feedback_session_id=slot.feedback_session_id)
         links.append((candidate, booking_url(token)))
     db.session.commit()
     return links

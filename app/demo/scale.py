@@ -142,8 +142,20 @@ SEASON = {1: 1.2, 2: 1.1, 3: 1.1, 4: 1.0, 5: 1.0, 6: 1.0, 7: 0.75, 8: 0.7, 9: 1.
 EVENING = (time(16, 0), time(18, 0), [["17:00", "17:15"]])
 WHOLE_DAY = (time(9, 0), time(17, 0), [["12:30", "13:00"]])
 
-WRITE_ORDER = ("feedback_session", "session_host", "slot", "candidate", "booking", "waitlist_entry", "pool_membership",
-               "pool_tag", "reapplication", "hire", "survey_response", "event")
+WRITE_ORDER = (
+    "feedback_session",
+    "feedback_session_host",
+    "slot",
+    "candidate",
+    "booking",
+    "waitlist_entry",
+    "pool_membership",
+    "pool_tag",
+    "reapplication",
+    "hire",
+    "survey_response",
+    "event",
+)
 TABLES = (FeedbackSession, Slot, Candidate, Booking, WaitlistEntry, PoolMembership, PoolTag, Reapplication, Hire,
           SurveyResponse)
 
@@ -215,7 +227,7 @@ def remove_synthetic_history(connection: sa.Connection) -> int:
         connection.execute(sa.delete(model).where(model.candidate_id.in_(candidates)))
     connection.execute(sa.delete(Candidate).where(Candidate.email.like(f"%@{SYNTHETIC_DOMAIN}")))
     # A session stays if someone booked it for real meanwhile.
-    still_booked = sa.select(Slot.session_id).join(Booking, Booking.slot_id == Slot.id)
+    still_booked = sa.select(Slot.feedback_session_id).join(Booking, Booking.slot_id == Slot.id)
     connection.execute(sa.delete(FeedbackSession).where(
         FeedbackSession.location == SYNTHETIC_LOCATION, FeedbackSession.id.not_in(still_booked)))
     connection.commit()
@@ -489,23 +501,23 @@ class _Generator:
     # --- sessions --------------------------------------------------------------------------------------
 
     def _open_session(self, session_day: _SessionDay) -> None:
-        session_id = next(self.ids["feedback_session"])
+        feedback_session_id = next(self.ids["feedback_session"])
         host = self.hosts[next(self.host_turn) % len(self.hosts)]
         start, end, breaks = self.layout
         ends_at = _utc(session_day.day, end)
         self.add("feedback_session", {
-            "id": session_id, "starts_at": session_day.starts_at, "ends_at": ends_at, "slot_minutes": 15,
+            "id": feedback_session_id, "starts_at": session_day.starts_at, "ends_at": ends_at, "slot_minutes": 15,
             "breaks": breaks, "location": SYNTHETIC_LOCATION, "video_url": "",
             "status": "closed" if ends_at <= self.now else "published",
             "created_at": session_day.starts_at - timedelta(days=60), "updated_at": session_day.starts_at,
         })
-        self.add("session_host", {"session_id": session_id, "user_id": host})
+        self.add("feedback_session_host", {"feedback_session_id": feedback_session_id, "user_id": host})
         slot_ids = []
         for a, b in session_day.slots:
             slot_id = next(self.ids["slot"])
             slot_ids.append(slot_id)
-            self.add("slot", {"id": slot_id, "session_id": session_id, "starts_at": a, "ends_at": b})
-        session_day.sessions.append((session_id, host, slot_ids))
+            self.add("slot", {"id": slot_id, "feedback_session_id": feedback_session_id, "starts_at": a, "ends_at": b})
+        session_day.sessions.append((feedback_session_id, host, slot_ids))
 
     def _take_slot(self, booked_at: datetime) -> tuple[int, int, int, datetime, datetime] | None:
         """The next free seat in the first feedback hour that still takes bookings (it closes 24 h before)."""
@@ -518,9 +530,9 @@ class _Generator:
         if session_index >= len(session_day.sessions):
             self._open_session(session_day)
         session_day.taken += 1
-        session_id, host, slot_ids = session_day.sessions[session_index]
+        feedback_session_id, host, slot_ids = session_day.sessions[session_index]
         starts_at, ends_at = session_day.slots[slot_index]
-        return session_id, host, slot_ids[slot_index], starts_at, ends_at
+        return feedback_session_id, host, slot_ids[slot_index], starts_at, ends_at
 
     # --- one candidate ---------------------------------------------------------------------------------
 
@@ -573,7 +585,7 @@ class _Generator:
                  slot: tuple[int, int, int, datetime, datetime]) -> datetime | None:
         """The booking and what became of it; the moment of the conversation if it took place."""
         rng, now = self.rng, self.now
-        session_id, host, slot_id, starts_at, ends_at = slot
+        feedback_session_id, host, slot_id, starts_at, ends_at = slot
         booking_id = next(self.ids["booking"])
         booking = {
             "id": booking_id, "candidate_id": candidate_id, "slot_id": slot_id, "status": "booked",
@@ -590,14 +602,14 @@ class _Generator:
             self.add("waitlist_entry", {"id": next(self.ids["waitlist_entry"]), "candidate_id": candidate_id,
                                         "status": "booked", "created_at": joined,
                                         "offered_at": booked_at - timedelta(hours=rng.uniform(0.5, 40))})
-        event("booked", booked_at, session_id=session_id)
+        event("booked", booked_at, feedback_session_id=feedback_session_id)
         closes = starts_at - timedelta(hours=24)
         if rng.random() < RATES.pool_at_booking:
             self._pool(candidate_id, event, "booking", booked_at, booked_at)
         if rng.random() < RATES.rescheduled:
             moved = booked_at + (closes - booked_at) * rng.random()
             if moved <= now:
-                event("rescheduled", moved, session_id=session_id)
+                event("rescheduled", moved, feedback_session_id=feedback_session_id)
                 booking["sequence"] += 1
                 booking["updated_at"] = moved
         reminder = starts_at - timedelta(days=1)
@@ -608,7 +620,7 @@ class _Generator:
             if at > now:
                 return None
             booking.update(status="cancelled", cancelled_at=at, updated_at=at, sequence=booking["sequence"] + 1)
-            event("cancelled", at, session_id=session_id)
+            event("cancelled", at, feedback_session_id=feedback_session_id)
             return None
         if reminder <= now:
             booking["reminder_queued_at"] = reminder
@@ -620,24 +632,24 @@ class _Generator:
         booking.update(outcome_recorded_at=recorded_at, updated_at=recorded_at)
         if r < RATES.cancelled:
             booking.update(status="cancelled", cancelled_late=True, cancelled_at=recorded_at)
-            event("cancelled_late", recorded_at, session_id=session_id, user_id=host)
+            event("cancelled_late", recorded_at, feedback_session_id=feedback_session_id, user_id=host)
             return None
         if r < RATES.cancelled + RATES.no_show:
             booking["status"] = "no_show"
-            event("no_show", starts_at, session_id=session_id, user_id=host)
+            event("no_show", starts_at, feedback_session_id=feedback_session_id, user_id=host)
             return None
         booking["status"] = "attended"
-        event("attended", starts_at, session_id=session_id, user_id=host)
-        self._after_conversation(candidate_id, booking, event, starts_at, recorded_at, session_id, host)
+        event("attended", starts_at, feedback_session_id=feedback_session_id, user_id=host)
+        self._after_conversation(candidate_id, booking, event, starts_at, recorded_at, feedback_session_id, host)
         return starts_at
 
     def _after_conversation(self, candidate_id: int, booking: dict, event: "_EventMaker", held_at: datetime,
-                            recorded_at: datetime, session_id: int, host: int) -> None:
+                            recorded_at: datetime, feedback_session_id: int, host: int) -> None:
         rng, now = self.rng, self.now
         suitable = rng.random() < RATES.suitable
         if suitable:
             booking["suitable_after_all"] = True
-            event("suitable", held_at, session_id=session_id, user_id=host)
+            event("suitable", held_at, feedback_session_id=feedback_session_id, user_id=host)
         if rng.random() < 0.5:
             booking["summary_sent_at"] = recorded_at + timedelta(minutes=rng.uniform(5, 600))
         booking["survey_requested_at"] = recorded_at + timedelta(minutes=rng.uniform(1, 10))
@@ -649,8 +661,8 @@ class _Generator:
                 self.add("survey_response", {"id": next(self.ids["survey_response"]), "booking_id": booking["id"],
                                              "useful": useful, "recommend": recommend, "comment": "",
                                              "created_at": answered})
-                event("surveyed", answered, session_id=session_id, value=useful)
-                event("recommended", answered, session_id=session_id, value=recommend)
+                event("surveyed", answered, feedback_session_id=feedback_session_id, value=useful)
+                event("recommended", answered, feedback_session_id=feedback_session_id, value=recommend)
         in_pool = event.in_pool
         offer = RATES.pool_offer_suitable if suitable else RATES.pool_offer_other
         if not in_pool and rng.random() < offer:
@@ -757,12 +769,12 @@ class _EventMaker:
         self.invited_at: datetime | None = None
         self.in_pool = False
 
-    def __call__(self, kind: str, at: datetime, *, session_id: int | None = None, value: int | None = None,
+    def __call__(self, kind: str, at: datetime, *, feedback_session_id: int | None = None, value: int | None = None,
                  user_id: int | None = None) -> None:
         if kind == "invited":
             self.invited_at = at
         self.generator.events.append({
             "kind": kind, "occurred_at": at, "candidate_ref": self.ref, "department": self.department,
             "vacancy": self.vacancy, "stage": self.stage, "reason": self.reason, "rejected_on": self.rejected_on,
-            "session_id": session_id, "value": value, "user_id": user_id,
+            "feedback_session_id": feedback_session_id, "value": value, "user_id": user_id,
         })

@@ -26,16 +26,18 @@ KINDS = (
 
 
 def record_event(
-    kind: str, candidate: Candidate, *, session_id: int | None = None, at: datetime | None = None,
+    kind: str, candidate: Candidate, *, feedback_session_id: int | None = None, at: datetime | None = None,
     value: int | None = None, user_id: int | None = None, detail: str = "",
 ) -> None:
     """Log ``kind`` for ``candidate`` by their random ``ref`` only; ``detail`` a fixed code (never free text),
     such as the reason for cancelling. Does not commit."""
-    record_events(kind, [candidate], session_id=session_id, at=at, value=value, user_id=user_id, detail=detail)
+    record_events(
+        kind, [candidate], feedback_session_id=feedback_session_id, at=at, value=value, user_id=user_id, detail=detail
+    )
 
 
 def record_events(
-    kind: str, candidates: Sequence[Candidate], *, session_id: int | None = None, at: datetime | None = None,
+    kind: str, candidates: Sequence[Candidate], *, feedback_session_id: int | None = None, at: datetime | None = None,
     value: int | None = None, user_id: int | None = None, first_for_all: bool = False, detail: str = "",
 ) -> None:
     """Log ``kind`` for each of ``candidates`` and count each person's first one in the monthly roll-up:
@@ -59,7 +61,7 @@ def record_events(
             "stage": str(candidate.stage.value if candidate.stage else ""),
             "reason": candidate.rejection_reason or "",
             "rejected_on": candidate.rejected_on,
-            "session_id": session_id,
+            "feedback_session_id": feedback_session_id,
             "value": value,
             "user_id": user_id,
             "detail": detail,
@@ -71,14 +73,14 @@ def record_events(
     db.session.execute(sa.insert(Event), rows)
     rollup.count_events(first)
     for listener in current_app.extensions.get(_LISTENERS, ()):
-        listener(kind, candidates, session_id=session_id, at=at)
+        listener(kind, candidates, feedback_session_id=feedback_session_id, at=at)
 
 
 _LISTENERS = "events.listeners"  # key in app.extensions
 
 
 def add_listener(app: Flask, listener) -> None:
-    """Call ``listener(kind, candidates, session_id=…, at=…)`` after every step is recorded, in the same
+    """Call ``listener(kind, candidates, feedback_session_id=…, at=…)`` after every step is recorded, in the same
     transaction (the outgoing webhooks, app/webhooks/events.py). The event log knows no feature: features
     register here."""
     listeners = app.extensions.setdefault(_LISTENERS, [])
@@ -86,12 +88,12 @@ def add_listener(app: Flask, listener) -> None:
         listeners.append(listener)
 
 
-def forget_events(kind: str, candidate: Candidate, *, session_id: int | None = None) -> int:
+def forget_events(kind: str, candidate: Candidate, *, feedback_session_id: int | None = None) -> int:
     """Remove events that a correction has overtaken (e.g. an outcome recorded wrongly) and recount
     the figures they were part of. Does not commit; returns how many went."""
     query = sa.select(Event).where(Event.kind == kind, Event.candidate_ref == candidate.ref)
-    if session_id is not None:
-        query = query.where(Event.session_id == session_id)
+    if feedback_session_id is not None:
+        query = query.where(Event.feedback_session_id == feedback_session_id)
     removed = list(db.session.scalars(query))
     for event in removed:
         db.session.delete(event)

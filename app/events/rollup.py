@@ -60,16 +60,16 @@ def contributions(event, slot_minutes: int | None) -> Iterable[tuple[str, str, i
             yield "nps", group, 0, 0
     if event.kind == "cancelled" and event.detail:
         yield "cancel_reason", event.detail, 0, 0  # the reason a candidate gave, counted without the person
-    if event.kind in ("attended", "no_show") and event.session_id is not None:
-        yield "session", str(event.session_id), 0, 0
+    if event.kind in ("attended", "no_show") and event.feedback_session_id is not None:
+        yield "feedback_session", str(event.feedback_session_id), 0, 0
     if event.kind == "attended" and event.user_id is not None:
         yield "recruiter", str(event.user_id), slot_minutes or 0, 1
 
 
-def _slot_minutes(session_id: int | None) -> int | None:
-    if session_id is None:
+def _slot_minutes(feedback_session_id: int | None) -> int | None:
+    if feedback_session_id is None:
         return None
-    return db.session.scalar(sa.select(FeedbackSession.slot_minutes).where(FeedbackSession.id == session_id))
+    return db.session.scalar(sa.select(FeedbackSession.slot_minutes).where(FeedbackSession.id == feedback_session_id))
 
 
 Totals = dict[tuple[date, str, str, str], list[int]]
@@ -123,9 +123,9 @@ def count_events(events: Iterable[Event]) -> None:
     totals: Totals = {}
     minutes: dict[int | None, int | None] = {}
     for event in events:
-        if event.session_id not in minutes:
-            minutes[event.session_id] = _slot_minutes(event.session_id)
-        _add(totals, event, minutes[event.session_id])
+        if event.feedback_session_id not in minutes:
+            minutes[event.feedback_session_id] = _slot_minutes(event.feedback_session_id)
+        _add(totals, event, minutes[event.feedback_session_id])
     _upsert(totals)
 
 
@@ -140,9 +140,9 @@ def recount(candidate_ref: str, kind: str, removed: list[Event]) -> None:
     if remaining is not None and (remaining.occurred_at, remaining.id) < (old_first.occurred_at, old_first.id):
         return  # the removed events were not the one that counted
     totals: Totals = {}
-    _add(totals, old_first, _slot_minutes(old_first.session_id), -1)
+    _add(totals, old_first, _slot_minutes(old_first.feedback_session_id), -1)
     if remaining is not None:
-        _add(totals, remaining, _slot_minutes(remaining.session_id))
+        _add(totals, remaining, _slot_minutes(remaining.feedback_session_id))
     _upsert(totals)
 
 
@@ -151,7 +151,7 @@ def rebuild(*, chunk: int = 20_000) -> int:
     db.session.commit()  # the session holds no transaction (on SQLite: no lock) while the log is read
     totals: Totals = {}
     columns = (Event.id, Event.kind, Event.occurred_at, Event.candidate_ref, Event.department, Event.vacancy,
-               Event.stage, Event.reason, Event.rejected_on, Event.session_id, Event.value, Event.user_id,
+               Event.stage, Event.reason, Event.rejected_on, Event.feedback_session_id, Event.value, Event.user_id,
                Event.detail)
     query = sa.select(*columns).order_by(Event.candidate_ref, Event.kind, Event.occurred_at, Event.id)
     previous = None
@@ -163,7 +163,7 @@ def rebuild(*, chunk: int = 20_000) -> int:
             if key == previous:
                 continue  # only the first event of a kind counts
             previous = key
-            _add(totals, event, minutes.get(event.session_id))
+            _add(totals, event, minutes.get(event.feedback_session_id))
     db.session.execute(sa.delete(StatMonth))
     rows = [{"month": m, "kind": k, "dimension": d, "dim_value": v, "people": p, "value_sum": s, "value_n": n}
             for (m, k, d, v), (p, s, n) in totals.items()]

@@ -42,7 +42,7 @@ def appointment(booking: Booking, link: str | None) -> Appointment:
     or that the recruiter calls which number), the description names the recruiter and, given ``link``, the
     personal link to manage it."""
     candidate, slot = booking.candidate, booking.slot
-    session = slot.session
+    feedback_session = slot.feedback_session
     config = current_app.config
     with force_locale(candidate.language):
         summary = _("Feedback conversation – %(organisation)s", organisation=config["ORGANISATION_NAME"])
@@ -52,14 +52,14 @@ def appointment(booking: Booking, link: str | None) -> Appointment:
         if booking.host is not None:
             lines.append(_("With %(host)s.", host=host_introduction(booking.host)))
         if booking.mode == ConversationMode.VIDEO:
-            location = session.video_url
-            if session.video_url:
-                lines.append(_("Video link: %(url)s", url=session.video_url))
+            location = feedback_session.video_url
+            if feedback_session.video_url:
+                lines.append(_("Video link: %(url)s", url=feedback_session.video_url))
         elif booking.mode == ConversationMode.PHONE:
             location = _("Phone call: the recruiter calls you on %(phone)s", phone=booking.phone)
             lines.append(location)
         else:
-            location = session.location
+            location = feedback_session.location
         if link:
             lines.append(_("View, move or cancel your appointment: %(link)s", link=link))
     return Appointment(slot.starts_at, slot.ends_at, summary, "\n\n".join(lines), location)

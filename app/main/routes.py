@@ -13,7 +13,7 @@ bp = Blueprint("main", __name__)
 
 
 @bp.get("/")
-def home():
+def show_home():
     """What the feedback hour is, and how to get your link again."""
     return render_template("main/home.html", form=ResendLinkForm())
 
@@ -32,7 +32,7 @@ def request_link():
           "to it. Check your inbox (and spam folder) in a few minutes."),
         "success",
     )
-    return redirect(url_for(".home"))
+    return redirect(url_for(".show_home"))
 
 
 @bp.post("/language/<code>")
@@ -45,13 +45,13 @@ def set_language(code: str):
 
 
 @bp.get("/healthz")
-def health():
+def check_health():
     return {"status": "ok"}
 
 
 def safe_next(target: str | None, default: str | None = None) -> str:
     """Only a path on this site: never an open redirect to somewhere else."""
-    fallback = default or url_for("main.home")
+    fallback = default or url_for("main.show_home")
     if not target:
         return fallback
     parts = urlsplit(target)

@@ -52,19 +52,19 @@ def _booking(booking_id: int) -> Booking:
 
 # --- the day agenda ----------------------------------------------------------------------------------
 
-@bp.get("/sessions/<int:session_id>/agenda")
+@bp.get("/sessions/<int:feedback_session_id>/agenda")
 @role_required(*STAFF)
-def agenda(session_id: int):
+def show_agenda(feedback_session_id: int):
     """The conversations of one feedback hour in time order, to prepare and to print for the day."""
-    session = _get_or_404(FeedbackSession, session_id)
-    host_ids = [str(h.id) for h in session.hosts]
+    feedback_session = _get_or_404(FeedbackSession, feedback_session_id)
+    host_ids = [str(h.id) for h in feedback_session.hosts]
     # A host sees their own conversations first; everyone can see them all.
     mine = str(current_user.id) if str(current_user.id) in host_ids else "all"
     chosen = choice_arg("host", [*host_ids, "all"], default=mine)
-    rows = services.session_agenda(session, host_id=None if chosen == "all" else int(chosen))
+    rows = services.session_agenda(feedback_session, host_id=None if chosen == "all" else int(chosen))
     booked = [row.booking for row in rows if row.booking is not None]
     context = {
-        "session": session, "rows": rows, "booked": booked, "is_prepared": services.is_prepared,
+        "feedback_session": feedback_session, "rows": rows, "booked": booked, "is_prepared": services.is_prepared,
         "chosen_host": chosen, "several_hosts": len(host_ids) > 1,
         "prepared": sum(1 for b in booked if services.is_prepared(b.note)),
         "with_notes": flag_arg("notes"),

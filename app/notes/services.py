@@ -87,16 +87,18 @@ class AgendaRow:
     cancelled_late: list[Booking] = field(default_factory=list)
 
 
-def session_agenda(session: FeedbackSession, *, host_id: int | None = None) -> list[AgendaRow]:
-    """Every place of ``session`` in time order (each slot once per host) with the conversation in it (two
+def session_agenda(feedback_session: FeedbackSession, *, host_id: int | None = None) -> list[AgendaRow]:
+    """Every place of ``feedback_session`` in time order (each slot once per host) with the conversation in it (two
     queries in all); with ``host_id`` only that host's places, and conversations nobody hosts."""
-    hosts = [h for h in session.hosts if host_id is None or h.id == host_id] or [None]
-    rows = {(slot.id, host.id if host else None): AgendaRow(slot, host) for slot in session.slots for host in hosts}
-    first_row = {slot.id: rows[(slot.id, hosts[0].id if hosts[0] else None)] for slot in session.slots}
+    hosts = [h for h in feedback_session.hosts if host_id is None or h.id == host_id] or [None]
+    rows = {
+        (slot.id, host.id if host else None): AgendaRow(slot, host) for slot in feedback_session.slots for host in hosts
+    }
+    first_row = {slot.id: rows[(slot.id, hosts[0].id if hosts[0] else None)] for slot in feedback_session.slots}
     bookings = db.session.scalars(
         sa.select(Booking)
         .join(Booking.slot)
-        .where(Slot.session_id == session.id,
+        .where(Slot.feedback_session_id == feedback_session.id,
                sa.or_(Booking.status != BookingStatus.CANCELLED, Booking.cancelled_late.is_(True)))
         .options(selectinload(Booking.candidate), selectinload(Booking.note))
         .order_by(Booking.created_at)
@@ -178,7 +180,7 @@ def record_outcome(
     if suitable_after_all and status != BookingStatus.ATTENDED:
         raise NotesError(_("Only a conversation that took place can show that someone is suitable after all."))
     previous, was_suitable = current_outcome(booking), booking.suitable_after_all
-    candidate, session_id = booking.candidate, booking.slot.session_id
+    candidate, feedback_session_id = booking.candidate, booking.slot.feedback_session_id
 
     try:
         with db.session.begin_nested():
@@ -198,18 +200,20 @@ def record_outcome(
     user_id = user.id if user is not None else None
     if outcome != previous:
         if previous:
-            _forget_event(previous, candidate, session_id)
-        record_event(outcome, candidate, session_id=session_id, at=held_at, user_id=user_id)
+            _forget_event(previous, candidate, feedback_session_id)
+        record_event(outcome, candidate, feedback_session_id=feedback_session_id, at=held_at, user_id=user_id)
     if suitable_after_all and not was_suitable:
-        record_event("suitable", candidate, session_id=session_id, at=booking.slot.starts_at, user_id=user_id)
+        record_event(
+            "suitable", candidate, feedback_session_id=feedback_session_id, at=booking.slot.starts_at, user_id=user_id
+        )
     elif was_suitable and not suitable_after_all:
-        _forget_event("suitable", candidate, session_id)
+        _forget_event("suitable", candidate, feedback_session_id)
     return booking
 
 
-def _forget_event(kind: str, candidate: Candidate, session_id: int) -> None:
+def _forget_event(kind: str, candidate: Candidate, feedback_session_id: int) -> None:
     """Remove an outcome event that a correction has overtaken (the figures are recounted)."""
-    forget_events(kind, candidate, session_id=session_id)
+    forget_events(kind, candidate, feedback_session_id=feedback_session_id)
 
 
 # --- the written summary -----------------------------------------------------------------------------

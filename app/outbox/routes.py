@@ -67,7 +67,7 @@ def show_message_html(message_id: int):
 
 @bp.post("/<int:message_id>/retry")
 @role_required(*STAFF)
-def retry(message_id: int):
+def retry_message(message_id: int):
     """Send a failed e-mail again."""
     message = db.session.get(OutboxMessage, message_id) or abort(404)
     if ActionForm().validate_on_submit():

@@ -29,7 +29,7 @@ bp.before_request(load_candidate_from_url)
 
 
 @bp.get("/b/<token>/privacy")
-def show(token: str):
+def show_data(token: str):
     """What we keep about you, for how long, and your buttons to download or erase it."""
     candidate = current_candidate()
     return render_template("privacy/show.html", candidate=candidate, token=token, form=EraseForm(),
@@ -38,7 +38,7 @@ def show(token: str):
 
 @bp.get("/b/<token>/privacy/data.json")
 @writes_on_get  # the audit log records the download
-def download(token: str):
+def download_data(token: str):
     """Everything we keep about you, as a JSON file."""
     candidate = current_candidate()
     data = export_person(candidate)
@@ -48,7 +48,7 @@ def download(token: str):
 
 
 @bp.post("/b/<token>/privacy/erase")
-def erase(token: str):
+def erase_data(token: str):
     """Erase everything about you, after ticking the confirmation."""
     form = EraseForm()
     candidate = current_candidate()
@@ -58,11 +58,11 @@ def erase(token: str):
                                applications=len(same_person(candidate))), 422
     language = candidate.language
     erase_person(candidate, reason="at the candidate's request")
-    return redirect(url_for("privacy.erased", lang=language))
+    return redirect(url_for("privacy.show_erased", lang=language))
 
 
 @bp.get("/privacy/erased")
-def erased():
+def show_erased():
     """Confirmation after erasure, in the language of the person who was erased; the link no longer works."""
     g.candidate_language = choice_arg("lang", current_app.config["LANGUAGES"])
     return render_template("privacy/erased.html")
@@ -70,7 +70,7 @@ def erased():
 
 @bp.route("/recruiter/candidates/<int:candidate_id>/erase", methods=["GET", "POST"])
 @role_required(*STAFF)
-def staff_erase(candidate_id: int):
+def erase_candidate(candidate_id: int):
     """Erase a person's data at their request (by e-mail or phone)."""
     candidate = db.session.get(Candidate, candidate_id) or abort(404)
     form = EraseForm()
@@ -78,7 +78,7 @@ def staff_erase(candidate_id: int):
         if form.validate_on_submit():
             erase_person(candidate, reason="on request, by staff")
             flash(_("All data of this person has been erased."), "success")
-            return redirect(url_for("recruiter.home"))
+            return redirect(url_for("recruiter.show_overview"))
         flash(_("Please tick the box to confirm the erasure."), "error")
     return render_template("privacy/staff_erase.html", candidate=candidate, form=form,
                            applications=same_person(candidate)), 422 if form.errors else 200

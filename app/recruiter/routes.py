@@ -28,7 +28,7 @@ def _staff_menu() -> dict:
 
 @bp.get("/")
 @role_required(*STAFF)
-def home():
+def show_overview():
     """Coming feedback sessions with their places, mail that failed, and outcomes still to record."""
     now = utcnow()
     missing_total, missing = services.missing_outcomes(now)

@@ -13,9 +13,9 @@ from app.models import (
     BookingStatus,
     Candidate,
     FeedbackSession,
+    FeedbackSessionStatus,
     OutboxMessage,
     OutboxStatus,
-    SessionStatus,
     Slot,
 )
 from app.privacy.services import outcome_missing_erasure
@@ -27,7 +27,7 @@ MISSING_SHOWN = 20  # past conversations without an outcome listed by name (the 
 
 @dataclass(frozen=True)
 class ComingSession:
-    session: FeedbackSession
+    feedback_session: FeedbackSession
     booked: int
     offered: int
 
@@ -42,7 +42,7 @@ def coming_sessions(now: datetime) -> list[ComingSession]:
     """The next feedback sessions with how many of their places are booked."""
     rows = db.session.execute(
         with_place_counts()
-        .where(FeedbackSession.ends_at > now, FeedbackSession.status != SessionStatus.CANCELLED)
+        .where(FeedbackSession.ends_at > now, FeedbackSession.status != FeedbackSessionStatus.CANCELLED)
         .order_by(FeedbackSession.starts_at)
         .limit(COMING)
     ).all()

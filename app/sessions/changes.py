@@ -14,7 +14,7 @@ from app.database import utcnow
 from app.events import record_event
 from app.extensions import db
 from app.mail import notifications
-from app.models import Booking, BookingStatus, Candidate, FeedbackSession, SessionStatus, Slot
+from app.models import Booking, BookingStatus, Candidate, FeedbackSession, FeedbackSessionStatus, Slot
 from app.sessions.errors import ChangedMeanwhile, DecisionNeeded, SessionLocked
 from app.sessions.hosts import hosts_by_id
 from app.sessions.layout import SessionPlan
@@ -23,11 +23,11 @@ from app.timeutil import from_local, local
 from app.tokens import keep_links_alive, valid_token
 
 
-def active_bookings(session: FeedbackSession) -> dict[int, list[Booking]]:
-    """Active (not cancelled) bookings of ``session`` by slot id, the earliest first at each time."""
+def active_bookings(feedback_session: FeedbackSession) -> dict[int, list[Booking]]:
+    """Active (not cancelled) bookings of ``feedback_session`` by slot id, the earliest first at each time."""
     rows = db.session.scalars(
         sa.select(Booking).join(Booking.slot)
-        .where(Slot.session_id == session.id, Booking.status != BookingStatus.CANCELLED)
+        .where(Slot.feedback_session_id == feedback_session.id, Booking.status != BookingStatus.CANCELLED)
         .order_by(Booking.created_at, Booking.id)
     )
     by_slot: dict[int, list[Booking]] = {}
@@ -71,16 +71,16 @@ class LayoutChange:
         return any(m.to is not None for m in self.moves)
 
 
-def plan_change(session: FeedbackSession, plan: SessionPlan) -> LayoutChange:
+def plan_change(feedback_session: FeedbackSession, plan: SessionPlan) -> LayoutChange:
     """Compare the session's slots with ``plan``: slots with the same start stay, free ones that no
     longer fit go, and each booking at a time that no longer fits gets a free place at the nearest time of
     the new layout (earliest bookings first), or none when the new layout is full. The plan's hosts say how
     many places each time has."""
     times = plan.slot_times()
     new_starts = {a for a, _ in times}
-    booked = active_bookings(session)
-    kept = {s.starts_at: s for s in session.slots if s.starts_at in new_starts}
-    removed = [s for s in session.slots if s.starts_at not in new_starts]
+    booked = active_bookings(feedback_session)
+    kept = {s.starts_at: s for s in feedback_session.slots if s.starts_at in new_starts}
+    removed = [s for s in feedback_session.slots if s.starts_at not in new_starts]
     places = max(1, len(plan.host_ids))
     free = []  # one entry per free place
     for a, b in times:
@@ -116,10 +116,10 @@ class UpdateReport:
 
 
 def update_session(
-    session: FeedbackSession, plan: SessionPlan, *, resolution: str | None = None,
+    feedback_session: FeedbackSession, plan: SessionPlan, *, resolution: str | None = None,
     expected: str | None = None, actor_id: int | None = None, now: datetime | None = None,
 ) -> UpdateReport:
-    """Save ``plan`` into ``session`` and regenerate its slots, never dropping a booking silently.
+    """Save ``plan`` into ``feedback_session`` and regenerate its slots, never dropping a booking silently.
 
     A change that removes booked slots raises DecisionNeeded until the recruiter chooses
     ``resolution``: "move" (each to a free slot of the new layout; cancelled where none is left)
@@ -128,18 +128,18 @@ def update_session(
     same transaction. All or nothing: a race with a candidate raises ChangedMeanwhile and changes nothing.
     """
     now = now or utcnow()
-    if not is_editable(session, now):
+    if not is_editable(feedback_session, now):
         raise SessionLocked()
-    change = plan_change(session, plan)
+    change = plan_change(feedback_session, plan)
     if change.moves:
         if resolution not in ("move", "cancel"):
             raise DecisionNeeded(change)
         if expected != change.fingerprint:
             raise ChangedMeanwhile(change)
-    details_changed = (session.location, session.video_url) != (plan.location, plan.video_url)
+    details_changed = (feedback_session.location, feedback_session.video_url) != (plan.location, plan.video_url)
     try:
         with db.session.begin_nested():
-            report = _apply_change(session, plan, change, resolution, details_changed, actor_id, now)
+            report = _apply_change(feedback_session, plan, change, resolution, details_changed, actor_id, now)
     except IntegrityError:
         # A candidate booked or moved into a slot this change touches, at the same moment.
         raise ChangedMeanwhile() from None
@@ -148,15 +148,18 @@ def update_session(
 
 
 def _apply_change(
-    session: FeedbackSession, plan: SessionPlan, change: LayoutChange, resolution: str | None,
+    feedback_session: FeedbackSession, plan: SessionPlan, change: LayoutChange, resolution: str | None,
     details_changed: bool, actor_id: int | None, now: datetime,
 ) -> UpdateReport:
     report = UpdateReport()
-    session.starts_at, session.ends_at = from_local(plan.day, plan.start), from_local(plan.day, plan.end)
-    session.slot_minutes, session.breaks = plan.slot_minutes, plan.break_list
-    session.location, session.video_url = plan.location, plan.video_url
-    set_modes(session, plan.modes)
-    session.hosts = hosts_by_id(plan.host_ids)
+    feedback_session.starts_at, feedback_session.ends_at = (
+        from_local(plan.day, plan.start),
+        from_local(plan.day, plan.end),
+    )
+    feedback_session.slot_minutes, feedback_session.breaks = plan.slot_minutes, plan.break_list
+    feedback_session.location, feedback_session.video_url = plan.location, plan.video_url
+    set_modes(feedback_session, plan.modes)
+    feedback_session.hosts = hosts_by_id(plan.host_ids)
 
     # The new layout: kept slots take the new end, the others are added.
     by_start: dict[datetime, Slot] = {}
@@ -164,7 +167,7 @@ def _apply_change(
     for start, end in change.times:
         slot = change.kept.get(start)
         if slot is None:
-            slot = Slot(session=session, starts_at=start, ends_at=end)
+            slot = Slot(feedback_session=feedback_session, starts_at=start, ends_at=end)
             db.session.add(slot)
         elif slot.ends_at != end:
             slot.ends_at = end
@@ -184,7 +187,9 @@ def _apply_change(
             host = booking.host if booking.host in hosts else hosts[0]
             bump_booking(booking, now, slot_id=target.id, host_id=host.id if host else None)
             keep_links_alive(booking.candidate, target.ends_at + booking_services.LINK_GRACE)
-            record_event("rescheduled", booking.candidate, session_id=session.id, at=now, user_id=actor_id)
+            record_event(
+                "rescheduled", booking.candidate, feedback_session_id=feedback_session.id, at=now, user_id=actor_id
+            )
             notifications.notify_booking_rescheduled(booking, valid_token(booking.candidate))
             report.moved += 1
         else:
@@ -209,15 +214,15 @@ def _apply_change(
             .values(slot_id=first_slot.id)
         )
         for slot in change.removed:
-            session.slots.remove(slot)
+            feedback_session.slots.remove(slot)
         db.session.flush()
         db.session.expire_all()
 
     # Those who keep their slot get the new details when their time, the place or their host changed: a
     # host who no longer hosts hands their conversations to one free at that time (where there is one).
     moved_ids = {m.booking.id for m in change.moves}
-    host_ids = {h.id for h in session.hosts}
-    for booking in (b for bookings in active_bookings(session).values() for b in bookings):
+    host_ids = {h.id for h in feedback_session.hosts}
+    for booking in (b for bookings in active_bookings(feedback_session).values() for b in bookings):
         if booking.id in moved_ids or booking.status != BookingStatus.BOOKED:
             continue
         new_host = None
@@ -228,7 +233,7 @@ def _apply_change(
             notifications.notify_session_changed(booking, valid_token(booking.candidate))
             report.informed += 1
     db.session.flush()
-    if session.status == SessionStatus.PUBLISHED:
+    if feedback_session.status == FeedbackSessionStatus.PUBLISHED:
         offer_free_slots(now=now)
     return report
 
@@ -250,7 +255,7 @@ def next_session_ahead(now: datetime, *, exclude_slot_ids: set[int] = frozenset(
     """The first published session ahead that candidates can still book a free slot in."""
     for slot in booking_services.free_slots(now):
         if slot.id not in exclude_slot_ids:
-            return slot.session
+            return slot.feedback_session
     return None
 
 
@@ -260,7 +265,7 @@ def tell_dropped(
     """Record, notify and, when nothing is planned ahead, put the candidate on the waitlist."""
     candidate = booking.candidate
     # "cancelled" with the recruiter as user_id: the event log tells it apart from a candidate's own.
-    record_event("cancelled", candidate, session_id=booking.slot.session_id, at=now, user_id=actor_id)
+    record_event("cancelled", candidate, feedback_session_id=booking.slot.feedback_session_id, at=now, user_id=actor_id)
     if offer is None:
         _put_on_waitlist(candidate, now)
     notify(booking, valid_token(candidate), offer)

@@ -21,11 +21,11 @@ from app.models import (
     BookingStatus,
     ConversationMode,
     FeedbackSession,
+    FeedbackSessionStatus,
     Role,
-    SessionStatus,
     Slot,
     User,
-    session_host,
+    feedback_session_host,
 )
 from app.tokens import external_url
 
@@ -53,7 +53,7 @@ def stop_feed(user: User) -> None:
 
 
 def feed_url(token: str) -> str:
-    return external_url("sessions.calendar_feed", token=token)
+    return external_url("sessions.download_feed", token=token)
 
 
 def user_for_feed(token: str) -> User | None:
@@ -73,13 +73,13 @@ def hosted_bookings(user: User, *, now: datetime | None = None) -> list[Booking]
     return list(db.session.scalars(
         sa.select(Booking)
         .join(Booking.slot)
-        .join(FeedbackSession, Slot.session_id == FeedbackSession.id)
-        .join(session_host, session_host.c.session_id == FeedbackSession.id)
+        .join(FeedbackSession, Slot.feedback_session_id == FeedbackSession.id)
+        .join(feedback_session_host, feedback_session_host.c.feedback_session_id == FeedbackSession.id)
         .where(
-            session_host.c.user_id == user.id,
+            feedback_session_host.c.user_id == user.id,
             sa.or_(Booking.host_id == user.id, Booking.host_id.is_(None)),
             Booking.status != BookingStatus.CANCELLED,
-            FeedbackSession.status != SessionStatus.CANCELLED,
+            FeedbackSession.status != FeedbackSessionStatus.CANCELLED,
             Slot.starts_at >= now - HISTORY,
         )
         .order_by(Slot.starts_at, Booking.id)
@@ -100,7 +100,7 @@ def host_calendar(user: User, *, now: datetime | None = None) -> bytes:
     calendar.add("x-published-ttl", "PT1H")
     for booking in hosted_bookings(user, now=now):
         slot, candidate = booking.slot, booking.candidate
-        session = slot.session
+        feedback_session = slot.feedback_session
         event = Event()
         event.add("uid", booking.uid)
         event.add("sequence", booking.sequence)
@@ -113,12 +113,12 @@ def host_calendar(user: User, *, now: datetime | None = None) -> bytes:
         if booking.mode == ConversationMode.PHONE:
             location = _("Phone call: you call the candidate (the number is in the agenda)")
         elif booking.mode == ConversationMode.VIDEO:
-            location = session.video_url
+            location = feedback_session.video_url
         else:
-            location = session.location
+            location = feedback_session.location
         if location:
             event.add("location", " ".join(location.split()))
-        page = external_url("sessions.show_session", session_id=session.id)
+        page = external_url("sessions.show_session", feedback_session_id=feedback_session.id)
         event.add("description", _("The conversation in the portal: %(url)s", url=page))
         event.add("url", page)
         event.add("status", "CONFIRMED")

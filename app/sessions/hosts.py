@@ -8,12 +8,12 @@ from app.models import FeedbackSession, Role, User
 HOST_ROLES = (Role.RECRUITER, Role.ADMIN)
 
 
-def host_choices(session: FeedbackSession | None = None) -> list[User]:
-    """Who may host: active recruiters and admins, plus whoever hosts ``session`` already."""
+def host_choices(feedback_session: FeedbackSession | None = None) -> list[User]:
+    """Who may host: active recruiters and admins, plus whoever hosts ``feedback_session`` already."""
     users = list(db.session.scalars(
         sa.select(User).where(User.active.is_(True), User.role.in_(HOST_ROLES)).order_by(User.name)
     ))
-    for host in (session.hosts if session else []):
+    for host in (feedback_session.hosts if feedback_session else []):
         if host not in users:
             users.append(host)
     return users

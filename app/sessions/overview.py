@@ -14,7 +14,7 @@ from app.sessions.changes import active_bookings
 
 @dataclass(frozen=True)
 class SessionRow:
-    session: FeedbackSession
+    feedback_session: FeedbackSession
     booked: int
     offered: int
 
@@ -25,10 +25,10 @@ def with_place_counts() -> sa.Select:
     booked = (
         sa.select(sa.func.count(Booking.id))
         .join(Slot, Booking.slot_id == Slot.id)
-        .where(Slot.session_id == FeedbackSession.id, Booking.status != BookingStatus.CANCELLED)
+        .where(Slot.feedback_session_id == FeedbackSession.id, Booking.status != BookingStatus.CANCELLED)
         .scalar_subquery()
     )
-    times = sa.select(sa.func.count(Slot.id)).where(Slot.session_id == FeedbackSession.id).scalar_subquery()
+    times = sa.select(sa.func.count(Slot.id)).where(Slot.feedback_session_id == FeedbackSession.id).scalar_subquery()
     offered = times * places_per_time(FeedbackSession.id)
     return sa.select(FeedbackSession, booked, offered)
 
@@ -46,12 +46,12 @@ def session_overview(now: datetime | None = None, *, past_limit: int = 24) -> tu
     return [SessionRow(*r) for r in ahead], [SessionRow(*r) for r in past]
 
 
-def slot_overview(session: FeedbackSession) -> list[tuple[Slot, Booking | None]]:
-    """Every place of ``session`` (each slot once per host) with its active booking, or None when free."""
-    booked = active_bookings(session)
+def slot_overview(feedback_session: FeedbackSession) -> list[tuple[Slot, Booking | None]]:
+    """Every place of ``feedback_session`` (each slot once per host) with its active booking, or None when free."""
+    booked = active_bookings(feedback_session)
     rows: list[tuple[Slot, Booking | None]] = []
-    for slot in session.slots:
+    for slot in feedback_session.slots:
         bookings = booked.get(slot.id, [])
         rows.extend((slot, booking) for booking in bookings)
-        rows.extend((slot, None) for _ in range(session.places - len(bookings)))
+        rows.extend((slot, None) for _ in range(feedback_session.places - len(bookings)))
     return rows

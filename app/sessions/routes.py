@@ -37,12 +37,12 @@ bp = Blueprint("sessions", __name__, url_prefix="/recruiter/sessions")
 _DECISION_FIELDS = ("csrf_token", "resolution", "expected")
 
 
-def _get_session(session_id: int) -> FeedbackSession:
-    return db.session.get(FeedbackSession, session_id) or abort(404)
+def _get_session(feedback_session_id: int) -> FeedbackSession:
+    return db.session.get(FeedbackSession, feedback_session_id) or abort(404)
 
 
-def _to_session(session: FeedbackSession):
-    return redirect(url_for(".show_session", session_id=session.id))
+def _to_session(feedback_session: FeedbackSession):
+    return redirect(url_for(".show_session", feedback_session_id=feedback_session.id))
 
 
 @bp.after_request
@@ -63,32 +63,32 @@ def list_sessions():
     return render_template("sessions/list.html", ahead=ahead, past=past)
 
 
-@bp.get("/<int:session_id>")
+@bp.get("/<int:feedback_session_id>")
 @role_required(*STAFF)
-def show_session(session_id: int):
+def show_session(feedback_session_id: int):
     """One session: its details, every slot with who booked it, and what can be done with it."""
-    session = _get_session(session_id)
+    feedback_session = _get_session(feedback_session_id)
     return render_template(
-        "sessions/show.html", feedback_session=session, slots=overview.slot_overview(session),
-        editable=planning.is_editable(session), action_form=ActionForm(),
+        "sessions/show.html", feedback_session=feedback_session, slots=overview.slot_overview(feedback_session),
+        editable=planning.is_editable(feedback_session), action_form=ActionForm(),
     )
 
 
 # --- creating and changing -------------------------------------------------------------------------
 
-def _session_form(session: FeedbackSession | None = None) -> SessionForm:
+def _session_form(feedback_session: FeedbackSession | None = None) -> SessionForm:
     form = SessionForm()
-    form.set_host_choices(hosts.host_choices(session))
+    form.set_host_choices(hosts.host_choices(feedback_session))
     return form
 
 
-def _form_page(form: SessionForm, session: FeedbackSession | None, status: int = 200):
-    return render_template("sessions/form.html", form=form, feedback_session=session), status
+def _form_page(form: SessionForm, feedback_session: FeedbackSession | None, status: int = 200):
+    return render_template("sessions/form.html", form=form, feedback_session=feedback_session), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(*STAFF)
-def new_session():
+def create_session():
     """Plan one feedback hour; it starts as a draft."""
     form = _session_form()
     if not form.is_submitted():
@@ -96,57 +96,57 @@ def new_session():
         return _form_page(form, None)
     if not form.validate():
         return _form_page(form, None, 422)
-    session = planning.create_planned_session(form.plan())
+    feedback_session = planning.create_planned_session(form.plan())
     flash(_("The feedback hour is saved as a draft with %(count)s conversations. Publish it when candidates may book.",
-            count=len(session.slots)), "success")
-    return _to_session(session)
+            count=len(feedback_session.slots)), "success")
+    return _to_session(feedback_session)
 
 
-@bp.route("/<int:session_id>/edit", methods=["GET", "POST"])
+@bp.route("/<int:feedback_session_id>/edit", methods=["GET", "POST"])
 @role_required(*STAFF)
-def edit_session(session_id: int):
+def edit_session(feedback_session_id: int):
     """Change a session. When the change removes booked slots, nothing is saved until the recruiter
     has chosen what happens to those conversations."""
-    session = _get_session(session_id)
-    if not planning.is_editable(session):
+    feedback_session = _get_session(feedback_session_id)
+    if not planning.is_editable(feedback_session):
         flash(str(errors.SessionLocked.message), "error")
-        return _to_session(session)
-    form = _session_form(session)
+        return _to_session(feedback_session)
+    form = _session_form(feedback_session)
     if not form.is_submitted():
-        form.fill(planning.plan_of(session))
+        form.fill(planning.plan_of(feedback_session))
         if not form.hosts.data:
             form.hosts.data = [current_user.id]
-        return _form_page(form, session)
+        return _form_page(form, feedback_session)
     resolution = request.form.get("resolution")
     if not form.validate():
-        return _form_page(form, session, 422)
+        return _form_page(form, feedback_session, 422)
     if resolution == "back":
-        return _form_page(form, session)
+        return _form_page(form, feedback_session)
     try:
         report = changes.update_session(
-            session, form.plan(), resolution=resolution, expected=request.form.get("expected"),
+            feedback_session, form.plan(), resolution=resolution, expected=request.form.get("expected"),
             actor_id=current_user.id,
         )
     except errors.DecisionNeeded as needed:
-        return _confirm_change_page(session, needed.change)
+        return _confirm_change_page(feedback_session, needed.change)
     except errors.SessionLocked as error:
         flash(str(error.message), "error")
-        return _to_session(session)
+        return _to_session(feedback_session)
     except errors.ChangedMeanwhile as changed:
         flash(str(changed.message), "warning")
-        session = _get_session(session_id)
-        change = changes.plan_change(session, form.plan())
+        feedback_session = _get_session(feedback_session_id)
+        change = changes.plan_change(feedback_session, form.plan())
         if change.moves:
-            return _confirm_change_page(session, change)
-        return _form_page(form, session, 409)
+            return _confirm_change_page(feedback_session, change)
+        return _form_page(form, feedback_session, 409)
     flash(_save_message(report), "success")
-    return _to_session(session)
+    return _to_session(feedback_session)
 
 
-def _confirm_change_page(session: FeedbackSession, change: changes.LayoutChange):
+def _confirm_change_page(feedback_session: FeedbackSession, change: changes.LayoutChange):
     carry = [(k, v) for k, v in request.form.items(multi=True) if k not in _DECISION_FIELDS]
     return render_template(
-        "sessions/confirm_change.html", feedback_session=session, change=change, carry=carry,
+        "sessions/confirm_change.html", feedback_session=feedback_session, change=change, carry=carry,
         form=ConfirmForm(formdata=None, expected=change.fingerprint),
     )
 
@@ -169,14 +169,14 @@ def _save_message(report: changes.UpdateReport) -> str:
 
 # --- publishing, closing, cancelling, deleting -----------------------------------------------------
 
-@bp.post("/<int:session_id>/publish")
+@bp.post("/<int:feedback_session_id>/publish")
 @role_required(*STAFF)
-def publish_session(session_id: int):
+def publish_session(feedback_session_id: int):
     """Open the session for booking; people on the waitlist are offered its places."""
-    session = _get_session(session_id)
+    feedback_session = _get_session(feedback_session_id)
     if ActionForm().validate_on_submit():
         try:
-            offered = lifecycle.publish_session(session)
+            offered = lifecycle.publish_session(feedback_session)
         except errors.SessionError as error:
             flash(str(error.message), "error")
         else:
@@ -185,73 +185,73 @@ def publish_session(session_id: int):
                 message += " " + ngettext("%(num)s person on the waitlist was offered a place.",
                                           "%(num)s people on the waitlist were offered a place.", offered)
             flash(message, "success")
-    return _to_session(session)
+    return _to_session(feedback_session)
 
 
-@bp.post("/<int:session_id>/close")
+@bp.post("/<int:feedback_session_id>/close")
 @role_required(*STAFF)
-def close_session(session_id: int):
+def close_session(feedback_session_id: int):
     """Stop new bookings; the conversations already booked go ahead."""
-    session = _get_session(session_id)
+    feedback_session = _get_session(feedback_session_id)
     if ActionForm().validate_on_submit():
         try:
-            lifecycle.close_session(session)
+            lifecycle.close_session(feedback_session)
         except errors.SessionError as error:
             flash(str(error.message), "error")
         else:
             flash(_("The feedback hour is closed: no new bookings. Booked conversations go ahead."), "success")
-    return _to_session(session)
+    return _to_session(feedback_session)
 
 
-@bp.get("/<int:session_id>/cancel")
+@bp.get("/<int:feedback_session_id>/cancel")
 @role_required(*STAFF)
-def confirm_cancel(session_id: int):
+def confirm_cancellation(feedback_session_id: int):
     """Ask first: who will be told that their conversation does not go ahead."""
-    session = _get_session(session_id)
-    if not planning.is_editable(session):
+    feedback_session = _get_session(feedback_session_id)
+    if not planning.is_editable(feedback_session):
         flash(str(errors.SessionLocked.message), "error")
-        return _to_session(session)
-    bookings = lifecycle.booked_in(session)
+        return _to_session(feedback_session)
+    bookings = lifecycle.booked_in(feedback_session)
     return render_template(
-        "sessions/confirm_cancel.html", feedback_session=session, bookings=bookings,
-        next_session=changes.next_session_ahead(utcnow(), exclude_slot_ids={s.id for s in session.slots}),
-        form=ConfirmForm(formdata=None, expected=lifecycle.cancel_fingerprint(session)),
+        "sessions/confirm_cancel.html", feedback_session=feedback_session, bookings=bookings,
+        next_session=changes.next_session_ahead(utcnow(), exclude_slot_ids={s.id for s in feedback_session.slots}),
+        form=ConfirmForm(formdata=None, expected=lifecycle.cancel_fingerprint(feedback_session)),
     )
 
 
-@bp.post("/<int:session_id>/cancel")
+@bp.post("/<int:feedback_session_id>/cancel")
 @role_required(*STAFF)
-def cancel_session(session_id: int):
+def cancel_session(feedback_session_id: int):
     """Cancel the session; every booked candidate gets a CANCEL invitation and the next session."""
-    session = _get_session(session_id)
+    feedback_session = _get_session(feedback_session_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
-        return redirect(url_for(".confirm_cancel", session_id=session.id))
+        return redirect(url_for(".confirm_cancellation", feedback_session_id=feedback_session.id))
     try:
-        told = lifecycle.cancel_session(session, expected=form.expected.data or "", actor_id=current_user.id)
+        told = lifecycle.cancel_session(feedback_session, expected=form.expected.data or "", actor_id=current_user.id)
     except errors.ChangedMeanwhile as error:
         flash(str(error.message), "warning")
-        return redirect(url_for(".confirm_cancel", session_id=session_id))
+        return redirect(url_for(".confirm_cancellation", feedback_session_id=feedback_session_id))
     except errors.SessionError as error:
         flash(str(error.message), "error")
-        return _to_session(session)
+        return _to_session(feedback_session)
     flash(_("The feedback hour is cancelled.") + " " + ngettext(
         "%(num)s candidate is told by e-mail.", "%(num)s candidates are told by e-mail.", told), "success")
-    return _to_session(session)
+    return _to_session(feedback_session)
 
 
-@bp.post("/<int:session_id>/delete")
+@bp.post("/<int:feedback_session_id>/delete")
 @role_required(*STAFF)
-def delete_session(session_id: int):
+def delete_session(feedback_session_id: int):
     """Remove a draft nobody ever booked."""
-    session = _get_session(session_id)
+    feedback_session = _get_session(feedback_session_id)
     if not ActionForm().validate_on_submit():
-        return _to_session(session)
+        return _to_session(feedback_session)
     try:
-        lifecycle.delete_draft(session)
+        lifecycle.delete_draft(feedback_session)
     except errors.SessionError as error:
         flash(str(error.message), "error")
-        return _to_session(session)
+        return _to_session(feedback_session)
     flash(_("The draft is deleted."), "success")
     return redirect(url_for(".list_sessions"))
 
@@ -298,7 +298,7 @@ def _series_page(form: SeriesForm, preview=None, status: int = 200):
 
 @bp.get("/feed")
 @role_required(*STAFF)
-def feed_settings():
+def show_feed_settings():
     """How to subscribe to one's own calendar feed, and renewing or stopping its address."""
     return render_template("sessions/feed.html", has_feed=current_user.feed_token_hash is not None,
                            url=None, action_form=ActionForm())
@@ -309,7 +309,7 @@ def feed_settings():
 def renew_feed():
     """A new secret feed address, shown once; the old one stops working."""
     if not ActionForm().validate_on_submit():
-        return redirect(url_for(".feed_settings"))
+        return redirect(url_for(".show_feed_settings"))
     renewing = current_user.feed_token_hash is not None
     token = feed.issue_feed_token(current_user)
     flash(_("Your new feed address is ready. The old address no longer works.") if renewing
@@ -324,12 +324,12 @@ def stop_feed():
     if ActionForm().validate_on_submit():
         feed.stop_feed(current_user)
         flash(_("Your calendar feed is switched off."), "success")
-    return redirect(url_for(".feed_settings"))
+    return redirect(url_for(".show_feed_settings"))
 
 
 @bp.get("/feed/<token>.ics")
 @limiter.limit(lambda: current_app.config["TOKEN_PAGE_RATE_LIMIT"])
-def calendar_feed(token: str):
+def download_feed(token: str):
     """The feed itself, for calendar apps: no sign-in, the secret address is the key."""
     user = feed.user_for_feed(token)
     if user is None:

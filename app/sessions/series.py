@@ -10,7 +10,7 @@ from app.booking.free_times import times_changed
 from app.booking.services import offer_free_slots
 from app.database import utcnow
 from app.extensions import db
-from app.models import FeedbackSession, SessionStatus
+from app.models import FeedbackSession, FeedbackSessionStatus
 from app.sessions.errors import SessionError
 from app.sessions.layout import SessionPlan
 from app.sessions.planning import create_from_plan
@@ -47,7 +47,7 @@ def sessions_on(day: date) -> list[FeedbackSession]:
         sa.select(FeedbackSession).where(
             FeedbackSession.starts_at >= from_local(day, time(0)),
             FeedbackSession.starts_at < from_local(day + timedelta(days=1), time(0)),
-            FeedbackSession.status != SessionStatus.CANCELLED,
+            FeedbackSession.status != FeedbackSessionStatus.CANCELLED,
         )
     ))
 
@@ -84,7 +84,7 @@ def plan_series(
     now = now or utcnow()
     if not 1 <= months <= MAX_SERIES_MONTHS or nth not in NTH_CHOICES or not 0 <= weekday <= 6:
         raise SessionError()
-    status = SessionStatus.PUBLISHED if publish else SessionStatus.DRAFT
+    status = FeedbackSessionStatus.PUBLISHED if publish else FeedbackSessionStatus.DRAFT
     created, skipped = [], []
     for item in preview_series(nth, weekday, months, now=now):
         if item.skipped:

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from app.booking.free_times import places_per_time
 from app.extensions import db
-from app.models import FeedbackSession, SessionStatus, Slot, StatMonth, User
+from app.models import FeedbackSession, FeedbackSessionStatus, Slot, StatMonth, User
 from app.timeutil import local
 
 FUNNEL = ("invited", "booked", "attended", "suitable", "joined_pool", "reapplied", "hired")
@@ -139,27 +139,27 @@ def monthly_trend(period: Period) -> list[dict]:
 def seat_use(period: Period) -> list[dict]:
     """The most recent sessions in the period: slots offered, conversations held and no-shows."""
     held = (
-        sa.select(sa.cast(StatMonth.dim_value, sa.Integer).label("session_id"),
+        sa.select(sa.cast(StatMonth.dim_value, sa.Integer).label("feedback_session_id"),
                   sa.func.sum(sa.case((StatMonth.kind == "attended", StatMonth.people), else_=0)).label("attended"),
                   sa.func.sum(sa.case((StatMonth.kind == "no_show", StatMonth.people), else_=0)).label("no_show"))
-        .where(StatMonth.dimension == "session", StatMonth.month >= period.first_month)
+        .where(StatMonth.dimension == "feedback_session", StatMonth.month >= period.first_month)
         .group_by(StatMonth.dim_value).subquery()
     )
     recent = (
         sa.select(FeedbackSession.id, FeedbackSession.starts_at)
         .where(FeedbackSession.starts_at >= period.start, FeedbackSession.starts_at < period.end,
-               FeedbackSession.status != SessionStatus.CANCELLED)
+               FeedbackSession.status != FeedbackSessionStatus.CANCELLED)
         .order_by(FeedbackSession.starts_at.desc()).limit(RECENT_SESSIONS).subquery()
     )
-    times = sa.select(sa.func.count(Slot.id)).where(Slot.session_id == recent.c.id).scalar_subquery()
+    times = sa.select(sa.func.count(Slot.id)).where(Slot.feedback_session_id == recent.c.id).scalar_subquery()
     offered = times * places_per_time(recent.c.id)  # one place per host at each time
     rows = db.session.execute(
         sa.select(recent.c.id, recent.c.starts_at, offered,
                   sa.func.coalesce(held.c.attended, 0), sa.func.coalesce(held.c.no_show, 0))
-        .outerjoin(held, held.c.session_id == recent.c.id)
+        .outerjoin(held, held.c.feedback_session_id == recent.c.id)
         .order_by(recent.c.starts_at)
     ).all()
-    return [{"session_id": r[0], "starts_at": r[1], "offered": r[2], "attended": r[3], "no_show": r[4]}
+    return [{"feedback_session_id": r[0], "starts_at": r[1], "offered": r[2], "attended": r[3], "no_show": r[4]}
             for r in rows]
 
 

@@ -28,7 +28,7 @@ def _selection():
 
 @bp.get("/")
 @role_required(Role.HR, Role.ADMIN)
-def dashboard():
+def show_dashboard():
     """Conversion from rejection to rehire for the chosen period (the last 12 months by default)."""
     selection = _selection()
     data = dashboard_data(selection.period)
@@ -43,7 +43,7 @@ def dashboard():
 @bp.get("/export/<name>.csv")
 @writes_on_get  # the audit log records every export
 @role_required(Role.HR, Role.ADMIN)
-def export(name: str):
+def export_table(name: str):
     """One of the dashboard's tables as CSV; ?sep=semicolon for Dutch Excel."""
     selection = _selection()
     tables = build_tables(dashboard_data(selection.period))

@@ -23,25 +23,25 @@ def take_survey(token: str):
     if booking is None:
         return render_template("survey/unavailable.html", candidate=candidate, token=token), 404
     if services.response_for(booking) is not None:
-        return redirect(url_for(".thanks", token=token))
+        return redirect(url_for(".show_thanks", token=token))
     form = SurveyForm()
     if form.validate_on_submit():
         try:
             services.submit_survey(booking, useful=int(form.useful.data), recommend=int(form.recommend.data),
                                    comment=form.comment.data or "")
         except services.AlreadyAnswered:
-            return redirect(url_for(".thanks", token=token))
+            return redirect(url_for(".show_thanks", token=token))
         except services.SurveyError as error:
             form.comment.errors.append(error.message)
         else:
-            return redirect(url_for(".thanks", token=token))
+            return redirect(url_for(".show_thanks", token=token))
     return render_template(
         "survey/survey.html", form=form, booking=booking, candidate=candidate, token=token,
     ), 422 if form.is_submitted() else 200
 
 
 @bp.get("/<token>/survey/thanks")
-def thanks(token: str):
+def show_thanks(token: str):
     """The thank-you page."""
     candidate = current_candidate()
     booking = services.survey_booking(candidate)

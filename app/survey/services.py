@@ -67,9 +67,11 @@ def submit_survey(booking: Booking, *, useful: int, recommend: int, comment: str
             db.session.add(response)
     except IntegrityError:  # the same answer, sent twice at the same moment
         raise AlreadyAnswered() from None
-    record_event("surveyed", booking.candidate, value=useful, session_id=booking.slot.session_id)
+    record_event("surveyed", booking.candidate, value=useful, feedback_session_id=booking.slot.feedback_session_id)
     # The recommendation score gets an event of its own, so that it too survives the person's erasure.
-    record_event("recommended", booking.candidate, value=recommend, session_id=booking.slot.session_id)
+    record_event(
+        "recommended", booking.candidate, value=recommend, feedback_session_id=booking.slot.feedback_session_id
+    )
     return response
 
 

@@ -62,7 +62,7 @@ def event_body(event_type: str, *, at: datetime, data: dict) -> tuple[str, str]:
     return event_id, json.dumps(body, separators=(",", ":"), sort_keys=True)
 
 
-def announce(kind: str, candidates: Sequence[Candidate], *, session_id: int | None = None,
+def announce(kind: str, candidates: Sequence[Candidate], *, feedback_session_id: int | None = None,
              at: datetime | None = None) -> int:
     """Queue a delivery of this step to every active endpoint that subscribed to it; returns how many."""
     event_type = EVENT_TYPES.get(kind)
@@ -80,7 +80,7 @@ def announce(kind: str, candidates: Sequence[Candidate], *, session_id: int | No
     rows = []
     for candidate in candidates:
         data = {"external_id": candidate.external_id, "integration": slugs.get(candidate.integration_id),
-                "feedback_session_id": session_id}
+                "feedback_session_id": feedback_session_id}
         event_id, body = event_body(event_type, at=at, data=data)
         rows += [{"endpoint_id": endpoint_id, "event_id": event_id, "event_type": event_type, "payload": body,
                   "status": DeliveryStatus.PENDING, "attempts": 0, "next_attempt_at": at, "created_at": at}

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.models import Booking, BookingStatus, FeedbackSession, SessionStatus, Slot
+from app.models import Booking, BookingStatus, FeedbackSession, FeedbackSessionStatus, Slot
 from tests.helpers import page_text, set_english, snapshot  # noqa: F401 (re-exported)
 
 TOPICS = ["went_well", "improve"]
@@ -64,15 +64,23 @@ def all_bookings() -> list[Booking]:
     return list(db.session.scalars(sa.select(Booking).order_by(Booking.id)))
 
 
-def session_at(starts_at: datetime, *, slots: int = 2, minutes: int = 15,
-               status: SessionStatus = SessionStatus.PUBLISHED, location: str = "Spreekkamer 3") -> FeedbackSession:
+def session_at(
+    starts_at: datetime,
+    *,
+    slots: int = 2,
+    minutes: int = 15,
+    status: FeedbackSessionStatus = FeedbackSessionStatus.PUBLISHED,
+    location: str = "Spreekkamer 3",
+) -> FeedbackSession:
     """A session starting at an exact UTC moment (for rules that count hours from now). Commits."""
     step = timedelta(minutes=minutes)
-    session = FeedbackSession(
+    feedback_session = FeedbackSession(
         starts_at=starts_at, ends_at=starts_at + slots * step, slot_minutes=minutes,
         location=location, video_url="", status=status, breaks=[],
     )
-    session.slots = [Slot(starts_at=starts_at + i * step, ends_at=starts_at + (i + 1) * step) for i in range(slots)]
-    db.session.add(session)
+    feedback_session.slots = [
+        Slot(starts_at=starts_at + i * step, ends_at=starts_at + (i + 1) * step) for i in range(slots)
+    ]
+    db.session.add(feedback_session)
     db.session.commit()
-    return session
+    return feedback_session

@@ -8,7 +8,7 @@ import pytest
 from app.booking import services
 from app.database import utcnow
 from app.extensions import db
-from app.models import BookingStatus, SessionStatus
+from app.models import BookingStatus, FeedbackSessionStatus
 from tests.booking.helpers import (
     active_bookings,
     book,
@@ -122,8 +122,14 @@ def test_slot_in_the_past(english_client, make_session, candidate_en):
 
 def test_slot_in_a_session_that_is_cancelled_draft_or_closed(english_client, make_session, candidate_en):
     open_session = make_session(days_ahead=14, end="16:30")
-    others = [make_session(days_ahead=days, end="16:30", status=status) for days, status in
-              [(21, SessionStatus.CANCELLED), (22, SessionStatus.DRAFT), (23, SessionStatus.CLOSED)]]
+    others = [
+        make_session(days_ahead=days, end="16:30", status=status)
+        for days, status in [
+            (21, FeedbackSessionStatus.CANCELLED),
+            (22, FeedbackSessionStatus.DRAFT),
+            (23, FeedbackSessionStatus.CLOSED),
+        ]
+    ]
     _, token = candidate_en()
     open_ids = [s.id for s in open_session.slots]
     before = snapshot()
@@ -171,17 +177,17 @@ def test_booking_closes_before_the_session(english_client, make_session, candida
 
 
 def test_booking_window_follows_the_setting(app, english_client, candidate_en):
-    session = session_at(utcnow() + timedelta(hours=30))
+    feedback_session = session_at(utcnow() + timedelta(hours=30))
     _, token = candidate_en()
     app.config["BOOKING_CLOSES_HOURS"] = 48
     before = snapshot()
 
-    response = book(english_client, token, session.slots[0].id)
+    response = book(english_client, token, feedback_session.slots[0].id)
 
     assert response.status_code == 409
     assert snapshot() == before
     app.config["BOOKING_CLOSES_HOURS"] = 24
-    assert book(english_client, token, session.slots[0].id).status_code == 302
+    assert book(english_client, token, feedback_session.slots[0].id).status_code == 302
     assert len(active_bookings()) == 1
 
 
@@ -189,11 +195,11 @@ def test_booking_window_follows_the_setting(app, english_client, candidate_en):
 
 def _booked_close_to_the_session(candidate, token, hours_ahead: float = 12):
     """A booking made days ago for a session that now starts within the closing window."""
-    session = session_at(utcnow() + timedelta(hours=hours_ahead), slots=3)
+    feedback_session = session_at(utcnow() + timedelta(hours=hours_ahead), slots=3)
     booked_at = utcnow() - timedelta(days=3)
-    services.book_slot(candidate, session.slots[0].id, ["improve"], "", token=token, now=booked_at)
+    services.book_slot(candidate, feedback_session.slots[0].id, ["improve"], "", token=token, now=booked_at)
     db.session.commit()
-    return session
+    return feedback_session
 
 
 def test_cancel_inside_the_window_is_refused_with_the_recruiters_address(english_client, candidate_en, contact):

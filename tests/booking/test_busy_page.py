@@ -28,8 +28,8 @@ def other_process(database_url, tmp_path):
 
 def test_a_time_booked_through_this_process_is_gone_from_the_next_page_at_once(english_client, make_session,
                                                                                make_candidate):
-    session = make_session(start="16:00", end="16:45")
-    first = session.slots[0]
+    feedback_session = make_session(start="16:00", end="16:45")
+    first = feedback_session.slots[0]
     _, anna = make_candidate()
     _, bram = make_candidate()
     assert free_slot_ids(english_client.get(f"/b/{anna}").get_data(as_text=True))[0] == first.id
@@ -42,8 +42,8 @@ def test_a_time_booked_through_this_process_is_gone_from_the_next_page_at_once(e
 def test_a_time_booked_through_another_process_is_gone_within_the_fresh_seconds(
     app, english_client, make_session, make_candidate, other_process, monkeypatch
 ):
-    session = make_session(start="16:00", end="16:45")
-    first = session.slots[0]
+    feedback_session = make_session(start="16:00", end="16:45")
+    first = feedback_session.slots[0]
     _, anna = make_candidate()
     _, bram = make_candidate()
     _, carla = make_candidate()
@@ -63,9 +63,11 @@ def test_a_time_booked_through_another_process_is_gone_within_the_fresh_seconds(
     app.extensions.pop("booking.free_days", None)
     english_client.get(f"/b/{anna}")  # read and remembered now
     later = utcnow() + timedelta(seconds=app.config["FREE_SLOTS_FRESH_SECONDS"])
-    assert book(other_process.test_client(), carla, session.slots[1].id).status_code == 302
+    assert book(other_process.test_client(), carla, feedback_session.slots[1].id).status_code == 302
     monkeypatch.setattr("app.booking.routes.utcnow", lambda: later)
-    assert free_slot_ids(english_client.get(f"/b/{anna}").get_data(as_text=True)) == [s.id for s in session.slots[2:]]
+    assert free_slot_ids(english_client.get(f"/b/{anna}").get_data(as_text=True)) == [
+        s.id for s in feedback_session.slots[2:]
+    ]
 
 
 def test_each_language_gets_its_own_picker_for_the_same_times(app, make_session, make_candidate):
@@ -110,7 +112,7 @@ def test_free_times_read_again_unchanged_are_the_same_key_and_changed_ones_a_new
     time); once a time is booked, they are another key, and the page shows the new list."""
     from app.booking.free_times import free_slots_by_day
 
-    session = make_session(start="16:00", end="16:45")
+    feedback_session = make_session(start="16:00", end="16:45")
     _, anna = make_candidate()
     _, bram = make_candidate()
     english_client.get(f"/b/{anna}")
@@ -119,8 +121,10 @@ def test_free_times_read_again_unchanged_are_the_same_key_and_changed_ones_a_new
     again = free_slots_by_day(later)
     assert again is first and hash(again) == hash(first)
 
-    assert book(english_client, bram, session.slots[0].id).status_code == 302
+    assert book(english_client, bram, feedback_session.slots[0].id).status_code == 302
     after_booking = free_slots_by_day(later)
     assert after_booking != first
-    assert [s.id for day in after_booking for s in day.slots] == [s.id for s in session.slots[1:]]
-    assert free_slot_ids(english_client.get(f"/b/{anna}").get_data(as_text=True)) == [s.id for s in session.slots[1:]]
+    assert [s.id for day in after_booking for s in day.slots] == [s.id for s in feedback_session.slots[1:]]
+    assert free_slot_ids(english_client.get(f"/b/{anna}").get_data(as_text=True)) == [
+        s.id for s in feedback_session.slots[1:]
+    ]

@@ -36,7 +36,8 @@ def test_link_greets_by_first_name_and_lists_free_slots_by_day_in_amsterdam_time
     groups = day_groups(response)
     assert [labels for _, labels in groups] == [["16:00 – 16:15", "16:15 – 16:30"]] * 2
     assert [day for day, _ in groups] == [  # e.g. "Sunday, December 6, 2026", one heading per day
-        format_date(local(session.starts_at).date(), format="full", locale="en") for session in (first, second)
+        format_date(local(feedback_session.starts_at).date(), format="full", locale="en")
+        for feedback_session in (first, second)
     ]
     # 16:00 on an Amsterdam clock is 14:00 or 15:00 UTC: the page must show the local time.
     utc_clock = first.starts_at.strftime("%H:%M")
@@ -46,8 +47,8 @@ def test_link_greets_by_first_name_and_lists_free_slots_by_day_in_amsterdam_time
 
 
 def test_book_confirm_manage_reschedule_cancel_and_book_again(english_client, make_session, candidate_en):
-    session = make_session(start="16:00", end="17:00")
-    first, second, third = session.slots[:3]
+    feedback_session = make_session(start="16:00", end="17:00")
+    first, second, third = feedback_session.slots[:3]
     candidate, token = candidate_en(name="Sanne de Vries")
 
     # Book with topics and a question.
@@ -173,12 +174,12 @@ def test_pages_with_a_token_are_private(english_client, make_session, candidate_
 
 
 def test_moving_to_the_time_you_already_have_says_nothing_changed(english_client, make_session, candidate_en):
-    session = make_session()
+    feedback_session = make_session()
     candidate, token = candidate_en()
-    english_client.post(f"/b/{token}/book", data={"slot": session.slots[0].id, "topics": ["improve"]})
+    english_client.post(f"/b/{token}/book", data={"slot": feedback_session.slots[0].id, "topics": ["improve"]})
     booking = candidate.bookings[0]
     response = english_client.post(f"/b/{token}/reschedule", data={
-        "slot": session.slots[0].id, "booking": booking.id, "sequence": booking.sequence})
+        "slot": feedback_session.slots[0].id, "booking": booking.id, "sequence": booking.sequence})
     assert "That is already your time" in response.get_data(as_text=True)
     assert "has moved" not in response.get_data(as_text=True)
     db.session.refresh(booking)
@@ -190,19 +191,19 @@ def test_talent_pool_consent_at_booking_is_optional_and_never_pre_ticked(english
 
     from app.models import Event, PoolMembership, PoolSource
 
-    session = make_session()
+    feedback_session = make_session()
     first, first_token = candidate_en()
     page = english_client.get(f"/b/{first_token}").get_data(as_text=True)
     assert 'name="pool_consent"' in page and 'name="pool_consent" type="checkbox" value="y" checked' not in page
     assert "checked" not in page.split('name="pool_consent"')[1].split(">")[0]
 
-    english_client.post(f"/b/{first_token}/book", data={"slot": session.slots[0].id, "topics": ["improve"]})
+    english_client.post(f"/b/{first_token}/book", data={"slot": feedback_session.slots[0].id, "topics": ["improve"]})
     assert db.session.scalars(sa.select(PoolMembership)).all() == []
     assert "Stay in touch for future vacancies?" in english_client.get(
         f"/b/{first_token}/confirmed").get_data(as_text=True)
 
     second, second_token = candidate_en()
-    english_client.post(f"/b/{second_token}/book", data={"slot": session.slots[1].id, "topics": ["improve"],
+    english_client.post(f"/b/{second_token}/book", data={"slot": feedback_session.slots[1].id, "topics": ["improve"],
                                                  "pool_consent": "y"})
     [membership] = db.session.scalars(sa.select(PoolMembership)).all()
     assert membership.candidate_id == second.id and membership.source == PoolSource.BOOKING
@@ -213,11 +214,11 @@ def test_talent_pool_consent_at_booking_is_optional_and_never_pre_ticked(english
 
 
 def test_after_the_conversation_the_link_thanks_them_and_asks_about_it(english_client, make_session, candidate_en):
-    session = make_session(start="16:00", end="16:30")
+    feedback_session = make_session(start="16:00", end="16:30")
     _, attended = candidate_en(name="Sanne de Vries")
     _, missed = candidate_en(name="Bram Bakker")
-    for token, slot, status in ((attended, session.slots[0], BookingStatus.ATTENDED),
-                                (missed, session.slots[1], BookingStatus.NO_SHOW)):
+    for token, slot, status in ((attended, feedback_session.slots[0], BookingStatus.ATTENDED),
+                                (missed, feedback_session.slots[1], BookingStatus.NO_SHOW)):
         assert book(english_client, token, slot.id).status_code == 302
         [booking] = [b for b in active_bookings() if b.slot_id == slot.id]
         booking.status = status

@@ -13,7 +13,7 @@ from app.booking import services
 from app.booking.free_times import free_slots_by_day
 from app.database import utcnow
 from app.extensions import db
-from app.models import Booking, BookingStatus, ConversationMode, SessionStatus, WaitlistEntry, WaitlistStatus
+from app.models import Booking, BookingStatus, ConversationMode, FeedbackSessionStatus, WaitlistEntry, WaitlistStatus
 from app.sessions.lifecycle import publish_session
 from app.stats.queries import Period, dashboard_data
 from tests.booking.helpers import active_bookings, book, form_hidden_fields, page_text, snapshot
@@ -29,10 +29,10 @@ def _only_booking() -> Booking:
 
 
 def test_a_phone_call_keeps_the_number_and_shows_it_everywhere(english_client, make_session, candidate_en):
-    session = make_session(modes=("on_site", "phone"))
+    feedback_session = make_session(modes=("on_site", "phone"))
     _, token = candidate_en(name="Sanne de Vries")
 
-    response = book(english_client, token, session.slots[0].id, mode="phone", phone=f"  {PHONE} ")
+    response = book(english_client, token, feedback_session.slots[0].id, mode="phone", phone=f"  {PHONE} ")
 
     assert response.status_code == 302
     booking = _only_booking()
@@ -52,11 +52,11 @@ def test_a_phone_call_keeps_the_number_and_shows_it_everywhere(english_client, m
     ("+31 6 1234 5678 9999 0000", "Please give a phone number we can call"),
 ])
 def test_a_phone_call_needs_a_number_that_can_be_called(english_client, make_session, candidate_en, phone, message):
-    session = make_session(modes=("on_site", "phone"))
+    feedback_session = make_session(modes=("on_site", "phone"))
     _, token = candidate_en()
     before = snapshot()
 
-    response = book(english_client, token, session.slots[0].id, mode="phone", phone=phone,
+    response = book(english_client, token, feedback_session.slots[0].id, mode="phone", phone=phone,
                     question="Mijn cv?")
 
     assert response.status_code == 422
@@ -66,18 +66,18 @@ def test_a_phone_call_needs_a_number_that_can_be_called(english_client, make_ses
 
 
 def test_a_number_given_for_another_way_is_not_kept(english_client, make_session, candidate_en):
-    session = make_session(modes=("on_site", "phone"))
+    feedback_session = make_session(modes=("on_site", "phone"))
     _, token = candidate_en()
-    book(english_client, token, session.slots[0].id, mode="on_site", phone=PHONE)
+    book(english_client, token, feedback_session.slots[0].id, mode="on_site", phone=PHONE)
     booking = _only_booking()
     assert booking.mode == ConversationMode.ON_SITE and booking.phone == ""
 
 
 def test_a_way_the_day_does_not_offer_is_refused(english_client, make_session, candidate_en):
-    session = make_session()  # on site only
+    feedback_session = make_session()  # on site only
     _, token = candidate_en()
 
-    response = book(english_client, token, session.slots[0].id, mode="video")
+    response = book(english_client, token, feedback_session.slots[0].id, mode="video")
 
     assert response.status_code == 409
     assert "That feedback hour does not offer this way of talking" in page_text(response)
@@ -85,10 +85,10 @@ def test_a_way_the_day_does_not_offer_is_refused(english_client, make_session, c
 
 
 def test_a_video_call_puts_the_link_in_the_calendar(english_client, make_session, candidate_en):
-    session = make_session(modes=("on_site", "video"), video_url="https://meet.example.org/fb?room=123&pwd=abc")
+    feedback_session = make_session(modes=("on_site", "video"), video_url="https://meet.example.org/fb?room=123&pwd=abc")
     _, token = candidate_en()
 
-    book(english_client, token, session.slots[0].id, mode="video")
+    book(english_client, token, feedback_session.slots[0].id, mode="video")
 
     assert _only_booking().mode == ConversationMode.VIDEO
     _, event = parse_ics(outbox("booking_confirmed")[0].ics)
@@ -98,21 +98,21 @@ def test_a_video_call_puts_the_link_in_the_calendar(english_client, make_session
 
 
 def test_one_way_offered_needs_no_choice(english_client, make_session, candidate_en):
-    session = make_session()  # on site only
+    feedback_session = make_session()  # on site only
     _, token = candidate_en()
     page = page_text(english_client.get(f"/b/{token}"))
     assert "On site, face to face" in page
     assert 'name="mode"' not in english_client.get(f"/b/{token}").get_data(as_text=True)
 
-    book(english_client, token, session.slots[0].id)
+    book(english_client, token, feedback_session.slots[0].id)
 
     assert _only_booking().mode == ConversationMode.ON_SITE
 
 
 def test_two_hosts_give_two_places_at_each_time(english_client, make_session, make_user, candidate_en):
     anna, bram = make_user(name="Anna Smit"), make_user(name="Bram de Boer")
-    session = make_session(start="16:00", end="16:15", hosts=[anna, bram])
-    slot = session.slots[0]
+    feedback_session = make_session(start="16:00", end="16:15", hosts=[anna, bram])
+    slot = feedback_session.slots[0]
     tokens = [candidate_en()[1] for _ in range(3)]
 
     assert book(english_client, tokens[0], slot.id).status_code == 302
@@ -126,11 +126,11 @@ def test_two_hosts_give_two_places_at_each_time(english_client, make_session, ma
 
 def test_bookings_go_to_the_host_with_the_fewest(app, make_session, make_user, make_candidate):
     first, second, third = (make_user() for _ in range(3))
-    session = make_session(start="16:00", end="17:00", hosts=[third, first, second])  # listed by name, not id
+    feedback_session = make_session(start="16:00", end="17:00", hosts=[third, first, second])  # listed by name, not id
 
     def book_at(index: int) -> Booking:
         candidate, token = make_candidate()
-        booking = services.book_slot(candidate, session.slots[index].id, ["improve"], "", token=token)
+        booking = services.book_slot(candidate, feedback_session.slots[index].id, ["improve"], "", token=token)
         db.session.commit()
         return booking
 
@@ -143,11 +143,11 @@ def test_bookings_go_to_the_host_with_the_fewest(app, make_session, make_user, m
 
 def test_a_host_busy_at_that_time_is_skipped(app, make_session, make_user, make_candidate):
     anna, bram = make_user(), make_user()
-    session = make_session(start="16:00", end="16:30", hosts=[anna, bram])
+    feedback_session = make_session(start="16:00", end="16:30", hosts=[anna, bram])
     made = []
     for index in (0, 0, 1):
         candidate, token = make_candidate()
-        made.append(services.book_slot(candidate, session.slots[index].id, ["improve"], "", token=token))
+        made.append(services.book_slot(candidate, feedback_session.slots[index].id, ["improve"], "", token=token))
         db.session.commit()
     # 16:00 has both; at 16:15 Anna and Bram have one each, so the tie goes to Anna.
     assert [b.host_id for b in made] == [anna.id, bram.id, anna.id]
@@ -155,13 +155,13 @@ def test_a_host_busy_at_that_time_is_skipped(app, make_session, make_user, make_
 
 def test_the_waitlist_is_offered_every_place(app, make_session, make_user, make_candidate):
     hosts = [make_user(), make_user()]
-    session = make_session(start="16:00", end="16:15", hosts=hosts, status=SessionStatus.DRAFT)
+    feedback_session = make_session(start="16:00", end="16:15", hosts=hosts, status=FeedbackSessionStatus.DRAFT)
     for _ in range(3):
         candidate, _ = make_candidate()
         services.join_waitlist(candidate)
     db.session.commit()
 
-    assert publish_session(session) == 2
+    assert publish_session(feedback_session) == 2
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(WaitlistEntry)
                              .where(WaitlistEntry.status == WaitlistStatus.OFFERED)) == 2
@@ -174,10 +174,10 @@ def test_the_candidate_sees_the_first_name_and_job_title_of_their_recruiter(
     host = make_user(name="Fatima El Amrani")
     host.job_title = "Senior recruiter nursing"
     db.session.commit()
-    session = make_session(hosts=[host])
+    feedback_session = make_session(hosts=[host])
     _, token = candidate_en()
 
-    book(english_client, token, session.slots[0].id)
+    book(english_client, token, feedback_session.slots[0].id)
 
     page = page_text(english_client.get(f"/b/{token}/confirmed"))
     assert "With Fatima, Senior recruiter nursing" in page
@@ -186,16 +186,16 @@ def test_the_candidate_sees_the_first_name_and_job_title_of_their_recruiter(
 
 
 def test_without_a_job_title_the_candidate_reads_the_role(english_client, make_session, make_user, candidate_en):
-    session = make_session(hosts=[make_user(name="Joost Bakker")])
+    feedback_session = make_session(hosts=[make_user(name="Joost Bakker")])
     _, token = candidate_en()
-    book(english_client, token, session.slots[0].id)
+    book(english_client, token, feedback_session.slots[0].id)
     assert "With Joost, Recruiter" in page_text(english_client.get(f"/b/{token}"))
 
 
 def test_topics_and_question_change_without_moving_the_time(english_client, make_session, candidate_en):
-    session = make_session()
+    feedback_session = make_session()
     _, token = candidate_en()
-    book(english_client, token, session.slots[1].id, topics=["improve"])
+    book(english_client, token, feedback_session.slots[1].id, topics=["improve"])
     before = _only_booking()
     page = english_client.get(f"/b/{token}")
     fields = form_hidden_fields(page, "/topics")
@@ -214,9 +214,9 @@ def test_topics_and_question_change_without_moving_the_time(english_client, make
 
 
 def test_topics_need_at_least_one_and_an_old_page_changes_nothing(english_client, make_session, candidate_en):
-    session = make_session()
+    feedback_session = make_session()
     _, token = candidate_en()
-    book(english_client, token, session.slots[0].id)
+    book(english_client, token, feedback_session.slots[0].id)
     fields = form_hidden_fields(english_client.get(f"/b/{token}"), "/topics")
     before = snapshot()
 
@@ -230,9 +230,11 @@ def test_topics_need_at_least_one_and_an_old_page_changes_nothing(english_client
 
 
 def test_the_reason_for_cancelling_is_counted_without_the_person(english_client, make_session, candidate_en):
-    session = make_session()
+    feedback_session = make_session()
     people = [candidate_en() for _ in range(3)]
-    for (_, token), slot, reason in zip(people, session.slots[:3], ("found_job", "found_job", ""), strict=True):
+    for (_, token), slot, reason in zip(
+        people, feedback_session.slots[:3], ("found_job", "found_job", ""), strict=True
+    ):
         book(english_client, token, slot.id)
         fields = form_hidden_fields(english_client.get(f"/b/{token}/cancel"), "/cancel")
         english_client.post(f"/b/{token}/cancel", data={**fields, "reason": reason})
@@ -248,9 +250,9 @@ def test_the_reason_for_cancelling_is_counted_without_the_person(english_client,
 
 
 def test_the_cancel_page_offers_the_reasons_and_refuses_an_unknown_one(english_client, make_session, candidate_en):
-    session = make_session()
+    feedback_session = make_session()
     _, token = candidate_en()
-    book(english_client, token, session.slots[0].id)
+    book(english_client, token, feedback_session.slots[0].id)
     page = english_client.get(f"/b/{token}/cancel")
     assert "I have found a job" in page_text(page) and "Would you tell us why? (optional)" in page_text(page)
 
@@ -276,9 +278,9 @@ def test_moving_to_a_day_without_the_chosen_way_is_refused(english_client, make_
 
 
 def test_the_free_times_count_every_free_place(app, make_session, make_user, make_candidate):
-    session = make_session(start="16:00", end="16:30", hosts=[make_user(), make_user(), make_user()])
+    feedback_session = make_session(start="16:00", end="16:30", hosts=[make_user(), make_user(), make_user()])
     candidate, token = make_candidate()
-    services.book_slot(candidate, session.slots[0].id, ["improve"], "", token=token)
+    services.book_slot(candidate, feedback_session.slots[0].id, ["improve"], "", token=token)
     db.session.commit()
 
     [day] = free_slots_by_day(utcnow(), fresh=True)
@@ -288,9 +290,9 @@ def test_the_free_times_count_every_free_place(app, make_session, make_user, mak
 
 
 def test_the_confirmation_email_offers_the_calendar_links(english_client, make_session, candidate_en):
-    session = make_session()
+    feedback_session = make_session()
     _, token = candidate_en()
-    book(english_client, token, session.slots[0].id)
+    book(english_client, token, feedback_session.slots[0].id)
 
     [mail] = outbox("booking_confirmed")
 
@@ -301,9 +303,9 @@ def test_the_confirmation_email_offers_the_calendar_links(english_client, make_s
 
 
 def test_the_calendar_links_carry_no_personal_link(english_client, make_session, candidate_en):
-    session = make_session()
+    feedback_session = make_session()
     _, token = candidate_en()
-    book(english_client, token, session.slots[0].id)
+    book(english_client, token, feedback_session.slots[0].id)
     page = english_client.get(f"/b/{token}/confirmed").get_data(as_text=True)
     links = re.findall(r'href="(https://(?:calendar\.google|outlook\.live)\.com[^"]*)"', page)
     assert len(links) == 2 and not any(token in link for link in links)

@@ -66,9 +66,9 @@ def test_twenty_candidates_race_for_one_slot_and_exactly_one_gets_it(app, make_s
 
 
 def test_one_candidate_submitting_many_slots_at_once_gets_one_booking(app, make_session, candidate_en):
-    session = make_session(end="18:00")
+    feedback_session = make_session(end="18:00")
     _, token = candidate_en()
-    posts = [(f"/b/{token}/book", {"slot": str(slot.id), "topics": ["improve"]}) for slot in session.slots[:8]]
+    posts = [(f"/b/{token}/book", {"slot": str(slot.id), "topics": ["improve"]}) for slot in feedback_session.slots[:8]]
 
     results = _race(app, posts)
 
@@ -82,8 +82,8 @@ def test_one_candidate_submitting_many_slots_at_once_gets_one_booking(app, make_
 def test_concurrent_reschedules_into_one_slot_never_double_book_or_lose_a_booking(app, make_session, candidate_en):
     """Ten people with a booking each all move to the same free slot at once: one moves, nine keep
     the booking they had, and no slot ever holds two."""
-    session = make_session(end="19:00")
-    target, *taken = session.slots[:11]
+    feedback_session = make_session(end="19:00")
+    target, *taken = feedback_session.slots[:11]
     people = [candidate_en() for _ in range(10)]
     for (_candidate, token), slot in zip(people, taken, strict=False):
         client = app.test_client()

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from app.database import utcnow
 from app.extensions import db
 from app.mail.worker import run_scheduled
-from app.models import SessionStatus, WaitlistEntry, WaitlistStatus
+from app.models import FeedbackSessionStatus, WaitlistEntry, WaitlistStatus
 from app.sessions.lifecycle import publish_session
 from tests.booking.helpers import book, form_hidden_fields, page_text
 from tests.helpers import free_slot_ids, outbox
@@ -72,7 +72,7 @@ def test_waitlist_first_come_first_served(english_client, make_session, candidat
     assert _statuses(first, second) == [WaitlistStatus.BOOKED, WaitlistStatus.WAITING]
 
     # A new session is published: its free places are offered to who is still waiting.
-    new = make_session(days_ahead=28, start="16:00", end="16:30", status=SessionStatus.DRAFT)
+    new = make_session(days_ahead=28, start="16:00", end="16:30", status=FeedbackSessionStatus.DRAFT)
     assert _offered_to() == [first.id]  # a draft offers nothing
     publish_session(new)
     db.session.commit()
@@ -87,7 +87,7 @@ def test_publishing_offers_only_as_many_places_as_it_has(english_client, make_se
     waiting = [candidate_en() for _ in range(3)]
     for _, token in waiting:
         english_client.post(f"/b/{token}/waitlist")
-    draft = make_session(start="16:00", end="16:30", status=SessionStatus.DRAFT)  # two places
+    draft = make_session(start="16:00", end="16:30", status=FeedbackSessionStatus.DRAFT)  # two places
 
     publish_session(draft)
 

@@ -19,7 +19,7 @@ from app.models import (
     Reapplication,
     Slot,
     SurveyResponse,
-    session_host,
+    feedback_session_host,
 )
 from app.timeutil import from_local
 
@@ -40,7 +40,7 @@ def history() -> list[tuple]:
     """Every synthetic event as the figures read it, without the database's own event ids."""
     return sorted(db.session.execute(sa.select(
         Event.kind, Event.occurred_at, Event.candidate_ref, Event.department, Event.vacancy, Event.stage,
-        Event.reason, Event.rejected_on, Event.session_id, Event.value, Event.user_id,
+        Event.reason, Event.rejected_on, Event.feedback_session_id, Event.value, Event.user_id,
     ).where(Event.candidate_ref.like(f"{REF_PREFIX}%"))).all())
 
 
@@ -117,13 +117,17 @@ def test_rows_and_events_agree(loaded):
 
 def test_conversations_belong_to_their_session_and_host(loaded):
     session_of = dict(db.session.execute(
-        sa.select(Candidate.ref, Slot.session_id).join(Booking, Booking.candidate_id == Candidate.id)
+        sa.select(Candidate.ref, Slot.feedback_session_id).join(Booking, Booking.candidate_id == Candidate.id)
         .join(Slot, Slot.id == Booking.slot_id)).all())
-    hosts = set(db.session.execute(sa.select(session_host.c.session_id, session_host.c.user_id)).all())
+    hosts = set(
+        db.session.execute(
+            sa.select(feedback_session_host.c.feedback_session_id, feedback_session_host.c.user_id)
+        ).all()
+    )
     for event in db.session.scalars(sa.select(Event).where(Event.kind.in_(["booked", "attended", "no_show"]))):
-        assert event.session_id == session_of[event.candidate_ref]
+        assert event.feedback_session_id == session_of[event.candidate_ref]
         if event.kind != "booked":
-            assert (event.session_id, event.user_id) in hosts
+            assert (event.feedback_session_id, event.user_id) in hosts
     sessions = db.session.scalars(sa.select(FeedbackSession)).all()
     assert {s.status.value for s in sessions if s.ends_at <= END} == {"closed"}
     assert {s.status.value for s in sessions if s.ends_at > END} == {"published"}

@@ -103,8 +103,8 @@ def test_two_hosts_two_bookings_at_the_same_time(language, live_server, visit, m
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_editing_topics_after_booking_and_the_calendar_links(language, live_server, visit, make_session,
                                                               make_candidate):
-    session = make_session(start="16:00", end="16:30")
-    slot = session.slots[1]
+    feedback_session = make_session(start="16:00", end="16:30")
+    slot = feedback_session.slots[1]
     starts_at, ends_at = slot.starts_at, slot.ends_at
     _, token = make_candidate(language=language)
     settle()

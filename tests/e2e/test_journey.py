@@ -42,8 +42,8 @@ def csv_export(language: str) -> bytes:
 
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_from_rejection_to_erasure(language, live_server, visit, mailbox, make_session, make_user):
-    session = make_session(days_ahead=14, start="16:00", end="17:30")
-    day = session.starts_at
+    feedback_session = make_session(days_ahead=14, start="16:00", end="17:30")
+    day = feedback_session.starts_at
     recruiter, hr = make_user("recruiter").email, make_user("hr").email
     settle()
     (name_a, address_a), (name_b, address_b) = PEOPLE[language]

@@ -44,11 +44,11 @@ def test_a_refused_message_does_not_stop_the_rest_of_the_batch(app, smtp_server,
     handler = smtp_server.handler
     original = handler.handle_DATA
 
-    async def some_refused(server, session, envelope):
+    async def some_refused(server, feedback_session, envelope):
         for subject, answer in refuse.items():
             if f"Subject: {subject}\r\n".encode() in envelope.original_content:
                 return answer
-        return await original(server, session, envelope)
+        return await original(server, feedback_session, envelope)
 
     handler.handle_DATA = some_refused
 
@@ -64,7 +64,7 @@ class _Counting:
     def __init__(self):
         self.subjects = []
 
-    async def handle_DATA(self, server, session, envelope):
+    async def handle_DATA(self, server, feedback_session, envelope):
         self.subjects.append(envelope.original_content.split(b"Subject: ", 1)[1].split(b"\r\n", 1)[0].decode())
         return "250 OK"
 

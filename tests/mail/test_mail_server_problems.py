@@ -31,7 +31,7 @@ class _AuthServer(SmtpServer):
     def __init__(self, username: str, password: str):
         self.handler = _Collector()
 
-        def authenticate(server, session, envelope, mechanism, auth_data):
+        def authenticate(server, feedback_session, envelope, mechanism, auth_data):
             right = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
                 username.encode(), password.encode())
             return AuthResult(success=right, handled=False)

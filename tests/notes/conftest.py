@@ -27,13 +27,19 @@ def sign_in(client, auth):
 def make_booking(make_session, make_candidate):
     """make_booking(days_ahead=14, slot=0, note=None, **candidate) -> a booked conversation."""
 
-    def make(days_ahead: int = 14, slot: int = 0, session=None, note: dict | None = None,
+    def make(days_ahead: int = 14, slot: int = 0, feedback_session=None, note: dict | None = None,
              topics=("improve", "cv_profile"), question: str = "Wat mist er in mijn cv?",
              status: BookingStatus = BookingStatus.BOOKED, **candidate_values) -> Booking:
-        session = session or make_session(days_ahead=days_ahead)
+        feedback_session = feedback_session or make_session(days_ahead=days_ahead)
         candidate, _token = make_candidate(**candidate_values)
-        booking = Booking(candidate=candidate, slot=session.slots[slot], topics=list(topics), question=question,
-                          uid=f"{uuid.uuid4()}@test", status=status)
+        booking = Booking(
+            candidate=candidate,
+            slot=feedback_session.slots[slot],
+            topics=list(topics),
+            question=question,
+            uid=f"{uuid.uuid4()}@test",
+            status=status,
+        )
         db.session.add(booking)
         if note is not None:
             db.session.add(PreparationNote(booking=booking, **note))

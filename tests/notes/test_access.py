@@ -23,7 +23,7 @@ def urls(app, make_booking):
     booking = make_booking(days_ahead=-1, name=NAME, note={"went_well": NOTE_TEXT})
     db.session.add(FeedbackRule(language="nl", category="vague", pattern="meh", suggestion="Wees concreet."))
     db.session.commit()
-    ids = {"booking_id": booking.id, "session_id": booking.slot.session_id,
+    ids = {"booking_id": booking.id, "feedback_session_id": booking.slot.feedback_session_id,
            "rule_id": db.session.scalar(sa.select(FeedbackRule.id))}
     with app.test_request_context():
         built = []

@@ -15,17 +15,23 @@ def _rows(response) -> list[str]:
 
 
 def test_the_agenda_lists_conversations_in_time_order_with_free_times(client, sign_in, make_session, make_booking):
-    session = make_session(start="16:00", end="17:00")
+    feedback_session = make_session(start="16:00", end="17:00")
     # Booked out of order: the agenda follows the clock, not the order of booking.
-    later = make_booking(session=session, slot=2, name="Bram Later", vacancy="Data-analist", topics=["other"],
-                         question="Kan ik later opnieuw solliciteren?")
-    earlier = make_booking(session=session, slot=0, name="Anna Eerder", vacancy="Verpleegkundige IC",
+    later = make_booking(
+        feedback_session=feedback_session,
+        slot=2,
+        name="Bram Later",
+        vacancy="Data-analist",
+        topics=["other"],
+        question="Kan ik later opnieuw solliciteren?",
+    )
+    earlier = make_booking(feedback_session=feedback_session, slot=0, name="Anna Eerder", vacancy="Verpleegkundige IC",
                            topics=["went_well", "cv_profile"], question="",
                            note={"went_well": "Sterke motivatie.", "free_notes": "Privé"})
-    make_booking(session=session, slot=1, name="Carl Afgezegd", status=BookingStatus.CANCELLED)
+    make_booking(feedback_session=feedback_session, slot=1, name="Carl Afgezegd", status=BookingStatus.CANCELLED)
     sign_in()
 
-    response = client.get(f"/recruiter/sessions/{session.id}/agenda")
+    response = client.get(f"/recruiter/sessions/{feedback_session.id}/agenda")
 
     assert response.status_code == 200
     rows = _rows(response)
@@ -46,22 +52,22 @@ def test_the_agenda_lists_conversations_in_time_order_with_free_times(client, si
 
 
 def test_a_late_cancellation_shows_on_its_free_time(client, sign_in, make_session, make_booking):
-    session = make_session(start="16:00", end="16:15")
-    booking = make_booking(session=session, name="Dirk Laat", status=BookingStatus.CANCELLED)
+    feedback_session = make_session(start="16:00", end="16:15")
+    booking = make_booking(feedback_session=feedback_session, name="Dirk Laat", status=BookingStatus.CANCELLED)
     booking.cancelled_late = True
     db.session.commit()
     sign_in()
-    [row] = _rows(client.get(f"/recruiter/sessions/{session.id}/agenda"))
+    [row] = _rows(client.get(f"/recruiter/sessions/{feedback_session.id}/agenda"))
     assert row == "16:00 – 16:15 Free Cancelled late: Dirk Laat ( outcome )"
 
 
 def test_the_print_view_has_no_menu_and_can_include_the_notes(client, sign_in, make_session, make_booking):
-    session = make_session(start="16:00", end="16:30")
-    make_booking(session=session, name="Anna Eerder", note={"advice": "Zet je stage bovenaan.",
+    feedback_session = make_session(start="16:00", end="16:30")
+    make_booking(feedback_session=feedback_session, name="Anna Eerder", note={"advice": "Zet je stage bovenaan.",
                                                            "free_notes": "Let op de tijd."})
     sign_in()
 
-    plain = client.get(f"/recruiter/sessions/{session.id}/agenda?print=1")
+    plain = client.get(f"/recruiter/sessions/{feedback_session.id}/agenda?print=1")
     assert plain.status_code == 200
     body = plain.get_data(as_text=True)
     assert "staff-nav" not in body
@@ -69,16 +75,16 @@ def test_the_print_view_has_no_menu_and_can_include_the_notes(client, sign_in, m
     assert "Anna Eerder" in body and "Zet je stage bovenaan." not in body
     assert 'href="/recruiter/bookings/' not in body  # nothing to click on paper
 
-    with_notes = client.get(f"/recruiter/sessions/{session.id}/agenda?print=1&notes=1")
+    with_notes = client.get(f"/recruiter/sessions/{feedback_session.id}/agenda?print=1&notes=1")
     text = page_text(with_notes)
     assert "Zet je stage bovenaan." in text and "Let op de tijd." in text
     assert "Confidential" in text
 
 
 def test_an_empty_feedback_hour_says_so(client, sign_in, make_session):
-    session = make_session(start="16:00", end="16:30")
+    feedback_session = make_session(start="16:00", end="16:30")
     sign_in()
-    text = page_text(client.get(f"/recruiter/sessions/{session.id}/agenda"))
+    text = page_text(client.get(f"/recruiter/sessions/{feedback_session.id}/agenda"))
     assert "Nobody has booked a conversation in this feedback hour yet. All 2 times are free." in text
     assert client.get("/recruiter/sessions/987654/agenda").status_code == 404
 
@@ -88,14 +94,14 @@ def test_each_host_sees_their_own_conversations_and_can_see_everyones(
 ):
     me = sign_in()
     colleague = make_user(name="Bram de Boer")
-    session = make_session(start="16:00", end="16:30", hosts=[me, colleague])
-    mine = make_booking(session=session, slot=0, name="Anna Mijn")
+    feedback_session = make_session(start="16:00", end="16:30", hosts=[me, colleague])
+    mine = make_booking(feedback_session=feedback_session, slot=0, name="Anna Mijn")
     mine.host = me
-    theirs = make_booking(session=session, slot=0, name="Carl Ander")
+    theirs = make_booking(feedback_session=feedback_session, slot=0, name="Carl Ander")
     theirs.host, theirs.mode, theirs.phone = colleague, ConversationMode.PHONE, "06 1111 2222"
     db.session.commit()
 
-    own = client.get(f"/recruiter/sessions/{session.id}/agenda")
+    own = client.get(f"/recruiter/sessions/{feedback_session.id}/agenda")
 
     rows = _rows(own)
     assert len(rows) == 2  # my two times
@@ -104,12 +110,12 @@ def test_each_host_sees_their_own_conversations_and_can_see_everyones(
     assert "Carl Ander" not in own.get_data(as_text=True)
     assert "1 of 2 times booked" in page_text(own)
 
-    everyone = client.get(f"/recruiter/sessions/{session.id}/agenda?host=all")
+    everyone = client.get(f"/recruiter/sessions/{feedback_session.id}/agenda?host=all")
     rows = _rows(everyone)
     assert len(rows) == 4  # two times, two hosts each
     assert any(r.startswith("16:00 – 16:15 Bram de Boer Carl Ander") and "Phone call 06 1111 2222" in r for r in rows)
     assert 'href="tel:0611112222"' in everyone.get_data(as_text=True)
 
-    printed = client.get(f"/recruiter/sessions/{session.id}/agenda?print=1&host={colleague.id}")
+    printed = client.get(f"/recruiter/sessions/{feedback_session.id}/agenda?print=1&host={colleague.id}")
     assert "Carl Ander" in page_text(printed) and "06 1111 2222" in page_text(printed)
     assert "Anna Mijn" not in page_text(printed)

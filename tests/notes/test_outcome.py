@@ -71,11 +71,11 @@ def test_cancelled_late_sets_the_booking_cancelled(client, sign_in, make_booking
 
 def test_a_late_cancellation_cannot_be_undone_once_the_time_is_booked_again(client, sign_in, make_session,
                                                                             make_booking):
-    session = make_session(days_ahead=-1)
-    first = make_booking(session=session)
+    feedback_session = make_session(days_ahead=-1)
+    first = make_booking(feedback_session=feedback_session)
     sign_in()
     _record(client, first, outcome="cancelled_late")
-    make_booking(session=session)  # someone else took the time meanwhile
+    make_booking(feedback_session=feedback_session)  # someone else took the time meanwhile
 
     response = _record(client, first, outcome="attended")
 

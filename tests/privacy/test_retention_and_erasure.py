@@ -25,16 +25,16 @@ from app.stats.queries import Period, dashboard_data
 
 def _held_conversation(make_session, make_candidate, *, days_ago: int, **candidate):
     """A candidate whose conversation took place ``days_ago`` days ago."""
-    session = make_session(days_ahead=-days_ago)
+    feedback_session = make_session(days_ahead=-days_ago)
     person, token = make_candidate(**candidate)
-    slot = session.slots[0]
+    slot = feedback_session.slots[0]
     booking = Booking(candidate=person, slot=slot, status=BookingStatus.ATTENDED, topics=["improve"],
                       question="Wat kan beter?", uid=f"u{person.id}@test")
     db.session.add(booking)
     db.session.flush()
     db.session.add(PreparationNote(booking=booking, went_well="Duidelijke motivatie", why_not="Ervaring met IC",
                                    advice="Noem je stage", free_notes="privé"))
-    record_event("attended", person, session_id=session.id)
+    record_event("attended", person, feedback_session_id=feedback_session.id)
     db.session.commit()
     return person, token, slot
 
@@ -62,9 +62,9 @@ def test_unused_link_is_erased_four_weeks_after_it_expired(app, make_candidate):
 
 
 def test_a_future_booking_keeps_the_data(app, make_session, make_candidate, client):
-    session = make_session(days_ahead=20)
+    feedback_session = make_session(days_ahead=20)
     person, token = make_candidate(expires_at=utcnow() + timedelta(days=1))
-    client.post(f"/b/{token}/book", data={"slot": session.slots[0].id, "topics": ["improve"]})
+    client.post(f"/b/{token}/book", data={"slot": feedback_session.slots[0].id, "topics": ["improve"]})
     assert purge(now=utcnow() + timedelta(days=15)) == []
     assert _exists(person.id)
 
@@ -116,11 +116,11 @@ def test_candidate_downloads_their_own_data_only(client, make_session, make_cand
 
 
 def test_candidate_erases_their_data_and_the_figures_stay(client, make_session, make_candidate):
-    session = make_session()
+    feedback_session = make_session()
     person, token = make_candidate(name="Eva Mulder", email="eva@example.org")
     record_event("invited", person)
     db.session.commit()
-    client.post(f"/b/{token}/book", data={"slot": session.slots[0].id, "topics": ["improve"]})
+    client.post(f"/b/{token}/book", data={"slot": feedback_session.slots[0].id, "topics": ["improve"]})
     # A second application of the same person goes too.
     second, _ = make_candidate(name="Eva Mulder", email="EVA@example.org", vacancy="Secretaresse")
     period = Period(utcnow() - timedelta(days=30), utcnow() + timedelta(days=1))
@@ -170,9 +170,9 @@ def test_hr_cannot_erase(client, auth, make_candidate):
 
 def _unrecorded_conversation(make_session, make_candidate, *, days_ago: int):
     """A booking whose time passed ``days_ago`` days ago, still "booked": nobody recorded how it went."""
-    session = make_session(days_ahead=-days_ago)
+    feedback_session = make_session(days_ahead=-days_ago)
     person, _ = make_candidate(name="Wim Onbekend")
-    slot = session.slots[0]
+    slot = feedback_session.slots[0]
     booking = Booking(candidate=person, slot=slot, status=BookingStatus.BOOKED, topics=["improve"],
                       question="", uid=f"u{person.id}@test")
     db.session.add(booking)
@@ -227,9 +227,9 @@ def _everything_stored() -> str:
 
 
 def test_the_phone_number_to_call_is_purged_with_the_rest(client, make_session, make_candidate):
-    session = make_session(days_ahead=2, modes=("phone",))
+    feedback_session = make_session(days_ahead=2, modes=("phone",))
     person, token = make_candidate(name="Eva Mulder")
-    client.post(f"/b/{token}/book", data={"slot": session.slots[0].id, "topics": ["improve"],
+    client.post(f"/b/{token}/book", data={"slot": feedback_session.slots[0].id, "topics": ["improve"],
                                           "mode": "phone", "phone": "+31 6 9876 5432"})
     data = json.loads(client.get(f"/b/{token}/privacy/data.json").data)
     assert data["applications"][0]["bookings"][0]["phone"] == "+31 6 9876 5432"  # she can see what is kept
@@ -237,7 +237,7 @@ def test_the_phone_number_to_call_is_purged_with_the_rest(client, make_session, 
     assert "9876 5432" in _everything_stored()  # the booking and its waiting confirmation
 
     # Four weeks after the conversation nobody recorded: the retention purge.
-    purge(now=session.ends_at + timedelta(days=29))
+    purge(now=feedback_session.ends_at + timedelta(days=29))
 
     db.session.expire_all()
     assert not _exists(person.id)

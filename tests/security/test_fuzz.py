@@ -34,7 +34,7 @@ def form_fields(html: str) -> list[str]:
 
 @pytest.fixture
 def scene(app, make_session, make_candidate, make_user):
-    session = make_session()
+    feedback_session = make_session()
     past = make_session(days_ahead=-1)
     candidate, token = make_candidate(expires_at=utcnow() + timedelta(days=30))
     attended, attended_token = make_candidate()
@@ -43,7 +43,7 @@ def scene(app, make_session, make_candidate, make_user):
     db.session.add(booking)
     db.session.commit()
     admin = make_user("admin")
-    return {"session": session, "token": token, "attended_token": attended_token, "booking": booking,
+    return {"session": feedback_session, "token": token, "attended_token": attended_token, "booking": booking,
             "candidate": candidate, "admin": admin}
 
 
@@ -97,7 +97,7 @@ def test_candidate_forms_survive_anything(app, client, scene, page, target):
 
 STAFF_FORMS = [
     ("/recruiter/sessions/new", "/recruiter/sessions/new"),
-    ("/recruiter/sessions/{session_id}/edit", "/recruiter/sessions/{session_id}/edit"),
+    ("/recruiter/sessions/{feedback_session_id}/edit", "/recruiter/sessions/{feedback_session_id}/edit"),
     ("/recruiter/sessions/plan", "/recruiter/sessions/plan"),
     ("/recruiter/candidates/new", "/recruiter/candidates/new"),
     ("/recruiter/candidates/{candidate_id}/rejection", "/recruiter/candidates/{candidate_id}/rejection"),
@@ -118,7 +118,7 @@ STAFF_FORMS = [
 def test_staff_forms_survive_anything(app, scene, page, target):
     client = app.test_client()
     assert client.post("/login", data={"email": scene["admin"].email, "password": STAFF_PASSWORD}).status_code == 302
-    fill = {"session_id": scene["session"].id, "candidate_id": scene["candidate"].id,
+    fill = {"feedback_session_id": scene["session"].id, "candidate_id": scene["candidate"].id,
             "booking_id": scene["booking"].id}
     page, target = page.format(**fill), target.format(**fill)
     if target == "/hr/":
@@ -173,18 +173,31 @@ def walk(app, scene, make_user):
     endpoint, _secret = create_endpoint("https://hooks.example.org/in", "", ["booking.created"], allow_private=False)
     db.session.commit()
     values = {
-        "session_id": scene["session"].id, "booking_id": scene["booking"].id, "candidate_id": scene["candidate"].id,
-        "token": scene["token"], "membership_id": membership.id, "tag_id": tag.id, "rule_id": rule.id,
-        "message_id": message.id, "user_id": recruiter.id, "import_id": "0" * 22, "language": "nl",
-        "stage": "interview", "code": "en", "name": "funnel", "filename": "css/app.css",
-        "integration_id": integration.id, "endpoint_id": endpoint.id, "external_id": "ats-1",
+        "feedback_session_id": scene["session"].id,
+        "booking_id": scene["booking"].id,
+        "candidate_id": scene["candidate"].id,
+        "token": scene["token"],
+        "membership_id": membership.id,
+        "tag_id": tag.id,
+        "rule_id": rule.id,
+        "message_id": message.id,
+        "user_id": recruiter.id,
+        "import_id": "0" * 22,
+        "language": "nl",
+        "stage": "interview",
+        "code": "en",
+        "name": "funnel",
+        "filename": "css/app.css",
+        "integration_id": integration.id,
+        "endpoint_id": endpoint.id,
+        "external_id": "ats-1",
     }
     urls = []
     with app.test_request_context():
         for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
             if "GET" in rule.methods:
                 arguments = {arg: values[arg] for arg in rule.arguments}
-                if rule.endpoint == "sessions.calendar_feed":
+                if rule.endpoint == "sessions.download_feed":
                     arguments["token"] = feed_token
                 urls.append(url_for(rule.endpoint, **arguments))
     clients = {"anonymous": app.test_client()}

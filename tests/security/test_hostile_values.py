@@ -87,8 +87,8 @@ def hostile(app, tmp_path, make_session, make_candidate, make_user, monkeypatch)
     place = {"location": HOSTILE, "video_url": f"https://meet.example.org/{SVG}{TEMPLATE}"}
     ahead = make_session(**place)
     past = make_session(days_ahead=-1, **place)
-    for session in (ahead, past):
-        session.hosts = [staff["recruiter"], gone]
+    for feedback_session in (ahead, past):
+        feedback_session.hosts = [staff["recruiter"], gone]
 
     def person(n: int, **overrides):
         values = {"name": HOSTILE, "vacancy": HOSTILE, "department": HOSTILE, "rejection_reason": SHORT[n % 2],
@@ -117,7 +117,7 @@ def hostile(app, tmp_path, make_session, make_candidate, make_user, monkeypatch)
                               topics=["other"], question=HOSTILE, uid="hostile-english@test")
     db.session.add_all([booking, conversation, dropped, english_booking])
     db.session.flush()
-    record_event("attended", attended, session_id=past.id, user_id=staff["recruiter"].id, value=15)
+    record_event("attended", attended, feedback_session_id=past.id, user_id=staff["recruiter"].id, value=15)
     db.session.add_all([
         PreparationNote(booking=booking, went_well=HOSTILE, why_not=HOSTILE, advice=HOSTILE, free_notes=HOSTILE),
         PreparationNote(booking=conversation, went_well=HOSTILE, why_not=HOSTILE, advice=HOSTILE,
@@ -182,7 +182,7 @@ def hostile(app, tmp_path, make_session, make_candidate, make_user, monkeypatch)
     return {
         "staff": staff, "rendered": rendered, "messages": messages,
         "path": {
-            "session_id": [ahead.id, past.id], "booking_id": [booking.id, conversation.id],
+            "feedback_session_id": [ahead.id, past.id], "booking_id": [booking.id, conversation.id],
             "candidate_id": [c.id for c in everyone], "membership_id": [member.id],
             "tag_id": [tags[0].id], "rule_id": [r.id for r in db.session.scalars(db.select(FeedbackRule))],
             "message_id": [m.id for m in messages], "user_id": [u.id for u in (*staff.values(), gone)],
@@ -216,7 +216,7 @@ def _get_urls(app, hostile) -> list[tuple[str, str]]:
                 continue
             missing = rule.arguments - values.keys()
             assert not missing, f"{rule.rule}: give this test a stored value for {sorted(missing)}"
-            if rule.endpoint == "sessions.calendar_feed":
+            if rule.endpoint == "sessions.download_feed":
                 urls.append((rule.endpoint, url_for(rule.endpoint, token=hostile["feed_token"])))
                 continue
             combinations = [{}]
@@ -243,8 +243,8 @@ def test_no_page_of_any_role_shows_stored_markup(app, hostile):
     # The values did reach the pages that show them (escaped): the walk looked at what it meant to.
     assert {"candidates.list_candidates", "candidates.show_candidate", "candidates.write_rejection",
             "sessions.show_session", "notes.edit_note", "notes.record_outcome", "talent.show_member",
-            "talent.list_records", "outbox.show_message", "admin.list_users", "audit.list_entries_view",
-            "notes.list_rules", "booking.show", "candidates.edit_template"} <= seen_escaped
+            "talent.list_records", "outbox.show_message", "admin.list_users", "audit.list_entries",
+            "notes.list_rules", "booking.show_booking", "candidates.edit_template"} <= seen_escaped
 
 
 def _post_pages(app, hostile, client):

@@ -22,9 +22,12 @@ ATTACKS = [
 
 @pytest.mark.parametrize("attack", ATTACKS)
 def test_names_and_vacancies_cannot_add_mail_headers(client, make_session, make_candidate, attack):
-    session = make_session()
+    feedback_session = make_session()
     _, token = make_candidate(name=attack, vacancy=attack)
-    assert client.post(f"/b/{token}/book", data={"slot": session.slots[0].id, "topics": ["improve"]}).status_code == 302
+    assert (
+        client.post(f"/b/{token}/book", data={"slot": feedback_session.slots[0].id, "topics": ["improve"]}).status_code
+        == 302
+    )
     [message] = outbox("booking_confirmed")
     raw = build_message(message).as_bytes()
     parsed = email.message_from_bytes(raw, policy=email.policy.default)
@@ -39,9 +42,9 @@ def test_names_and_vacancies_cannot_add_mail_headers(client, make_session, make_
     "Kamer 1\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:Nep",
 ])
 def test_session_and_candidate_text_cannot_add_calendar_properties(client, make_session, make_candidate, attack):
-    session = make_session(location=attack)
+    feedback_session = make_session(location=attack)
     _, token = make_candidate(name=attack)
-    client.post(f"/b/{token}/book", data={"slot": session.slots[0].id, "topics": ["improve"],
+    client.post(f"/b/{token}/book", data={"slot": feedback_session.slots[0].id, "topics": ["improve"],
                                           "question": attack})
     [message] = outbox("booking_confirmed")
     calendar = Calendar.from_ical(message.ics)
@@ -52,9 +55,9 @@ def test_session_and_candidate_text_cannot_add_calendar_properties(client, make_
 
 
 def test_delivered_mail_has_the_same_headers_as_stored(client, make_session, make_candidate, smtp_server):
-    session = make_session()
+    feedback_session = make_session()
     _, token = make_candidate(name=ATTACKS[0])
-    client.post(f"/b/{token}/book", data={"slot": session.slots[0].id, "topics": ["improve"]})
+    client.post(f"/b/{token}/book", data={"slot": feedback_session.slots[0].id, "topics": ["improve"]})
     assert send_due().sent == 1
     [received] = smtp_server.messages
     assert received["Bcc"] is None

@@ -31,14 +31,14 @@ def session_data(day: date | str, start: str = "16:00", end: str = "18:00", *, h
     return data
 
 
-def edit_data(session: FeedbackSession, **overrides) -> dict:
-    """The edit form of ``session`` unchanged, with ``overrides``."""
-    start, end = local(session.starts_at), local(session.ends_at)
+def edit_data(feedback_session: FeedbackSession, **overrides) -> dict:
+    """The edit form of ``feedback_session`` unchanged, with ``overrides``."""
+    start, end = local(feedback_session.starts_at), local(feedback_session.ends_at)
     data = session_data(start.date(), start.strftime("%H:%M"), end.strftime("%H:%M"),
-                        hosts=[h.id for h in session.hosts], location=session.location,
-                        video_url=session.video_url, slot_minutes=str(session.slot_minutes),
-                        breaks=", ".join(f"{a}-{b}" for a, b in session.breaks or []),
-                        modes=[m.value for m in session.modes])
+                        hosts=[h.id for h in feedback_session.hosts], location=feedback_session.location,
+                        video_url=feedback_session.video_url, slot_minutes=str(feedback_session.slot_minutes),
+                        breaks=", ".join(f"{a}-{b}" for a, b in feedback_session.breaks or []),
+                        modes=[m.value for m in feedback_session.modes])
     data.update(overrides)
     return data
 

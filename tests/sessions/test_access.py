@@ -3,15 +3,17 @@ sign in. Only the calendar feed is open, and only with its secret address."""
 
 import pytest
 
-from app.models import SessionStatus
+from app.models import FeedbackSessionStatus
 
 
-def _session_routes(app, session_id: int) -> list[tuple[str, str]]:
+def _session_routes(app, feedback_session_id: int) -> list[tuple[str, str]]:
     routes = []
     for rule in app.url_map.iter_rules():
-        if not rule.endpoint.startswith("sessions.") or rule.endpoint == "sessions.calendar_feed":
+        if not rule.endpoint.startswith("sessions.") or rule.endpoint == "sessions.download_feed":
             continue
-        url = rule.build({"session_id": session_id} if "session_id" in rule.arguments else {})[1]
+        url = rule.build(
+            {"feedback_session_id": feedback_session_id} if "feedback_session_id" in rule.arguments else {}
+        )[1]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             routes.append((method, url))
     return routes
@@ -19,10 +21,10 @@ def _session_routes(app, session_id: int) -> list[tuple[str, str]]:
 
 @pytest.fixture
 def routes(app, make_session):
-    session = make_session(status=SessionStatus.DRAFT)
-    found = _session_routes(app, session.id)
+    feedback_session = make_session(status=FeedbackSessionStatus.DRAFT)
+    found = _session_routes(app, feedback_session.id)
     endpoints = {r.endpoint for r in app.url_map.iter_rules() if r.endpoint.startswith("sessions.")}
-    assert {"sessions.list_sessions", "sessions.show_session", "sessions.new_session", "sessions.edit_session",
+    assert {"sessions.list_sessions", "sessions.show_session", "sessions.create_session", "sessions.edit_session",
             "sessions.plan_series", "sessions.publish_session", "sessions.close_session",
             "sessions.cancel_session"} <= endpoints
     return found
@@ -50,5 +52,5 @@ def test_admins_may_plan_sessions_too(english_client, auth, routes):
 
 def test_every_view_but_the_feed_is_role_protected(app):
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.startswith("sessions.") and rule.endpoint != "sessions.calendar_feed":
+        if rule.endpoint.startswith("sessions.") and rule.endpoint != "sessions.download_feed":
             assert getattr(app.view_functions[rule.endpoint], "allowed_roles", None) == ("recruiter", "admin")

@@ -10,7 +10,7 @@ from app.models import (
     Booking,
     BookingStatus,
     FeedbackSession,
-    SessionStatus,
+    FeedbackSessionStatus,
     WaitlistEntry,
     WaitlistStatus,
 )
@@ -26,37 +26,37 @@ def _english_day(moment) -> str:
 
 
 def test_cancelling_asks_first_and_says_how_many_candidates_will_be_told(english_client, recruiter, make_session, book):
-    session = make_session()
-    book(session.slots[0], name="Sanne de Vries")
-    book(session.slots[2], name="Joost Bakker")
+    feedback_session = make_session()
+    book(feedback_session.slots[0], name="Sanne de Vries")
+    book(feedback_session.slots[2], name="Joost Bakker")
 
-    response = english_client.get(f"{BASE}/{session.id}/cancel")
+    response = english_client.get(f"{BASE}/{feedback_session.id}/cancel")
 
     assert response.status_code == 200
     text = page_text(response)
     assert "2 candidates will be told" in text
     assert "Sanne de Vries" in text and "Joost Bakker" in text
     assert "Cancel and tell 2 candidates" in text
-    assert fresh(FeedbackSession, session.id).status == SessionStatus.PUBLISHED
+    assert fresh(FeedbackSession, feedback_session.id).status == FeedbackSessionStatus.PUBLISHED
 
 
 def test_cancelling_tells_every_booked_candidate_over_smtp_and_offers_the_next_session(
     english_client, recruiter, smtp_server, make_session, book
 ):
-    session = make_session(days_ahead=10)
+    feedback_session = make_session(days_ahead=10)
     next_one = make_session(days_ahead=38)
-    first = book(session.slots[0], name="Sanne de Vries", email="sanne@example.org")
-    second = book(session.slots[3], name="Joost Bakker", email="joost@example.org")
+    first = book(feedback_session.slots[0], name="Sanne de Vries", email="sanne@example.org")
+    second = book(feedback_session.slots[3], name="Joost Bakker", email="joost@example.org")
     elsewhere = book(next_one.slots[0], name="Elsewhere")  # not in this session: untouched
     send_due()  # the booking confirmations
     smtp_server.handler.messages.clear()
-    confirm = english_client.get(f"{BASE}/{session.id}/cancel")
+    confirm = english_client.get(f"{BASE}/{feedback_session.id}/cancel")
 
-    response = english_client.post(f"{BASE}/{session.id}/cancel", data=form_hidden_fields(confirm, "/cancel"))
+    response = english_client.post(f"{BASE}/{feedback_session.id}/cancel", data=form_hidden_fields(confirm, "/cancel"))
 
     assert response.status_code == 302
     assert "2 candidates are told by e-mail" in page_text(english_client.get(response.location))
-    assert fresh(FeedbackSession, session.id).status == SessionStatus.CANCELLED
+    assert fresh(FeedbackSession, feedback_session.id).status == FeedbackSessionStatus.CANCELLED
     rows = outbox("session_cancelled")
     assert sorted(r.candidate_id for r in rows) == sorted([first.candidate_id, second.candidate_id])
     for booking in (first, second):
@@ -74,7 +74,7 @@ def test_cancelling_tells_every_booked_candidate_over_smtp_and_offers_the_next_s
         assert message["Subject"] == "The feedback hour is cancelled"
         text = message.get_body(preferencelist=("plain",)).get_content()
         assert f"Hello {booking.candidate.first_name}," in text
-        assert _english_day(session.starts_at) in text
+        assert _english_day(feedback_session.starts_at) in text
         assert f"The next feedback hour is on {_english_day(next_one.starts_at)}" in text
         assert "http://portal.test/b/" in text
         [part] = calendar_parts(message)
@@ -91,12 +91,12 @@ def test_cancelling_tells_every_booked_candidate_over_smtp_and_offers_the_next_s
 
 
 def test_without_a_next_session_the_candidates_go_on_the_waitlist(english_client, recruiter, make_session, book):
-    session = make_session()
-    booking = book(session.slots[1], name="Sanne de Vries")
-    confirm = english_client.get(f"{BASE}/{session.id}/cancel")
+    feedback_session = make_session()
+    booking = book(feedback_session.slots[1], name="Sanne de Vries")
+    confirm = english_client.get(f"{BASE}/{feedback_session.id}/cancel")
     assert "put on the waitlist" in page_text(confirm)
 
-    english_client.post(f"{BASE}/{session.id}/cancel", data=form_hidden_fields(confirm, "/cancel"))
+    english_client.post(f"{BASE}/{feedback_session.id}/cancel", data=form_hidden_fields(confirm, "/cancel"))
 
     [message] = outbox("session_cancelled")
     assert "We have put you on the waitlist" in message.body_text
@@ -107,28 +107,28 @@ def test_without_a_next_session_the_candidates_go_on_the_waitlist(english_client
 
 def test_a_booking_made_after_the_confirmation_page_is_not_cancelled_unseen(english_client, recruiter, make_session,
                                                                             book):
-    session = make_session()
-    book(session.slots[0])
-    confirm = english_client.get(f"{BASE}/{session.id}/cancel")
-    late = book(session.slots[1], name="Late Booker")
+    feedback_session = make_session()
+    book(feedback_session.slots[0])
+    confirm = english_client.get(f"{BASE}/{feedback_session.id}/cancel")
+    late = book(feedback_session.slots[1], name="Late Booker")
 
-    response = english_client.post(f"{BASE}/{session.id}/cancel", data=form_hidden_fields(confirm, "/cancel"))
+    response = english_client.post(f"{BASE}/{feedback_session.id}/cancel", data=form_hidden_fields(confirm, "/cancel"))
 
     assert response.status_code == 302 and response.location.endswith("/cancel")
     page = page_text(english_client.get(response.location))
     assert "Bookings changed in the meantime" in page and "2 candidates will be told" in page
-    assert fresh(FeedbackSession, session.id).status == SessionStatus.PUBLISHED
+    assert fresh(FeedbackSession, feedback_session.id).status == FeedbackSessionStatus.PUBLISHED
     assert fresh(Booking, late.id).status == BookingStatus.BOOKED
     assert outbox("session_cancelled") == []
 
 
 def test_a_session_without_bookings_is_cancelled_without_mail(english_client, recruiter, make_session):
-    session = make_session()
-    confirm = english_client.get(f"{BASE}/{session.id}/cancel")
+    feedback_session = make_session()
+    confirm = english_client.get(f"{BASE}/{feedback_session.id}/cancel")
     assert "nobody needs to be told" in page_text(confirm)
-    english_client.post(f"{BASE}/{session.id}/cancel", data=form_hidden_fields(confirm, "/cancel"))
-    assert fresh(FeedbackSession, session.id).status == SessionStatus.CANCELLED
+    english_client.post(f"{BASE}/{feedback_session.id}/cancel", data=form_hidden_fields(confirm, "/cancel"))
+    assert fresh(FeedbackSession, feedback_session.id).status == FeedbackSessionStatus.CANCELLED
     assert outbox() == []
     # A cancelled session can be neither cancelled again nor changed.
-    assert english_client.get(f"{BASE}/{session.id}/cancel").status_code == 302
-    assert english_client.post(f"{BASE}/{session.id}/cancel", data={"expected": ""}).status_code == 302
+    assert english_client.get(f"{BASE}/{feedback_session.id}/cancel").status_code == 302
+    assert english_client.post(f"{BASE}/{feedback_session.id}/cancel", data={"expected": ""}).status_code == 302

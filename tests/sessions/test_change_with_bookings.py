@@ -33,11 +33,11 @@ def _clock(moment) -> str:
 
 
 def test_removing_a_booked_slot_asks_first_and_saves_nothing(english_client, recruiter, make_session, book):
-    session = make_session(start="16:00", end="17:00", hosts=[recruiter])
-    booking = book(session.slots[3], name="Sanne de Vries", vacancy="Verpleegkundige IC")  # 16:45
-    before = [(s.id, s.starts_at, s.ends_at) for s in session.slots]
+    feedback_session = make_session(start="16:00", end="17:00", hosts=[recruiter])
+    booking = book(feedback_session.slots[3], name="Sanne de Vries", vacancy="Verpleegkundige IC")  # 16:45
+    before = [(s.id, s.starts_at, s.ends_at) for s in feedback_session.slots]
 
-    response = english_client.post(f"{BASE}/{session.id}/edit", data=edit_data(session, end="16:45"))
+    response = english_client.post(f"{BASE}/{feedback_session.id}/edit", data=edit_data(feedback_session, end="16:45"))
 
     assert response.status_code == 200
     text = page_text(response)
@@ -46,9 +46,9 @@ def test_removing_a_booked_slot_asks_first_and_saves_nothing(english_client, rec
     assert "Sanne de Vries" in text and "Verpleegkundige IC" in text and "16:45 – 17:00" in text
     assert "Move them and send the new time" in text and "Cancel these conversations" in text
     assert "Go back to the form" in text
-    session = fresh(FeedbackSession, session.id)
-    assert [(s.id, s.starts_at, s.ends_at) for s in session.slots] == before
-    assert _clock(session.ends_at) == "17:00"
+    feedback_session = fresh(FeedbackSession, feedback_session.id)
+    assert [(s.id, s.starts_at, s.ends_at) for s in feedback_session.slots] == before
+    assert _clock(feedback_session.ends_at) == "17:00"
     assert fresh(Booking, booking.id).sequence == 0
     assert outbox("booking_rescheduled") == [] and outbox("booking_dropped") == []
 
@@ -56,22 +56,22 @@ def test_removing_a_booked_slot_asks_first_and_saves_nothing(english_client, rec
 def test_move_gives_the_nearest_free_slot_with_the_same_uid_and_a_higher_sequence(
     english_client, recruiter, make_session, book
 ):
-    session = make_session(start="16:00", end="17:00", hosts=[recruiter])
-    book(session.slots[2], name="Other Person")                     # 16:30, stays
-    booking = book(session.slots[3], name="Sanne de Vries")         # 16:45, goes
+    feedback_session = make_session(start="16:00", end="17:00", hosts=[recruiter])
+    book(feedback_session.slots[2], name="Other Person")                     # 16:30, stays
+    booking = book(feedback_session.slots[3], name="Sanne de Vries")         # 16:45, goes
     uid = booking.uid
-    confirm = english_client.post(f"{BASE}/{session.id}/edit", data=edit_data(session, end="16:45"))
+    confirm = english_client.post(f"{BASE}/{feedback_session.id}/edit", data=edit_data(feedback_session, end="16:45"))
     assert "16:15" in page_text(confirm)  # the proposal: nearest free slot of the new layout
     message_count = len(outbox())
 
-    response = english_client.post(f"{BASE}/{session.id}/edit",
+    response = english_client.post(f"{BASE}/{feedback_session.id}/edit",
                                    data=as_multidict(hidden_fields(confirm), resolution="move"))
 
     assert response.status_code == 302
     assert "1 conversation moved" in page_text(english_client.get(response.location))
     booking = fresh(Booking, booking.id)
     assert booking.status == BookingStatus.BOOKED and booking.uid == uid and booking.sequence == 1
-    assert _clock(booking.slot.starts_at) == "16:15" and booking.slot.session_id == session.id
+    assert _clock(booking.slot.starts_at) == "16:15" and booking.slot.feedback_session_id == feedback_session.id
     [message] = outbox("booking_rescheduled")
     assert len(outbox()) == message_count + 1  # only the moved candidate hears of it
     assert message.candidate_id == booking.candidate_id and message.ics_method == "REQUEST"
@@ -80,17 +80,17 @@ def test_move_gives_the_nearest_free_slot_with_the_same_uid_and_a_higher_sequenc
     assert calendar["METHOD"] == "REQUEST"
     assert str(event["UID"]) == uid and event["SEQUENCE"] == 1
     assert event["DTSTART"].dt == booking.slot.starts_at
-    session = fresh(FeedbackSession, session.id)
-    assert [_clock(s.starts_at) for s in session.slots] == ["16:00", "16:15", "16:30"]
+    feedback_session = fresh(FeedbackSession, feedback_session.id)
+    assert [_clock(s.starts_at) for s in feedback_session.slots] == ["16:00", "16:15", "16:30"]
 
 
 def test_cancel_sends_a_cancel_invitation_and_names_where_to_book_again(english_client, recruiter, make_session, book):
-    session = make_session(start="16:00", end="17:00", hosts=[recruiter])
-    booking = book(session.slots[3], name="Sanne de Vries")
+    feedback_session = make_session(start="16:00", end="17:00", hosts=[recruiter])
+    booking = book(feedback_session.slots[3], name="Sanne de Vries")
     later = make_session(days_ahead=40, start="16:00", end="16:30")
-    confirm = english_client.post(f"{BASE}/{session.id}/edit", data=edit_data(session, end="16:45"))
+    confirm = english_client.post(f"{BASE}/{feedback_session.id}/edit", data=edit_data(feedback_session, end="16:45"))
 
-    response = english_client.post(f"{BASE}/{session.id}/edit",
+    response = english_client.post(f"{BASE}/{feedback_session.id}/edit",
                                    data=as_multidict(hidden_fields(confirm), resolution="cancel"))
 
     assert response.status_code == 302
@@ -109,23 +109,25 @@ def test_cancel_sends_a_cancel_invitation_and_names_where_to_book_again(english_
     assert "http://portal.test/b/" in message.body_text
     assert later  # another session exists, but the nearer free places come first
     # The removed slot is gone; the cancelled booking keeps a slot in this session.
-    session = fresh(FeedbackSession, session.id)
-    assert "16:45" not in [_clock(s.starts_at) for s in session.slots]
-    assert booking.slot.session_id == session.id
+    feedback_session = fresh(FeedbackSession, feedback_session.id)
+    assert "16:45" not in [_clock(s.starts_at) for s in feedback_session.slots]
+    assert booking.slot.feedback_session_id == feedback_session.id
 
 
 def test_when_the_new_layout_is_full_moving_is_not_offered_and_the_candidate_waits(
     english_client, recruiter, make_session, book
 ):
-    session = make_session(start="16:00", end="16:30", hosts=[recruiter])
-    book(session.slots[0], name="Keeps Place")
-    dropped = book(session.slots[1], name="Sanne de Vries")
-    confirm = english_client.post(f"{BASE}/{session.id}/edit", data=edit_data(session, end="16:15"))
+    feedback_session = make_session(start="16:00", end="16:30", hosts=[recruiter])
+    book(feedback_session.slots[0], name="Keeps Place")
+    dropped = book(feedback_session.slots[1], name="Sanne de Vries")
+    confirm = english_client.post(f"{BASE}/{feedback_session.id}/edit", data=edit_data(feedback_session, end="16:15"))
     text = page_text(confirm)
     assert "No free place left: cancelled" in text
     assert "Move them" not in text and "Move where possible" not in text
 
-    english_client.post(f"{BASE}/{session.id}/edit", data=as_multidict(hidden_fields(confirm), resolution="cancel"))
+    english_client.post(
+        f"{BASE}/{feedback_session.id}/edit", data=as_multidict(hidden_fields(confirm), resolution="cancel")
+    )
 
     assert fresh(Booking, dropped.id).status == BookingStatus.CANCELLED
     [message] = outbox("booking_dropped")
@@ -135,15 +137,17 @@ def test_when_the_new_layout_is_full_moving_is_not_offered_and_the_candidate_wai
 
 
 def test_move_where_possible_cancels_the_rest(english_client, recruiter, make_session, book):
-    session = make_session(start="16:00", end="17:00", hosts=[recruiter])
-    book(session.slots[0], name="A Stays")
-    first = book(session.slots[2], name="B Moves")       # 16:30
-    second = book(session.slots[3], name="C Cancelled")  # 16:45
+    feedback_session = make_session(start="16:00", end="17:00", hosts=[recruiter])
+    book(feedback_session.slots[0], name="A Stays")
+    first = book(feedback_session.slots[2], name="B Moves")       # 16:30
+    second = book(feedback_session.slots[3], name="C Cancelled")  # 16:45
     # New layout 16:00-16:30: one free slot (16:15) for two bookings that no longer fit.
-    confirm = english_client.post(f"{BASE}/{session.id}/edit", data=edit_data(session, end="16:30"))
+    confirm = english_client.post(f"{BASE}/{feedback_session.id}/edit", data=edit_data(feedback_session, end="16:30"))
     assert "Move where possible, cancel the rest" in page_text(confirm)
 
-    english_client.post(f"{BASE}/{session.id}/edit", data=as_multidict(hidden_fields(confirm), resolution="move"))
+    english_client.post(
+        f"{BASE}/{feedback_session.id}/edit", data=as_multidict(hidden_fields(confirm), resolution="move")
+    )
 
     first, second = fresh(Booking, first.id), fresh(Booking, second.id)
     assert first.status == BookingStatus.BOOKED and _clock(first.slot.starts_at) == "16:15"
@@ -153,28 +157,28 @@ def test_move_where_possible_cancels_the_rest(english_client, recruiter, make_se
 
 
 def test_go_back_shows_the_form_with_what_was_typed(english_client, recruiter, make_session, book):
-    session = make_session(start="16:00", end="17:00", hosts=[recruiter])
-    book(session.slots[3])
-    confirm = english_client.post(f"{BASE}/{session.id}/edit",
-                          data=edit_data(session, end="16:45", location="Kamer 12"))
+    feedback_session = make_session(start="16:00", end="17:00", hosts=[recruiter])
+    book(feedback_session.slots[3])
+    confirm = english_client.post(f"{BASE}/{feedback_session.id}/edit",
+                          data=edit_data(feedback_session, end="16:45", location="Kamer 12"))
 
-    response = english_client.post(f"{BASE}/{session.id}/edit",
+    response = english_client.post(f"{BASE}/{feedback_session.id}/edit",
                                    data=as_multidict(hidden_fields(confirm), resolution="back"))
 
     assert response.status_code == 200
     assert input_value(response, "end") == "16:45" and input_value(response, "location") == "Kamer 12"
-    assert _clock(fresh(FeedbackSession, session.id).ends_at) == "17:00"
+    assert _clock(fresh(FeedbackSession, feedback_session.id).ends_at) == "17:00"
     assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id)).where(
         OutboxMessage.kind.in_(["booking_rescheduled", "booking_dropped", "session_changed"]))) == 0
 
 
 def test_a_decision_about_bookings_that_changed_meanwhile_is_asked_again(english_client, recruiter, make_session, book):
-    session = make_session(start="16:00", end="17:00", hosts=[recruiter])
-    book(session.slots[3], name="First Booker")
-    confirm = english_client.post(f"{BASE}/{session.id}/edit", data=edit_data(session, end="16:30"))
-    late = book(fresh(FeedbackSession, session.id).slots[2], name="Late Booker")  # 16:30 also goes now
+    feedback_session = make_session(start="16:00", end="17:00", hosts=[recruiter])
+    book(feedback_session.slots[3], name="First Booker")
+    confirm = english_client.post(f"{BASE}/{feedback_session.id}/edit", data=edit_data(feedback_session, end="16:30"))
+    late = book(fresh(FeedbackSession, feedback_session.id).slots[2], name="Late Booker")  # 16:30 also goes now
 
-    response = english_client.post(f"{BASE}/{session.id}/edit",
+    response = english_client.post(f"{BASE}/{feedback_session.id}/edit",
                                    data=as_multidict(hidden_fields(confirm), resolution="cancel"))
 
     assert response.status_code == 200
@@ -187,11 +191,13 @@ def test_a_decision_about_bookings_that_changed_meanwhile_is_asked_again(english
 def test_a_new_place_or_length_sends_the_booked_candidate_an_updated_invitation(
     english_client, recruiter, make_session, book
 ):
-    session = make_session(start="16:00", end="17:00", hosts=[recruiter])
-    booking = book(session.slots[0], name="Sanne de Vries")
-    untouched = book(session.slots[1], name="Stays Put")
+    feedback_session = make_session(start="16:00", end="17:00", hosts=[recruiter])
+    booking = book(feedback_session.slots[0], name="Sanne de Vries")
+    untouched = book(feedback_session.slots[1], name="Stays Put")
 
-    response = english_client.post(f"{BASE}/{session.id}/edit", data=edit_data(session, location="Spreekkamer 9"))
+    response = english_client.post(
+        f"{BASE}/{feedback_session.id}/edit", data=edit_data(feedback_session, location="Spreekkamer 9")
+    )
 
     assert response.status_code == 302
     assert "2 booked candidates get the new details by e-mail." in page_text(english_client.get(response.location))
@@ -204,47 +210,53 @@ def test_a_new_place_or_length_sends_the_booked_candidate_an_updated_invitation(
 
 
 def test_a_change_that_touches_no_booking_tells_nobody(english_client, recruiter, make_session, book):
-    session = make_session(start="16:00", end="17:00", hosts=[recruiter])
-    booking = book(session.slots[0])
+    feedback_session = make_session(start="16:00", end="17:00", hosts=[recruiter])
+    booking = book(feedback_session.slots[0])
 
-    english_client.post(f"{BASE}/{session.id}/edit", data=edit_data(session, end="18:00"))
+    english_client.post(f"{BASE}/{feedback_session.id}/edit", data=edit_data(feedback_session, end="18:00"))
 
     assert fresh(Booking, booking.id).sequence == 0
     assert [m.kind for m in outbox()] == ["booking_confirmed"]
-    assert len(fresh(FeedbackSession, session.id).slots) == 8
+    assert len(fresh(FeedbackSession, feedback_session.id).slots) == 8
 
 
 def test_moving_the_session_to_another_day_keeps_each_conversation_at_its_time(english_client, recruiter, make_session,
                                                                                book):
-    session = make_session(days_ahead=14, start="16:00", end="17:00", hosts=[recruiter])
-    early = book(session.slots[0], name="Early Bird")
-    late = book(session.slots[3], name="Late Riser")
-    new_day = local(session.starts_at).date() + timedelta(days=7)
-    confirm = english_client.post(f"{BASE}/{session.id}/edit", data=edit_data(session, day=new_day.isoformat()))
+    feedback_session = make_session(days_ahead=14, start="16:00", end="17:00", hosts=[recruiter])
+    early = book(feedback_session.slots[0], name="Early Bird")
+    late = book(feedback_session.slots[3], name="Late Riser")
+    new_day = local(feedback_session.starts_at).date() + timedelta(days=7)
+    confirm = english_client.post(
+        f"{BASE}/{feedback_session.id}/edit", data=edit_data(feedback_session, day=new_day.isoformat())
+    )
     assert "Move them and send the new time" in page_text(confirm)
 
-    english_client.post(f"{BASE}/{session.id}/edit", data=as_multidict(hidden_fields(confirm), resolution="move"))
+    english_client.post(
+        f"{BASE}/{feedback_session.id}/edit", data=as_multidict(hidden_fields(confirm), resolution="move")
+    )
 
     for booking, clock in ((early, "16:00"), (late, "16:45")):
         stored = fresh(Booking, booking.id)
         assert local(stored.slot.starts_at).date() == new_day and _clock(stored.slot.starts_at) == clock
         assert stored.sequence == 1 and stored.uid == booking.uid
     assert len(outbox("booking_rescheduled")) == 2
-    assert all(local(s.starts_at).date() == new_day for s in fresh(FeedbackSession, session.id).slots)
+    assert all(local(s.starts_at).date() == new_day for s in fresh(FeedbackSession, feedback_session.id).slots)
 
 
 def test_a_host_taken_off_hands_their_conversations_to_a_free_host(
     english_client, recruiter, make_user, make_session, book
 ):
     leaving = make_user(name="Bram de Boer")
-    session = make_session(start="16:00", end="16:30", hosts=[recruiter, leaving])
-    kept = book(session.slots[0], name="Anna Blijft")
-    handed = book(session.slots[1], name="Carl Over")
+    feedback_session = make_session(start="16:00", end="16:30", hosts=[recruiter, leaving])
+    kept = book(feedback_session.slots[0], name="Anna Blijft")
+    handed = book(feedback_session.slots[1], name="Carl Over")
     handed.host_id = leaving.id  # Bram's conversation at 16:15
     db.session.commit()
     assert fresh(Booking, kept.id).host_id == recruiter.id
 
-    response = english_client.post(f"{BASE}/{session.id}/edit", data=edit_data(session, hosts=[str(recruiter.id)]))
+    response = english_client.post(
+        f"{BASE}/{feedback_session.id}/edit", data=edit_data(feedback_session, hosts=[str(recruiter.id)])
+    )
 
     assert response.status_code == 302
     assert fresh(Booking, handed.id).host_id == recruiter.id and fresh(Booking, handed.id).sequence == 1

@@ -6,7 +6,7 @@ from datetime import time, timedelta
 
 import pytest
 
-from app.models import FeedbackSession, SessionStatus, Slot
+from app.models import FeedbackSession, FeedbackSessionStatus, Slot
 from app.sessions import errors, layout
 from app.timeutil import from_local, local
 from tests.booking.helpers import page_text
@@ -31,13 +31,15 @@ def test_new_session_is_saved_as_a_draft_with_its_slots_breaks_and_hosts(english
     response = english_client.post(f"{BASE}/new", data=data)
 
     assert response.status_code == 302
-    [session] = all_sessions()
-    assert response.location.endswith(f"{BASE}/{session.id}")
-    assert session.status == SessionStatus.DRAFT
-    assert session.starts_at == from_local(day, time(16)) and session.ends_at == from_local(day, time(18))
-    assert session.breaks == [["17:00", "17:15"]]
-    assert {h.id for h in session.hosts} == {recruiter.id, colleague.id}
-    assert [local(s.starts_at).strftime("%H:%M") for s in session.slots] == [
+    [feedback_session] = all_sessions()
+    assert response.location.endswith(f"{BASE}/{feedback_session.id}")
+    assert feedback_session.status == FeedbackSessionStatus.DRAFT
+    assert feedback_session.starts_at == from_local(day, time(16)) and feedback_session.ends_at == from_local(
+        day, time(18)
+    )
+    assert feedback_session.breaks == [["17:00", "17:15"]]
+    assert {h.id for h in feedback_session.hosts} == {recruiter.id, colleague.id}
+    assert [local(s.starts_at).strftime("%H:%M") for s in feedback_session.slots] == [
         "16:00", "16:15", "16:30", "16:45", "17:15", "17:30", "17:45"]
     page = page_text(english_client.get(response.location))
     assert "saved as a draft with 7 conversations" in page
@@ -103,60 +105,66 @@ def test_a_time_today_that_has_passed_is_refused(english_request):
 
 
 def test_editing_regenerates_slots_keeping_those_that_still_fit(english_client, recruiter, make_session):
-    session = make_session(start="16:00", end="17:00", hosts=[recruiter])  # 16:00 16:15 16:30 16:45
-    kept_ids = {local(s.starts_at).strftime("%H:%M"): s.id for s in session.slots}
+    feedback_session = make_session(start="16:00", end="17:00", hosts=[recruiter])  # 16:00 16:15 16:30 16:45
+    kept_ids = {local(s.starts_at).strftime("%H:%M"): s.id for s in feedback_session.slots}
 
-    response = english_client.post(f"{BASE}/{session.id}/edit",
-                           data=edit_data(session, start="16:15", end="17:30", breaks="16:45-17:00"))
+    response = english_client.post(f"{BASE}/{feedback_session.id}/edit",
+                           data=edit_data(feedback_session, start="16:15", end="17:30", breaks="16:45-17:00"))
 
     assert response.status_code == 302
-    session = fresh(FeedbackSession, session.id)
-    slots = {local(s.starts_at).strftime("%H:%M"): s.id for s in session.slots}
+    feedback_session = fresh(FeedbackSession, feedback_session.id)
+    slots = {local(s.starts_at).strftime("%H:%M"): s.id for s in feedback_session.slots}
     assert list(slots) == ["16:15", "16:30", "17:00", "17:15"]
     # Same start, same row; the free ones outside the new layout are gone.
     assert slots["16:15"] == kept_ids["16:15"] and slots["16:30"] == kept_ids["16:30"]
     assert fresh(Slot, kept_ids["16:00"]) is None and fresh(Slot, kept_ids["16:45"]) is None
-    assert session.breaks == [["16:45", "17:00"]]
+    assert feedback_session.breaks == [["16:45", "17:00"]]
     assert "The feedback hour is saved." in page_text(english_client.get(response.location))
 
 
 def test_a_longer_slot_keeps_the_rows_with_the_same_start_and_moves_their_end(english_client, recruiter, make_session):
-    session = make_session(start="16:00", end="17:00", hosts=[recruiter])
-    first_id = session.slots[0].id
+    feedback_session = make_session(start="16:00", end="17:00", hosts=[recruiter])
+    first_id = feedback_session.slots[0].id
 
-    english_client.post(f"{BASE}/{session.id}/edit", data=edit_data(session, slot_minutes="20"))
+    english_client.post(f"{BASE}/{feedback_session.id}/edit", data=edit_data(feedback_session, slot_minutes="20"))
 
-    session = fresh(FeedbackSession, session.id)
-    assert [(local(s.starts_at).strftime("%H:%M"), local(s.ends_at).strftime("%H:%M")) for s in session.slots] == [
-        ("16:00", "16:20"), ("16:20", "16:40"), ("16:40", "17:00")]
-    assert session.slots[0].id == first_id and session.slot_minutes == 20
+    feedback_session = fresh(FeedbackSession, feedback_session.id)
+    assert [
+        (local(s.starts_at).strftime("%H:%M"), local(s.ends_at).strftime("%H:%M")) for s in feedback_session.slots
+    ] == [("16:00", "16:20"), ("16:20", "16:40"), ("16:40", "17:00")]
+    assert feedback_session.slots[0].id == first_id and feedback_session.slot_minutes == 20
 
 
 def test_the_edit_form_shows_the_stored_session_and_keeps_input_on_errors(english_client, recruiter, make_session):
-    session = make_session(start="16:00", end="18:00", breaks=[["17:00", "17:15"]], hosts=[recruiter])
-    form = english_client.get(f"{BASE}/{session.id}/edit")
+    feedback_session = make_session(start="16:00", end="18:00", breaks=[["17:00", "17:15"]], hosts=[recruiter])
+    form = english_client.get(f"{BASE}/{feedback_session.id}/edit")
     assert form.status_code == 200
     assert input_value(form, "start") == "16:00" and input_value(form, "end") == "18:00"
     assert input_value(form, "breaks") == "17:00-17:15"
-    assert input_value(form, "day") == local(session.starts_at).date().isoformat()
+    assert input_value(form, "day") == local(feedback_session.starts_at).date().isoformat()
 
-    response = english_client.post(f"{BASE}/{session.id}/edit",
-                           data=edit_data(session, end="15:00", location="Nieuwe kamer"))
+    response = english_client.post(f"{BASE}/{feedback_session.id}/edit",
+                           data=edit_data(feedback_session, end="15:00", location="Nieuwe kamer"))
     assert response.status_code == 422
     assert input_value(response, "location") == "Nieuwe kamer"
-    assert fresh(FeedbackSession, session.id).location == "Spreekkamer 3"
+    assert fresh(FeedbackSession, feedback_session.id).location == "Spreekkamer 3"
 
 
 def test_a_past_or_cancelled_session_cannot_be_edited(english_client, recruiter, make_session):
-    session = make_session(days_ahead=5)
-    session.status = SessionStatus.CANCELLED
+    feedback_session = make_session(days_ahead=5)
+    feedback_session.status = FeedbackSessionStatus.CANCELLED
     from app.extensions import db
     db.session.commit()
-    response = english_client.get(f"{BASE}/{session.id}/edit")
+    response = english_client.get(f"{BASE}/{feedback_session.id}/edit")
     assert response.status_code == 302
     assert "can no longer be changed" in page_text(english_client.get(response.location))
-    assert english_client.post(f"{BASE}/{session.id}/edit", data=edit_data(session, end="19:00")).status_code == 302
-    assert local(fresh(FeedbackSession, session.id).ends_at).strftime("%H:%M") == "18:00"
+    assert (
+        english_client.post(
+            f"{BASE}/{feedback_session.id}/edit", data=edit_data(feedback_session, end="19:00")
+        ).status_code
+        == 302
+    )
+    assert local(fresh(FeedbackSession, feedback_session.id).ends_at).strftime("%H:%M") == "18:00"
 
 
 def test_unknown_session_is_404(english_client, recruiter):

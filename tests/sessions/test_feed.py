@@ -60,8 +60,8 @@ def test_feed_lists_only_the_conversations_the_recruiter_hosts(
 
 
 def test_renewing_kills_the_old_address(english_client, recruiter, make_session, book):
-    session = make_session(hosts=[recruiter])
-    book(session.slots[0])
+    feedback_session = make_session(hosts=[recruiter])
+    book(feedback_session.slots[0])
     old = _make_feed(english_client)
     assert english_client.get(old).status_code == 200
     hash_before = fresh(User, recruiter.id).feed_token_hash

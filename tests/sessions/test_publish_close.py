@@ -6,7 +6,7 @@ from app.models import (
     Booking,
     BookingStatus,
     FeedbackSession,
-    SessionStatus,
+    FeedbackSessionStatus,
     WaitlistStatus,
 )
 from tests.booking.helpers import page_text
@@ -15,19 +15,19 @@ from tests.sessions.helpers import BASE, all_sessions, fresh
 
 
 def test_publishing_offers_the_waitlist_a_place(english_client, recruiter, make_session, make_candidate):
-    session = make_session(start="16:00", end="16:30", status=SessionStatus.DRAFT)
+    feedback_session = make_session(start="16:00", end="16:30", status=FeedbackSessionStatus.DRAFT)
     waiting = [make_candidate(language="en")[0] for _ in range(3)]
     for candidate in waiting:
         join_waitlist(candidate)
     assert free_slots() == []
 
-    response = english_client.post(f"{BASE}/{session.id}/publish")
+    response = english_client.post(f"{BASE}/{feedback_session.id}/publish")
 
     assert response.status_code == 302
     text = page_text(english_client.get(response.location))
     assert "The feedback hour is published" in text and "2 people on the waitlist were offered a place." in text
-    assert fresh(FeedbackSession, session.id).status == SessionStatus.PUBLISHED
-    assert [s.id for s in free_slots()] == [s.id for s in session.slots]
+    assert fresh(FeedbackSession, feedback_session.id).status == FeedbackSessionStatus.PUBLISHED
+    assert [s.id for s in free_slots()] == [s.id for s in feedback_session.slots]
     # Two places, so the first two in line get an offer by e-mail; the third keeps waiting.
     assert [m.candidate_id for m in outbox("waitlist_offer")] == [waiting[0].id, waiting[1].id]
     assert [waitlist_entry(c).status for c in waiting] == [
@@ -35,37 +35,37 @@ def test_publishing_offers_the_waitlist_a_place(english_client, recruiter, make_
 
 
 def test_closing_stops_new_bookings_and_publishing_again_reopens(english_client, recruiter, make_session, book):
-    session = make_session(start="16:00", end="16:30")
-    booking = book(session.slots[0])
+    feedback_session = make_session(start="16:00", end="16:30")
+    booking = book(feedback_session.slots[0])
 
-    response = english_client.post(f"{BASE}/{session.id}/close")
+    response = english_client.post(f"{BASE}/{feedback_session.id}/close")
 
     assert "no new bookings" in page_text(english_client.get(response.location))
-    assert fresh(FeedbackSession, session.id).status == SessionStatus.CLOSED
+    assert fresh(FeedbackSession, feedback_session.id).status == FeedbackSessionStatus.CLOSED
     assert free_slots() == []
     assert fresh(Booking, booking.id).status == BookingStatus.BOOKED
-    english_client.post(f"{BASE}/{session.id}/publish")
-    assert [s.id for s in free_slots()] == [session.slots[1].id]
+    english_client.post(f"{BASE}/{feedback_session.id}/publish")
+    assert [s.id for s in free_slots()] == [feedback_session.slots[1].id]
 
 
 def test_actions_that_do_not_fit_the_status_say_so(english_client, recruiter, make_session):
-    session = make_session()  # published
-    response = english_client.post(f"{BASE}/{session.id}/publish")
+    feedback_session = make_session()  # published
+    response = english_client.post(f"{BASE}/{feedback_session.id}/publish")
     assert "not possible in the feedback hour's current state" in page_text(english_client.get(response.location))
-    draft = make_session(status=SessionStatus.DRAFT)
+    draft = make_session(status=FeedbackSessionStatus.DRAFT)
     response = english_client.post(f"{BASE}/{draft.id}/close")
     assert "not possible" in page_text(english_client.get(response.location))
-    assert fresh(FeedbackSession, draft.id).status == SessionStatus.DRAFT
+    assert fresh(FeedbackSession, draft.id).status == FeedbackSessionStatus.DRAFT
 
 
 def test_a_past_session_cannot_be_published(english_client, recruiter, make_session):
-    session = make_session(days_ahead=-3, status=SessionStatus.DRAFT)
-    english_client.post(f"{BASE}/{session.id}/publish")
-    assert fresh(FeedbackSession, session.id).status == SessionStatus.DRAFT
+    feedback_session = make_session(days_ahead=-3, status=FeedbackSessionStatus.DRAFT)
+    english_client.post(f"{BASE}/{feedback_session.id}/publish")
+    assert fresh(FeedbackSession, feedback_session.id).status == FeedbackSessionStatus.DRAFT
 
 
 def test_deleting_a_draft_and_refusing_to_delete_a_published_session(english_client, recruiter, make_session):
-    draft = make_session(status=SessionStatus.DRAFT)
+    draft = make_session(status=FeedbackSessionStatus.DRAFT)
     published = make_session(days_ahead=20)
 
     response = english_client.post(f"{BASE}/{draft.id}/delete")
@@ -77,10 +77,10 @@ def test_deleting_a_draft_and_refusing_to_delete_a_published_session(english_cli
 
 
 def test_the_session_page_lists_every_slot_with_who_booked_it(english_client, recruiter, make_session, book):
-    session = make_session(start="16:00", end="16:45", hosts=[recruiter])
-    book(session.slots[1], name="Sanne de Vries", vacancy="Verpleegkundige IC")
+    feedback_session = make_session(start="16:00", end="16:45", hosts=[recruiter])
+    book(feedback_session.slots[1], name="Sanne de Vries", vacancy="Verpleegkundige IC")
 
-    text = page_text(english_client.get(f"{BASE}/{session.id}"))
+    text = page_text(english_client.get(f"{BASE}/{feedback_session.id}"))
 
     assert "16:00 – 16:15 Free" in text
     assert "16:15 – 16:30 Sanne de Vries Verpleegkundige IC Booked" in text

@@ -4,7 +4,7 @@ existing days skipped (and said so), drafts unless published at once."""
 from datetime import date, time, timedelta
 
 from app.booking.services import join_waitlist
-from app.models import SessionStatus
+from app.models import FeedbackSessionStatus
 from app.sessions import series
 from app.timeutil import from_local, local
 from tests.booking.helpers import page_text
@@ -73,19 +73,24 @@ def test_creating_the_series_makes_drafts_and_skips_days_that_have_a_session(eng
     assert f"Skipped {taken.strftime('%A')}, {taken.strftime('%B')} {taken.day}, {taken.year}" in listing
     created = [s for s in all_sessions() if s.id != existing.id]
     assert [local(s.starts_at).date() for s in created] == [d for d in expected if d != taken]
-    for session in created:
-        day = local(session.starts_at).date()
-        assert session.status == SessionStatus.DRAFT
-        assert (session.starts_at, session.ends_at) == (from_local(day, time(16)), from_local(day, time(18)))
-        assert session.breaks == [["17:00", "17:15"]] and len(session.slots) == 7
-        assert [h.id for h in session.hosts] == [recruiter.id]
+    for feedback_session in created:
+        day = local(feedback_session.starts_at).date()
+        assert feedback_session.status == FeedbackSessionStatus.DRAFT
+        assert (feedback_session.starts_at, feedback_session.ends_at) == (
+            from_local(day, time(16)),
+            from_local(day, time(18)),
+        )
+        assert feedback_session.breaks == [["17:00", "17:15"]] and len(feedback_session.slots) == 7
+        assert [h.id for h in feedback_session.hosts] == [recruiter.id]
 
 
 def test_a_cancelled_session_does_not_block_its_day(english_client, recruiter, make_session):
     first = _second_tuesdays_after(local(series.utcnow()).date(), 1)[0]
-    cancelled = make_session(days_ahead=(first - local(series.utcnow()).date()).days, status=SessionStatus.CANCELLED)
+    cancelled = make_session(
+        days_ahead=(first - local(series.utcnow()).date()).days, status=FeedbackSessionStatus.CANCELLED
+    )
     english_client.post(f"{BASE}/plan", data=_series_data(recruiter, months="1", step="create"))
-    assert [s.status for s in all_sessions() if s.id != cancelled.id] == [SessionStatus.DRAFT]
+    assert [s.status for s in all_sessions() if s.id != cancelled.id] == [FeedbackSessionStatus.DRAFT]
 
 
 def test_publishing_at_once_offers_the_places_to_the_waitlist(english_client, recruiter, make_candidate):
@@ -94,7 +99,7 @@ def test_publishing_at_once_offers_the_places_to_the_waitlist(english_client, re
 
     english_client.post(f"{BASE}/plan", data=_series_data(recruiter, months="2", publish="y", step="create"))
 
-    assert [s.status for s in all_sessions()] == [SessionStatus.PUBLISHED] * 2
+    assert [s.status for s in all_sessions()] == [FeedbackSessionStatus.PUBLISHED] * 2
     assert [m.candidate_id for m in outbox("waitlist_offer")] == [candidate.id]
 
 
@@ -119,7 +124,7 @@ def test_no_sessions_yet_shows_the_call_to_action(english_client, recruiter):
 def test_list_shows_counts_badges_and_past_sessions_below(english_client, recruiter, make_session, book):
     upcoming = make_session(days_ahead=10, start="16:00", end="17:00")
     book(upcoming.slots[0])
-    draft = make_session(days_ahead=40, status=SessionStatus.DRAFT)
+    draft = make_session(days_ahead=40, status=FeedbackSessionStatus.DRAFT)
     past = make_session(days_ahead=-20)
 
     response = english_client.get(f"{BASE}/")

@@ -204,7 +204,7 @@ def test_correcting_an_outcome_recounts_the_figures(app):
     from app.events import forget_events
 
     p = person(1)
-    record_event("no_show", p, at=datetime(2026, 6, 1, tzinfo=UTC), session_id=None)
+    record_event("no_show", p, at=datetime(2026, 6, 1, tzinfo=UTC), feedback_session_id=None)
     db.session.commit()
     assert dashboard_data(YEAR).funnel["no_show"] == 1
     forget_events("no_show", p)

@@ -115,7 +115,11 @@ def test_an_answer_is_stored_once_and_logged(english_client, attended):
     assert (answer.booking_id, answer.useful, answer.recommend, answer.comment) == (
         booking.id, 4, 9, "Very helpful, thank you.")
     [event] = _surveyed()
-    assert (event.candidate_ref, event.value, event.session_id) == (candidate.ref, 4, booking.slot.session_id)
+    assert (event.candidate_ref, event.value, event.feedback_session_id) == (
+        candidate.ref,
+        4,
+        booking.slot.feedback_session_id,
+    )
 
     # A second submit (a double click, the back button) shows the thanks and stores nothing more.
     again = _answer(english_client, token, useful="1", recommend="0")

@@ -57,8 +57,8 @@ def ats_candidate(app, make_integration, make_key):
     return candidate, token
 
 
-def book(client, token, session):
-    response = client.post(f"/b/{token}/book", data={"slot": session.slots[0].id, "topics": ["improve"]})
+def book(client, token, feedback_session):
+    response = client.post(f"/b/{token}/book", data={"slot": feedback_session.slots[0].id, "topics": ["improve"]})
     assert response.status_code == 302
     return response
 
@@ -230,8 +230,8 @@ def test_only_subscribed_events_of_active_endpoints_are_queued(app, admin_client
 def test_a_failed_change_leaves_no_delivery(app, admin_client, receiver, ats_candidate, make_session):
     """Same transaction: a booking that is refused (the slot is taken) queues nothing."""
     register(admin_client, receiver.url)
-    session = make_session()
-    book(app.test_client(), ats_candidate[1], session)
+    feedback_session = make_session()
+    book(app.test_client(), ats_candidate[1], feedback_session)
     assert len(deliveries()) == 1
     other_candidate = ats_candidate[0]
 
@@ -243,7 +243,9 @@ def test_a_failed_change_leaves_no_delivery(app, admin_client, receiver, ats_can
     db.session.flush()
     token = issue_invitation(second)
     db.session.commit()
-    response = app.test_client().post(f"/b/{token}/book", data={"slot": session.slots[0].id, "topics": ["improve"]})
+    response = app.test_client().post(
+        f"/b/{token}/book", data={"slot": feedback_session.slots[0].id, "topics": ["improve"]}
+    )
     assert response.status_code in (200, 409, 422)
     assert len(deliveries()) == 1
 
