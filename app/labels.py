@@ -7,7 +7,20 @@ alike (tests/test_labels.py renders every staff page in Dutch and looks for the 
 from flask import Flask
 
 from app.i18n import _l
-from app.models import BookingStatus, FeedbackSessionStatus, FollowUp, OutboxStatus, Role, RoleSource, Stage, Topic
+from app.models import (
+    BookingStatus,
+    CancelReason,
+    ConversationMode,
+    FeedbackSessionStatus,
+    FollowUp,
+    OutboxStatus,
+    Role,
+    RoleSource,
+    Stage,
+    Topic,
+    User,
+    first_name,
+)
 
 SESSION_STATUS = {
     FeedbackSessionStatus.DRAFT: _l("Draft"),
@@ -42,6 +55,24 @@ TOPIC = {
     Topic.IMPROVE: _l("Points to improve"),
     Topic.CV_PROFILE: _l("CV and online profile"),
     Topic.OTHER: _l("Something else"),
+}
+
+MODE = {
+    ConversationMode.ON_SITE: _l("On site"),
+    ConversationMode.VIDEO: _l("Video call"),
+    ConversationMode.PHONE: _l("Phone call"),
+}
+# How a candidate chooses: the recruiter calls, never the other way round.
+MODE_CHOICE = {
+    ConversationMode.ON_SITE: _l("On site, face to face"),
+    ConversationMode.VIDEO: _l("By video call"),
+    ConversationMode.PHONE: _l("By phone: the recruiter calls you"),
+}
+CANCEL_REASON = {
+    CancelReason.NO_LONGER_NEEDED: _l("I no longer need the conversation"),
+    CancelReason.TIME_UNSUITABLE: _l("The time no longer suits me"),
+    CancelReason.FOUND_JOB: _l("I have found a job"),
+    CancelReason.OTHER: _l("Another reason"),
 }
 
 
@@ -143,6 +174,11 @@ def _lookup(table: dict):
     return label
 
 
+def host_introduction(host: User) -> str:
+    """Who a candidate meets: the recruiter's first name and job title (their role when no title is set)."""
+    return f"{first_name(host.name)}, {host.job_title or _lookup(ROLE)(host.role)}"
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         feedback_session_status_label=_lookup(SESSION_STATUS),
@@ -155,4 +191,8 @@ def init_app(app: Flask) -> None:
         audit_action_label=lambda code: label_of(AUDIT_ACTION, code),
         audit_target_label=lambda code: label_of(AUDIT_TARGET, code),
         role_source_label=lambda code: label_of(ROLE_SOURCE, code),
+        mode_label=_lookup(MODE),
+        mode_choice_label=_lookup(MODE_CHOICE),
+        cancel_reason_label=_lookup(CANCEL_REASON),
+        host_introduction=host_introduction,
     )

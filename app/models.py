@@ -137,6 +137,24 @@ class DeliveryStatus(enum.StrEnum):
     FAILED = "failed"
 
 
+class ConversationMode(enum.StrEnum):
+    """How a conversation takes place: at the session's location, by its video link, or by phone (the
+    recruiter calls the number the candidate gave)."""
+
+    ON_SITE = "on_site"
+    VIDEO = "video"
+    PHONE = "phone"
+
+
+class CancelReason(enum.StrEnum):
+    """Why a candidate cancelled, if they said: a small fixed list, counted anonymously in the HR figures."""
+
+    NO_LONGER_NEEDED = "no_longer_needed"
+    TIME_UNSUITABLE = "time_unsuitable"
+    FOUND_JOB = "found_job"
+    OTHER = "other"
+
+
 class PoolSource(enum.StrEnum):
     BOOKING = "booking"
     RECRUITER = "recruiter"
@@ -151,6 +169,8 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(320), unique=True)
     name: Mapped[str] = mapped_column(sa.String(200))
+    # What the candidate reads beside the first name of the recruiter they meet, e.g. "Recruiter, nursing".
+    job_title: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
     password_hash: Mapped[str] = mapped_column(sa.String(300))
     role: Mapped[Role] = mapped_column(_enum(Role, "user_role"))
     active: Mapped[bool] = mapped_column(default=True)
@@ -207,6 +227,7 @@ class FeedbackSession(db.Model):
     __table_args__ = (
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         sa.CheckConstraint("slot_minutes BETWEEN 5 AND 120", name="slot_minutes_range"),
+        sa.CheckConstraint("offers_on_site OR offers_video OR offers_phone", name="offers_a_mode"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -217,6 +238,10 @@ class FeedbackSession(db.Model):
     breaks: Mapped[list] = mapped_column(sa.JSON, default=list)
     location: Mapped[str] = mapped_column(sa.String(200), default="")
     video_url: Mapped[str] = mapped_column(sa.String(500), default="")
+    # How candidates may talk in this session (ConversationMode): at least one.
+    offers_on_site: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
+    offers_video: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    offers_phone: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     status: Mapped[FeedbackSessionStatus] = mapped_column(
         _enum(FeedbackSessionStatus, "session_status"), default=FeedbackSessionStatus.DRAFT
     )
@@ -228,9 +253,21 @@ class FeedbackSession(db.Model):
     )
     hosts: Mapped[list[User]] = relationship(secondary=feedback_session_host, order_by="User.name")
 
+    @property
+    def modes(self) -> list[ConversationMode]:
+        """The ways of talking this session offers, in a fixed order."""
+        offered = (self.offers_on_site, self.offers_video, self.offers_phone)
+        return [mode for mode, on in zip(ConversationMode, offered, strict=True) if on]
+
+    @property
+    def places(self) -> int:
+        """How many conversations fit at each time: one per host, one when nobody is named yet."""
+        return max(1, len(self.hosts))
+
 
 class Slot(db.Model):
-    """A conversation of ``slot_minutes`` within a session; holds at most one active booking."""
+    """A time of ``slot_minutes`` within a session; holds one active booking per host (one when the session
+    names no host)."""
 
     __tablename__ = "slot"
     __table_args__ = (
@@ -331,17 +368,25 @@ class Invitation(db.Model):
 ACTIVE_BOOKING = sa.text("status <> 'cancelled'")
 CONSENT_STANDS = sa.text("consented_at IS NOT NULL AND withdrawn_at IS NULL")
 OPEN_BOOKING = sa.text("status = 'booked'")
+ACTIVE_UNHOSTED = sa.text("status <> 'cancelled' AND host_id IS NULL")
+ACTIVE_HOSTED = sa.text("status <> 'cancelled' AND host_id IS NOT NULL")
 
 
 class Booking(db.Model):
-    """A candidate's conversation in a slot. The database allows one active booking per slot."""
+    """A candidate's conversation in a slot with one of the session's hosts. The database allows one active
+    booking per slot and host (per slot, when nobody hosts)."""
 
     __tablename__ = "booking"
     __table_args__ = (
         sa.Index(
             "uq_booking_active_slot", "slot_id", unique=True,
-            sqlite_where=ACTIVE_BOOKING, postgresql_where=ACTIVE_BOOKING,
+            sqlite_where=ACTIVE_UNHOSTED, postgresql_where=ACTIVE_UNHOSTED,
         ),
+        sa.Index(
+            "uq_booking_active_slot_host", "slot_id", "host_id", unique=True,
+            sqlite_where=ACTIVE_HOSTED, postgresql_where=ACTIVE_HOSTED,
+        ),
+        sa.CheckConstraint("mode <> 'phone' OR phone <> ''", name="phone_for_phone_mode"),
         sa.Index(
             "uq_booking_open_candidate", "candidate_id", unique=True,
             sqlite_where=OPEN_BOOKING, postgresql_where=OPEN_BOOKING,
@@ -353,6 +398,16 @@ class Booking(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     candidate_id: Mapped[int] = mapped_column(sa.ForeignKey("candidate.id", ondelete="CASCADE"), index=True)
     slot_id: Mapped[int] = mapped_column(sa.ForeignKey("slot.id", ondelete="RESTRICT"), index=True)
+    # The recruiter the candidate talks to, one of the session's hosts; None when the session names none.
+    host_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    # How the candidate chose to talk, and, for a phone call, the number the recruiter calls (personal data:
+    # erased with the booking).
+    mode: Mapped[ConversationMode] = mapped_column(
+        _enum(ConversationMode, "booking_mode"), default=ConversationMode.ON_SITE,
+        server_default=ConversationMode.ON_SITE.value)
+    phone: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
+    # Why the candidate cancelled, if they said (CancelReason value), else "".
+    cancel_reason: Mapped[str] = mapped_column(sa.String(20), default="", server_default="")
     status: Mapped[BookingStatus] = mapped_column(
         _enum(BookingStatus, "booking_status"), default=BookingStatus.BOOKED
     )
@@ -376,6 +431,7 @@ class Booking(db.Model):
 
     candidate: Mapped[Candidate] = relationship(back_populates="bookings")
     slot: Mapped[Slot] = relationship()
+    host: Mapped[User | None] = relationship()
     note: Mapped["PreparationNote | None"] = relationship(back_populates="booking", cascade="all, delete-orphan")
 
 
@@ -614,6 +670,8 @@ class Event(db.Model):
     vacancy: Mapped[str] = mapped_column(sa.String(200), default="")
     stage: Mapped[str] = mapped_column(sa.String(20), default="")
     reason: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
+    # A fixed code that belongs to the event, never free text: why a candidate cancelled (CancelReason).
+    detail: Mapped[str] = mapped_column(sa.String(20), default="", server_default="")
     rejected_on: Mapped[date | None] = mapped_column(sa.Date)
     feedback_session_id: Mapped[int | None] = mapped_column()
     # A number that belongs to the event: a survey score, or the minutes a conversation took.

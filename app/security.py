@@ -86,7 +86,10 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if request.path.startswith(TOKEN_PATH_PREFIXES):
-            headers["Referrer-Policy"] = "no-referrer"
+            # The token is in the address: no other site ever gets it as a referrer, but the portal's own
+            # forms do, which Flask-WTF requires over HTTPS (with "no-referrer" every candidate POST was a 400).
+            # The calendar feed, which has no forms, says "no-referrer" itself.
+            headers.setdefault("Referrer-Policy", "same-origin")
             headers["Cache-Control"] = "no-store"
         else:
             headers.setdefault("Referrer-Policy", "same-origin")

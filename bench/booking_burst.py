@@ -436,7 +436,7 @@ def seed(app, candidates: int, slots: int) -> list[str]:
     from app.database import utcnow
     from app.extensions import db
     from app.models import Candidate, FeedbackSessionStatus, Stage
-    from app.sessions.services import create_session
+    from app.sessions.planning import create_session
     from app.timeutil import local
     from app.tokens import issue_invitation
 

@@ -124,7 +124,7 @@ def queue_confirmations(app, messages: int) -> float:
     from app.extensions import db
     from app.mail.notifications import notify_booking_confirmed
     from app.models import Booking, Candidate, FeedbackSessionStatus, Stage
-    from app.sessions.services import create_session
+    from app.sessions.planning import create_session
     from app.timeutil import local
     from app.tokens import issue_invitation
 

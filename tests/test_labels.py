@@ -37,7 +37,7 @@ from app.webhooks.services import create_endpoint
 # Codes that are also ordinary words on a Dutch page ("interview", "link", "recruiter", "import", "export",
 # "hr" in HR, "admin"), or that only a person types: these are not looked for.
 ALSO_DUTCH = {"interview", "link", "recruiter", "import", "export", "hr", "admin", "other", "phone", "skill",
-              "department", "booking", "survey", "care"}
+              "department", "booking", "survey", "care", "video"}
 # Pages that are not pages: a download, the calendar feed, the e-mail's own HTML, the sign-in with the provider.
 NOT_PAGES = {"stats.export_table", "sessions.download_feed", "outbox.show_message_html", "auth.start_oidc_sign_in",
              "auth.finish_oidc_sign_in", "auth.sign_in", "pool.confirm_consent"}

@@ -8,7 +8,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # The verbs a view's name starts with: what the person does on that page or with that request.
 VERBS = {
     "add", "answer", "autosave", "book", "cancel", "change", "check", "close", "confirm", "create", "delete",
-    "download", "edit", "erase", "export", "finish", "join", "leave", "list", "manage", "move", "offer", "open",
+    "download", "edit", "erase", "export", "finish", "join", "leave", "list", "manage", "map", "move", "offer", "open",
     "plan", "publish", "receive", "record", "remove", "renew", "request", "reset", "restore", "retire", "retry",
     "revoke", "rotate", "send", "set", "show", "sign", "start", "stop", "take", "toggle", "update", "upload",
     "withdraw", "write",

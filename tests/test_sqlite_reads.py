@@ -13,7 +13,7 @@ from app import create_app
 from app.database import utcnow
 from app.extensions import db
 from app.models import Candidate, FeedbackSessionStatus, Stage
-from app.sessions.services import create_session
+from app.sessions.planning import create_session
 from app.tokens import issue_invitation
 
 

@@ -3,6 +3,7 @@ from wtforms import EmailField, PasswordField, SelectChoice, SelectField, String
 from wtforms.validators import Email, EqualTo, InputRequired, Length
 
 from app.auth.passwords import MIN_LENGTH
+from app.core.forms import as_line
 from app.i18n import _l
 from app.labels import ROLE
 
@@ -25,6 +26,8 @@ ROLE_SOURCE_CHOICES = [
 
 class EditUserForm(FlaskForm):
     name = StringField(_l("Name"), validators=[InputRequired(_l("Please enter a name.")), Length(max=200)])
+    job_title = StringField(_l("Job title (optional)"), filters=[as_line], validators=[
+        Length(max=100, message=_l("Please keep the job title to %(max)s characters.", max=100))])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[InputRequired()])
     role_source = SelectField(_l("Who decides the role"), choices=ROLE_SOURCE_CHOICES, default="portal")
 

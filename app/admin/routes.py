@@ -56,7 +56,7 @@ def edit_user(user_id: int):
         # One source at a time: the role field applies only while the portal decides the role.
         role = Role(form.role.data) if source == RoleSource.PORTAL else user.role
         try:
-            services.change_account(user, form.name.data, role)
+            services.change_account(user, form.name.data, role, form.job_title.data or "")
         except services.LastAdmin as error:
             flash(error.message, "error")
         else:

@@ -49,9 +49,10 @@ def create_account(email: str, name: str, role: Role) -> tuple[User, str]:
     return user, password
 
 
-def change_account(user: User, name: str, role: Role) -> None:
-    """A new name or role; a new role ends the person's sessions (it counts from the next sign-in).
-    LastAdmin when it would leave no active administrator."""
+def change_account(user: User, name: str, role: Role, job_title: str | None = None) -> None:
+    """A new name, job title (what candidates read beside the first name; unchanged when None) or role; a new
+    role ends the person's sessions (it counts from the next sign-in). LastAdmin when it would leave no active
+    administrator."""
     if user.role == Role.ADMIN and role != Role.ADMIN and _is_last_active_admin(user):
         raise LastAdmin()
     if role != user.role:
@@ -59,6 +60,8 @@ def change_account(user: User, name: str, role: Role) -> None:
         record_audit("role_changed", target_type="user", target_id=user.id,
                      facts={"email": user.email, "from_role": user.role, "to_role": role})
     user.name, user.role = name.strip(), role
+    if job_title is not None:
+        user.job_title = job_title.strip()[:100]
 
 
 def change_role_source(user: User, source: RoleSource) -> None:

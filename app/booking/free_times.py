@@ -22,7 +22,7 @@ from sqlalchemy.orm import contains_eager
 
 from app.database import on_commit, utcnow
 from app.extensions import db
-from app.models import Booking, BookingStatus, FeedbackSession, FeedbackSessionStatus, Slot
+from app.models import Booking, BookingStatus, FeedbackSession, FeedbackSessionStatus, Slot, feedback_session_host
 from app.timeutil import local
 
 
@@ -31,26 +31,48 @@ def closing_delta() -> timedelta:
     return timedelta(hours=current_app.config["BOOKING_CLOSES_HOURS"])
 
 
-def active_booking_exists(slot=Slot.id):
-    """Whether ``slot`` (a slot's id, or by default the slot of the enclosing query) has a booking that
-    is not cancelled."""
+def booked_places(slot=Slot.id):
+    """How many active (not cancelled) bookings ``slot`` has: a slot's id, or by default the slot of the
+    enclosing query."""
     return (
-        sa.select(Booking.id)
+        sa.select(sa.func.count(Booking.id))
         .where(Booking.slot_id == slot, Booking.status != BookingStatus.CANCELLED)
-        .exists()
+        .scalar_subquery()
     )
 
 
+def places_per_time(feedback_session_id=Slot.feedback_session_id):
+    """How many conversations a feedback session holds at each time: one per host, one when it names none
+    (``FeedbackSession.places`` in SQL)."""
+    hosts = (
+        sa.select(sa.func.count()).select_from(feedback_session_host)
+        .where(feedback_session_host.c.feedback_session_id == feedback_session_id).scalar_subquery()
+    )
+    return sa.case((hosts > 0, hosts), else_=1)
+
+
+def places_left(slot=Slot.id, feedback_session_id=Slot.feedback_session_id):
+    """The free places at ``slot`` (by default the slot of the enclosing query)."""
+    return places_per_time(feedback_session_id) - booked_places(slot)
+
+
+def slot_is_full(slot_id: int):
+    """Whether every place at the slot ``slot_id`` is booked (false for a slot that does not exist)."""
+    feedback_session_id = sa.select(Slot.feedback_session_id).where(Slot.id == slot_id).scalar_subquery()
+    return sa.and_(feedback_session_id.is_not(None), places_left(slot_id, feedback_session_id) <= 0)
+
+
 def free_slots_query(opens_after, *columns):
-    """Free slots in time order, in feedback sessions that start after ``opens_after`` (a moment or a bound
-    parameter): as Slot objects with their feedback session, or, given ``columns``, as rows of those."""
+    """Slots with a free place in time order, in feedback sessions that start after ``opens_after`` (a moment
+    or a bound parameter): as Slot objects with their feedback session, or, given ``columns``, as rows of those
+    (``places_left()`` among them, if wanted)."""
     query = (
         sa.select(*(columns or (Slot,)))
         .join(Slot.feedback_session)
         .where(
             FeedbackSession.status == FeedbackSessionStatus.PUBLISHED,
             FeedbackSession.starts_at > opens_after,
-            ~active_booking_exists(),
+            places_left() > 0,
         )
         .order_by(FeedbackSession.starts_at, FeedbackSession.id, Slot.starts_at)
     )
@@ -65,6 +87,7 @@ class FreeSlot:
     id: int
     starts_at: datetime
     ends_at: datetime
+    places: int = 1  # free places at this time: one per host not yet booked
 
     @property
     def label(self) -> str:
@@ -76,6 +99,8 @@ class FreeSlot:
 class Place:
     location: str | None
     video_url: str | None
+    # The ways of talking the day's feedback session offers (ConversationMode values), in a fixed order.
+    modes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -85,6 +110,11 @@ class DaySlots:
     day: date
     place: Place
     slots: tuple[FreeSlot, ...]
+
+    @property
+    def places(self) -> int:
+        """How many conversations can still be booked on this day (every host's free places)."""
+        return sum(slot.places for slot in self.slots)
 
 
 class FreeDays(tuple):
@@ -106,13 +136,20 @@ class FreeDays(tuple):
         offered = {group.day for group in self}
         return PickerChoice(None, next(iter(offered))) if len(offered) == 1 else NO_CHOICE
 
+    @functools.cached_property
+    def modes(self) -> tuple[str, ...]:
+        """The ways of talking any of these days offers, in a fixed order."""
+        offered = {mode for day in self for mode in day.place.modes}
+        return tuple(mode for mode in ("on_site", "video", "phone") if mode in offered)
+
 
 @functools.cache
 def _free_slot_rows() -> sa.Select:
     """What the picker needs of each free slot, as plain columns. Built once: everyone opens this page."""
     return free_slots_query(
         sa.bindparam("opens_after"), Slot.id, Slot.starts_at, Slot.ends_at, Slot.feedback_session_id,
-        FeedbackSession.location, FeedbackSession.video_url)
+        FeedbackSession.location, FeedbackSession.video_url, FeedbackSession.offers_on_site,
+        FeedbackSession.offers_video, FeedbackSession.offers_phone, places_left().label("places"))
 
 
 def free_slots_by_day(now: datetime | None = None, *, exclude_slot_id: int | None = None,
@@ -147,8 +184,11 @@ def _free_days(now: datetime, fresh: bool) -> FreeDays:
         rows, key=lambda row: (local(row.starts_at).date(), row.feedback_session_id)
     ):
         group = list(group)
-        days.append(DaySlots(day=day, place=Place(group[0].location, group[0].video_url),
-                             slots=tuple(FreeSlot(row.id, row.starts_at, row.ends_at) for row in group)))
+        first = group[0]
+        modes = tuple(mode for mode, on in (("on_site", first.offers_on_site), ("video", first.offers_video),
+                                            ("phone", first.offers_phone)) if on)
+        days.append(DaySlots(day=day, place=Place(first.location, first.video_url, modes),
+                             slots=tuple(FreeSlot(row.id, row.starts_at, row.ends_at, row.places) for row in group)))
     days = FreeDays(days)
     if remembered is not None and remembered.days == days:
         days = remembered.days  # the same times as before: the same object, the same key

@@ -9,13 +9,14 @@ from app.booking.forms import (
     BookingForm,
     CancelForm,
     RescheduleForm,
+    TopicsForm,
 )
 from app.booking.free_times import free_slots_by_day, picker_choice
 from app.core.forms import ActionForm
 from app.database import only_reads_from_here, reads_first, reads_without_transaction, utcnow, writes_from_here
 from app.extensions import limiter
 from app.i18n import current_language
-from app.mail.notifications import booking_ics
+from app.mail.notifications import booking_ics, calendar_links
 from app.models import Booking, BookingStatus, Candidate
 from app.talent import services as talent
 from app.tokens import Link, booking_url, current_candidate, load_candidate_from_url
@@ -91,17 +92,22 @@ def _picker_page(form: BookingForm | None, now, status: int = 200):
     ), status
 
 
-def _manage_page(booking: Booking, now, reschedule_form: RescheduleForm | None = None, status: int = 200):
+def _manage_page(booking: Booking, now, reschedule_form: RescheduleForm | None = None,
+                 topics_form: TopicsForm | None = None, status: int = 200):
     can_change = services.is_open(booking.slot.feedback_session, now)
     days = free_slots_by_day(now, exclude_slot_id=booking.slot_id, fresh=status != 200) if can_change else ()
     chosen = reschedule_form is not None
     reschedule_form = reschedule_form or RescheduleForm()
     reschedule_form.booking.data, reschedule_form.sequence.data = booking.id, booking.sequence
     choice = picker_choice(days, reschedule_form.slot.data, reschedule_form.day.data) if chosen and days else None
+    if topics_form is None:
+        topics_form = TopicsForm(formdata=None, topics=booking.topics, question=booking.question)
+    topics_form.booking.data, topics_form.sequence.data = booking.id, booking.sequence
     return _page(
         "booking/manage.html", current_candidate(), booking=booking, can_change=can_change, days=days,
         choice=choice or (days.default_choice if days else None), reschedule_form=reschedule_form,
         cancel_form=CancelForm(booking=booking.id, sequence=booking.sequence),
+        topics_form=topics_form, calendar_links=calendar_links(booking),
     ), status
 
 
@@ -124,7 +130,8 @@ def book_slot(token: str):
         writes_from_here()
         services.book_slot(
             current_candidate(), form.slot.data, form.topics.data, form.question.data or "",
-            token=token, language=current_language(), now=now, join_pool=form.pool_consent.data,
+            mode=form.mode.data, phone=form.phone.data, token=token, language=current_language(), now=now,
+            join_pool=form.pool_consent.data,
         )
     except services.AlreadyBooked:
         # Most often a double click: the first submit already booked. Show the booking as it stands.
@@ -140,7 +147,9 @@ def book_slot(token: str):
 def show_confirmation(token: str):
     """What the candidate sees right after booking."""
     candidate = current_candidate()
-    return _page("booking/confirmation.html", candidate, booking=_booking_ahead(candidate), in_pool=_in_pool())
+    booking = _booking_ahead(candidate)
+    return _page("booking/confirmation.html", candidate, booking=booking, in_pool=_in_pool(),
+                 calendar_links=calendar_links(booking))
 
 
 @bp.get("/<token>/invite.ics")
@@ -179,6 +188,31 @@ def move_booking(token: str):
     return redirect(url_for(".show_booking", token=token))
 
 
+@bp.post("/<token>/topics")
+@action_limit
+def change_topics(token: str):
+    """Change what the conversation is about, and the question, without moving it."""
+    booking = services.open_booking(current_candidate())
+    now = utcnow()
+    if booking is None:
+        flash(_("You have no booking to change (any more). This is how it stands now."), "info")
+        return redirect(url_for(".show_booking", token=token))
+    form = TopicsForm()
+    if not form.validate_on_submit():
+        return _manage_page(booking, now, topics_form=form, status=422)
+    try:
+        services.change_topics(booking, form.topics.data, form.question.data or "",
+                               _expected_sequence(form, booking), now=now)
+    except services.BookingChanged as exc:
+        flash(str(exc.message), "info")
+        return redirect(url_for(".show_booking", token=token))
+    except services.BookingError as exc:
+        flash(str(exc.message), "error")
+        return _manage_page(booking, now, topics_form=form, status=409)
+    flash(_("Saved. The recruiter will prepare for what you chose; your time stays the same."), "success")
+    return redirect(url_for(".show_booking", token=token))
+
+
 @bp.get("/<token>/cancel")
 def confirm_cancellation(token: str):
     """Ask once more before cancelling."""
@@ -201,7 +235,7 @@ def cancel_booking(token: str):
     if not form.validate_on_submit():
         return redirect(url_for(".show_booking", token=token))
     try:
-        services.cancel_booking(booking, _expected_sequence(form, booking), token=token)
+        services.cancel_booking(booking, _expected_sequence(form, booking), token=token, reason=form.reason.data or "")
     except services.BookingError as exc:
         flash(str(exc.message), "error" if isinstance(exc, services.BookingClosed) else "info")
         return redirect(url_for(".show_booking", token=token))
@@ -240,7 +274,7 @@ def _category(error: services.BookingError) -> str:
     return "error"
 
 
-def _expected_sequence(form: RescheduleForm | CancelForm, booking: Booking) -> int | None:
+def _expected_sequence(form: RescheduleForm | CancelForm | TopicsForm, booking: Booking) -> int | None:
     """The version of ``booking`` the form was made for; None (never current) if it was made for another
     booking, e.g. one the candidate cancelled before booking again, whose first version is also 0."""
     if _as_int(form.booking.data) != booking.id:

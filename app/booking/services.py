@@ -1,5 +1,6 @@
 """The booking rules. Views call these functions and turn their exceptions into messages."""
 
+import re
 import uuid
 from datetime import datetime, time, timedelta
 
@@ -9,9 +10,10 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from app.booking.free_times import (
-    active_booking_exists,
     closing_delta,
     free_slots_query,
+    places_left,
+    slot_is_full,
     times_changed,
 )
 from app.core.errors import DomainError
@@ -25,12 +27,15 @@ from app.mail import notifications
 from app.models import (
     Booking,
     BookingStatus,
+    CancelReason,
     Candidate,
+    ConversationMode,
     FeedbackSession,
     FeedbackSessionStatus,
     PoolSource,
     Slot,
     Topic,
+    User,
     WaitlistEntry,
     WaitlistStatus,
 )
@@ -77,6 +82,47 @@ class InvalidTopics(BookingError):
     message = _l("Please choose what you would like to talk about.")
 
 
+class ModeNotOffered(BookingError):
+    message = _l("That feedback hour does not offer this way of talking. Please choose one it offers.")
+
+
+class InvalidPhone(BookingError):
+    message = _l("Please give a phone number we can call, e.g. 06 12345678 or +31 6 12345678.")
+
+
+class InvalidCancelReason(BookingError):
+    message = _l("Please choose one of the reasons, or none.")
+
+
+# A number as people type it: digits with spaces, dashes, dots or brackets, perhaps a leading +.
+_PHONE_SHAPE = re.compile(r"^\+?[\d\s().-]+$")
+_PHONE_DIGITS = (8, 15)  # a Dutch number has 10 digits; international ones at most 15 (E.164)
+PHONE_MAX_LENGTH = 40
+
+
+def clean_phone(text: str | None) -> str:
+    """The phone number as typed, trimmed, with single spaces; raises InvalidPhone for anything that is not
+    a callable number."""
+    phone = " ".join((text or "").split())
+    digits = sum(ch.isdigit() for ch in phone)
+    if (len(phone) > PHONE_MAX_LENGTH or not _PHONE_SHAPE.match(phone)
+            or not _PHONE_DIGITS[0] <= digits <= _PHONE_DIGITS[1]):
+        raise InvalidPhone()
+    return phone
+
+
+def choose_mode(feedback_session: FeedbackSession, mode: str | None, phone: str | None) -> tuple[ConversationMode, str]:
+    """The way of talking and the number to call (or "") for a booking in ``feedback_session``: ``mode`` must be one
+    the session offers (none given: its only one, if it offers one); a phone call needs a valid number."""
+    offered = feedback_session.modes
+    if not mode and len(offered) == 1:
+        mode = offered[0].value
+    if mode not in {m.value for m in offered}:
+        raise ModeNotOffered()
+    chosen = ConversationMode(mode)
+    return chosen, clean_phone(phone) if chosen == ConversationMode.PHONE else ""
+
+
 def closes_at(feedback_session: FeedbackSession) -> datetime:
     """The moment online booking, moving and cancelling close for ``feedback_session``."""
     return feedback_session.starts_at - closing_delta()
@@ -92,8 +138,27 @@ def free_slots(now: datetime | None = None) -> list[Slot]:
 
 
 def count_free_slots(now: datetime) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count()).select_from(free_slots_query(now + closing_delta()).subquery()))
+    """How many places can be booked right now: every free place at every time (one per host)."""
+    free = free_slots_query(now + closing_delta(), places_left().label("left")).subquery()
+    return db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(free.c.left), 0)))
+
+
+def hosts_in_turn(slot: Slot) -> list[User | None]:
+    """Who could host a new booking at ``slot``, the best first: the session's hosts still free at that
+    time, fewest bookings in the session first, ties in a stable order (the hosts' ids); [None] for a
+    session that names no host."""
+    hosts = slot.feedback_session.hosts
+    if not hosts:
+        return [None]
+    active = Booking.status != BookingStatus.CANCELLED
+    load = dict(db.session.execute(
+        sa.select(Booking.host_id, sa.func.count(Booking.id)).join(Booking.slot)
+        .where(Slot.feedback_session_id == slot.feedback_session_id, active, Booking.host_id.is_not(None))
+        .group_by(Booking.host_id)
+    ).all())
+    busy = set(db.session.scalars(sa.select(Booking.host_id).where(Booking.slot_id == slot.id, active)))
+    free = [host for host in hosts if host.id not in busy]
+    return sorted(free, key=lambda host: (load.get(host.id, 0), host.id))
 
 
 def open_booking(candidate: Candidate) -> Booking | None:
@@ -125,19 +190,21 @@ def check_still_free(link: Link, slot_id: int | None) -> None:
     shortcut for the many who are too late: ``book_slot`` checks again where it counts."""
     if link.has_open_booking:
         raise AlreadyBooked()
-    if is_id(slot_id) and db.session.scalar(
-            sa.select(sa.literal(True)).where(active_booking_exists(slot_id))):
+    if is_id(slot_id) and db.session.scalar(sa.select(sa.literal(True)).where(slot_is_full(slot_id))):
         raise SlotTaken()
 
 
 def book_slot(
     candidate: Candidate, slot_id: int | None, topics: list[str], question: str, *, token: str,
+    mode: str | None = None, phone: str | None = None,
     language: str | None = None, now: datetime | None = None, join_pool: bool = False,
 ) -> Booking:
-    """Book ``slot_id`` for ``candidate`` and queue the confirmation with its invitation.
+    """Book ``slot_id`` for ``candidate`` with the host whose turn it is, talking the way ``mode`` says
+    (``phone``: the number to call), and queue the confirmation with its invitation.
 
-    The database decides races: its partial unique indexes allow one active booking per slot and one
-    open booking per candidate. The loser gets SlotTaken (or AlreadyBooked), never a half-written booking.
+    The database decides races: its partial unique indexes allow one active booking per slot and host and
+    one open booking per candidate. Who loses a host to someone faster gets the next free host at that time;
+    when none is left, SlotTaken (or AlreadyBooked), never a half-written booking.
     """
     now = now or utcnow()
     existing = open_booking(candidate)
@@ -145,22 +212,26 @@ def book_slot(
         raise AlreadyBooked()
     slot = _bookable_slot(slot_id, now)
     chosen = _clean_topics(topics)
-    question = clean_text(question).strip()
-    if len(question) > current_app.config["QUESTION_MAX_LENGTH"]:
-        raise BookingError(_("Your question is too long."))
+    question = _clean_question(question)
+    how, phone = choose_mode(slot.feedback_session, mode, phone)
     if language:
         candidate.language = language
-    try:
-        with db.session.begin_nested():  # the loser of a race loses only this, not the request's transaction
-            booking = Booking(
-                candidate=candidate, slot=slot, topics=chosen, question=question,
-                uid=f"{uuid.uuid4()}@feedbackspreekuur", sequence=0,
-            )
-            db.session.add(booking)
-    except IntegrityError:
-        if open_booking(candidate) is not None:
-            raise AlreadyBooked() from None
-        raise SlotTaken() from None
+    booking = None
+    for host in hosts_in_turn(slot):
+        try:
+            with db.session.begin_nested():  # the loser of a race loses only this, not the request's transaction
+                booking = Booking(
+                    candidate=candidate, slot=slot, host=host, topics=chosen, question=question, mode=how,
+                    phone=phone, uid=f"{uuid.uuid4()}@feedbackspreekuur", sequence=0,
+                )
+                db.session.add(booking)
+            break
+        except IntegrityError:
+            booking = None
+            if open_booking(candidate) is not None:
+                raise AlreadyBooked() from None
+    if booking is None:
+        raise SlotTaken()
     _settle_waitlist(candidate)
     keep_links_alive(candidate, slot.ends_at + LINK_GRACE)
     record_event("booked", candidate, feedback_session_id=slot.feedback_session_id, at=now)
@@ -175,6 +246,36 @@ def book_slot(
             pass  # already in the pool: the booking is what matters here
     notifications.notify_booking_confirmed(booking, token)
     times_changed()
+    return booking
+
+
+def _clean_question(question: str | None) -> str:
+    question = clean_text(question or "").strip()
+    if len(question) > current_app.config["QUESTION_MAX_LENGTH"]:
+        raise BookingError(_("Your question is too long."))
+    return question
+
+
+def change_topics(
+    booking: Booking, topics: list[str], question: str, expected_sequence: int | None, *,
+    now: datetime | None = None,
+) -> Booking:
+    """Change what the conversation is about without moving it. The time, the host and the calendar stay
+    as they are (no new invitation: the calendar holds neither); a form from an older page changes nothing."""
+    now = now or utcnow()
+    _check_still_current(booking, expected_sequence)
+    if not is_open(booking.slot.feedback_session, now):
+        raise BookingClosed()
+    chosen, question = _clean_topics(topics), _clean_question(question)
+    result = db.session.execute(
+        sa.update(Booking)
+        .where(Booking.id == booking.id, Booking.status == BookingStatus.BOOKED,
+               Booking.sequence == expected_sequence)
+        .values(topics=chosen, question=question, updated_at=now)
+    )
+    if result.rowcount != 1:
+        raise BookingChanged()
+    db.session.refresh(booking)
     return booking
 
 
@@ -194,17 +295,26 @@ def reschedule_booking(
     new_slot = _bookable_slot(new_slot_id, now)
     if new_slot.id == booking.slot_id:
         raise SameSlot()
+    if booking.mode not in new_slot.feedback_session.modes:
+        raise ModeNotOffered(_("That day does not offer the way of talking you chose. Please choose a time on "
+                               "another day, or cancel and book again."))
     old_slot_id = booking.slot_id
-    try:
-        with db.session.begin_nested():  # a race for the new slot costs only this statement
-            result = db.session.execute(
-                sa.update(Booking)
-                .where(Booking.id == booking.id, Booking.status == BookingStatus.BOOKED,
-                       Booking.sequence == expected_sequence)
-                .values(slot_id=new_slot.id, sequence=Booking.sequence + 1, updated_at=now)
-            )
-    except IntegrityError:
-        raise SlotTaken() from None
+    result = None
+    for host in hosts_in_turn(new_slot):
+        try:
+            with db.session.begin_nested():  # a race for a place at the new time costs only this statement
+                result = db.session.execute(
+                    sa.update(Booking)
+                    .where(Booking.id == booking.id, Booking.status == BookingStatus.BOOKED,
+                           Booking.sequence == expected_sequence)
+                    .values(slot_id=new_slot.id, host_id=host.id if host else None,
+                            sequence=Booking.sequence + 1, updated_at=now)
+                )
+            break
+        except IntegrityError:
+            result = None
+    if result is None:
+        raise SlotTaken()
     if result.rowcount != 1:
         raise BookingChanged()
     db.session.refresh(booking)
@@ -217,9 +327,14 @@ def reschedule_booking(
     return booking
 
 
-def cancel_booking(booking: Booking, expected_sequence: int, *, token: str, now: datetime | None = None) -> Booking:
-    """Cancel ``booking``: the slot is free again and the calendar event is withdrawn."""
+def cancel_booking(
+    booking: Booking, expected_sequence: int, *, token: str, reason: str = "", now: datetime | None = None,
+) -> Booking:
+    """Cancel ``booking``: the place is free again and the calendar event is withdrawn. ``reason`` (a
+    CancelReason value, or "" when the candidate gave none) is kept and counted without the person."""
     now = now or utcnow()
+    if reason and reason not in {r.value for r in CancelReason}:
+        raise InvalidCancelReason()
     _check_still_current(booking, expected_sequence)
     if not is_open(booking.slot.feedback_session, now):
         raise BookingClosed()
@@ -227,12 +342,15 @@ def cancel_booking(booking: Booking, expected_sequence: int, *, token: str, now:
         sa.update(Booking)
         .where(Booking.id == booking.id, Booking.status == BookingStatus.BOOKED,
                Booking.sequence == expected_sequence)
-        .values(status=BookingStatus.CANCELLED, sequence=Booking.sequence + 1, cancelled_at=now, updated_at=now)
+        .values(status=BookingStatus.CANCELLED, sequence=Booking.sequence + 1, cancelled_at=now, updated_at=now,
+                cancel_reason=reason)
     )
     if result.rowcount != 1:
         raise BookingChanged()
     db.session.refresh(booking)
-    record_event("cancelled", booking.candidate, feedback_session_id=booking.slot.feedback_session_id, at=now)
+    record_event(
+        "cancelled", booking.candidate, feedback_session_id=booking.slot.feedback_session_id, at=now, detail=reason
+    )
     notifications.notify_booking_cancelled(booking, token)
     db.session.flush()
     _offer_after_change(now, freed_slot_id=booking.slot_id)

@@ -32,7 +32,7 @@ from app.models import (
     Stage,
     User,
 )
-from app.sessions.services import create_session
+from app.sessions.planning import create_session
 from app.timeutil import from_local, local
 from app.tokens import booking_url, hash_token, token_for_nonce
 
@@ -96,6 +96,8 @@ def load_demo_staff() -> list[tuple[User, str]]:
     accounts = []
     for role, email, name in DEMO_STAFF:
         user = find_user(email) or create_user(email, name, Role(role), demo_password(email))
+        if role == "recruiter" and not user.job_title:
+            user.job_title = "Recruiter"
         accounts.append((user, demo_password(email)))
     db.session.flush()
     return accounts
@@ -141,6 +143,7 @@ def load_demo() -> list[tuple[Candidate, str]]:
         sessions.append(existing or create_session(
             day=day, start=time(16, 0), end=time(18, 0), breaks=[["17:00", "17:15"]],
             location=LOCATION, video_url=VIDEO_URL, status=FeedbackSessionStatus.PUBLISHED,
+            modes=("on_site", "video", "phone"),
         ))
         if not sessions[-1].hosts:
             sessions[-1].hosts = [staff[0][0]]

@@ -41,7 +41,7 @@ from app.models import (
 )
 from app.notes.services import record_outcome
 from app.privacy.services import due_for_erasure, erase_candidates
-from app.sessions.services import create_session
+from app.sessions.planning import create_session
 from app.talent.services import join_pool, record_hire, record_reapplication
 from app.timeutil import from_local, local
 from app.tokens import TOKEN_BYTES, hash_token, token_for_nonce

@@ -52,7 +52,7 @@ from app.models import (
     User,
     WaitlistEntry,
 )
-from app.sessions.services import slot_times
+from app.sessions.layout import slot_times
 from app.timeutil import from_local, local
 
 YEARS = 4

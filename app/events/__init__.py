@@ -29,15 +29,18 @@ KINDS = (
 
 def record_event(
     kind: str, candidate: Candidate, *, feedback_session_id: int | None = None, at: datetime | None = None,
-    value: int | None = None, user_id: int | None = None,
+    value: int | None = None, user_id: int | None = None, detail: str = "",
 ) -> None:
-    """Log ``kind`` for ``candidate`` by their random ``ref`` only. Does not commit."""
-    record_events(kind, [candidate], feedback_session_id=feedback_session_id, at=at, value=value, user_id=user_id)
+    """Log ``kind`` for ``candidate`` by their random ``ref`` only; ``detail`` a fixed code (never free text),
+    such as the reason for cancelling. Does not commit."""
+    record_events(
+        kind, [candidate], feedback_session_id=feedback_session_id, at=at, value=value, user_id=user_id, detail=detail
+    )
 
 
 def record_events(
     kind: str, candidates: Sequence[Candidate], *, feedback_session_id: int | None = None, at: datetime | None = None,
-    value: int | None = None, user_id: int | None = None, first_for_all: bool = False,
+    value: int | None = None, user_id: int | None = None, first_for_all: bool = False, detail: str = "",
 ) -> None:
     """Log ``kind`` for each of ``candidates`` and count each person's first one in the monthly roll-up:
     one lookup, one INSERT and one roll-up statement, however many people (a selection of rejection
@@ -63,6 +66,7 @@ def record_events(
             "feedback_session_id": feedback_session_id,
             "value": value,
             "user_id": user_id,
+            "detail": detail,
         }
         rows.append(row)
         if candidate.ref not in counted_refs:

@@ -60,6 +60,8 @@ def contributions(event, slot_minutes: int | None) -> Iterable[tuple[str, str, i
         group = nps_group(value)
         if group:
             yield "nps", group, 0, 0
+    if event.kind == "cancelled" and event.detail:
+        yield "cancel_reason", event.detail, 0, 0  # the reason a candidate gave, counted without the person
     if event.kind in ("attended", "no_show") and event.feedback_session_id is not None:
         yield "feedback_session", str(event.feedback_session_id), 0, 0
     if event.kind == "attended" and event.user_id is not None:
@@ -151,7 +153,8 @@ def rebuild(*, chunk: int = 20_000) -> int:
     db.session.commit()  # the session holds no transaction (on SQLite: no lock) while the log is read
     totals: Totals = {}
     columns = (Event.id, Event.kind, Event.occurred_at, Event.candidate_ref, Event.department, Event.vacancy,
-               Event.stage, Event.reason, Event.rejected_on, Event.feedback_session_id, Event.value, Event.user_id)
+               Event.stage, Event.reason, Event.rejected_on, Event.feedback_session_id, Event.value, Event.user_id,
+               Event.detail)
     query = sa.select(*columns).order_by(Event.candidate_ref, Event.kind, Event.occurred_at, Event.id)
     previous = None
     with db.engine.connect() as connection:

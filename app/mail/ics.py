@@ -1,10 +1,17 @@
-"""Calendar invitations built with icalendar: REQUEST for new and moved bookings, CANCEL for cancelled ones."""
+"""Calendar invitations built with icalendar: REQUEST for new and moved bookings, CANCEL for cancelled ones;
+and the same appointment as "add to calendar" links for Google Calendar and Outlook.
 
-from datetime import datetime
+Times are given on the Amsterdam clock (DTSTART;TZID=Europe/Amsterdam) with the zone's VTIMEZONE, so that
+calendar apps show the zone the conversation is in; the links carry them in UTC, which both services read.
+"""
+
+from datetime import UTC, datetime
+from urllib.parse import urlencode
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from app.database import utcnow
+from app.timeutil import AMSTERDAM
 
 PRODID = "-//Feedbackspreekuur//Portal//NL"
 
@@ -31,7 +38,8 @@ def booking_invitation(
     attendee_name: str,
     stamp: datetime | None = None,
 ) -> bytes:
-    """One VEVENT in a VCALENDAR with the given METHOD ("REQUEST" or "CANCEL"); times in UTC."""
+    """One VEVENT in a VCALENDAR with the given METHOD ("REQUEST" or "CANCEL"); times on the Amsterdam clock
+    with its VTIMEZONE."""
     if method not in ("REQUEST", "CANCEL"):
         raise ValueError(f"unsupported METHOD {method!r}")
     calendar = Calendar()
@@ -44,8 +52,8 @@ def booking_invitation(
     event.add("uid", uid)
     event.add("sequence", sequence)
     event.add("dtstamp", stamp or utcnow())
-    event.add("dtstart", starts_at)
-    event.add("dtend", ends_at)
+    event.add("dtstart", starts_at.astimezone(AMSTERDAM))
+    event.add("dtend", ends_at.astimezone(AMSTERDAM))
     event.add("summary", _clean(summary))
     event.add("description", description)
     if location:
@@ -65,4 +73,30 @@ def booking_invitation(
     event.add("attendee", attendee)
 
     calendar.add_component(event)
+    calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def _utc_stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def google_calendar_url(*, starts_at: datetime, ends_at: datetime, summary: str, description: str,
+                        location: str) -> str:
+    """Google Calendar's "create event" page, filled in (a plain link: no script of theirs on our pages)."""
+    query = {"action": "TEMPLATE", "text": _clean(summary),
+             "dates": f"{_utc_stamp(starts_at)}/{_utc_stamp(ends_at)}", "details": description,
+             "location": _clean(location), "ctz": "Europe/Amsterdam"}
+    return "https://calendar.google.com/calendar/render?" + urlencode(query)
+
+
+def outlook_calendar_url(*, starts_at: datetime, ends_at: datetime, summary: str, description: str,
+                         location: str) -> str:
+    """Outlook on the web's "new event" form, filled in (outlook.live.com; work accounts are sent on from
+    there)."""
+    def iso(moment: datetime) -> str:
+        return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    query = {"path": "/calendar/action/compose", "rru": "addevent", "subject": _clean(summary),
+             "startdt": iso(starts_at), "enddt": iso(ends_at), "body": description, "location": _clean(location)}
+    return "https://outlook.live.com/calendar/0/deeplink/compose?" + urlencode(query)

@@ -2,18 +2,22 @@
 to the outbox in the caller's transaction."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.i18n import _l
-from app.mail.ics import booking_invitation
+from app.labels import host_introduction
+from app.mail.ics import booking_invitation, google_calendar_url, outlook_calendar_url
 from app.mail.outbox import compose_email, queue_email
 from app.models import (
     Booking,
     BookingStatus,
     Candidate,
+    ConversationMode,
     OutboxMessage,
     PoolMembership,
     WaitlistEntry,
@@ -22,7 +26,21 @@ from app.models import (
 from app.tokens import booking_url, external_url, valid_token
 
 
-def booking_ics(booking: Booking, method: str, link: str) -> bytes:
+@dataclass(frozen=True)
+class Appointment:
+    """A booking as calendars show it, in the candidate's language: for the .ics and the calendar links."""
+
+    starts_at: datetime
+    ends_at: datetime
+    summary: str
+    description: str
+    location: str
+
+
+def appointment(booking: Booking, link: str | None) -> Appointment:
+    """What the candidate's calendar shows: the way of talking decides the LOCATION (the room, the video link,
+    or that the recruiter calls which number), the description names the recruiter and, given ``link``, the
+    personal link to manage it."""
     candidate, slot = booking.candidate, booking.slot
     feedback_session = slot.feedback_session
     config = current_app.config
@@ -31,32 +49,58 @@ def booking_ics(booking: Booking, method: str, link: str) -> bytes:
         lines = [
             _("Your 15-minute feedback conversation about the vacancy %(vacancy)s.", vacancy=candidate.vacancy),
         ]
-        if feedback_session.video_url:
-            lines.append(_("Video link: %(url)s", url=feedback_session.video_url))
-        lines.append(_("View, move or cancel your appointment: %(link)s", link=link))
-        description = "\n\n".join(lines)
-    location = ", ".join(part for part in (feedback_session.location, feedback_session.video_url) if part)
+        if booking.host is not None:
+            lines.append(_("With %(host)s.", host=host_introduction(booking.host)))
+        if booking.mode == ConversationMode.VIDEO:
+            location = feedback_session.video_url
+            if feedback_session.video_url:
+                lines.append(_("Video link: %(url)s", url=feedback_session.video_url))
+        elif booking.mode == ConversationMode.PHONE:
+            location = _("Phone call: the recruiter calls you on %(phone)s", phone=booking.phone)
+            lines.append(location)
+        else:
+            location = feedback_session.location
+        if link:
+            lines.append(_("View, move or cancel your appointment: %(link)s", link=link))
+    return Appointment(slot.starts_at, slot.ends_at, summary, "\n\n".join(lines), location)
+
+
+def booking_ics(booking: Booking, method: str, link: str) -> bytes:
+    """The booking's calendar invitation (METHOD REQUEST or CANCEL), with its UID and SEQUENCE."""
+    details = appointment(booking, link)
+    config = current_app.config
     return booking_invitation(
         uid=booking.uid,
         sequence=booking.sequence,
         method=method,
-        starts_at=slot.starts_at,
-        ends_at=slot.ends_at,
-        summary=summary,
-        description=description,
-        location=location,
+        starts_at=details.starts_at,
+        ends_at=details.ends_at,
+        summary=details.summary,
+        description=details.description,
+        location=details.location,
         url=link,
         organizer_email=config["RECRUITER_CONTACT_EMAIL"],
         organizer_name=config["ORGANISATION_NAME"],
-        attendee_email=candidate.email,
-        attendee_name=candidate.name,
+        attendee_email=booking.candidate.email,
+        attendee_name=booking.candidate.name,
     )
+
+
+def calendar_links(booking: Booking) -> dict[str, str]:
+    """"Add to Google Calendar" and "Add to Outlook" addresses for the booking, by name. They carry no personal
+    link: it would be a working key in another company's address bar and logs (the .ics file has it)."""
+    details = appointment(booking, None)
+    fields = {"starts_at": details.starts_at, "ends_at": details.ends_at, "summary": details.summary,
+              "description": details.description, "location": details.location}
+    return {"google": google_calendar_url(**fields), "outlook": outlook_calendar_url(**fields)}
 
 
 def _calendar_mail(booking: Booking, token: str, *, kind: str, template: str, method: str, subject,
                    **context) -> OutboxMessage:
     """An e-mail about a booking with its calendar invitation (REQUEST or CANCEL) and the manage link."""
     link = booking_url(token)
+    if method == "REQUEST":
+        context.setdefault("calendar_links", calendar_links(booking))
     return queue_email(
         kind=kind, candidate=booking.candidate, subject=subject, template=template,
         context={"booking": booking, "link": link, **context},

@@ -21,7 +21,7 @@ from app.audit.services import record_audit_once
 from app.auth.decorators import STAFF, role_required
 from app.core.forms import ActionForm
 from app.core.languages import offered
-from app.core.query import flag_arg, json_body
+from app.core.query import choice_arg, flag_arg, json_body
 from app.database import writes_on_get
 from app.extensions import db
 from app.i18n import clock
@@ -62,10 +62,15 @@ def _booking(booking_id: int) -> Booking:
 def show_agenda(feedback_session_id: int):
     """The conversations of one feedback hour in time order, to prepare and to print for the day."""
     feedback_session = _get_or_404(FeedbackSession, feedback_session_id)
-    rows = services.session_agenda(feedback_session)
+    host_ids = [str(h.id) for h in feedback_session.hosts]
+    # A host sees their own conversations first; everyone can see them all.
+    mine = str(current_user.id) if str(current_user.id) in host_ids else "all"
+    chosen = choice_arg("host", [*host_ids, "all"], default=mine)
+    rows = services.session_agenda(feedback_session, host_id=None if chosen == "all" else int(chosen))
     booked = [row.booking for row in rows if row.booking is not None]
     context = {
         "feedback_session": feedback_session, "rows": rows, "booked": booked, "is_prepared": services.is_prepared,
+        "chosen_host": chosen, "several_hosts": len(host_ids) > 1,
         "prepared": sum(1 for b in booked if services.is_prepared(b.note)),
         "with_notes": flag_arg("notes"),
         "note_labels": NOTE_LABELS,

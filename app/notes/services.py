@@ -78,16 +78,23 @@ class WarningsNotConfirmed(NotesError):
 
 @dataclass
 class AgendaRow:
-    """One slot of the day: its conversation, if booked, and any booking cancelled there too late."""
+    """One place of the day (a slot with one host): its conversation, if booked, and any booking cancelled
+    there too late."""
 
     slot: Slot
+    host: User | None = None
     booking: Booking | None = None
     cancelled_late: list[Booking] = field(default_factory=list)
 
 
-def session_agenda(feedback_session: FeedbackSession) -> list[AgendaRow]:
-    """Every slot of ``feedback_session`` in time order with the conversation in it (two queries in all)."""
-    rows = {slot.id: AgendaRow(slot) for slot in feedback_session.slots}
+def session_agenda(feedback_session: FeedbackSession, *, host_id: int | None = None) -> list[AgendaRow]:
+    """Every place of ``feedback_session`` in time order (each slot once per host) with the conversation in it (two
+    queries in all); with ``host_id`` only that host's places, and conversations nobody hosts."""
+    hosts = [h for h in feedback_session.hosts if host_id is None or h.id == host_id] or [None]
+    rows = {
+        (slot.id, host.id if host else None): AgendaRow(slot, host) for slot in feedback_session.slots for host in hosts
+    }
+    first_row = {slot.id: rows[(slot.id, hosts[0].id if hosts[0] else None)] for slot in feedback_session.slots}
     bookings = db.session.scalars(
         sa.select(Booking)
         .join(Booking.slot)
@@ -96,13 +103,19 @@ def session_agenda(feedback_session: FeedbackSession) -> list[AgendaRow]:
         .options(selectinload(Booking.candidate), selectinload(Booking.note))
         .order_by(Booking.created_at)
     )
+    extra: list[AgendaRow] = []
     for booking in bookings:
-        row = rows[booking.slot_id]
+        if host_id is not None and booking.host_id not in (host_id, None):
+            continue  # another host's conversation
+        row = rows.get((booking.slot_id, booking.host_id))
         if booking.status == BookingStatus.CANCELLED:
-            row.cancelled_late.append(booking)
+            (row or first_row[booking.slot_id]).cancelled_late.append(booking)
+        elif row is None or row.booking is not None:
+            # Nobody hosts it, or its host no longer hosts this session: a row of its own at that time.
+            extra.append(AgendaRow(booking.slot, booking.host, booking))
         else:
             row.booking = booking
-    return list(rows.values())
+    return sorted([*rows.values(), *extra], key=lambda r: (r.slot.starts_at, r.host.name if r.host else ""))
 
 
 def is_prepared(note: PreparationNote | None) -> bool:

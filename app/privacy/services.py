@@ -216,7 +216,8 @@ def _booking(b: Booking) -> dict:
     survey = db.session.scalar(sa.select(SurveyResponse).where(SurveyResponse.booking_id == b.id))
     return {
         "starts_at": b.slot.starts_at.isoformat(), "status": b.status.value, "topics": b.topics,
-        "question": b.question, "cancelled_late": b.cancelled_late, "suitable_after_all": b.suitable_after_all,
+        "question": b.question, "how": b.mode.value, "phone": b.phone, "cancel_reason": b.cancel_reason,
+        "cancelled_late": b.cancelled_late, "suitable_after_all": b.suitable_after_all,
         "follow_up_action": b.follow_up_action,
         "preparation_notes": None if note is None else {
             "what_went_well": note.went_well, "why_not_this_role": note.why_not, "advice": note.advice,

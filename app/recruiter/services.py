@@ -19,7 +19,7 @@ from app.models import (
     Slot,
 )
 from app.privacy.services import outcome_missing_erasure
-from app.sessions.services import with_place_counts
+from app.sessions.overview import with_place_counts
 
 COMING = 6  # feedback sessions on the start page
 MISSING_SHOWN = 20  # past conversations without an outcome listed by name (the count covers all)

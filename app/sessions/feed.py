@@ -19,6 +19,7 @@ from app.mail.ics import PRODID
 from app.models import (
     Booking,
     BookingStatus,
+    ConversationMode,
     FeedbackSession,
     FeedbackSessionStatus,
     Role,
@@ -66,7 +67,8 @@ def user_for_feed(token: str) -> User | None:
 
 
 def hosted_bookings(user: User, *, now: datetime | None = None) -> list[Booking]:
-    """The conversations (not cancelled) in sessions ``user`` hosts, from a while back on, in time order."""
+    """The conversations (not cancelled) ``user`` holds, from a while back on, in time order: their own, and
+    those nobody holds in sessions they host. Another host's conversations are theirs."""
     now = now or utcnow()
     return list(db.session.scalars(
         sa.select(Booking)
@@ -75,6 +77,7 @@ def hosted_bookings(user: User, *, now: datetime | None = None) -> list[Booking]
         .join(feedback_session_host, feedback_session_host.c.feedback_session_id == FeedbackSession.id)
         .where(
             feedback_session_host.c.user_id == user.id,
+            sa.or_(Booking.host_id == user.id, Booking.host_id.is_(None)),
             Booking.status != BookingStatus.CANCELLED,
             FeedbackSession.status != FeedbackSessionStatus.CANCELLED,
             Slot.starts_at >= now - HISTORY,
@@ -106,7 +109,13 @@ def host_calendar(user: User, *, now: datetime | None = None) -> bytes:
         event.add("dtend", slot.ends_at)
         event.add("summary", " ".join(_("Feedback conversation: %(name)s – %(vacancy)s",
                                         name=candidate.first_name, vacancy=candidate.vacancy).split()))
-        location = ", ".join(part for part in (feedback_session.location, feedback_session.video_url) if part)
+        # How the conversation takes place; a phone number stays in the portal (the agenda), not in calendars.
+        if booking.mode == ConversationMode.PHONE:
+            location = _("Phone call: you call the candidate (the number is in the agenda)")
+        elif booking.mode == ConversationMode.VIDEO:
+            location = feedback_session.video_url
+        else:
+            location = feedback_session.location
         if location:
             event.add("location", " ".join(location.split()))
         page = external_url("sessions.show_session", feedback_session_id=feedback_session.id)

@@ -25,14 +25,11 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core.forms import WholeNumberField, as_line
 from app.i18n import _l
-from app.models import User
-from app.sessions import services
-from app.sessions.services import (
-    MAX_SERIES_MONTHS,
-    MAX_SLOT_MINUTES,
-    MIN_SLOT_MINUTES,
-    SessionPlan,
-)
+from app.labels import MODE
+from app.models import ConversationMode, User
+from app.sessions import errors, layout
+from app.sessions.layout import MAX_SLOT_MINUTES, MIN_SLOT_MINUTES, SessionPlan
+from app.sessions.series import MAX_SERIES_MONTHS
 
 NTH_LABELS = {
     1: _l("first"), 2: _l("second"), 3: _l("third"), 4: _l("fourth"), -1: _l("last"),
@@ -95,6 +92,17 @@ class HostsField(SelectMultipleField):
             raise ValidationError(_("Please choose the hosts from the list."))
 
 
+class ModesField(SelectMultipleField):
+    """Check boxes, one per way of talking."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form):
+        if any(value not in {m.value for m in ConversationMode} for value in self.data or []):
+            raise ValidationError(_("Please choose the ways of talking from the list."))
+
+
 def web_link(form, field) -> None:
     """An http(s) address with a host: anything else is no video link a candidate can open."""
     value = (field.data or "").strip()
@@ -124,6 +132,9 @@ class LayoutForm(FlaskForm):
                          validators=[Length(max=500), web_link])
     hosts = HostsField(_l("Hosts"), coerce=int,
                        validators=[InputRequired(_l("Please choose at least one host."))])
+    modes = ModesField(_l("How candidates can talk"), default=[ConversationMode.ON_SITE.value],
+                       choices=[SelectChoice(m.value, label) for m, label in MODE.items()],
+                       validators=[InputRequired(_l("Please choose at least one way of talking."))])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -136,8 +147,8 @@ class LayoutForm(FlaskForm):
 
     def validate_breaks(self, field) -> None:
         try:
-            self.parsed_breaks = services.parse_breaks(field.data or "")
-        except services.SessionError as error:
+            self.parsed_breaks = layout.parse_breaks(field.data or "")
+        except errors.SessionError as error:
             raise ValidationError(error.message) from None
 
     def validate(self, extra_validators=None) -> bool:
@@ -145,14 +156,24 @@ class LayoutForm(FlaskForm):
         valid = super().validate(extra_validators)
         if self.start.errors or self.end.errors or self.breaks.errors:
             return False
-        problems = services.layout_problems(
+        problems = layout.layout_problems(
             day=self._day(), start=self.start.data, end=self.end.data,
             slot_minutes=None if self.slot_minutes.errors else self.slot_minutes.data,
             breaks=self.parsed_breaks,
         )
-        for name, message in problems:
+        for name, message in problems + self._mode_problems():
             self[name].errors = [*self[name].errors, message]
-        return valid and not problems
+        return valid and not problems and not self._mode_problems()
+
+    def _mode_problems(self) -> list[tuple[str, str]]:
+        """On site needs the location, video the link: a candidate must know where to go or what to open."""
+        problems = []
+        modes = self.modes.data or []
+        if ConversationMode.ON_SITE.value in modes and not self.location.data:
+            problems.append(("location", str(_("Please enter the location: candidates can come on site."))))
+        if ConversationMode.VIDEO.value in modes and not self.video_url.data and not self.video_url.errors:
+            problems.append(("video_url", str(_("Please enter the video link: candidates can talk by video."))))
+        return problems
 
     def _day(self):
         return None
@@ -162,6 +183,7 @@ class LayoutForm(FlaskForm):
             day=day, start=self.start.data, end=self.end.data, slot_minutes=self.slot_minutes.data,
             breaks=tuple(tuple(b) for b in self.parsed_breaks), location=self.location.data or "",
             video_url=self.video_url.data or "", host_ids=tuple(self.hosts.data or ()),
+            modes=tuple(m.value for m in ConversationMode if m.value in (self.modes.data or ())),
         )
 
 
@@ -177,8 +199,9 @@ class SessionForm(LayoutForm):
     def fill(self, plan: SessionPlan) -> None:
         """Show a stored session in the form."""
         self.day.data, self.start.data, self.end.data = plan.day, plan.start, plan.end
-        self.slot_minutes.data, self.breaks.data = plan.slot_minutes, services.format_breaks(plan.break_list)
+        self.slot_minutes.data, self.breaks.data = plan.slot_minutes, layout.format_breaks(plan.break_list)
         self.location.data, self.video_url.data, self.hosts.data = plan.location, plan.video_url, list(plan.host_ids)
+        self.modes.data = list(plan.modes)
 
 
 class SeriesForm(LayoutForm):

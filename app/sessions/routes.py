@@ -23,7 +23,7 @@ from app.database import utcnow
 from app.extensions import db, limiter
 from app.i18n import format_day
 from app.models import FeedbackSession
-from app.sessions import feed, services
+from app.sessions import changes, errors, feed, hosts, lifecycle, overview, planning, series
 from app.sessions.forms import (
     NTH_LABELS,
     WEEKDAY_LABELS,
@@ -60,7 +60,7 @@ def _private(response: Response) -> Response:
 @role_required(*STAFF)
 def list_sessions():
     """Sessions ahead with booked and offered places, the past ones below a page at a time."""
-    ahead, past = services.session_overview(past_page=page_arg())
+    ahead, past = overview.session_overview(past_page=page_arg())
     return render_template("sessions/list.html", ahead=ahead, past=past)
 
 
@@ -70,8 +70,8 @@ def show_session(feedback_session_id: int):
     """One session: its details, every slot with who booked it, and what can be done with it."""
     feedback_session = _get_session(feedback_session_id)
     return render_template(
-        "sessions/show.html", feedback_session=feedback_session, slots=services.slot_overview(feedback_session),
-        editable=services.is_editable(feedback_session), action_form=ActionForm(),
+        "sessions/show.html", feedback_session=feedback_session, slots=overview.slot_overview(feedback_session),
+        editable=planning.is_editable(feedback_session), action_form=ActionForm(),
     )
 
 
@@ -79,7 +79,7 @@ def show_session(feedback_session_id: int):
 
 def _session_form(feedback_session: FeedbackSession | None = None) -> SessionForm:
     form = SessionForm()
-    form.set_host_choices(services.host_choices(feedback_session))
+    form.set_host_choices(hosts.host_choices(feedback_session))
     return form
 
 
@@ -97,7 +97,7 @@ def create_session():
         return _form_page(form, None)
     if not form.validate():
         return _form_page(form, None, 422)
-    feedback_session = services.create_planned_session(form.plan())
+    feedback_session = planning.create_planned_session(form.plan())
     flash(_("The feedback hour is saved as a draft with %(count)s conversations. Publish it when candidates may book.",
             count=len(feedback_session.slots)), "success")
     return _to_session(feedback_session)
@@ -109,12 +109,12 @@ def edit_session(feedback_session_id: int):
     """Change a session. When the change removes booked slots, nothing is saved until the recruiter
     has chosen what happens to those conversations."""
     feedback_session = _get_session(feedback_session_id)
-    if not services.is_editable(feedback_session):
-        flash(str(services.SessionLocked.message), "error")
+    if not planning.is_editable(feedback_session):
+        flash(str(errors.SessionLocked.message), "error")
         return _to_session(feedback_session)
     form = _session_form(feedback_session)
     if not form.is_submitted():
-        form.fill(services.plan_of(feedback_session))
+        form.fill(planning.plan_of(feedback_session))
         if not form.hosts.data:
             form.hosts.data = [current_user.id]
         return _form_page(form, feedback_session)
@@ -124,19 +124,19 @@ def edit_session(feedback_session_id: int):
     if resolution == "back":
         return _form_page(form, feedback_session)
     try:
-        report = services.update_session(
+        report = changes.update_session(
             feedback_session, form.plan(), resolution=resolution, expected=request.form.get("expected"),
             actor_id=current_user.id,
         )
-    except services.DecisionNeeded as needed:
+    except errors.DecisionNeeded as needed:
         return _confirm_change_page(feedback_session, needed.change)
-    except services.SessionLocked as error:
+    except errors.SessionLocked as error:
         flash(str(error.message), "error")
         return _to_session(feedback_session)
-    except services.ChangedMeanwhile as changed:
+    except errors.ChangedMeanwhile as changed:
         flash(str(changed.message), "warning")
         feedback_session = _get_session(feedback_session_id)
-        change = services.plan_change(feedback_session, form.plan())
+        change = changes.plan_change(feedback_session, form.plan())
         if change.moves:
             return _confirm_change_page(feedback_session, change)
         return _form_page(form, feedback_session, 409)
@@ -144,7 +144,7 @@ def edit_session(feedback_session_id: int):
     return _to_session(feedback_session)
 
 
-def _confirm_change_page(feedback_session: FeedbackSession, change: services.LayoutChange):
+def _confirm_change_page(feedback_session: FeedbackSession, change: changes.LayoutChange):
     carry = [(k, v) for k, v in request.form.items(multi=True) if k not in _DECISION_FIELDS]
     return render_template(
         "sessions/confirm_change.html", feedback_session=feedback_session, change=change, carry=carry,
@@ -152,7 +152,7 @@ def _confirm_change_page(feedback_session: FeedbackSession, change: services.Lay
     )
 
 
-def _save_message(report: services.UpdateReport) -> str:
+def _save_message(report: changes.UpdateReport) -> str:
     parts = [_("The feedback hour is saved.")]
     if report.moved:
         parts.append(ngettext("%(num)s conversation moved; the candidate gets the new time by e-mail.",
@@ -177,8 +177,8 @@ def publish_session(feedback_session_id: int):
     feedback_session = _get_session(feedback_session_id)
     if ActionForm().validate_on_submit():
         try:
-            offered = services.publish_session(feedback_session)
-        except services.SessionError as error:
+            offered = lifecycle.publish_session(feedback_session)
+        except errors.SessionError as error:
             flash(str(error.message), "error")
         else:
             message = _("The feedback hour is published: candidates can book it now.")
@@ -196,8 +196,8 @@ def close_session(feedback_session_id: int):
     feedback_session = _get_session(feedback_session_id)
     if ActionForm().validate_on_submit():
         try:
-            services.close_session(feedback_session)
-        except services.SessionError as error:
+            lifecycle.close_session(feedback_session)
+        except errors.SessionError as error:
             flash(str(error.message), "error")
         else:
             flash(_("The feedback hour is closed: no new bookings. Booked conversations go ahead."), "success")
@@ -209,14 +209,14 @@ def close_session(feedback_session_id: int):
 def confirm_cancellation(feedback_session_id: int):
     """Ask first: who will be told that their conversation does not go ahead."""
     feedback_session = _get_session(feedback_session_id)
-    if not services.is_editable(feedback_session):
-        flash(str(services.SessionLocked.message), "error")
+    if not planning.is_editable(feedback_session):
+        flash(str(errors.SessionLocked.message), "error")
         return _to_session(feedback_session)
-    bookings = services.booked_in(feedback_session)
+    bookings = lifecycle.booked_in(feedback_session)
     return render_template(
         "sessions/confirm_cancel.html", feedback_session=feedback_session, bookings=bookings,
-        next_session=services.next_session_ahead(utcnow(), exclude_slot_ids={s.id for s in feedback_session.slots}),
-        form=ConfirmForm(formdata=None, expected=services.cancel_fingerprint(feedback_session)),
+        next_session=changes.next_session_ahead(utcnow(), exclude_slot_ids={s.id for s in feedback_session.slots}),
+        form=ConfirmForm(formdata=None, expected=lifecycle.cancel_fingerprint(feedback_session)),
     )
 
 
@@ -229,11 +229,11 @@ def cancel_session(feedback_session_id: int):
     if not form.validate_on_submit():
         return redirect(url_for(".confirm_cancellation", feedback_session_id=feedback_session.id))
     try:
-        told = services.cancel_session(feedback_session, expected=form.expected.data or "", actor_id=current_user.id)
-    except services.ChangedMeanwhile as error:
+        told = lifecycle.cancel_session(feedback_session, expected=form.expected.data or "", actor_id=current_user.id)
+    except errors.ChangedMeanwhile as error:
         flash(str(error.message), "warning")
         return redirect(url_for(".confirm_cancellation", feedback_session_id=feedback_session_id))
-    except services.SessionError as error:
+    except errors.SessionError as error:
         flash(str(error.message), "error")
         return _to_session(feedback_session)
     flash(_("The feedback hour is cancelled.") + " " + ngettext(
@@ -249,8 +249,8 @@ def delete_session(feedback_session_id: int):
     if not ActionForm().validate_on_submit():
         return _to_session(feedback_session)
     try:
-        services.delete_draft(feedback_session)
-    except services.SessionError as error:
+        lifecycle.delete_draft(feedback_session)
+    except errors.SessionError as error:
         flash(str(error.message), "error")
         return _to_session(feedback_session)
     flash(_("The draft is deleted."), "success")
@@ -264,16 +264,16 @@ def delete_session(feedback_session_id: int):
 def plan_series():
     """Plan several months at once: preview the dates first, then create them."""
     form = SeriesForm()
-    form.set_host_choices(services.host_choices())
+    form.set_host_choices(hosts.host_choices())
     if not form.is_submitted():
         form.hosts.data = [current_user.id]
         return _series_page(form)
     if not form.validate():
         return _series_page(form, status=422)
-    preview = services.preview_series(form.nth.data, form.weekday.data, form.months.data)
+    preview = series.preview_series(form.nth.data, form.weekday.data, form.months.data)
     if request.form.get("step") != "create":
         return _series_page(form, preview=preview)
-    created, skipped = services.plan_series(
+    created, skipped = series.plan_series(
         form.nth.data, form.weekday.data, form.months.data, form.layout(None), publish=form.publish.data,
     )
     if created:

@@ -16,7 +16,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from app.i18n import _l
-from app.labels import STAGE
+from app.labels import CANCEL_REASON, STAGE
 from app.models import Stage
 from app.stats import queries
 from app.stats.queries import BREAKDOWN_KINDS, FUNNEL, Period
@@ -170,6 +170,12 @@ def calls_table(funnel: dict[str, int]) -> Table:
                  shares={2})
 
 
+def cancel_reasons_table(reasons: dict[str, int]) -> Table:
+    """Why candidates cancelled, as they said when cancelling (optional): counted without the person."""
+    return Table("cancel_reasons", _("Why candidates cancelled"), [_("Reason"), _("People")],
+                 [[str(CANCEL_REASON.get(reason, reason)), figure(people)] for reason, people in reasons.items()])
+
+
 def _stage_labels() -> dict:
     return {s.value: STAGE[s] for s in Stage} | {"": _("Not recorded")}
 
@@ -189,6 +195,7 @@ TABLES: dict[str, Callable[[Period], Table]] = {
     "seats": lambda p: seats_table(queries.seat_use(p)),
     "recruiters": lambda p: recruiters_table(queries.recruiter_time(p)),
     "calls": lambda p: calls_table(queries.funnel_counts(p)),
+    "cancel_reasons": lambda p: cancel_reasons_table(queries.cancel_reasons(p)),
 }
 
 
@@ -220,6 +227,7 @@ def dashboard_figures(d: queries.Dashboard) -> Figures:
         breakdown_table("stage", _("By stage reached"), _("Stage"), d.by_stage, _stage_labels()),
         breakdown_table("reason", _("By rejection reason"), _("Reason"), d.by_reason, REASON_LABELS),
         trend_table(d.trend), seats_table(d.seats), recruiters_table(d.recruiters), calls_table(f),
+        cancel_reasons_table(d.cancel_reasons),
     ]
     survey_small = is_small(d.survey["answers"]) or not d.survey["answers"]
     recommend_small = is_small(d.survey["recommend_answers"]) or not d.survey["recommend_answers"]

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
+from app.booking.free_times import places_per_time
 from app.extensions import db
 from app.models import FeedbackSession, FeedbackSessionStatus, Slot, StatMonth, User
 from app.timeutil import local
@@ -84,6 +85,16 @@ def breakdown(period: Period, column: str, *, limit: int = 200) -> dict[str, dic
     return dict(ordered[:limit])
 
 
+def cancel_reasons(period: Period) -> dict[str, int]:
+    """Why candidates cancelled, where they said (CancelReason values): {reason: people}, most first."""
+    rows = db.session.execute(
+        sa.select(StatMonth.dim_value, _people())
+        .where(_months(period), StatMonth.kind == "cancelled", StatMonth.dimension == "cancel_reason")
+        .group_by(StatMonth.dim_value)
+    ).all()
+    return dict(sorted(((reason, people) for reason, people in rows), key=lambda item: (-item[1], item[0])))
+
+
 def hires_since_start() -> dict:
     """The headline: everyone hired after a feedback conversation since the portal started, and sign-ups."""
     hired = sa.and_(StatMonth.kind == "hired", StatMonth.dimension == "attributed", StatMonth.dim_value == "1")
@@ -147,7 +158,8 @@ def seat_use(period: Period) -> list[dict]:
                FeedbackSession.status != FeedbackSessionStatus.CANCELLED)
         .order_by(FeedbackSession.starts_at.desc()).limit(RECENT_SESSIONS).subquery()
     )
-    offered = sa.select(sa.func.count(Slot.id)).where(Slot.feedback_session_id == recent.c.id).scalar_subquery()
+    times = sa.select(sa.func.count(Slot.id)).where(Slot.feedback_session_id == recent.c.id).scalar_subquery()
+    offered = times * places_per_time(recent.c.id)  # one place per host at each time
     rows = db.session.execute(
         sa.select(recent.c.id, recent.c.starts_at, offered,
                   sa.func.coalesce(held.c.attended, 0), sa.func.coalesce(held.c.no_show, 0))
@@ -198,10 +210,11 @@ class Dashboard:
     seats: list
     recruiters: list
     speed: dict
+    cancel_reasons: dict
 
 
 def dashboard_data(period: Period) -> Dashboard:
-    """Everything the HR dashboard shows: a fixed number of aggregate queries (eleven)."""
+    """Everything the HR dashboard shows: a fixed number of aggregate queries (twelve)."""
     return Dashboard(
         period=period,
         funnel=funnel_counts(period),
@@ -215,4 +228,5 @@ def dashboard_data(period: Period) -> Dashboard:
         seats=seat_use(period),
         recruiters=recruiter_time(period),
         speed=invitation_speed(period),
+        cancel_reasons=cancel_reasons(period),
     )

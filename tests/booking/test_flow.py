@@ -2,6 +2,7 @@
 rejection e-mail to a booking, and on to moving, cancelling and booking again."""
 
 from babel.dates import format_date
+from icalendar import Calendar
 
 from app.extensions import db
 from app.models import BookingStatus
@@ -156,7 +157,9 @@ def test_calendar_download_matches_the_booking(english_client, make_session, can
     assert response.status_code == 200
     assert response.mimetype == "text/calendar"
     assert active_bookings()[0].uid.encode() in response.data
-    assert slot.starts_at.strftime("%Y%m%dT%H%M%SZ").encode() in response.data
+    event = Calendar.from_ical(response.data).walk("VEVENT")[0]
+    assert event.decoded("dtstart") == slot.starts_at  # the same moment, on the Amsterdam clock
+    assert local(slot.starts_at).strftime("DTSTART;TZID=Europe/Amsterdam:%Y%m%dT%H%M%S").encode() in response.data
 
 
 def test_pages_with_a_token_are_private(english_client, make_session, candidate_en):
@@ -165,7 +168,7 @@ def test_pages_with_a_token_are_private(english_client, make_session, candidate_
 
     response = english_client.get(f"/b/{token}")
 
-    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Referrer-Policy"] == "same-origin"
     assert "no-store" in response.headers["Cache-Control"]
 
 

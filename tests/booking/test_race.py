@@ -103,3 +103,28 @@ def test_concurrent_reschedules_into_one_slot_never_double_book_or_lose_a_bookin
     assert len(set(slots)) == 10 and slots.count(target.id) == 1
     moved = [b for b in active if b.slot_id == target.id]
     assert moved[0].sequence == 1
+
+
+def test_twenty_candidates_race_for_one_time_with_three_hosts_and_each_host_gets_one(
+    app, make_session, make_user, candidate_en
+):
+    hosts = [make_user("recruiter") for _ in range(3)]
+    slot, other = make_session(end="16:30", hosts=hosts).slots
+    people = [candidate_en() for _ in range(RACERS)]
+    tokens = [token for _, token in people]
+    posts = [(f"/b/{token}/book", {"slot": str(slot.id), "topics": ["improve"], "question": ""}) for token in tokens]
+
+    results = _race(app, posts)
+
+    statuses = sorted(status for status, _, _ in results)
+    assert statuses == [302] * 3 + [409] * (RACERS - 3), results
+    for status, _, text in results:
+        if status == 409:
+            assert "this slot was just taken" in text
+    booked = active_bookings(slot.id)
+    assert sorted(b.host_id for b in booked) == sorted(h.id for h in hosts)  # one place per host, none twice
+    winners = {tokens[i] for i, (status, _, _) in enumerate(results) if status == 302}
+    assert {b.candidate_id for b in booked} == {c.id for c, t in people if t in winners}
+    assert len(all_bookings()) == 3
+    assert len(outbox("booking_confirmed")) == 3
+    assert active_bookings(other.id) == []

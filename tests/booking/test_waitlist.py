@@ -10,7 +10,7 @@ from app.database import utcnow
 from app.extensions import db
 from app.mail.worker import run_scheduled
 from app.models import FeedbackSessionStatus, WaitlistEntry, WaitlistStatus
-from app.sessions.services import publish_session
+from app.sessions.lifecycle import publish_session
 from tests.booking.helpers import book, form_hidden_fields, page_text
 from tests.helpers import free_slot_ids, outbox
 

@@ -2,7 +2,7 @@
 
 import sqlalchemy as sa
 
-from app.candidates import services as candidate_services
+from app.candidates.services import listing as candidate_services
 from app.core.pagination import distinct_values, fetch_page
 from app.extensions import db
 from app.models import Candidate

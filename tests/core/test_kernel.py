@@ -46,7 +46,7 @@ def test_every_features_errors_are_domain_errors():
     from app.candidates.services import CandidateError
     from app.notes.services import NotesError
     from app.outbox.services import CandidateGone, NotRetryable
-    from app.sessions.services import SessionError
+    from app.sessions.errors import SessionError
     from app.survey.services import SurveyError
     from app.talent.services import AlreadyAsked, AlreadyMember, NoOpenRequest, NotMember, TalentError
 

@@ -1,7 +1,6 @@
 """The booking confirmation travels through a real SMTP server (aiosmtpd) and arrives as an
 invitation that calendars accept: text and HTML, and a text/calendar part with METHOD:REQUEST."""
 
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -47,7 +46,8 @@ def test_confirmation_arrives_over_smtp_with_a_calendar_invitation(client, smtp_
     assert event["STATUS"] == "CONFIRMED"
     start = event["DTSTART"].dt
     assert start == slot.starts_at
-    assert start.utcoffset() == timedelta(0)  # in UTC, no floating local time
+    assert start.tzinfo.key == "Europe/Amsterdam"  # the zone named, no floating local time
+    assert calendar.walk("VTIMEZONE")[0]["TZID"] == "Europe/Amsterdam"
     assert event["DTEND"].dt == slot.ends_at
     assert "Spreekkamer 3" in str(event["LOCATION"])
     assert manage_link in str(event["DESCRIPTION"])

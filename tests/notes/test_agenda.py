@@ -4,7 +4,7 @@ discuss, and whether the conversation is prepared; and a print layout for the da
 import re
 
 from app.extensions import db
-from app.models import BookingStatus
+from app.models import BookingStatus, ConversationMode
 from tests.booking.helpers import page_text
 
 
@@ -87,3 +87,35 @@ def test_an_empty_feedback_hour_says_so(client, sign_in, make_session):
     text = page_text(client.get(f"/recruiter/sessions/{feedback_session.id}/agenda"))
     assert "Nobody has booked a conversation in this feedback hour yet. All 2 times are free." in text
     assert client.get("/recruiter/sessions/987654/agenda").status_code == 404
+
+
+def test_each_host_sees_their_own_conversations_and_can_see_everyones(
+    client, sign_in, make_session, make_booking, make_user
+):
+    me = sign_in()
+    colleague = make_user(name="Bram de Boer")
+    feedback_session = make_session(start="16:00", end="16:30", hosts=[me, colleague])
+    mine = make_booking(feedback_session=feedback_session, slot=0, name="Anna Mijn")
+    mine.host = me
+    theirs = make_booking(feedback_session=feedback_session, slot=0, name="Carl Ander")
+    theirs.host, theirs.mode, theirs.phone = colleague, ConversationMode.PHONE, "06 1111 2222"
+    db.session.commit()
+
+    own = client.get(f"/recruiter/sessions/{feedback_session.id}/agenda")
+
+    rows = _rows(own)
+    assert len(rows) == 2  # my two times
+    assert rows[0].startswith("16:00 – 16:15 Anna Mijn") and "On site" in rows[0]
+    assert rows[1].startswith("16:15 – 16:30 Free")
+    assert "Carl Ander" not in own.get_data(as_text=True)
+    assert "1 of 2 times booked" in page_text(own)
+
+    everyone = client.get(f"/recruiter/sessions/{feedback_session.id}/agenda?host=all")
+    rows = _rows(everyone)
+    assert len(rows) == 4  # two times, two hosts each
+    assert any(r.startswith("16:00 – 16:15 Bram de Boer Carl Ander") and "Phone call 06 1111 2222" in r for r in rows)
+    assert 'href="tel:0611112222"' in everyone.get_data(as_text=True)
+
+    printed = client.get(f"/recruiter/sessions/{feedback_session.id}/agenda?print=1&host={colleague.id}")
+    assert "Carl Ander" in page_text(printed) and "06 1111 2222" in page_text(printed)
+    assert "Anna Mijn" not in page_text(printed)

@@ -106,7 +106,7 @@ def test_candidate_downloads_their_own_data_only(client, make_session, make_cand
     mine, token, _ = _held_conversation(make_session, make_candidate, days_ago=2, name="Eva Mulder")
     other, _ = make_candidate(name="Piet Ander", email="piet@example.org")
     response = client.get(f"/b/{token}/privacy/data.json")
-    assert response.status_code == 200 and response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.status_code == 200 and response.headers["Referrer-Policy"] == "same-origin"
     data = json.loads(response.data)
     [application] = data["applications"]
     assert application["name"] == "Eva Mulder"
@@ -216,3 +216,29 @@ def test_recruiters_are_told_which_outcomes_are_missing_before_the_data_goes(
 def test_no_notice_when_every_outcome_is_recorded(app, client, recruiter, make_session, make_candidate):
     _held_conversation(make_session, make_candidate, days_ago=3)
     assert "no outcome yet" not in client.get("/recruiter/").get_data(as_text=True)
+
+
+def _everything_stored() -> str:
+    """Every value of every table, as one text to search."""
+    rows = []
+    for table in db.metadata.sorted_tables:
+        rows.extend(repr(tuple(row)) for row in db.session.execute(sa.select(table)).all())
+    return "\n".join(rows)
+
+
+def test_the_phone_number_to_call_is_purged_with_the_rest(client, make_session, make_candidate):
+    feedback_session = make_session(days_ahead=2, modes=("phone",))
+    person, token = make_candidate(name="Eva Mulder")
+    client.post(f"/b/{token}/book", data={"slot": feedback_session.slots[0].id, "topics": ["improve"],
+                                          "mode": "phone", "phone": "+31 6 9876 5432"})
+    data = json.loads(client.get(f"/b/{token}/privacy/data.json").data)
+    assert data["applications"][0]["bookings"][0]["phone"] == "+31 6 9876 5432"  # she can see what is kept
+    db.session.expire_all()
+    assert "9876 5432" in _everything_stored()  # the booking and its waiting confirmation
+
+    # Four weeks after the conversation nobody recorded: the retention purge.
+    purge(now=feedback_session.ends_at + timedelta(days=29))
+
+    db.session.expire_all()
+    assert not _exists(person.id)
+    assert "9876" not in _everything_stored()

@@ -1,4 +1,5 @@
-"""Security headers: a CSP without inline script, no referrer on token pages, hardened cookies."""
+"""Security headers: a CSP without inline script, token pages that send no referrer to other sites, hardened
+cookies."""
 
 import re
 from pathlib import Path
@@ -18,13 +19,36 @@ def test_every_page_has_a_strict_content_security_policy(client):
     assert response.headers["Referrer-Policy"] == "same-origin"
 
 
-def test_token_pages_never_send_a_referrer(client, make_session, make_candidate):
+def test_token_pages_send_a_referrer_to_the_portal_only(client, make_session, make_candidate):
+    """same-origin: a link the candidate follows to another site (the video call, a calendar) carries no
+    referrer, so the token never leaves the portal; the portal's own forms get one, which Flask-WTF needs."""
     make_session()
     _, token = make_candidate()
     for url in (f"/b/{token}", f"/b/{token[:-1]}x", "/b/unknown"):
         response = client.get(url)
-        assert response.headers["Referrer-Policy"] == "no-referrer", url
+        assert response.headers["Referrer-Policy"] == "same-origin", url
         assert response.headers["Cache-Control"] == "no-store", url
+
+
+def test_over_https_a_candidate_books_with_the_referrer_their_browser_sends(app, make_session, make_candidate):
+    """Over HTTPS Flask-WTF refuses a form without a same-site Referer (WTF_CSRF_SSL_STRICT). Under
+    "no-referrer" a browser sends none, and every candidate form failed in production with a 400."""
+    feedback_session = make_session()
+    _, token = make_candidate()
+    base = "https://portal.example.org"
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        client = app.test_client()
+        page = client.get(f"/b/{token}", base_url=base)
+        assert page.headers["Referrer-Policy"] == "same-origin"
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+        form = {"csrf_token": csrf, "slot": feedback_session.slots[0].id, "topics": ["improve"]}
+        without = client.post(f"/b/{token}/book", data=form, base_url=base)
+        assert without.status_code == 400  # what "no-referrer" made of every booking
+        booked = client.post(f"/b/{token}/book", data=form, base_url=base, headers={"Referer": f"{base}/b/{token}"})
+        assert booked.status_code == 302 and booked.headers["Location"].endswith("/confirmed")
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
 
 
 def test_no_page_template_contains_inline_script_or_event_handlers():

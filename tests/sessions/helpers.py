@@ -25,7 +25,7 @@ def session_data(day: date | str, start: str = "16:00", end: str = "18:00", *, h
     data = {
         "day": day.isoformat() if isinstance(day, date) else day, "start": start, "end": end,
         "slot_minutes": "15", "breaks": "", "location": "Spreekkamer 3",
-        "video_url": "https://meet.example.org/fb", "hosts": [str(h) for h in hosts],
+        "video_url": "https://meet.example.org/fb", "hosts": [str(h) for h in hosts], "modes": ["on_site"],
     }
     data.update(overrides)
     return data
@@ -37,7 +37,8 @@ def edit_data(feedback_session: FeedbackSession, **overrides) -> dict:
     data = session_data(start.date(), start.strftime("%H:%M"), end.strftime("%H:%M"),
                         hosts=[h.id for h in feedback_session.hosts], location=feedback_session.location,
                         video_url=feedback_session.video_url, slot_minutes=str(feedback_session.slot_minutes),
-                        breaks=", ".join(f"{a}-{b}" for a, b in feedback_session.breaks or []))
+                        breaks=", ".join(f"{a}-{b}" for a, b in feedback_session.breaks or []),
+                        modes=[m.value for m in feedback_session.modes])
     data.update(overrides)
     return data
 

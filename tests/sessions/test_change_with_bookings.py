@@ -241,3 +241,24 @@ def test_moving_the_session_to_another_day_keeps_each_conversation_at_its_time(e
         assert stored.sequence == 1 and stored.uid == booking.uid
     assert len(outbox("booking_rescheduled")) == 2
     assert all(local(s.starts_at).date() == new_day for s in fresh(FeedbackSession, feedback_session.id).slots)
+
+
+def test_a_host_taken_off_hands_their_conversations_to_a_free_host(
+    english_client, recruiter, make_user, make_session, book
+):
+    leaving = make_user(name="Bram de Boer")
+    feedback_session = make_session(start="16:00", end="16:30", hosts=[recruiter, leaving])
+    kept = book(feedback_session.slots[0], name="Anna Blijft")
+    handed = book(feedback_session.slots[1], name="Carl Over")
+    handed.host_id = leaving.id  # Bram's conversation at 16:15
+    db.session.commit()
+    assert fresh(Booking, kept.id).host_id == recruiter.id
+
+    response = english_client.post(
+        f"{BASE}/{feedback_session.id}/edit", data=edit_data(feedback_session, hosts=[str(recruiter.id)])
+    )
+
+    assert response.status_code == 302
+    assert fresh(Booking, handed.id).host_id == recruiter.id and fresh(Booking, handed.id).sequence == 1
+    [message] = outbox("session_changed")  # Carl reads whom he meets now; Anna is not bothered
+    assert message.candidate_id == handed.candidate_id

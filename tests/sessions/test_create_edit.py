@@ -7,7 +7,7 @@ from datetime import time, timedelta
 import pytest
 
 from app.models import FeedbackSession, FeedbackSessionStatus, Slot
-from app.sessions import services
+from app.sessions import errors, layout
 from app.timeutil import from_local, local
 from tests.booking.helpers import page_text
 from tests.sessions.helpers import (
@@ -98,9 +98,9 @@ def test_bad_input_is_refused_with_a_clear_message_and_keeps_what_was_typed(
 def test_a_time_today_that_has_passed_is_refused(english_request):
     day = days_ahead(3)
     noon = from_local(day, time(12))
-    assert services.layout_problems(day=day, start=time(11), end=time(13), slot_minutes=15, breaks=[], now=noon) == [
+    assert layout.layout_problems(day=day, start=time(11), end=time(13), slot_minutes=15, breaks=[], now=noon) == [
         ("start", "This time today has passed already.")]
-    assert services.layout_problems(day=day, start=time(12, 30), end=time(13), slot_minutes=15, breaks=[],
+    assert layout.layout_problems(day=day, start=time(12, 30), end=time(13), slot_minutes=15, breaks=[],
                                     now=noon) == []
 
 
@@ -174,17 +174,17 @@ def test_unknown_session_is_404(english_client, recruiter):
 
 
 def test_break_parsing(english_request):
-    assert services.parse_breaks("17:00-17:15, 19:00 – 19:10; 9.30-9.45\n") == [
+    assert layout.parse_breaks("17:00-17:15, 19:00 – 19:10; 9.30-9.45\n") == [
         ["09:30", "09:45"], ["17:00", "17:15"], ["19:00", "19:10"]]
-    assert services.parse_breaks("  ") == []
+    assert layout.parse_breaks("  ") == []
     for bad in ("17:00", "17:00-", "25:00-25:30", "17:00-17:00", "abc-def"):
-        with pytest.raises(services.SessionError):
-            services.parse_breaks(bad)
+        with pytest.raises(errors.SessionError):
+            layout.parse_breaks(bad)
 
 
 def test_slot_times_skip_breaks_and_never_run_past_the_end(app):
     day = days_ahead(30)
-    times = services.slot_times(day, time(16), time(17, 10), 20, [["16:30", "16:40"]])
+    times = layout.slot_times(day, time(16), time(17, 10), 20, [["16:30", "16:40"]])
     assert [(local(a).strftime("%H:%M"), local(b).strftime("%H:%M")) for a, b in times] == [
         ("16:00", "16:20"), ("16:40", "17:00")]
     assert all(b - a == timedelta(minutes=20) for a, b in times)

@@ -29,6 +29,8 @@ def test_feed_lists_only_the_conversations_the_recruiter_hosts(
     theirs = make_session(days_ahead=11, hosts=[colleague])
     sanne = book(mine.slots[0], name="Sanne de Vries", vacancy="Verpleegkundige IC", email="sanne@example.org")
     joost = book(mine.slots[2], name="Joost Bakker", vacancy="Projectleider ICT")
+    mia = book(mine.slots[3], name="Mia Jansen", vacancy="Secretaresse")
+    assert (sanne.host, joost.host, mia.host) == (recruiter, colleague, recruiter)  # in turn
     book(theirs.slots[0], name="Not Mine")
     gone = book(mine.slots[4], name="Cancelled Person")
     gone.status = BookingStatus.CANCELLED
@@ -46,14 +48,14 @@ def test_feed_lists_only_the_conversations_the_recruiter_hosts(
     assert calendar["METHOD"] == "PUBLISH"
     assert str(calendar["X-WR-CALNAME"])
     events = calendar.walk("VEVENT")
-    assert [str(e["UID"]) for e in events] == [sanne.uid, joost.uid]
+    assert [str(e["UID"]) for e in events] == [sanne.uid, mia.uid]  # Joost talks to the colleague
     first = events[0]
     # In the portal's default language (a calendar app has no language of its own); first name and vacancy.
     assert str(first["SUMMARY"]).endswith(": Sanne – Verpleegkundige IC")
     assert first["DTSTART"].dt == sanne.slot.starts_at and first["DTEND"].dt == sanne.slot.ends_at
     assert "Spreekkamer 3" in str(first["LOCATION"])
     body = response.get_data(as_text=True)
-    for private in ("sanne@example.org", "de Vries", "Bakker", "Not Mine", "Cancelled Person", "ATTENDEE"):
+    for private in ("sanne@example.org", "de Vries", "Joost", "Jansen", "Not Mine", "Cancelled Person", "ATTENDEE"):
         assert private not in body
 
 

@@ -5,7 +5,7 @@ from datetime import date, time, timedelta
 
 from app.booking.services import join_waitlist
 from app.models import FeedbackSessionStatus
-from app.sessions import services
+from app.sessions import series
 from app.timeutil import from_local, local
 from tests.booking.helpers import page_text
 from tests.helpers import outbox
@@ -14,7 +14,8 @@ from tests.sessions.helpers import BASE, all_sessions
 
 def _series_data(recruiter, **overrides) -> dict:
     data = {"nth": "2", "weekday": "1", "start": "16:00", "end": "18:00", "months": "6", "slot_minutes": "15",
-            "breaks": "17:00-17:15", "location": "Spreekkamer 3", "video_url": "", "hosts": [str(recruiter.id)]}
+            "breaks": "17:00-17:15", "location": "Spreekkamer 3", "video_url": "", "hosts": [str(recruiter.id)],
+            "modes": ["on_site"]}
     data.update(overrides)
     return data
 
@@ -30,18 +31,18 @@ def _second_tuesdays_after(today: date, count: int) -> list[date]:
 
 
 def test_second_tuesday_for_six_months():
-    assert services.series_dates(2, 1, 6, today=date(2026, 3, 1)) == [
+    assert series.series_dates(2, 1, 6, today=date(2026, 3, 1)) == [
         date(2026, 3, 10), date(2026, 4, 14), date(2026, 5, 12), date(2026, 6, 9), date(2026, 7, 14), date(2026, 8, 11)]
     # Once this month's date has passed (or is today), the series starts next month; and it crosses the year.
-    assert services.series_dates(2, 1, 3, today=date(2026, 11, 10)) == [
+    assert series.series_dates(2, 1, 3, today=date(2026, 11, 10)) == [
         date(2026, 12, 8), date(2027, 1, 12), date(2027, 2, 9)]
 
 
 def test_first_and_last_weekday_of_the_month():
-    assert services.nth_weekday(2026, 3, 1, 0) == date(2026, 3, 2)     # first Monday
-    assert services.nth_weekday(2026, 3, -1, 4) == date(2026, 3, 27)   # last Friday
-    assert services.nth_weekday(2026, 5, -1, 6) == date(2026, 5, 31)   # last Sunday is the last day
-    assert services.nth_weekday(2026, 2, 4, 5) == date(2026, 2, 28)    # fourth Saturday
+    assert series.nth_weekday(2026, 3, 1, 0) == date(2026, 3, 2)     # first Monday
+    assert series.nth_weekday(2026, 3, -1, 4) == date(2026, 3, 27)   # last Friday
+    assert series.nth_weekday(2026, 5, -1, 6) == date(2026, 5, 31)   # last Sunday is the last day
+    assert series.nth_weekday(2026, 2, 4, 5) == date(2026, 2, 28)    # fourth Saturday
 
 
 def test_preview_shows_the_dates_and_creates_nothing(english_client, recruiter):
@@ -50,16 +51,16 @@ def test_preview_shows_the_dates_and_creates_nothing(english_client, recruiter):
     assert response.status_code == 200
     text = page_text(response)
     assert "The dates: the second Tuesday of each month" in text
-    for day in _second_tuesdays_after(local(services.utcnow()).date(), 6):
+    for day in _second_tuesdays_after(local(series.utcnow()).date(), 6):
         assert f"{day.strftime('%A')} {day.day} {day.strftime('%B')} {day.year}, 16:00 – 18:00" in text
     assert "Create 6 feedback hours as drafts" in text
     assert all_sessions() == []
 
 
 def test_creating_the_series_makes_drafts_and_skips_days_that_have_a_session(english_client, recruiter, make_session):
-    expected = _second_tuesdays_after(local(services.utcnow()).date(), 6)
+    expected = _second_tuesdays_after(local(series.utcnow()).date(), 6)
     taken = expected[2]
-    existing = make_session(days_ahead=(taken - local(services.utcnow()).date()).days, start="10:00", end="11:00")
+    existing = make_session(days_ahead=(taken - local(series.utcnow()).date()).days, start="10:00", end="11:00")
     preview = page_text(english_client.post(f"{BASE}/plan", data=_series_data(recruiter)))
     assert "skipped: there is a feedback hour on that day already" in preview
     assert "Create 5 feedback hours as drafts" in preview
@@ -84,9 +85,9 @@ def test_creating_the_series_makes_drafts_and_skips_days_that_have_a_session(eng
 
 
 def test_a_cancelled_session_does_not_block_its_day(english_client, recruiter, make_session):
-    first = _second_tuesdays_after(local(services.utcnow()).date(), 1)[0]
+    first = _second_tuesdays_after(local(series.utcnow()).date(), 1)[0]
     cancelled = make_session(
-        days_ahead=(first - local(services.utcnow()).date()).days, status=FeedbackSessionStatus.CANCELLED
+        days_ahead=(first - local(series.utcnow()).date()).days, status=FeedbackSessionStatus.CANCELLED
     )
     english_client.post(f"{BASE}/plan", data=_series_data(recruiter, months="1", step="create"))
     assert [s.status for s in all_sessions() if s.id != cancelled.id] == [FeedbackSessionStatus.DRAFT]

@@ -41,7 +41,8 @@ def _past_session_day() -> int:
 
 @pytest.fixture
 def small_history(app, make_session, make_user):
-    """Three people through every step, two no-shows, one late cancellation: every count is 1 to 4."""
+    """Three people through every step, two no-shows, one late cancellation (with its reason): every count is
+    1 to 4."""
     host = make_user("recruiter", name="Rita Recruiter")
     feedback_session = make_session(days_ahead=_past_session_day(), start="16:00", end="18:00", hosts=[host])
     moment = feedback_session.starts_at
@@ -59,6 +60,7 @@ def small_history(app, make_session, make_user):
         record_event("no_show", p, at=moment, feedback_session_id=feedback_session.id)
     record_event("invited", people[5], at=moment - timedelta(days=5))
     record_event("cancelled_late", people[5], at=moment - timedelta(days=1))
+    record_event("cancelled", people[5], at=moment - timedelta(days=1), detail="found_job")
     db.session.commit()
     return people
 

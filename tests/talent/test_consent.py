@@ -313,7 +313,7 @@ def test_the_question_is_answered_yes_with_a_box_never_ticked_in_advance(app, en
 
     assert link == f"/b/{token}/pool"  # the e-mail leads to the one page itself
     page = english_client.get(link)
-    assert page.status_code == 200 and page.headers["Referrer-Policy"] == "no-referrer"
+    assert page.status_code == 200 and page.headers["Referrer-Policy"] == "same-origin"
     body = page.get_data(as_text=True)
     box = re.search(r'<input[^>]*name="consent"[^>]*>', body).group(0)
     assert 'type="checkbox"' in box and "checked" not in box
