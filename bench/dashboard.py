@@ -1,7 +1,7 @@
 """How fast is the HR dashboard with a million candidates? ``make bench-dashboard``
 
 For each database (SQLite, then PostgreSQL) the benchmark builds a fresh database, migrates it, generates
-the synthetic history (``app/demo/scale.py``), signs a test client in as HR and then, per dashboard URL in
+the synthetic history (``app/synthetic/``), signs a test client in as HR and then, per dashboard URL in
 ``URLS``: a few warm-up requests, then ``BENCH_RUNS`` timed requests (median and 95th percentile), the
 number of SQL statements one request issues, and beside it the time of the bare aggregate queries
 (``app.stats.queries.dashboard_data``, or ``funnel_counts`` where that is all there is) for the same period.
@@ -156,8 +156,8 @@ def bench_database(name: str, scale: int, runs: int, warmup: int) -> DatabaseRun
         from flask_migrate import upgrade
 
         from app.auth.services import create_user
-        from app.demo.scale import YEARS, generate_history
         from app.models import Role
+        from app.synthetic import YEARS, generate_history
 
         with app.app_context():
             upgrade()

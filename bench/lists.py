@@ -2,7 +2,7 @@
 
 For each database (SQLite, then PostgreSQL) and each scale (10,000, 100,000 and 1,000,000 candidates by
 default) the benchmark builds a fresh database, migrates it (migration 0011's indexes included), generates
-the synthetic history (``app/demo/scale.py`` ``generate_history``, as the dashboard benchmark does) and adds
+the synthetic history (``app/synthetic/`` ``generate_history``, as the dashboard benchmark does) and adds
 what that history lacks for these pages: an outbox with a rejection e-mail for every invited candidate (one
 in fifty failed) and a confirmation for every booking, and an audit log with a line for every booking.
 Then it serves the portal with gunicorn on 127.0.0.1 (two sync workers, the Redis rate limiter on,
@@ -226,9 +226,9 @@ def count_statements(app, email: str, path: str) -> int:
 
 def bench(database: str, scale: int, runs: int, warmup: int) -> Run:
     from app.auth.services import create_user
-    from app.demo.scale import generate_history
     from app.extensions import db
     from app.models import Role
+    from app.synthetic import generate_history
 
     result = Run(database, scale)
     with DATABASES[database]("lists") as url:

@@ -6,9 +6,9 @@ import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 
 from app.audit.services import record_audit
-from app.demo.scale import generate_history
 from app.extensions import db
 from app.models import AuditEntry, Candidate, OutboxMessage, OutboxStatus, PoolTag
+from app.synthetic import generate_history
 from tests.fixtures.staff import STAFF_PASSWORD
 
 PAGES = [

@@ -37,7 +37,7 @@ def load_command(scale: int | None, seed: int, until) -> None:
 
 
 def _load_scale(n: int, seed: int, until: date | None) -> None:
-    from app.demo.scale import generate_history
+    from app.synthetic import generate_history
 
     click.echo(f"Generating a synthetic history of {n:,} candidates (seed {seed}) ...")
     report = generate_history(n, seed=seed, until=until, progress=click.echo)

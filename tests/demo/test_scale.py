@@ -6,7 +6,6 @@ from datetime import date, time, timedelta
 import pytest
 import sqlalchemy as sa
 
-from app.demo.scale import REF_PREFIX, SYNTHETIC_DOMAIN
 from app.events import KINDS
 from app.extensions import db
 from app.models import (
@@ -21,6 +20,7 @@ from app.models import (
     SurveyResponse,
     feedback_session_host,
 )
+from app.synthetic import REF_PREFIX, SYNTHETIC_DOMAIN
 from app.timeutil import from_local
 
 UNTIL = date(2025, 6, 30)
@@ -167,7 +167,7 @@ def test_running_again_replaces_the_history_with_the_same_one(runner, loaded, ma
 
 
 def test_a_large_load_builds_the_indexes_after_the_rows(runner, loaded, monkeypatch):
-    from app.demo import scale
+    import app.synthetic as scale
     from app.models import made_on
 
     monkeypatch.setattr(scale, "DEFER_INDEXES_FROM", 100)  # as for a million, at the size of a test

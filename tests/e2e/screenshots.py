@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from app.database import utcnow
 from app.demo.data import DEMO_CANDIDATES, demo_password, load_demo
-from app.demo.scale import generate_history
+from app.synthetic import generate_history
 from app.timeutil import local
 from tests.e2e.helpers import Visit, settle, sign_in
 

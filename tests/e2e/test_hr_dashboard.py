@@ -6,7 +6,7 @@ from datetime import timedelta
 from playwright.sync_api import expect
 
 from app.database import utcnow
-from app.demo.scale import generate_history
+from app.synthetic import generate_history
 from app.timeutil import local
 from tests.e2e.helpers import settle, sign_in
 from tests.fixtures.staff import STAFF_PASSWORD

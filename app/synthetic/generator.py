@@ -1,166 +1,43 @@
-"""A synthetic history at scale: ``flask --app wsgi demo load --scale N``.
+"""The synthetic history itself, in chronological order: sessions, candidates and what became of them, and
+the event log at the moment each step happened."""
 
-N rejected candidates spread over the last four years, with what happened to them afterwards:
-the rejection e-mail with the link (``invited``), bookings in the monthly feedback hour, cancellations,
-conversations and no-shows, outcomes, the talent pool, survey answers, re-applications and hires; every
-step as a row of the anonymous event log at the moment it happened, beside the rows the portal itself
-would hold (candidates, sessions, slots, bookings, pool memberships, re-applications, hires, survey
-answers). The rates follow the reference practice described in the portal's domain notes; see ``RATES``.
-
-Built for a million candidates: rows are made in chronological order as plain dicts with ids handed out
-here, and written in chunks of ``CHUNK`` candidates (COPY on PostgreSQL, executemany on SQLite; see
-``BulkWriter``), one commit per chunk, so that memory stays bounded and no ORM object is made per row.
-The same seed gives the same history for the same last day (the history ends where ``until``, by
-default today, begins). Running it again first removes the earlier synthetic history (candidates on
-``SYNTHETIC_DOMAIN``, events whose ref starts with ``REF_PREFIX``, sessions at ``SYNTHETIC_LOCATION``)
-and leaves everything else alone. Meant for a development or benchmark database that nobody else
-writes to meanwhile: the ids are counted on from the highest one in each table.
-"""
 
 import bisect
 import itertools
-import json
-import operator
 import random
-import secrets
-import time as clock
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
-from app.auth.passwords import hash_password
 from app.calls.duty import DECIDED_AT
 from app.calls.workdays import call_due_on
-from app.database import UTCDateTime, utcnow
-from app.events.rollup import rebuild as rebuild_statistics
-from app.extensions import db
 from app.models import (
-    Booking,
-    Candidate,
-    Event,
-    FeedbackSession,
-    Hire,
-    PoolMembership,
-    PoolTag,
-    Reapplication,
-    Slot,
     Stage,
-    SurveyResponse,
-    User,
-    WaitlistEntry,
 )
 from app.sessions.layout import slot_times
+from app.synthetic.rates import (
+    CHUNK,
+    DEPARTMENTS,
+    EVENING,
+    FIRST_NAMES,
+    LAST_NAMES,
+    RATES,
+    REASONS,
+    REF_PREFIX,
+    SEASON,
+    SKILLS,
+    STAGES,
+    SYNTHETIC_DOMAIN,
+    SYNTHETIC_LOCATION,
+    TOPIC_SETS,
+    WHOLE_DAY,
+    WRITE_ORDER,
+    YEARS,
+)
+from app.synthetic.writing import BulkWriter, ensure_recruiters, next_ids, reset_sequences
 from app.timeutil import from_local, local
-
-YEARS = 4
-CHUNK = 10_000
-# From this many candidates on, the biggest tables get their secondary indexes after the load.
-DEFER_INDEXES_FROM = 50_000
-DEFERRED_INDEX_TABLES = ("event", "candidate", "booking", "slot")
-SYNTHETIC_DOMAIN = "synthetic.example.org"
-SYNTHETIC_LOCATION = "Hoofdgebouw, spreekkamer 3 (synthetic history)"
-# Event refs of real candidates are uuid4 hex; no hex string starts with "s".
-REF_PREFIX = "s"
-RECRUITERS = ("Anouk Visser", "Bas Mulder", "Charlotte de Boer", "Daan Smit", "Esther Bos", "Fatima Ouali")
-
-
-@dataclass(frozen=True)
-class Rates:
-    """The shape of the funnel. Booking depends on how far the candidate got; the rest on what came before."""
-
-    invited: float = 0.90  # candidates whose rejection e-mail carried the personal link
-    # Of the invited, by how far they got: the further, the more they want to know why (about 60 % overall).
-    books: tuple[tuple[str, float], ...] = (("cv_screening", 0.50), ("phone", 0.65), ("interview", 0.80))
-    waitlisted_first: float = 0.04  # of bookers: joined the waitlist before a seat came free
-    waitlisted_left: float = 0.02  # of invited non-bookers: joined the waitlist and left it
-    rescheduled: float = 0.08  # of bookers
-    cancelled: float = 0.07  # of bookers
-    cancelled_late: float = 0.40  # of cancellations: after the portal closed, recorded by the recruiter
-    no_show: float = 0.08  # of bookers; the remaining 85 % attend
-    suitable: float = 0.10  # of attended
-    pool_at_booking: float = 0.08  # of bookers: consent given while booking
-    pool_offer_suitable: float = 0.76  # of attended and suitable (without earlier consent): offered the pool
-    pool_offer_other: float = 0.16
-    pool_consents: float = 0.85  # of offers: the candidate gives consent
-    pool_withdraws: float = 0.10  # of members: withdraw before the consent expires
-    pool_renews: float = 0.30  # of members asked to renew: renew for another 12 months
-    surveyed: float = 0.40  # of attended
-    reapply_suitable: float = 0.60  # of attended
-    reapply_pool: float = 0.25
-    reapply_other: float = 0.0625
-    hired_suitable: float = 0.55  # of those re-applying after a conversation
-    hired_other: float = 0.32
-    reapply_without_conversation: float = 0.03  # of invited who never had a conversation
-    hired_without_conversation: float = 0.33  # of those: hired, not attributed to the feedback hour
-
-
-RATES = Rates()
-
-# (department, weight, vacancies): a general hospital.
-DEPARTMENTS = (
-    ("Intensive Care", 8, ("Verpleegkundige IC", "IC-verpleegkundige in opleiding", "Intensivist")),
-    ("Spoedeisende Hulp", 8, ("SEH-verpleegkundige", "SEH-arts", "Triagist")),
-    ("Cardiologie", 7, ("Verpleegkundige cardiologie", "Hartfunctielaborant", "Cardioloog")),
-    ("Oncologie", 6, ("Oncologieverpleegkundige", "Research nurse", "Verpleegkundig specialist oncologie")),
-    ("Operatiekamers", 7, ("Operatieassistent", "Anesthesiemedewerker", "OK-planner")),
-    ("Radiologie", 5, ("Radiodiagnostisch laborant", "Radioloog", "Echografist")),
-    ("Kindergeneeskunde", 5, ("Kinderverpleegkundige", "Kinderarts", "Pedagogisch medewerker")),
-    ("Verloskunde", 4, ("Klinisch verloskundige", "Obstetrieverpleegkundige", "Kraamverzorgende")),
-    ("Polikliniek Interne", 6, ("Doktersassistent", "Poliklinisch medewerker", "Internist")),
-    ("Klinisch Chemisch Lab", 4, ("Analist klinische chemie", "Laboratoriummedewerker")),
-    ("Apotheek", 3, ("Apothekersassistent", "Ziekenhuisapotheker")),
-    ("Geriatrie", 4, ("Verpleegkundige geriatrie", "Specialist ouderengeneeskunde")),
-    ("Neurologie", 4, ("Verpleegkundige neurologie", "Neuroloog", "Klinisch neurofysioloog")),
-    ("ICT", 5, ("Projectleider ICT", "Applicatiebeheerder", "Servicedeskmedewerker", "Informatieanalist")),
-    ("Bedrijfsbureau", 4, ("Data-analist", "Business controller", "Planner")),
-    ("HR", 3, ("HR-adviseur", "Recruiter", "Salarisadministrateur")),
-    ("Facilitair Bedrijf", 5, ("Medewerker schoonmaak", "Beveiliger", "Medewerker voeding")),
-)
-STAGES = (("cv_screening", 65), ("phone", 15), ("interview", 20))
-REASONS = {
-    "cv_screening": (("experience", 35), ("qualifications", 30), ("skills", 20), ("team_fit", 5), ("other", 10)),
-    "phone": (("experience", 30), ("qualifications", 15), ("skills", 30), ("team_fit", 15), ("other", 10)),
-    "interview": (("experience", 25), ("qualifications", 10), ("skills", 30), ("team_fit", 25), ("other", 10)),
-}
-FIRST_NAMES = (
-    "Sanne", "Lotte", "Emma", "Julia", "Fleur", "Anouk", "Iris", "Noor", "Fatima", "Aylin", "Sara", "Lisa",
-    "Daan", "Sem", "Lucas", "Milan", "Thijs", "Ruben", "Mohammed", "Youssef", "Bram", "Jesse", "Kevin", "Tim",
-    "Emily", "James", "Olivia", "Priya", "Mateusz", "Ana",
-)
-LAST_NAMES = (
-    "de Jong", "Jansen", "de Vries", "van den Berg", "van Dijk", "Bakker", "Janssen", "Visser", "Smit", "Meijer",
-    "de Boer", "Mulder", "de Groot", "Bos", "Vos", "Peters", "Hendriks", "van Leeuwen", "Dekker", "Brouwer",
-    "El Amrani", "Yilmaz", "Kaya", "Nowak", "Clarke", "Santos", "Pinas", "Nguyen", "Haddou", "Kok",
-)
-SKILLS = ("IC-ervaring", "BIG-registratie", "Leidinggeven", "Plannen", "HiX", "SQL", "Triage", "Engels", "Coaching")
-TOPIC_SETS = (["went_well", "improve"], ["improve"], ["improve", "cv_profile"], ["cv_profile"],
-              ["went_well", "improve", "cv_profile"], ["other"])
-# Month factors: fewer rejections in the summer and in December.
-SEASON = {1: 1.2, 2: 1.1, 3: 1.1, 4: 1.0, 5: 1.0, 6: 1.0, 7: 0.75, 8: 0.7, 9: 1.15, 10: 1.1, 11: 1.05, 12: 0.8}
-# Session layouts as (start, end, breaks): the evening hour of the reference practice, and a whole day
-# for scales at which the evening would need dozens of sessions side by side (it still needs many).
-EVENING = (time(16, 0), time(18, 0), [["17:00", "17:15"]])
-WHOLE_DAY = (time(9, 0), time(17, 0), [["12:30", "13:00"]])
-
-WRITE_ORDER = (
-    "feedback_session",
-    "feedback_session_host",
-    "slot",
-    "candidate",
-    "booking",
-    "waitlist_entry",
-    "pool_membership",
-    "pool_tag",
-    "reapplication",
-    "hire",
-    "survey_response",
-    "event",
-)
-TABLES = (FeedbackSession, Slot, Candidate, Booking, WaitlistEntry, PoolMembership, PoolTag, Reapplication, Hire,
-          SurveyResponse)
 
 
 @dataclass
@@ -175,6 +52,7 @@ class ScaleReport:
         self.rows[table] = self.rows.get(table, 0) + n
 
 
+
 def _utc(day: date, clock: time) -> datetime:
     """An Amsterdam wall-clock time as naive UTC: the generator's datetimes are naive UTC throughout."""
     return from_local(day, clock).replace(tzinfo=None)
@@ -183,226 +61,6 @@ def _utc(day: date, clock: time) -> datetime:
 def second_tuesday(year: int, month: int) -> date:
     first = date(year, month, 1)
     return first + timedelta(days=(1 - first.weekday()) % 7 + 7)
-
-
-def generate_history(
-    n: int, *, seed: int = 1, until: date | None = None, progress: Callable[[str], None] | None = None,
-) -> ScaleReport:
-    """Replace the synthetic history by ``n`` new candidates over the ``YEARS`` years before the day ``until``
-    (default today; nothing happens from that day on except bookings for the coming sessions).
-
-    Commits once per chunk; reports progress through ``progress``.
-    """
-    if n < 0:
-        raise ValueError("n must not be negative")
-    started = clock.perf_counter()
-    say = progress or (lambda message: None)
-    until = until or local(utcnow()).date()
-    db.session.commit()  # nothing of the caller's may hold a lock while we write
-    with db.engine.connect() as connection, _large_cache(connection):
-        removed = remove_synthetic_history(connection)
-        if removed:
-            say(f"Removed the earlier synthetic history ({removed:,} candidates).")
-        with _indexes_deferred(connection, n >= DEFER_INDEXES_FROM, say):
-            generator = _Generator(connection, n, seed=seed, until=until, say=say)
-            report = generator.run()
-        say("Updating the query planner's statistics ...")
-        _analyze(connection)
-    say("Rolling the event log up into the monthly figures ...")
-    rebuild_statistics()
-    report.seconds = clock.perf_counter() - started
-    return report
-
-
-def remove_synthetic_history(connection: sa.Connection) -> int:
-    """Delete every row an earlier run made (its staff accounts stay). Commits; returns the candidates removed."""
-    candidates = sa.select(Candidate.id).where(Candidate.email.like(f"%@{SYNTHETIC_DOMAIN}")).scalar_subquery()
-    count = connection.scalar(
-        sa.select(sa.func.count()).select_from(Candidate).where(Candidate.email.like(f"%@{SYNTHETIC_DOMAIN}"))
-    )
-    connection.execute(sa.delete(Event).where(Event.candidate_ref.like(f"{REF_PREFIX}%")))
-    # Children first, so that the cascades of the candidate delete find nothing left to do.
-    connection.execute(sa.delete(SurveyResponse).where(
-        SurveyResponse.booking_id.in_(sa.select(Booking.id).where(Booking.candidate_id.in_(candidates)))))
-    connection.execute(sa.delete(PoolTag).where(
-        PoolTag.membership_id.in_(sa.select(PoolMembership.id).where(PoolMembership.candidate_id.in_(candidates)))))
-    for model in (Booking, WaitlistEntry, PoolMembership, Reapplication, Hire):
-        connection.execute(sa.delete(model).where(model.candidate_id.in_(candidates)))
-    connection.execute(sa.delete(Candidate).where(Candidate.email.like(f"%@{SYNTHETIC_DOMAIN}")))
-    # A session stays if someone booked it for real meanwhile.
-    still_booked = sa.select(Slot.feedback_session_id).join(Booking, Booking.slot_id == Slot.id)
-    connection.execute(sa.delete(FeedbackSession).where(
-        FeedbackSession.location == SYNTHETIC_LOCATION, FeedbackSession.id.not_in(still_booked)))
-    connection.commit()
-    return count or 0
-
-
-@contextmanager
-def _indexes_deferred(connection: sa.Connection, defer: bool, say: Callable[[str], None]):
-    """For a large load, drop the secondary indexes of the biggest tables and build them once at the end,
-    which is several times cheaper than keeping them up to date row by row. The indexes are those of the
-    models (the same as the migrations'); an index missing after an interrupted run is rebuilt first."""
-    indexes = [index for name in DEFERRED_INDEX_TABLES for index in db.metadata.tables[name].indexes]
-    _create_missing(connection, indexes)
-    if not defer:
-        yield
-        return
-    inspector = sa.inspect(connection)
-    present = {i["name"] for name in DEFERRED_INDEX_TABLES for i in inspector.get_indexes(name)}
-    for index in indexes:
-        if index.name in present:
-            index.drop(connection)
-    connection.commit()
-    try:
-        yield
-    finally:
-        connection.rollback()  # whatever an error left half-done; the chunks before it are committed
-        say("Building the indexes ...")
-        if connection.dialect.name == "postgresql":
-            connection.exec_driver_sql("SET maintenance_work_mem = '256MB'")
-        _create_missing(connection, indexes)
-
-
-def _create_missing(connection: sa.Connection, indexes: list[sa.Index]) -> None:
-    for index in indexes:
-        if index.dialect_options["postgresql"]["ops"] and connection.dialect.name == "postgresql":
-            _create_trigram_index(connection, index)
-        else:
-            index.create(connection, checkfirst=True)
-    connection.commit()
-
-
-def _create_trigram_index(connection: sa.Connection, index: sa.Index) -> None:
-    """A pg_trgm index as migration 0011 makes it: its operator class named with the extension's schema,
-    which need not be on the search path; none where the extension is not installed."""
-    schema = connection.scalar(sa.text(
-        "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'pg_trgm'"))
-    if schema is None:
-        return
-    (column,) = index.columns
-    connection.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {index.name} ON {index.table.name} "
-                               f"USING gin ({column.name} {schema}.gin_trgm_ops)")
-
-
-@contextmanager
-def _large_cache(connection: sa.Connection):
-    """On SQLite, a page cache of 256 MB while loading: the indexes on random refs touch pages all over."""
-    if connection.dialect.name != "sqlite":
-        yield
-        return
-    before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
-    connection.exec_driver_sql("PRAGMA cache_size = -262144")
-    try:
-        yield
-    finally:
-        connection.exec_driver_sql(f"PRAGMA cache_size = {int(before)}")
-
-
-def _analyze(connection: sa.Connection) -> None:
-    """Fresh statistics for the tables written, so that the planner knows their new size."""
-    quote = connection.dialect.identifier_preparer.quote
-    for name in WRITE_ORDER:
-        connection.exec_driver_sql(f"ANALYZE {quote(name)}")
-    connection.commit()
-
-
-def _next_ids(connection: sa.Connection) -> dict[str, itertools.count]:
-    return {
-        model.__tablename__: itertools.count(
-            (connection.scalar(sa.select(sa.func.max(model.__table__.c.id))) or 0) + 1)
-        for model in TABLES
-    }
-
-
-def _reset_sequences(connection: sa.Connection) -> None:
-    """PostgreSQL hands out ids from sequences that knew nothing of ours: move them past the highest id."""
-    if connection.dialect.name != "postgresql":
-        return
-    for model in TABLES:
-        table = model.__tablename__
-        connection.exec_driver_sql(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-            f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
-        )
-
-
-def _ensure_recruiters(connection: sa.Connection) -> list[int]:
-    """Six recruiter accounts that host the synthetic sessions. Their password is random and never shown."""
-    emails = [f"recruiter{i}@{SYNTHETIC_DOMAIN}" for i in range(1, len(RECRUITERS) + 1)]
-    existing = dict(connection.execute(sa.select(User.email, User.id).where(User.email.in_(emails))).all())
-    missing = [(email, name) for email, name in zip(emails, RECRUITERS, strict=False) if email not in existing]
-    if missing:
-        password_hash = hash_password(secrets.token_urlsafe(24))
-        connection.execute(sa.insert(User), [
-            {"email": email, "name": name, "password_hash": password_hash, "role": "recruiter", "active": True,
-             "session_version": 0, "created_at": utcnow()}
-            for email, name in missing
-        ])
-        connection.commit()
-        existing = dict(connection.execute(sa.select(User.email, User.id).where(User.email.in_(emails))).all())
-    return [existing[email] for email in emails]
-
-
-class BulkWriter:
-    """Many rows into one table, fast: COPY on PostgreSQL, executemany on SQLite, in the current transaction.
-
-    SQLAlchemy's per-row parameter processing costs more than the database's work at this size, so the
-    values are converted here into what the column types would have bound. Datetimes must be given as
-    naive UTC (what ``UTCDateTime`` stores); SQLite gets them, and dates, in SQLAlchemy's text format.
-    """
-
-    def __init__(self, connection: sa.Connection):
-        self.connection = connection
-        self.postgresql = connection.dialect.name == "postgresql"
-        self.quote = connection.dialect.identifier_preparer.quote
-        self.tables = {table.name: table for table in db.metadata.sorted_tables}
-        self._plans: dict[str, tuple[str, Callable, list[tuple[int, Callable]]]] = {}
-
-    def write(self, name: str, rows: list[dict]) -> None:
-        sql, getter, conversions = self._plan(name, rows[0])
-
-        def converted(row: dict) -> list:
-            value = list(getter(row))
-            for index, convert in conversions:
-                if value[index] is not None:
-                    value[index] = convert(value[index])
-            return value
-
-        values = map(converted, rows) if conversions else map(getter, rows)
-        if not self.connection.in_transaction():
-            self.connection.begin()
-        # The driver's own cursor, inside the transaction SQLAlchemy began.
-        cursor = self.connection.connection.dbapi_connection.cursor()
-        try:
-            if self.postgresql:
-                with cursor.copy(sql) as copy:
-                    for value in values:
-                        copy.write_row(value)
-            else:
-                cursor.executemany(sql, values)
-        finally:
-            cursor.close()
-
-    def _plan(self, name: str, sample: dict):
-        if name not in self._plans:
-            table, columns = self.tables[name], list(sample)
-            names = ", ".join(self.quote(c) for c in columns)
-            if self.postgresql:
-                sql = f"COPY {self.quote(name)} ({names}) FROM STDIN"
-            else:
-                sql = f"INSERT INTO {self.quote(name)} ({names}) VALUES ({', '.join('?' for _ in columns)})"
-            conversions = [(i, f) for i, c in enumerate(columns) if (f := self._conversion(table.c[c].type))]
-            self._plans[name] = (sql, operator.itemgetter(*columns), conversions)
-        return self._plans[name]
-
-    def _conversion(self, column_type: sa.types.TypeEngine) -> Callable | None:
-        if isinstance(column_type, UTCDateTime) and not self.postgresql:
-            return lambda v: v.isoformat(" ", "microseconds")
-        if isinstance(column_type, sa.JSON):
-            return json.dumps
-        if isinstance(column_type, sa.Date) and not self.postgresql:
-            return date.isoformat
-        return None
 
 
 @dataclass
@@ -417,7 +75,7 @@ class _SessionDay:
     taken: int = 0
 
 
-class _Generator:
+class Generator:
     def __init__(self, connection: sa.Connection, n: int, *, seed: int, until: date, say: Callable[[str], None]):
         self.connection, self.n, self.say = connection, n, say
         self.rng = random.Random(seed)
@@ -429,8 +87,8 @@ class _Generator:
         self.buffers: dict[str, list[dict]] = {name: [] for name in WRITE_ORDER}
         self.candidates, self.events = self.buffers["candidate"], self.buffers["event"]
         self.writer = BulkWriter(connection)
-        self.hosts = _ensure_recruiters(connection)
-        self.ids = _next_ids(connection)
+        self.hosts = ensure_recruiters(connection)
+        self.ids = next_ids(connection)
         self.host_turn = itertools.count()
         self._vacancies = {name: vacancies for name, _, vacancies in DEPARTMENTS}
         # (department, vacancy) and (stage, reason) pairs with cumulative weights, to draw each pair at once.
@@ -511,7 +169,7 @@ class _Generator:
                         self.say(f"  {done:,} of {self.n:,} candidates")
                         next_report += step
         self.flush()
-        _reset_sequences(self.connection)
+        reset_sequences(self.connection)
         self.connection.commit()
         self.report.candidates = done
         return self.report
@@ -793,7 +451,7 @@ class _EventMaker:
     __slots__ = ("generator", "ref", "department", "vacancy", "stage", "reason", "rejected_on", "invited_at",
                  "in_pool")
 
-    def __init__(self, generator: _Generator, ref: str, department: str, vacancy: str, stage: str, reason: str,
+    def __init__(self, generator: Generator, ref: str, department: str, vacancy: str, stage: str, reason: str,
                  rejected_on: date):
         self.generator, self.ref, self.department, self.vacancy = generator, ref, department, vacancy
         self.stage, self.reason, self.rejected_on = stage, reason, rejected_on
@@ -809,3 +467,4 @@ class _EventMaker:
             "vacancy": self.vacancy, "stage": self.stage, "reason": self.reason, "rejected_on": self.rejected_on,
             "feedback_session_id": feedback_session_id, "value": value, "user_id": user_id,
         })
+
