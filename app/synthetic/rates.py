@@ -1,21 +1,7 @@
 """The shape of the synthetic history: how many of each, at what rates, with which names and places."""
 
-
 from dataclasses import dataclass
 from datetime import time
-
-from app.models import (
-    Booking,
-    Candidate,
-    FeedbackSession,
-    Hire,
-    PoolMembership,
-    PoolTag,
-    Reapplication,
-    Slot,
-    SurveyResponse,
-    WaitlistEntry,
-)
 
 YEARS = 4
 CHUNK = 10_000
@@ -121,7 +107,5 @@ WRITE_ORDER = (
     "survey_response",
     "event",
 )
-TABLES = (FeedbackSession, Slot, Candidate, Booking, WaitlistEntry, PoolMembership, PoolTag, Reapplication, Hire,
-          SurveyResponse)
 
 

@@ -35,9 +35,13 @@ from app.synthetic.rates import (
     REF_PREFIX,
     SYNTHETIC_DOMAIN,
     SYNTHETIC_LOCATION,
-    TABLES,
     WRITE_ORDER,
 )
+
+# The tables a synthetic history fills, whose id sequences follow the rows written here.
+TABLES = (FeedbackSession, Slot, Candidate, Booking, WaitlistEntry, PoolMembership, PoolTag, Reapplication, Hire,
+          SurveyResponse)
+
 
 
 def remove_synthetic_history(connection: sa.Connection) -> int:
