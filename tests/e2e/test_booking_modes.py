@@ -40,7 +40,11 @@ def test_choosing_phone_video_or_on_site(language, live_server, visit, make_sess
     page.get_by_role("radio", name=t("By phone: the recruiter calls you")).check()
     page.get_by_role("checkbox", name=t("What I could do better")).check()
     page.get_by_role("button", name=t("Book this conversation")).click()
-    expect(page.get_by_text(t("Please give the phone number the recruiter can call you on."))).to_be_visible()
+    # said at the field, and linked from the error summary at the top
+    expect(page.locator("#phone-error")).to_have_text(t("Please give the phone number the recruiter can call you on."))
+    expect(
+        page.get_by_role("link", name=t("Please give the phone number the recruiter can call you on."))
+    ).to_be_visible()
     v.check("candidate: phone number missing")
     page.get_by_role("radio", name="16:00 – 16:15").check()
     page.get_by_role("radio", name=t("By phone: the recruiter calls you")).check()

@@ -53,7 +53,8 @@ def focused(page) -> dict:
       const label = (e.labels && e.labels[0]) || e;
       const r = own.width > 2 ? own : label.getBoundingClientRect();
       return {tag: e.tagName.toLowerCase(), id: e.id, name: e.name || '', summary: e.matches('[data-error-summary]'),
-              inView: r.top >= 0 && r.bottom <= innerHeight && r.left >= 0 && r.right <= innerWidth,
+              // within a pixel: a browser scrolls a control into view to sub-pixel layout positions
+              inView: r.top >= -1 && r.bottom <= innerHeight + 1 && r.left >= -1 && r.right <= innerWidth + 1,
               label: label.textContent.trim().replace(/\\s+/g, ' ')};
     }""")
 
