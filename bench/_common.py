@@ -10,6 +10,7 @@ import secrets
 import signal
 import socket
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -231,3 +232,14 @@ def write_section(marker: str, section: str) -> None:
     _, tail = rest.split(end, 1)
     README.write_text(f"{head}{begin}\n{section}\n{end}{tail}")
     print(f"\nWritten to {README.relative_to(ROOT)}.")
+
+
+def stop_server(process, log) -> None:
+    """Stop a server the benchmark started: SIGTERM, a kill after 30 s, and its log closed."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    log.close()

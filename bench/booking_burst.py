@@ -51,7 +51,6 @@ import http.client
 import os
 import random
 import re
-import signal
 import subprocess
 import sys
 import threading
@@ -83,6 +82,7 @@ from bench._common import (  # noqa: E402
     quick,
     rounds,
     spread,
+    stop_server,
     write_readme_enabled,
     write_section,
 )
@@ -385,13 +385,7 @@ def gunicorn(app_spec: str, env: dict[str, str], workers: int):
         _wait_until_up(port, process)
         yield port
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+        stop_server(process, log)
 
 
 def _wait_until_up(port: int, process: subprocess.Popen) -> None:

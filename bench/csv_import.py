@@ -38,7 +38,6 @@ import os
 import random
 import re
 import secrets
-import signal
 import socket
 import subprocess
 import sys
@@ -69,6 +68,7 @@ from bench._common import (  # noqa: E402
     quick,
     rounds,
     spread,
+    stop_server,
     write_readme_enabled,
     write_section,
 )
@@ -330,13 +330,7 @@ def gunicorn(app_spec: str, env: dict[str, str], workers: int):
                 time.sleep(0.2)
         yield port, process.pid
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+        stop_server(process, log)
 
 
 def run_in_process(database: str, rows: int) -> dict:

@@ -24,7 +24,6 @@ Environment:
 import contextlib
 import os
 import re
-import signal
 import statistics
 import subprocess
 import sys
@@ -49,6 +48,7 @@ from bench._common import (  # noqa: E402
     migrated_app,
     now_utc,
     percentile,
+    stop_server,
     write_readme_enabled,
     write_section,
 )
@@ -176,13 +176,7 @@ def gunicorn(url: str):
             time.sleep(0.3)
         yield f"http://127.0.0.1:{port}"
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+        stop_server(process, log)
 
 
 def signed_in(base: str, email: str) -> requests.Session:
