@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from app.core.claims import mark_once
 from app.core.errors import DomainError
 from app.core.text import clean_text
 from app.database import utcnow
@@ -90,16 +91,9 @@ def queue_survey_requests(*, now: datetime | None = None) -> int:
     ))
     queued = 0
     for booking in due:
-        claimed = db.session.execute(
-            sa.update(Booking)
-            .where(Booking.id == booking.id, Booking.survey_requested_at.is_(None))
-            # keep updated_at: asking for a survey is not a change to the booking
-            .values(survey_requested_at=now, updated_at=Booking.updated_at)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if not claimed:
+        # keep updated_at: asking for a survey is not a change to the booking
+        if not mark_once(booking, "survey_requested_at", now, updated_at=Booking.updated_at):
             continue
-        db.session.refresh(booking, ["survey_requested_at"])
         candidate = booking.candidate
         token = valid_token(candidate)
         keep_links_alive(candidate, now + timedelta(days=LINK_DAYS))

@@ -17,6 +17,7 @@ from app import checker
 from app.audit.services import record_audit
 from app.candidates.services.errors import AlreadyInvited, PersonalLineMissing, WarningsNotConfirmed
 from app.candidates.services.templates import fill, get_template, template_lookup
+from app.core.claims import mark_once
 from app.core.text import clean_text
 from app.database import utcnow
 from app.events import record_events
@@ -243,15 +244,8 @@ def queue_invite_reminders(*, now: datetime | None = None) -> int:
     ))
     queued = 0
     for candidate in due:
-        claimed = db.session.execute(
-            sa.update(Candidate)
-            .where(Candidate.id == candidate.id, Candidate.invite_reminder_at.is_(None))
-            .values(invite_reminder_at=now)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if not claimed:
+        if not mark_once(candidate, "invite_reminder_at", now):
             continue
-        db.session.refresh(candidate, ["invite_reminder_at"])
         token = valid_token(candidate)
         expires_at = max(i.expires_at for i in candidate.invitations if i.revoked_at is None and i.expires_at > now)
         notifications.notify_invite_reminder(candidate, token, expires_at=expires_at)

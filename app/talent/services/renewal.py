@@ -4,6 +4,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from app.core.claims import mark_once
 from app.database import utcnow
 from app.extensions import db
 from app.mail import notifications
@@ -25,15 +26,8 @@ def queue_pool_renewals(*, now: datetime | None = None) -> int:
     ))
     queued = 0
     for membership in due:
-        claimed = db.session.execute(
-            sa.update(PoolMembership)
-            .where(PoolMembership.id == membership.id, PoolMembership.renewal_requested_at.is_(None))
-            .values(renewal_requested_at=now)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if not claimed:
+        if not mark_once(membership, "renewal_requested_at", now):
             continue
-        db.session.refresh(membership, ["renewal_requested_at"])
         candidate = membership.candidate
         token = valid_token(candidate)
         keep_links_alive(candidate, membership.expires_at)
