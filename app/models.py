@@ -285,6 +285,9 @@ class Slot(db.Model):
     feedback_session: Mapped[FeedbackSession] = relationship(back_populates="slots")
 
 
+PERSONAL_LINE_MAX = 1000  # characters of the recruiter's personal line in a rejection e-mail
+
+
 class Candidate(db.Model):
     """A rejected applicant. Has no account: reaches the portal through an invitation link."""
 
@@ -315,6 +318,9 @@ class Candidate(db.Model):
     auto_send_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # The phone number, when the applicant tracking system gave one (for the call after an interview).
     phone: Mapped[str | None] = mapped_column(sa.String(40))
+    # The recruiter's personal line for the rejection e-mail, when the import brought one: the rejection pages
+    # start from it, and the e-mail to everyone not invited yet sends it.
+    personal_line: Mapped[str | None] = mapped_column(sa.Text)
 
     __table_args__ = (
         sa.Index("uq_candidate_integration_external_id", "integration_id", "external_id", unique=True),

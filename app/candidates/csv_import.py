@@ -26,11 +26,12 @@ from app.core.errors import DomainError
 from app.core.languages import default_language, language_name, languages, read_language
 from app.core.text import clean_text
 from app.i18n import _l
-from app.models import Stage
+from app.models import PERSONAL_LINE_MAX, Stage
 from app.timeutil import AMSTERDAM
 
 # The fields of a candidate, in the order of the preview table.
-FIELDS = ("name", "email", "vacancy", "department", "stage", "rejected_on", "language", "rejection_reason", "phone")
+FIELDS = ("name", "email", "vacancy", "department", "stage", "rejected_on", "language", "rejection_reason", "phone",
+          "personal_line")
 REQUIRED_COLUMNS = ("name", "email", "vacancy", "stage", "rejected_on")
 # A name may come in parts instead; together they make the name (first, middle or prefix, last).
 NAME_PARTS = ("first_name", "middle_name", "last_name")
@@ -49,6 +50,7 @@ COLUMN_LABELS = {
     "language": _l("Language"),
     "rejection_reason": _l("Rejection reason"),
     "phone": _l("Phone"),
+    "personal_line": _l("Personal line"),
 }
 _NAME_LABELS = {
     "name": _l("Full name"),
@@ -88,6 +90,11 @@ _HEADER_NAMES = {
     "rejection_reason": ["rejection reason", "reason", "reden", "afwijzingsreden", "reden afwijzing",
                          "reason for rejection", "afwijsreden", "disqualification reason", "archive reason"],
     "phone": ["phone", "telefoon", "telefoonnummer", "phone number", "mobile", "mobiel"],
+    # Only names that say the text is meant for the candidate: a column such as "Feedback" or "Toelichting"
+    # may hold the interviewers' own notes, which must never reach an e-mail unless the recruiter says so.
+    "personal_line": ["personal line", "persoonlijke regel", "persoonlijke zin", "persoonlijke toelichting",
+                      "personal note", "personal message", "persoonlijk bericht", "persoonlijke boodschap",
+                      "message to candidate", "bericht aan kandidaat", "regel voor de kandidaat"],
 }
 
 _STAGE_NAMES = {
@@ -134,7 +141,8 @@ HEADERS = _lookup(_HEADER_NAMES)
 STAGES = _lookup(_STAGE_NAMES)
 REASONS = _lookup(_REASON_NAMES)
 
-MAX_LENGTH = {"name": 200, "email": 320, "vacancy": 200, "department": 200, "phone": 40}
+MAX_LENGTH = {"name": 200, "email": 320, "vacancy": 200, "department": 200, "phone": 40,
+              "personal_line": PERSONAL_LINE_MAX}
 _PHONE = re.compile(r"^\+?[0-9 ()./-]{6,40}$")
 _DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DATE_DUTCH = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
@@ -157,6 +165,7 @@ class CandidateData:
     language: str
     rejection_reason: str | None
     phone: str | None = None
+    personal_line: str | None = None
 
     @property
     def key(self) -> tuple[str, str]:
@@ -462,7 +471,7 @@ def check_values(values: dict[str, str], *, today: date) -> tuple[CandidateData 
     return CandidateData(
         name=" ".join(values["name"].split()), email=email, vacancy=" ".join(values["vacancy"].split()),
         department=" ".join(values["department"].split()), stage=stage, rejected_on=rejected_on,
-        language=language, rejection_reason=reason, phone=phone,
+        language=language, rejection_reason=reason, phone=phone, personal_line=values["personal_line"] or None,
     ), {}
 
 

@@ -109,8 +109,9 @@ class EmailTemplateForm(FlaskForm):
 
 
 class RejectionForm(FlaskForm):
-    """One personal line per candidate (all required), plus what the recruiter saw in the preview and,
-    for someone who had the e-mail already, the confirmation to send it again."""
+    """One personal line per candidate (all required; the import's line to start from), plus what the
+    recruiter saw in the preview and, for someone who had the e-mail already, the confirmation to send it
+    again."""
 
     ids = HiddenField()
     confirm_warnings = BooleanField(_l("I have read the checker's warnings and want to send anyway"))
@@ -126,6 +127,14 @@ class RejectionForm(FlaskForm):
         return self[name] if name in self else None  # noqa: SIM401 (a Form has no get())
 
 
+class BulkRejectionForm(FlaskForm):
+    """Send the rejection e-mail to everyone the page showed: only if they are still the ones shown, and with
+    the checker's warnings only when the recruiter says so."""
+
+    fingerprint = HiddenField()
+    confirm_warnings = BooleanField(_l("I have read the checker's warnings and want to send anyway"))
+
+
 def rejection_form(candidates: list[Candidate]) -> RejectionForm:
     """A RejectionForm with the fields for these candidates."""
 
@@ -137,7 +146,8 @@ def rejection_form(candidates: list[Candidate]) -> RejectionForm:
     resend_label = _("Yes, send it again with a new personal link")
     for candidate in candidates:
         setattr(Form, f"line_{candidate.id}", TextAreaField(
-            _("Personal line for %(name)s", name=candidate.name), filters=[as_text], validators=[
+            _("Personal line for %(name)s", name=candidate.name), default=candidate.personal_line,
+            filters=[as_text], validators=[
                 DataRequired(missing), Length(max=PERSONAL_LINE_MAX, message=too_long)]))
         setattr(Form, f"seen_{candidate.id}", HiddenField())
         if candidate.invited_at is not None:

@@ -17,6 +17,7 @@ from app.candidates.csv_import import (
     write_targets,
 )
 from app.candidates.forms import (
+    BulkRejectionForm,
     CandidateForm,
     ColumnsForm,
     ConfirmImportForm,
@@ -42,6 +43,8 @@ bp = Blueprint("candidates", __name__, url_prefix="/recruiter/candidates")
 only_for(bp, *STAFF)  # every page here shows names and addresses
 
 MAX_SELECTION = 100
+BULK_SAMPLES = 3  # e-mails shown in full before sending to everyone
+BULK_WARNED = 50  # personal lines with the checker's warnings shown at once
 PREVIEW_ROWS = 20
 PREVIEW_ERRORS = 100
 EXAMPLE_VACANCY = {"nl": "Verpleegkundige", "en": "Nurse"}
@@ -260,6 +263,46 @@ def write_rejections():
     # Back to the list as it was filtered, so that the next ones not invited yet are there after sending.
     filters = {name: value for name, value in _list_filters(request.values).items() if value}
     return _rejection_page(candidates, back=url_for(".list_candidates", **filters), filters=filters)
+
+
+@bp.route("/rejections/all", methods=["GET", "POST"])
+@role_required(*STAFF)
+def send_bulk_rejection():
+    """The rejection e-mail to everyone not invited yet whom the list shows, with the personal line the import
+    brought: one page to look at (how many, the templates, the checker's warnings, a few e-mails in full), one
+    button. Sent only if they are still exactly the e-mails shown."""
+    filters = {name: value for name, value in _list_filters(request.values).items()
+               if value and name != "status"}
+    back = url_for(".list_candidates", status=Progress.NOT_INVITED.value, **filters)
+    bulk = services.bulk_rejection(vacancy=filters.get("vacancy", ""), department=filters.get("department", ""),
+                                   search=filters.get("q", ""))
+    form = BulkRejectionForm()
+    status = 200
+    if form.is_submitted():
+        status = 422
+        if not form.validate():
+            flash(_("The form had expired. Check the e-mails below, then send."), "warning")
+        elif not bulk.candidates:
+            flash(_("There is no one left to send the e-mail to."), "info")
+            return redirect(back)
+        elif form.fingerprint.data != bulk.fingerprint:
+            flash(_("Who gets the e-mail, or what it says, changed since you looked. Check the page again, "
+                    "then send."), "warning")
+        elif bulk.warnings.any and not form.confirm_warnings.data:
+            form.confirm_warnings.errors = [_("Confirm that you have read the checker's warnings, or change the "
+                                              "texts first.")]
+        else:
+            sent = services.send_bulk_rejection(bulk, warnings_confirmed=True)
+            flash(ngettext("%(num)s rejection e-mail is on its way.", "%(num)s rejection e-mails are on their way.",
+                           sent), "success")
+            return redirect(back)
+    form.fingerprint.data = bulk.fingerprint
+    samples = bulk.candidates[:BULK_SAMPLES]
+    return render_template(
+        "candidates/bulk_rejection.html", form=form, bulk=bulk, back=back, filters=filters,
+        samples=samples, previews=services.previews_of(samples, bulk.emails), warned=bulk.warned[:BULK_WARNED],
+        limit=services.BULK_MAX,
+    ), status
 
 
 def _rejection_page(candidates: list[Candidate], *, back: str, filters: dict | None = None):

@@ -264,7 +264,7 @@ def _same_person_elsewhere(data: CandidateData, other_than: int | None) -> bool:
     return db.session.scalar(query.limit(1)) is not None
 
 
-_UPDATED = ("name", "email", "vacancy", "department", "stage", "rejected_on", "language", "rejection_reason", "phone")
+_UPDATED = FIELDS  # what a second copy of the same rejection updates: every field
 
 
 def upsert_rejection(integration: Integration, external_id: str, data: CandidateData, *,

@@ -184,7 +184,7 @@ def export_person(candidate: Candidate) -> dict:
             "name": c.name, "email": c.email, "vacancy": c.vacancy, "department": c.department,
             "stage": c.stage.value, "rejected_on": c.rejected_on.isoformat(),
             "rejection_reason": c.rejection_reason, "language": c.language, "phone": c.phone,
-            "added_at": c.created_at.isoformat(),
+            "personal_line": c.personal_line, "added_at": c.created_at.isoformat(),
             "invited_at": c.invited_at.isoformat() if c.invited_at else None,
             "personal_links": [{"created_at": i.created_at.isoformat(), "expires_at": i.expires_at.isoformat(),
                                 "revoked": i.revoked_at is not None} for i in c.invitations],

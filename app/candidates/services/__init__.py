@@ -1,8 +1,8 @@
 """Rejected candidates: the list and its filters (``listing``), adding them by hand or from a CSV file
-(``adding``), the rejection e-mail's editable templates per language and stage (``templates``), the
-rejection e-mail with the personal link and the one gentle reminder to those who did nothing with it
-(``rejection``). Views call these functions and turn their exceptions (``errors``) into messages; none of
-them commits unless it says so."""
+(``adding``), the rejection e-mail's editable templates per language and stage (``templates``), the rejection
+e-mail with the personal link and the one gentle reminder to those who did nothing with it (``rejection``), and
+that e-mail to everyone not invited yet at once (``bulk``). Views call these functions and turn their exceptions
+(``errors``) into messages; none of them commits unless it says so."""
 
 from app.candidates.csv_import import today_local
 from app.candidates.services.adding import (
@@ -17,6 +17,7 @@ from app.candidates.services.adding import (
     remove_stale_uploads,
     store_upload,
 )
+from app.candidates.services.bulk import BULK_MAX, BulkRejection, bulk_rejection, send_bulk_rejection
 from app.candidates.services.errors import (
     AlreadyInvited,
     CandidateError,
@@ -71,6 +72,7 @@ from app.candidates.services.templates import (
 )
 
 __all__ = [
+    "BULK_MAX", "BulkRejection", "bulk_rejection", "send_bulk_rejection",
     "DEFAULT_TEMPLATES", "DEFAULT_TEXTS_LANGUAGE", "PAGE_SIZE", "PERSONAL_LINE_MAX", "PLACEHOLDERS", "PROGRESS_LABELS",
     "AlreadyInvited", "CandidateError", "CandidateRow", "DuplicateCandidate", "ImportExpired", "ImportMode",
     "NotAllRowsGood", "PersonalLineMissing", "Preview", "Progress", "RejectionEmail", "RejectionWarnings",

@@ -37,7 +37,8 @@ def _existing_keys() -> set[tuple[str, str]]:
 def _candidate_values(data: CandidateData) -> dict:
     return {"name": data.name, "email": data.email, "vacancy": data.vacancy, "department": data.department,
             "stage": data.stage, "rejected_on": data.rejected_on, "language": data.language,
-            "rejection_reason": data.rejection_reason, "phone": data.phone}
+            "rejection_reason": data.rejection_reason, "phone": data.phone,
+            "personal_line": data.personal_line}
 
 
 def add_candidate(data: CandidateData) -> Candidate:

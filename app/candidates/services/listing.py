@@ -68,10 +68,10 @@ class CandidateRow:
         return Progress.INVITED if self.invited else Progress.NOT_INVITED
 
 
-def list_candidates(
-    *, progress: Progress | None = None, vacancy: str = "", department: str = "", search: str = "", page: int = 1
-) -> Page[CandidateRow]:
-    """Candidates, newest rejection first, filtered by progress, vacancy, department and a name or address."""
+def list_conditions(
+    *, progress: Progress | None = None, vacancy: str = "", department: str = "", search: str = ""
+) -> list[sa.ColumnElement[bool]]:
+    """The list's filters as conditions on Candidate: by progress, vacancy, department and a name or address."""
     booked = _has_booking(Booking.status != BookingStatus.CANCELLED)
     attended = _has_booking(Booking.status == BookingStatus.ATTENDED)
     conditions = []
@@ -90,6 +90,16 @@ def list_candidates(
     search = search.strip()
     if search:
         conditions.append(sa.or_(contains(Candidate.name, search), contains(Candidate.email, search)))
+    return conditions
+
+
+def list_candidates(
+    *, progress: Progress | None = None, vacancy: str = "", department: str = "", search: str = "", page: int = 1
+) -> Page[CandidateRow]:
+    """Candidates, newest rejection first, filtered as ``list_conditions`` says."""
+    booked = _has_booking(Booking.status != BookingStatus.CANCELLED)
+    attended = _has_booking(Booking.status == BookingStatus.ATTENDED)
+    conditions = list_conditions(progress=progress, vacancy=vacancy, department=department, search=search)
     found = fetch_page(
         sa.select(Candidate, booked.label("booked"), attended.label("attended"))
         .where(*conditions)

@@ -25,6 +25,7 @@ from app.extensions import db
 from app.mail import notifications
 from app.mail.outbox import queue_emails, render_email_part
 from app.models import (
+    PERSONAL_LINE_MAX,
     Booking,
     Candidate,
     Invitation,
@@ -32,8 +33,6 @@ from app.models import (
     WaitlistEntry,
 )
 from app.tokens import issue_invitations, valid_token
-
-PERSONAL_LINE_MAX = 1000
 
 
 @dataclass(frozen=True)
