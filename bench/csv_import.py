@@ -31,6 +31,7 @@ Environment (see bench/README.md):
 
 import contextlib
 import csv
+import html
 import http.client
 import io
 import json
@@ -91,16 +92,33 @@ VACANCIES = [("Verpleegkundige IC", "Intensive Care"), ("Medewerker patiëntenad
              ("ICT-beheerder", "Informatievoorziening"), ("Verpleegkundige", "Cardiologie")]
 STAGES = [("cv-selectie", 65), ("telefonisch", 15), ("sollicitatiegesprek", 20)]
 REASONS = ["ervaring", "vaardigheden", "opleiding", "aansluiting", ""]
-PERSONAL_LINES = [
-    "Je brief liet goed zien waarom je in de zorg wilt werken. Voor deze functie vragen we minstens twee jaar "
-    "ervaring op een intensive care; jouw ervaring ligt vooral op de verpleegafdeling.",
-    "Je cv is helder en overzichtelijk. Voor deze rol is een afgeronde hbo-opleiding een vereiste, en die "
-    "zagen we niet terug in je sollicitatie.",
-    "In het gesprek vertelde je concreet over je projecten. Voor deze functie zoeken we ervaring met het "
-    "leiden van een team van minstens vijf mensen.",
-    "Your letter showed a real interest in our patients. This role needs experience with SQL and reporting "
-    "tools, which your application did not yet show.",
-]
+# The personal line per candidate, as the recruiters wrote it in the applicant tracking system: a sentence
+# about the application that names the person, a former employer, the years and the vacancy (nearly always a
+# sentence of its own), then the requirement that decided it (shared by many). The checker reads every line;
+# it keeps what it found per sentence, so the shared sentences cost it less than unique ones.
+EMPLOYERS = ["Rijnstate", "het UMC Utrecht", "Zorggroep Oost", "de GGD", "het Maasstad", "Isala", "Amphia",
+             "Gelre", "Tergooi", "Zuyderland", "het Spaarne Gasthuis", "Zorgsaam", "het Catharina", "Reinier de Graaf"]
+OPENINGS = {
+    "nl": ["{first}, je {years} jaar bij {employer} spraken ons aan voor de functie {vacancy}.",
+           "{first}, je cv voor {vacancy} is helder, en je werk bij {employer} ({years} jaar) valt op.",
+           "Dank je, {first}: je vertelde concreet over je {years} jaar bij {employer}."],
+    "en": ["{first}, your {years} years at {employer} caught our eye for the {vacancy} role.",
+           "{first}, your CV for {vacancy} is clear, and your {years} years at {employer} stand out."],
+}
+REQUIREMENTS = {
+    "nl": ["Voor deze functie vragen we minstens {need} jaar ervaring op een intensive care; jouw ervaring ligt "
+           "vooral op de verpleegafdeling.",
+           "Voor deze rol is een afgeronde hbo-opleiding een vereiste, en die zagen we niet terug in je sollicitatie.",
+           "Voor deze functie zoeken we ervaring met het leiden van een team van minstens {need} mensen."],
+    "en": ["This role needs at least {need} years of experience with SQL and reporting tools, which your "
+           "application did not yet show."],
+}
+
+
+def personal_line(rng: random.Random, first: str, vacancy: str, language: str) -> str:
+    opening = rng.choice(OPENINGS[language]).format(first=first, vacancy=vacancy, years=rng.randint(1, 15),
+                                                    employer=rng.choice(EMPLOYERS))
+    return f"{opening} {rng.choice(REQUIREMENTS[language]).format(need=rng.randint(2, 5))}"
 
 
 def make_csv(rows: int, today: date) -> bytes:
@@ -111,19 +129,22 @@ def make_csv(rows: int, today: date) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(["\ufeffKandidaat-ID", "Voornaam", "Tussenvoegsel", "Achternaam", "E-mailadres", "Telefoon",
-                     "Vacature", "Afdeling", "Fase", "Sollicitatiedatum", "Afwijzingsdatum", "Taal", "Reden", "Bron"])
+                     "Vacature", "Afdeling", "Fase", "Sollicitatiedatum", "Afwijzingsdatum", "Taal", "Reden", "Bron",
+                     "Persoonlijke regel"])
     stages, weights = zip(*STAGES, strict=False)
     for n in range(rows):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         prefix, _, surname = last.rpartition(" ")
         vacancy, department = rng.choice(VACANCIES)
         rejected = today - timedelta(days=rng.randint(0, 20))
+        language = "en" if rng.random() < 0.15 else "nl"
         local_part = f"{first}.{last}".lower().replace(" ", "").replace("ı", "i")
         writer.writerow([
             100_000 + n, first, prefix, surname, f"{local_part}{n}@example.org", f"06-{rng.randint(0, 99999999):08d}",
             vacancy, department, rng.choices(stages, weights)[0], (rejected - timedelta(days=30)).isoformat(),
             rejected.strftime("%d-%m-%Y") if rng.random() < 0.7 else rejected.isoformat(),
-            "en" if rng.random() < 0.15 else "nl", rng.choice(REASONS), rng.choice(["LinkedIn", "Website", "Indeed"]),
+            language, rng.choice(REASONS), rng.choice(["LinkedIn", "Website", "Indeed"]),
+            personal_line(rng, first, vacancy, language),
         ])
     return out.getvalue().encode("utf-8")
 
@@ -132,8 +153,9 @@ def make_csv(rows: int, today: date) -> bytes:
 
 RECRUITER_EMAIL, RECRUITER_PASSWORD = "recruiter@bench.example.org", "a long enough bench password"
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
-_PICK = re.compile(r'<input type="checkbox" name="ids" value="(\d+)"')
-_SEEN = re.compile(r'<input id="(seen_\d+)" name="seen_\d+" type="hidden" value="([^"]*)"')
+_BULK = re.compile(r'<a class="button" href="(/recruiter/candidates/rejections/all[^"]*)"')
+_FINGERPRINT = re.compile(r'name="fingerprint" type="hidden" value="([^"]+)"')
+_COUNT = re.compile(r'<h2 id="who-h">([\d.]+) ')
 _CONFIRM = re.compile(r'<form method="post" action="(/recruiter/candidates/import/[A-Za-z0-9_-]+)"')
 
 
@@ -231,23 +253,23 @@ def recruiter_clicks(port: int, content: bytes) -> dict[str, float]:
 
     began = time.perf_counter()
     sent = 0
-    while True:
-        ids = _PICK.findall(listing)
-        if not ids:
+    while True:  # one round for up to 10,000 (BULK_MAX); more rows would take another
+        link = _BULK.search(listing)
+        if not link and sent:  # everyone had it: the list of those not invited is empty
             break
-        query = urlencode({"status": "not_invited", "ids": ids}, doseq=True)  # the list's selection form
-        page, _ = browser.request("send: the e-mail page", "GET", f"/recruiter/candidates/rejections?{query}")
-        lines = {f"line_{i}": PERSONAL_LINES[int(i) % len(PERSONAL_LINES)] for i in ids}
-        form = {"csrf_token": csrf(page), "ids": ",".join(ids), "status": "not_invited", **lines}
-        page, _ = browser.request("send: preview", "POST", "/recruiter/candidates/rejections",
-                                  form={**form, "action": "preview"})
-        seen = dict(_SEEN.findall(page))
-        if len(seen) != len(ids):
-            raise RuntimeError(f"the preview shows {len(seen)} of {len(ids)} e-mails")
-        _, location = browser.request("send: send", "POST", "/recruiter/candidates/rejections", expect=302,
-                                      form={**form, **seen, "action": "send"})
+        if not link:
+            raise RuntimeError("the list of those not invited has no link to e-mail them all")
+        page, _ = browser.request("send: the review page", "GET", html.unescape(link.group(1)))
+        fingerprint = _FINGERPRINT.search(page)
+        if not fingerprint:  # no one left to send to
+            break
+        count = int(_COUNT.search(page).group(1).replace(".", ""))
+        form = {"csrf_token": csrf(page), "fingerprint": fingerprint.group(1)}
+        if 'name="confirm_warnings"' in page:  # the recruiter read the checker's warnings
+            form["confirm_warnings"] = "y"
+        _, location = browser.request("send: send", "POST", html.unescape(link.group(1)), expect=302, form=form)
         listing, _ = browser.request("send: the list", "GET", location)  # the list as it was filtered
-        sent += len(ids)
+        sent += count
     seconds["send"] = time.perf_counter() - began
     browser.sent = sent
     return seconds, browser

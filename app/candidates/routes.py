@@ -274,29 +274,34 @@ def send_bulk_rejection():
     filters = {name: value for name, value in _list_filters(request.values).items()
                if value and name != "status"}
     back = url_for(".list_candidates", status=Progress.NOT_INVITED.value, **filters)
-    bulk = services.bulk_rejection(vacancy=filters.get("vacancy", ""), department=filters.get("department", ""),
-                                   search=filters.get("q", ""))
+    search = {"vacancy": filters.get("vacancy", ""), "department": filters.get("department", ""),
+              "search": filters.get("q", "")}
     form = BulkRejectionForm()
     status = 200
-    if form.is_submitted():
+    if not form.is_submitted():
+        bulk = services.bulk_rejection(**search)
+    else:
         status = 422
+        bulk = services.bulk_rejection(**search, check=False)
+        shown = services.shown_warnings(form.fingerprint.data, bulk)
         if not form.validate():
             flash(_("The form had expired. Check the e-mails below, then send."), "warning")
         elif not bulk.candidates:
             flash(_("There is no one left to send the e-mail to."), "info")
             return redirect(back)
-        elif form.fingerprint.data != bulk.fingerprint:
+        elif shown is None:
             flash(_("Who gets the e-mail, or what it says, changed since you looked. Check the page again, "
                     "then send."), "warning")
-        elif bulk.warnings.any and not form.confirm_warnings.data:
+        elif shown.any and not form.confirm_warnings.data:
             form.confirm_warnings.errors = [_("Confirm that you have read the checker's warnings, or change the "
                                               "texts first.")]
         else:
-            sent = services.send_bulk_rejection(bulk, warnings_confirmed=True)
+            sent = services.send_bulk_rejection(bulk, shown, warnings_confirmed=True)
             flash(ngettext("%(num)s rejection e-mail is on its way.", "%(num)s rejection e-mails are on their way.",
                            sent), "success")
             return redirect(back)
-    form.fingerprint.data = bulk.fingerprint
+        bulk = services.checked(bulk)
+    form.fingerprint.data = services.sign_shown(bulk)
     samples = bulk.candidates[:BULK_SAMPLES]
     return render_template(
         "candidates/bulk_rejection.html", form=form, bulk=bulk, back=back, filters=filters,

@@ -25,7 +25,8 @@ from app.i18n import _l
 
 __all__ = ["CATEGORIES", "CATEGORY_RULES", "Finding", "InvalidPattern", "PatternError", "check",
            "check_languages", "check_texts", "languages_for", "admin_rows", "validate_words", "validate_pattern",
-           "is_plain_phrase", "languages", "file_rules", "categories_of", "warned_categories"]
+           "is_plain_phrase", "languages", "file_rules", "categories_of", "ordered_categories",
+           "warned_categories"]
 
 CATEGORIES = {
     "vague": _l("Vague phrase"),
@@ -199,7 +200,12 @@ def check_texts(texts: dict[str, str], language: str) -> dict[str, list[Finding]
 
 def categories_of(findings: Iterable[Finding]) -> list[str]:
     """The kinds of warning among ``findings``, each once, in a fixed order (for the audit log)."""
-    present = {c for f in findings for c in (f.categories or (f.category,))}
+    return ordered_categories(c for f in findings for c in (f.categories or (f.category,)))
+
+
+def ordered_categories(categories: Iterable[str]) -> list[str]:
+    """Kinds of warning, each once, in the fixed order of ``categories_of``."""
+    present = set(categories)
     return [c for c in _rules.CATEGORY_ORDER if c in present]
 
 

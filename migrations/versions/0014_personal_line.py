@@ -25,5 +25,5 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('candidate') as batch:
+    with op.batch_alter_table('candidate', recreate='never') as batch:  # in place, as above
         batch.drop_column('personal_line')

@@ -8,8 +8,10 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from app.audit.services import facts_of
+from app.candidates.services import compose_rejection, rejection_warnings
 from app.extensions import db
-from app.models import Candidate, Event, Invitation, OutboxMessage, Stage
+from app.models import AuditEntry, Candidate, Event, Invitation, OutboxMessage, Stage
 from tests.candidates.helpers import CANDIDATES, confirm, hidden_value, page_text, snapshot, upload
 
 BULK = f"{CANDIDATES}/rejections/all"
@@ -133,3 +135,27 @@ def test_a_line_of_only_spaces_counts_as_none(app, english_client, recruiter, ma
     db.session.commit()
     text = page_text(english_client.get(BULK))
     assert "No one to send it to" in text and "1 candidate not invited yet has no personal line" in text
+
+
+def test_a_record_of_the_page_that_the_portal_did_not_sign_sends_nothing(app, english_client, recruiter):
+    _import(english_client, [("Anna", "Bakker", "We kozen voor een jongere kandidaat die beter in het team past.")])
+    page = english_client.get(BULK)
+    signed = hidden_value(page, "fingerprint")
+    before = snapshot()
+    for forged in ("", "0" * 32, signed[:-2] + ("AA" if not signed.endswith("AA") else "BB")):
+        response = english_client.post(BULK, data={"fingerprint": forged})
+        assert response.status_code == 422 and "changed since you looked" in page_text(response)
+    assert snapshot() == before
+
+
+def test_the_audit_log_records_who_sent_despite_which_warning(app, english_client, recruiter):
+    _import(english_client, [("Anna", "Bakker", "We kozen voor een jongere kandidaat die beter in het team past.")])
+    anna = db.session.scalar(sa.select(Candidate))
+    email = compose_rejection(anna, anna.personal_line)
+    expected = rejection_warnings([anna], {anna.id: email}).categories_for(anna.id)  # read in full, here
+    assert expected
+    page = english_client.get(BULK)
+    english_client.post(BULK, data={"fingerprint": hidden_value(page, "fingerprint"), "confirm_warnings": "y"})
+    [entry] = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "warning_overridden"))
+    assert entry.target_id == anna.id
+    assert facts_of(entry) == {"sent": "rejection", "warnings": expected}

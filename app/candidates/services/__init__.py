@@ -17,7 +17,15 @@ from app.candidates.services.adding import (
     remove_stale_uploads,
     store_upload,
 )
-from app.candidates.services.bulk import BULK_MAX, BulkRejection, bulk_rejection, send_bulk_rejection
+from app.candidates.services.bulk import (
+    BULK_MAX,
+    BulkRejection,
+    bulk_rejection,
+    checked,
+    send_bulk_rejection,
+    shown_warnings,
+    sign_shown,
+)
 from app.candidates.services.errors import (
     AlreadyInvited,
     CandidateError,
@@ -72,7 +80,7 @@ from app.candidates.services.templates import (
 )
 
 __all__ = [
-    "BULK_MAX", "BulkRejection", "bulk_rejection", "send_bulk_rejection",
+    "BULK_MAX", "BulkRejection", "bulk_rejection", "checked", "send_bulk_rejection", "shown_warnings", "sign_shown",
     "DEFAULT_TEMPLATES", "DEFAULT_TEXTS_LANGUAGE", "PAGE_SIZE", "PERSONAL_LINE_MAX", "PLACEHOLDERS", "PROGRESS_LABELS",
     "AlreadyInvited", "CandidateError", "CandidateRow", "DuplicateCandidate", "ImportExpired", "ImportMode",
     "NotAllRowsGood", "PersonalLineMissing", "Preview", "Progress", "RejectionEmail", "RejectionWarnings",

@@ -5,15 +5,18 @@ fifty candidates; whoever has no personal line yet stays on the list for the pag
 
 import hashlib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sqlalchemy as sa
+from flask import current_app
+from itsdangerous import BadData, URLSafeTimedSerializer
 
 from app.candidates.services.errors import PersonalLineMissing
 from app.candidates.services.listing import Progress, list_conditions
 from app.candidates.services.rejection import (
     RejectionEmail,
     RejectionWarnings,
+    WarnedCategories,
     compose_rejection,
     rejection_warnings,
     send_rejections,
@@ -24,6 +27,8 @@ from app.models import Candidate, Stage
 
 # The most one send takes: an import's largest file (CSV_IMPORT_MAX_ROWS). More waiting: the next send.
 BULK_MAX = 10_000
+# How long the page's signed record of what it showed may be sent back (``sign_shown``).
+SHOWN_VALID_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -32,7 +37,7 @@ class BulkRejection:
 
     candidates: list[Candidate]  # not invited yet, with a personal line; oldest rejection first
     emails: dict[int, RejectionEmail]
-    warnings: RejectionWarnings
+    warnings: RejectionWarnings | None  # None: not checked (``checked``)
     without_line: int  # also not invited yet, but without a personal line (counted up to BULK_MAX)
     more: bool  # more than BULK_MAX have a line: these are the first
 
@@ -61,9 +66,9 @@ class BulkRejection:
         return [c for c in self.candidates if self.warnings.lines.get(c.id)]
 
 
-def bulk_rejection(*, vacancy: str = "", department: str = "", search: str = "") -> BulkRejection:
+def bulk_rejection(*, vacancy: str = "", department: str = "", search: str = "", check: bool = True) -> BulkRejection:
     """Everyone not invited yet whom the list filtered so shows, with their personal line from the import;
-    their e-mails composed and checked as the selection page does (each line, each template once)."""
+    their e-mails composed and (unless ``check`` is false) checked as the selection page does."""
     conditions = list_conditions(progress=Progress.NOT_INVITED, vacancy=vacancy, department=department,
                                  search=search)
     with_line = Candidate.personal_line.is_not(None)
@@ -81,13 +86,53 @@ def bulk_rejection(*, vacancy: str = "", department: str = "", search: str = "")
             candidates.append(candidate)
     without = sa.select(Candidate.id).where(*conditions, ~with_line).limit(BULK_MAX).subquery()
     without_line = unusable + db.session.scalar(sa.select(sa.func.count()).select_from(without))
-    return BulkRejection(candidates=candidates, emails=emails, warnings=rejection_warnings(candidates, emails),
-                         without_line=without_line, more=len(found) > BULK_MAX)
+    bulk = BulkRejection(candidates=candidates, emails=emails, warnings=None, without_line=without_line,
+                         more=len(found) > BULK_MAX)
+    return checked(bulk) if check else bulk
 
 
-def send_bulk_rejection(bulk: BulkRejection, *, warnings_confirmed: bool = False) -> int:
+def checked(bulk: BulkRejection) -> BulkRejection:
+    """``bulk`` with what the checker says about each e-mail (each line, each template once)."""
+    if bulk.warnings is not None:
+        return bulk
+    return replace(bulk, warnings=rejection_warnings(bulk.candidates, bulk.emails))
+
+
+# The page signs what it showed: the fingerprint of the e-mails and the checker's findings as kinds of
+# warning. The send request composes the e-mails again (cheap) and trusts the findings only for exactly
+# those e-mails, so that 10,000 texts are not read twice; the signature keeps a browser from claiming that
+# the checker had nothing to say.
+
+def _signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="bulk-rejection")
+
+
+def sign_shown(bulk: BulkRejection) -> str:
+    """The record of what the page shows, signed, for the send button's form."""
+    warned = WarnedCategories.of(checked(bulk).warnings, bulk.emails)
+    return _signer().dumps({"f": bulk.fingerprint, "l": {str(cid): kinds for cid, kinds in warned.lines.items()},
+                            "t": [[*key, kinds] for key, kinds in warned.templates.items()]})
+
+
+def shown_warnings(signed: str, bulk: BulkRejection) -> WarnedCategories | None:
+    """What the checker said about the e-mails of ``bulk``, as the page that showed exactly them signed it;
+    None when the record is not one, has expired, or was made for other e-mails."""
+    try:
+        shown = _signer().loads(signed or "", max_age=SHOWN_VALID_SECONDS)
+    except BadData:
+        return None
+    if not isinstance(shown, dict) or shown.get("f") != bulk.fingerprint:
+        return None
+    return WarnedCategories(
+        lines={int(cid): kinds for cid, kinds in shown["l"].items()},
+        templates={(language, stage): kinds for language, stage, kinds in shown["t"]},
+        template_of={cid: (email.language, email.stage.value) for cid, email in bulk.emails.items()})
+
+
+def send_bulk_rejection(bulk: BulkRejection, warnings: RejectionWarnings | WarnedCategories, *,
+                        warnings_confirmed: bool = False) -> int:
     """Queue the e-mails of ``bulk`` as ``send_rejections`` does (links, outbox, events, the audit of warnings
-    sent anyway), in the caller's transaction; how many."""
+    sent anyway), in the caller's transaction; how many. ``warnings``: what the checker said about them."""
     lines = {c.id: c.personal_line for c in bulk.candidates}
-    return send_rejections(bulk.candidates, lines, composed=bulk.emails, warnings=bulk.warnings,
+    return send_rejections(bulk.candidates, lines, composed=bulk.emails, warnings=warnings,
                            warnings_confirmed=warnings_confirmed)

@@ -110,6 +110,40 @@ class RejectionWarnings:
     def any(self) -> bool:
         return any(self.lines.values()) or any(self.templates.values())
 
+    def categories_for(self, candidate_id: int) -> list[str]:
+        """The kinds of warning on this candidate's e-mail (what the audit log records; never the text)."""
+        return checker.categories_of(self.for_candidate(candidate_id))
+
+
+@dataclass(frozen=True)
+class WarnedCategories:
+    """What the checker said about a selection's e-mails as kinds of warning only, per candidate: on the
+    personal line, and on the template (by language and stage) their e-mail starts with. Small enough to
+    travel with a page under a signature (``app.candidates.services.bulk``), so that the send request need
+    not read every text again."""
+
+    lines: dict[int, list[str]]
+    templates: dict[tuple[str, str], list[str]]
+    template_of: dict[int, tuple[str, str]]
+
+    @classmethod
+    def of(cls, warnings: RejectionWarnings, emails: Mapping[int, RejectionEmail]) -> "WarnedCategories":
+        template_of = {cid: (email.language, email.stage.value) for cid, email in emails.items()}
+        templates = {}
+        for cid, found in warnings.templates.items():
+            if found:
+                templates[template_of[cid]] = checker.categories_of(found)
+        return cls(lines={cid: checker.categories_of(found) for cid, found in warnings.lines.items() if found},
+                   templates=templates, template_of=template_of)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.lines) or bool(self.templates)
+
+    def categories_for(self, candidate_id: int) -> list[str]:
+        return checker.ordered_categories([*self.lines.get(candidate_id, []),
+                                           *self.templates.get(self.template_of.get(candidate_id), [])])
+
 
 def rejection_warnings(candidates: Sequence[Candidate], emails: Mapping[int, RejectionEmail]) -> RejectionWarnings:
     """The checker on each e-mail's personal line and on its template's subject and text, as the template
@@ -179,7 +213,7 @@ def previews_of(candidates: Sequence[Candidate], emails: Mapping[int, RejectionE
 def send_rejections(
     candidates: Sequence[Candidate], lines: Mapping[int, str], *, resend: Collection[int] = (),
     now: datetime | None = None, composed: Mapping[int, RejectionEmail] | None = None, personal: bool = True,
-    warnings_confirmed: bool = False, warnings: RejectionWarnings | None = None,
+    warnings_confirmed: bool = False, warnings: "RejectionWarnings | WarnedCategories | None" = None,
 ) -> int:
     """Queue the rejection e-mail to each of ``candidates`` with their personal line (by id) and a freshly
     issued personal link (the raw token lives only in the queued e-mail); returns how many. All or none:
@@ -189,9 +223,9 @@ def send_rejections(
     e-mails as ``compose_rejections`` made them from the same ``lines`` already (the send request checks
     them against the preview first), so that they are not made twice. ``personal=False``: the stage's
     default e-mail without a personal line (an integration's automatic follow-up). The checker reads every
-    e-mail first (``warnings``: what it said already): with warnings, nothing is sent unless
-    ``warnings_confirmed`` (WarningsNotConfirmed), and the audit log records, per candidate, who sent it
-    despite which kinds of warning (never the text)."""
+    e-mail first (``warnings``: what it said already, in full or as ``WarnedCategories``): with warnings,
+    nothing is sent unless ``warnings_confirmed`` (WarningsNotConfirmed), and the audit log records, per
+    candidate, who sent it despite which kinds of warning (never the text)."""
     if any(c.invited_at is not None and c.id not in resend for c in candidates):
         raise AlreadyInvited()
     emails = composed if composed is not None else compose_rejections(candidates, lines, personal=personal)
@@ -213,7 +247,7 @@ def send_rejections(
                        .values(invited_at=now).execution_options(synchronize_session=False))
     for candidate in candidates:
         set_committed_value(candidate, "invited_at", now)
-        warned = checker.categories_of(warnings.for_candidate(candidate.id))
+        warned = warnings.categories_for(candidate.id)
         if warned:
             record_audit("warning_overridden", target_type="candidate", target_id=candidate.id,
                          facts={"sent": "rejection", "warnings": list(warned)})
