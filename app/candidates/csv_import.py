@@ -436,21 +436,22 @@ def check_values(values: dict[str, str], *, today: date) -> tuple[CandidateData 
             wrong("email", _("\"%(value)s\" is not a valid e-mail address.", value=values["email"]))
     if not values["vacancy"]:
         wrong("vacancy", _("The vacancy is missing."))
-    stage = parse_stage(values["stage"])
-    if stage is None:
-        if values["stage"]:
-            wrong("stage", _("Unknown stage \"%(value)s\" (use CV screening, phone or interview).",
-                             value=values["stage"]))
-        else:
-            wrong("stage", _("The stage is missing."))
-    rejected_on = parse_date(values["rejected_on"])
-    if rejected_on is None:
-        if values["rejected_on"]:
-            wrong("rejected_on", _("Cannot read the date \"%(value)s\" (use YYYY-MM-DD or DD-MM-YYYY).",
-                                   value=values["rejected_on"]))
-        else:
-            wrong("rejected_on", _("The rejection date is missing."))
-    elif rejected_on > today:
+    def required(name: str, parse: Callable, unreadable: Callable, missing: Callable):
+        """The field read by ``parse``, or None and why not: it says something unreadable, or nothing.
+        (The messages are made only when needed: a file has 10,000 rows.)"""
+        value = parse(values[name])
+        if value is None:
+            wrong(name, unreadable(values[name]) if values[name] else missing())
+        return value
+
+    stage = required("stage", parse_stage,
+                     lambda text: _("Unknown stage \"%(value)s\" (use CV screening, phone or interview).", value=text),
+                     lambda: _("The stage is missing."))
+    rejected_on = required(
+        "rejected_on", parse_date,
+        lambda text: _("Cannot read the date \"%(value)s\" (use YYYY-MM-DD or DD-MM-YYYY).", value=text),
+        lambda: _("The rejection date is missing."))
+    if rejected_on is not None and rejected_on > today:
         wrong("rejected_on", _("The rejection date %(value)s is in the future.", value=values["rejected_on"]))
     language = parse_language(values["language"])
     if language is None:
