@@ -67,6 +67,21 @@ DEMO_CANDIDATES = [
 ]
 
 
+# Imported from the applicant tracking system yesterday with the recruiter's personal line, not invited yet:
+# the list of those not invited offers to e-mail them all at once.
+DEMO_NOT_INVITED = [
+    ("Lotte Hendriks", "lotte.hendriks@example.org", "Verpleegkundige Cardiologie", "Cardiologie", "nl",
+     "Je ervaring met telemetrie viel op. Voor deze functie vragen we de vervolgopleiding cardiologie; die "
+     "rond je volgend jaar pas af."),
+    ("Daan Visser", "daan.visser@example.org", "Data-analist", "Bedrijfsbureau", "nl",
+     "Je portfolio met dashboards is overzichtelijk. Voor deze rol is ervaring met SQL op grote datasets nodig, "
+     "en die zagen we nog niet terug."),
+    ("Grace Miller", "grace.miller@example.org", "Research nurse", "Oncologie", "en",
+     "Your experience with patient intake stood out. This role needs GCP certification, which your application "
+     "did not mention."),
+]
+
+
 def upcoming_session_days(count: int, today: date) -> list[date]:
     """The second Tuesday of this and the next months, from at least three days after ``today``."""
     days, year, month = [], today.year, today.month
@@ -183,5 +198,10 @@ def load_demo() -> list[tuple[Candidate, str]]:
         if candidate.invited_at is None:
             _send_rejection(candidate, token, sent_on=today - timedelta(days=demo.days_since_rejection), now=now)
         links.append((candidate, booking_url(token)))
+    for name, email, vacancy, department, language, line in DEMO_NOT_INVITED:
+        if db.session.scalar(sa.select(Candidate.id).where(Candidate.email == email)) is None:
+            db.session.add(Candidate(name=name, email=email, vacancy=vacancy, department=department,
+                                     stage=Stage.CV_SCREENING, language=language, personal_line=line,
+                                     rejected_on=today - timedelta(days=1)))
     db.session.commit()
     return links
