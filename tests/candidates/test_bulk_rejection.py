@@ -116,6 +116,9 @@ def test_a_line_the_checker_warns_about_is_sent_only_when_confirmed(app, english
     assert refused.status_code == 422
     assert "Confirm that you have read the checker's warnings" in page_text(refused)
     assert snapshot() == before
+    # Said at the top as well, where the page opens and the focus goes, with a link to the checkbox.
+    summary = refused.get_data(as_text=True).split('class="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert 'href="#confirm_warnings"' in summary and "Confirm that you have read" in summary
     sent = english_client.post(BULK, data={"fingerprint": hidden_value(page, "fingerprint"), "confirm_warnings": "y"})
     assert sent.status_code == 302 and len(_outbox()) == 2
 
