@@ -329,6 +329,9 @@ def _rejection_page(candidates: list[Candidate], *, back: str, filters: dict | N
                     if sent is not None:
                         return sent
                     confirm_needed = warnings.any and not form.confirm_warnings.data
+                    if confirm_needed:
+                        form.confirm_warnings.errors = [_("Confirm that you have read the checker's warnings, or "
+                                                          "change the texts first.")]
                 previews = services.previews_of(candidates, emails)
                 status = 200 if not form.errors and not confirm_needed else 422
                 for candidate in candidates:

@@ -57,6 +57,11 @@ def test_sending_a_selection_with_warnings_needs_a_confirmation_and_is_audited(a
     assert "2 personal lines have a warning from the feedback checker (of 3 lines)." in text
     assert "Nothing is sent until you confirm." in text
     assert outbox() == [] and _overrides() == []
+    # At the top of a page of up to 100 cards, linked to the checkbox at the bottom.
+    body = refused.get_data(as_text=True)
+    summary = body[body.index('class="error-summary"'):body.index("</ul>", body.index('class="error-summary"'))]
+    assert '<a href="#confirm_warnings">Confirm that you have read the checker' in summary
+    assert body.index('class="error-summary"') < body.index("<h1")
 
     sent = send(english_client, url, refused, lines, ids=ids, confirm_warnings="y")
     assert sent.status_code == 302

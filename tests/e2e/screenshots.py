@@ -158,7 +158,7 @@ def test_checker_screenshots(live_server, visit):
         page.get_by_label(t("Personal line for %(name)s", name=second_name)).fill(CHECKER_LINES[language][1])
         page.get_by_role("button", name=t("Show the preview")).press("Enter")
         page.get_by_role("button", name=t("Send these %(num)s e-mails", num=2)).click()
-        expect(page.locator("#confirm-warnings [role=alert]")).to_be_visible()
+        expect(page.locator("#confirm_warnings-error")).to_be_visible()
         page.locator(f"#warnings-line_{first_id}").evaluate(
             "e => { e.closest('section').scrollIntoView({block: 'start'}); window.scrollBy(0, 120); }")
         shoot(v, f"checker-rejection-{language}", "desktop")
