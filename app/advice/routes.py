@@ -10,6 +10,7 @@ from app.auth.decorators import STAFF, role_required
 from app.core.forms import ActionForm
 from app.core.languages import languages
 from app.core.query import choice_arg
+from app.core.views import button_action
 from app.extensions import db
 from app.models import AdviceField, AdviceSnippet, Topic
 
@@ -84,10 +85,9 @@ def edit_snippet(snippet_id: int):
 def retire_snippet(snippet_id: int):
     """Stop offering a snippet; it can be brought back."""
     snippet = _snippet(snippet_id)
-    if ActionForm().validate_on_submit():
-        services.retire_snippet(snippet, user=current_user)
-        flash(_("The snippet is retired: it is no longer offered in summaries."), "success")
-    return redirect(url_for(".list_snippets"))
+    return button_action(lambda: services.retire_snippet(snippet, user=current_user),
+                         _("The snippet is retired: it is no longer offered in summaries."),
+                         back=url_for(".list_snippets"))
 
 
 @bp.post("/<int:snippet_id>/restore")
@@ -95,7 +95,5 @@ def retire_snippet(snippet_id: int):
 def restore_snippet(snippet_id: int):
     """Offer a retired snippet again."""
     snippet = _snippet(snippet_id)
-    if ActionForm().validate_on_submit():
-        services.restore_snippet(snippet, user=current_user)
-        flash(_("The snippet is offered again."), "success")
-    return redirect(url_for(".list_snippets"))
+    return button_action(lambda: services.restore_snippet(snippet, user=current_user),
+                         _("The snippet is offered again."), back=url_for(".list_snippets"))

@@ -22,6 +22,7 @@ from app.auth.decorators import STAFF, role_required
 from app.core.forms import ActionForm
 from app.core.languages import offered
 from app.core.query import choice_arg, flag_arg, json_body
+from app.core.views import button_action
 from app.database import writes_on_get
 from app.extensions import db
 from app.i18n import clock
@@ -322,7 +323,4 @@ def add_rule():
 def delete_rule(rule_id: int):
     """Remove a rule an admin added (the shipped rules stay)."""
     rule = _get_or_404(FeedbackRule, rule_id)
-    if ActionForm().validate_on_submit():
-        services.delete_rule(rule)
-        flash(_("The rule is removed."), "success")
-    return redirect(url_for(".list_rules"))
+    return button_action(lambda: services.delete_rule(rule), _("The rule is removed."), back=url_for(".list_rules"))
