@@ -17,7 +17,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from app.auth.decorators import STAFF, role_required
-from app.core.forms import ActionForm
+from app.core.forms import ActionForm, form_status
 from app.core.query import page_arg
 from app.core.views import button_action, button_pressed_or_back
 from app.database import utcnow
@@ -99,9 +99,8 @@ def create_session():
     form = _session_form()
     if not form.is_submitted():
         form.hosts.data = [current_user.id]
-        return _form_page(form, None)
-    if not form.validate():
-        return _form_page(form, None, 422)
+    if not form.validate_on_submit():
+        return _form_page(form, None, form_status(form))
     feedback_session = planning.create_planned_session(form.plan())
     flash(_("The feedback hour is saved as a draft with %(count)s conversations. Publish it when candidates may book.",
             count=len(feedback_session.slots)), "success")
@@ -265,9 +264,8 @@ def plan_series():
     form.set_host_choices(hosts.host_choices())
     if not form.is_submitted():
         form.hosts.data = [current_user.id]
-        return _series_page(form)
-    if not form.validate():
-        return _series_page(form, status=422)
+    if not form.validate_on_submit():
+        return _series_page(form, status=form_status(form))
     preview = series.preview_series(form.nth.data, form.weekday.data, form.months.data)
     if request.form.get("step") != "create":
         return _series_page(form, preview=preview)
