@@ -1,5 +1,7 @@
 """The candidate's personal page, reached only through the link in their e-mail."""
 
+from datetime import datetime
+
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
@@ -193,10 +195,11 @@ def _change_booking(token: str, form_class, page_form: str, change, *, nothing_t
 @action_limit
 def move_booking(token: str):
     """Move the booking to another free slot."""
+    def move(booking: Booking, form: RescheduleForm, now: datetime) -> None:
+        services.reschedule_booking(booking, form.slot.data, _expected_sequence(form, booking), token=token, now=now)
+
     return _change_booking(
-        token, RescheduleForm, "reschedule_form",
-        lambda booking, form, now: services.reschedule_booking(
-            booking, form.slot.data, _expected_sequence(form, booking), token=token, now=now),
+        token, RescheduleForm, "reschedule_form", move,
         nothing_to_change=_("You have no booking to move (any more). This is how it stands now."),
         done=_("Your conversation has moved. We have sent you an updated calendar invitation."))
 
@@ -205,10 +208,12 @@ def move_booking(token: str):
 @action_limit
 def change_topics(token: str):
     """Change what the conversation is about, and the question, without moving it."""
+    def change(booking: Booking, form: TopicsForm, now: datetime) -> None:
+        services.change_topics(booking, form.topics.data, form.question.data or "", _expected_sequence(form, booking),
+                               now=now)
+
     return _change_booking(
-        token, TopicsForm, "topics_form",
-        lambda booking, form, now: services.change_topics(
-            booking, form.topics.data, form.question.data or "", _expected_sequence(form, booking), now=now),
+        token, TopicsForm, "topics_form", change,
         nothing_to_change=_("You have no booking to change (any more). This is how it stands now."),
         done=_("Saved. The recruiter will prepare for what you chose; your time stays the same."))
 
