@@ -4,6 +4,8 @@ A person sees these labels, never the codes behind them: one mapping per enum or
 alike (tests/test_labels.py renders every staff page in Dutch and looks for the codes).
 """
 
+import functools
+
 from flask import Flask
 
 from app.i18n import _l
@@ -13,6 +15,7 @@ from app.models import (
     ConversationMode,
     FeedbackSessionStatus,
     FollowUp,
+    Labelled,
     OutboxStatus,
     Role,
     RoleSource,
@@ -22,59 +25,29 @@ from app.models import (
     first_name,
 )
 
-SESSION_STATUS = {
-    FeedbackSessionStatus.DRAFT: _l("Draft"),
-    FeedbackSessionStatus.PUBLISHED: _l("Published"),
-    FeedbackSessionStatus.CLOSED: _l("Closed"),
-    FeedbackSessionStatus.CANCELLED: _l("Cancelled"),
-}
-BOOKING_STATUS = {
-    BookingStatus.BOOKED: _l("Booked"),
-    BookingStatus.CANCELLED: _l("Cancelled"),
-    BookingStatus.ATTENDED: _l("Attended"),
-    BookingStatus.NO_SHOW: _l("No-show"),
-}
-STAGE = {
-    Stage.CV_SCREENING: _l("CV screening"),
-    Stage.PHONE: _l("Phone interview"),
-    Stage.INTERVIEW: _l("Interview"),
-}
-OUTBOX_STATUS = {
-    OutboxStatus.PENDING: _l("Waiting"),
-    OutboxStatus.SENDING: _l("Sending"),
-    OutboxStatus.SENT: _l("Sent"),
-    OutboxStatus.FAILED: _l("Failed"),
-}
-ROLE = {
-    Role.RECRUITER: _l("Recruiter"),
-    Role.HR: _l("HR"),
-    Role.ADMIN: _l("Administrator"),
-}
-TOPIC = {
-    Topic.WENT_WELL: _l("What went well"),
-    Topic.IMPROVE: _l("Points to improve"),
-    Topic.CV_PROFILE: _l("CV and online profile"),
-    Topic.OTHER: _l("Something else"),
-}
 
-MODE = {
-    ConversationMode.ON_SITE: _l("On site"),
-    ConversationMode.VIDEO: _l("Video call"),
-    ConversationMode.PHONE: _l("Phone call"),
-}
+def labels_of(enum_cls: type[Labelled]) -> dict:
+    """The table of an enum whose members carry their labels (app/models.py): {member: label}."""
+    return {member: member.label for member in enum_cls}
+
+
+SESSION_STATUS = labels_of(FeedbackSessionStatus)
+BOOKING_STATUS = labels_of(BookingStatus)
+STAGE = labels_of(Stage)
+OUTBOX_STATUS = labels_of(OutboxStatus)
+ROLE = labels_of(Role)
+TOPIC = labels_of(Topic)
+MODE = labels_of(ConversationMode)
+CANCEL_REASON = labels_of(CancelReason)
+ROLE_SOURCE = labels_of(RoleSource)
+FOLLOW_UP = labels_of(FollowUp)
+
 # How a candidate chooses: the recruiter calls, never the other way round.
 MODE_CHOICE = {
     ConversationMode.ON_SITE: _l("On site, face to face"),
     ConversationMode.VIDEO: _l("By video call"),
     ConversationMode.PHONE: _l("By phone: the recruiter calls you"),
 }
-CANCEL_REASON = {
-    CancelReason.NO_LONGER_NEEDED: _l("I no longer need the conversation"),
-    CancelReason.TIME_UNSUITABLE: _l("The time no longer suits me"),
-    CancelReason.FOUND_JOB: _l("I have found a job"),
-    CancelReason.OTHER: _l("Another reason"),
-}
-
 
 OUTBOX_KIND = {
     "rejection": _l("Rejection with personal link"),
@@ -138,15 +111,6 @@ AUDIT_TARGET = {
     "webhook_endpoint": _l("Webhook address"),
     "webhook_delivery": _l("Webhook delivery"),
 }
-ROLE_SOURCE = {
-    RoleSource.PORTAL: _l("the portal"),
-    RoleSource.GROUPS: _l("the organisation's groups"),
-}
-FOLLOW_UP = {
-    FollowUp.PERSONAL_LINE: _l("Waits for a personal line"),
-    FollowUp.AUTOMATIC: _l("Default e-mail by itself"),
-}
-
 
 def label_of(table: dict, value) -> str:
     """The label of ``value`` (a code or an enum member) in ``table``, in the current language; the value
@@ -164,35 +128,22 @@ def options(table: dict) -> list[tuple[str, str]]:
                   key=lambda option: option[1].casefold())
 
 
-def _lookup(table: dict):
-    def label(value) -> str:
-        try:
-            return str(table[type(next(iter(table)))(value)])
-        except (ValueError, KeyError, StopIteration):
-            return str(value)
-
-    return label
-
-
 def host_introduction(host: User) -> str:
     """Who a candidate meets: the recruiter's first name and job title (their role when no title is set)."""
-    return f"{first_name(host.name)}, {host.job_title or _lookup(ROLE)(host.role)}"
+    return f"{first_name(host.name)}, {host.job_title or label_of(ROLE, host.role)}"
+
+
+# The templates' lookups: ``booking_status_label(code)`` and so on.
+_TEMPLATE_LABELS = {
+    "feedback_session_status": SESSION_STATUS, "booking_status": BOOKING_STATUS, "stage": STAGE,
+    "outbox_status": OUTBOX_STATUS, "role": ROLE, "topic": TOPIC, "outbox_kind": OUTBOX_KIND,
+    "audit_action": AUDIT_ACTION, "audit_target": AUDIT_TARGET, "role_source": ROLE_SOURCE, "mode": MODE,
+    "mode_choice": MODE_CHOICE, "cancel_reason": CANCEL_REASON,
+}
 
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
-        feedback_session_status_label=_lookup(SESSION_STATUS),
-        booking_status_label=_lookup(BOOKING_STATUS),
-        stage_label=_lookup(STAGE),
-        outbox_status_label=_lookup(OUTBOX_STATUS),
-        role_label=_lookup(ROLE),
-        topic_label=_lookup(TOPIC),
-        outbox_kind_label=lambda code: label_of(OUTBOX_KIND, code),
-        audit_action_label=lambda code: label_of(AUDIT_ACTION, code),
-        audit_target_label=lambda code: label_of(AUDIT_TARGET, code),
-        role_source_label=lambda code: label_of(ROLE_SOURCE, code),
-        mode_label=_lookup(MODE),
-        mode_choice_label=_lookup(MODE_CHOICE),
-        cancel_reason_label=_lookup(CANCEL_REASON),
+        {f"{name}_label": functools.partial(label_of, table) for name, table in _TEMPLATE_LABELS.items()},
         host_introduction=host_introduction,
     )

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import UTCDateTime, utcnow
 from app.extensions import db
+from app.i18n import _l
 
 
 def _enum(enum_cls: type[enum.Enum], name: str) -> sa.Enum:
@@ -50,24 +51,38 @@ def on_this_database(dialect_name: str):
 
     return include
 
-class FeedbackSessionStatus(enum.StrEnum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
-    CLOSED = "closed"
-    CANCELLED = "cancelled"
+
+class Labelled(enum.StrEnum):
+    """An enum whose members carry what a person reads, ``BOOKED = "booked", _l("Booked")``: the code is
+    stored, ``member.label`` is shown (app/labels.py makes the tables the pages and filters use)."""
+
+    label: str
+
+    def __new__(cls, value: str, label):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
 
 
-class Stage(enum.StrEnum):
-    CV_SCREENING = "cv_screening"
-    PHONE = "phone"
-    INTERVIEW = "interview"
+class FeedbackSessionStatus(Labelled):
+    DRAFT = "draft", _l("Draft")
+    PUBLISHED = "published", _l("Published")
+    CLOSED = "closed", _l("Closed")
+    CANCELLED = "cancelled", _l("Cancelled")
 
 
-class BookingStatus(enum.StrEnum):
-    BOOKED = "booked"
-    CANCELLED = "cancelled"
-    ATTENDED = "attended"
-    NO_SHOW = "no_show"
+class Stage(Labelled):
+    CV_SCREENING = "cv_screening", _l("CV screening")
+    PHONE = "phone", _l("Phone interview")
+    INTERVIEW = "interview", _l("Interview")
+
+
+class BookingStatus(Labelled):
+    BOOKED = "booked", _l("Booked")
+    CANCELLED = "cancelled", _l("Cancelled")
+    ATTENDED = "attended", _l("Attended")
+    NO_SHOW = "no_show", _l("No-show")
 
 
 class WaitlistStatus(enum.StrEnum):
@@ -77,57 +92,57 @@ class WaitlistStatus(enum.StrEnum):
     LEFT = "left"
 
 
-class OutboxStatus(enum.StrEnum):
-    PENDING = "pending"
-    SENDING = "sending"
-    SENT = "sent"
-    FAILED = "failed"
+class OutboxStatus(Labelled):
+    PENDING = "pending", _l("Waiting")
+    SENDING = "sending", _l("Sending")
+    SENT = "sent", _l("Sent")
+    FAILED = "failed", _l("Failed")
 
 
-class Topic(enum.StrEnum):
-    WENT_WELL = "went_well"
-    IMPROVE = "improve"
-    CV_PROFILE = "cv_profile"
-    OTHER = "other"
+class Topic(Labelled):
+    WENT_WELL = "went_well", _l("What went well")
+    IMPROVE = "improve", _l("Points to improve")
+    CV_PROFILE = "cv_profile", _l("CV and online profile")
+    OTHER = "other", _l("Something else")
 
 
-class CallOutcome(enum.StrEnum):
+class CallOutcome(Labelled):
     """How a call after an interview went."""
 
-    REACHED = "reached"
-    NOT_REACHED = "not_reached"
-    CALL_BACK = "call_back"
+    REACHED = "reached", _l("Reached")
+    NOT_REACHED = "not_reached", _l("Not reached")
+    CALL_BACK = "call_back", _l("Call back at")
 
 
-class AdviceField(enum.StrEnum):
+class AdviceField(Labelled):
     """The field of work an advice snippet is written for; ANY fits every vacancy."""
 
-    ANY = "any"
-    IT = "it"
-    SALES = "sales"
-    CARE = "care"
+    ANY = "any", _l("Any field")
+    IT = "it", _l("IT")
+    SALES = "sales", _l("Sales")
+    CARE = "care", _l("Care")
 
 
-class Role(enum.StrEnum):
-    RECRUITER = "recruiter"
-    HR = "hr"
-    ADMIN = "admin"
+class Role(Labelled):
+    RECRUITER = "recruiter", _l("Recruiter")
+    HR = "hr", _l("HR")
+    ADMIN = "admin", _l("Administrator")
 
 
-class RoleSource(enum.StrEnum):
+class RoleSource(Labelled):
     """Who decides a member of staff's role: an administrator in the portal, or the organisation's groups
     at each sign-in through its identity provider (OIDC_ROLE_MAP). Never both: see app/auth/oidc.py."""
 
-    PORTAL = "portal"
-    GROUPS = "groups"
+    PORTAL = "portal", _l("the portal")
+    GROUPS = "groups", _l("the organisation's groups")
 
 
-class FollowUp(enum.StrEnum):
+class FollowUp(Labelled):
     """What happens when an integration brings in a rejection: the recruiter writes the personal line, or
     the stage's default rejection e-mail goes out by itself after the integration's delay."""
 
-    PERSONAL_LINE = "personal_line"
-    AUTOMATIC = "automatic"
+    PERSONAL_LINE = "personal_line", _l("Waits for a personal line")
+    AUTOMATIC = "automatic", _l("Default e-mail by itself")
 
 
 class DeliveryStatus(enum.StrEnum):
@@ -137,22 +152,22 @@ class DeliveryStatus(enum.StrEnum):
     FAILED = "failed"
 
 
-class ConversationMode(enum.StrEnum):
+class ConversationMode(Labelled):
     """How a conversation takes place: at the session's location, by its video link, or by phone (the
     recruiter calls the number the candidate gave)."""
 
-    ON_SITE = "on_site"
-    VIDEO = "video"
-    PHONE = "phone"
+    ON_SITE = "on_site", _l("On site")
+    VIDEO = "video", _l("Video call")
+    PHONE = "phone", _l("Phone call")
 
 
-class CancelReason(enum.StrEnum):
+class CancelReason(Labelled):
     """Why a candidate cancelled, if they said: a small fixed list, counted anonymously in the HR figures."""
 
-    NO_LONGER_NEEDED = "no_longer_needed"
-    TIME_UNSUITABLE = "time_unsuitable"
-    FOUND_JOB = "found_job"
-    OTHER = "other"
+    NO_LONGER_NEEDED = "no_longer_needed", _l("I no longer need the conversation")
+    TIME_UNSUITABLE = "time_unsuitable", _l("The time no longer suits me")
+    FOUND_JOB = "found_job", _l("I have found a job")
+    OTHER = "other", _l("Another reason")
 
 
 class PoolSource(enum.StrEnum):

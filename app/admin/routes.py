@@ -12,6 +12,7 @@ from app.auth.passwords import verify_password
 from app.auth.services import AccountError, set_password
 from app.auth.staff_sessions import start_staff_session
 from app.core.forms import ActionForm
+from app.core.views import button_action, button_pressed_or_back
 from app.models import Role, RoleSource, User
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -75,15 +76,11 @@ def edit_user(user_id: int):
 def toggle_user_active(user_id: int):
     """Deactivate an account (it can no longer sign in), or activate it again."""
     user = _get_user(user_id)
-    if ActionForm().validate_on_submit():
-        try:
-            services.toggle_active(user)
-        except services.LastAdmin as error:
-            flash(error.message, "error")
-        else:
-            flash(_("%(name)s can sign in again.", name=user.name) if user.active
-                  else _("%(name)s can no longer sign in.", name=user.name), "success")
-    return redirect(url_for(".edit_user", user_id=user.id))
+    return button_action(
+        lambda: services.toggle_active(user),
+        lambda _result: _("%(name)s can sign in again.", name=user.name) if user.active
+        else _("%(name)s can no longer sign in.", name=user.name),
+        refused=services.LastAdmin, back=url_for(".edit_user", user_id=user.id))
 
 
 @bp.post("/users/<int:user_id>/password")
@@ -91,8 +88,7 @@ def toggle_user_active(user_id: int):
 def reset_password(user_id: int):
     """Give someone a new temporary password, shown once; their open sessions end."""
     user = _get_user(user_id)
-    if not ActionForm().validate_on_submit():
-        return redirect(url_for(".edit_user", user_id=user.id))
+    button_pressed_or_back(url_for(".edit_user", user_id=user.id))
     password = services.reset_password(user)
     if user.id == current_user.id:
         start_staff_session(user)  # stay signed in here; other sessions end

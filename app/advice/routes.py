@@ -7,9 +7,10 @@ from flask_login import current_user
 from app.advice import services
 from app.advice.forms import SnippetForm
 from app.auth.decorators import STAFF, role_required
-from app.core.forms import ActionForm
+from app.core.forms import ActionForm, form_status
 from app.core.languages import languages
 from app.core.query import choice_arg
+from app.core.views import button_action
 from app.extensions import db
 from app.models import AdviceField, AdviceSnippet, Topic
 
@@ -46,10 +47,8 @@ def _form_page(form: SnippetForm, snippet: AdviceSnippet | None = None, status: 
 def create_snippet():
     """Write a new piece of advice to reuse in summaries."""
     form = SnippetForm()
-    if not form.is_submitted():
-        return _form_page(form)
-    if not form.validate():
-        return _form_page(form, status=422)
+    if not form.validate_on_submit():
+        return _form_page(form, status=form_status(form))
     try:
         services.create_snippet(**_values(form), user=current_user)
     except services.AdviceError as exc:
@@ -65,10 +64,8 @@ def edit_snippet(snippet_id: int):
     """Change a snippet's title, field, topic, language or text."""
     snippet = _snippet(snippet_id)
     form = SnippetForm(obj=snippet)
-    if not form.is_submitted():
-        return _form_page(form, snippet)
-    if not form.validate():
-        return _form_page(form, snippet, 422)
+    if not form.validate_on_submit():
+        return _form_page(form, snippet, form_status(form))
     try:
         services.update_snippet(snippet, **_values(form), user=current_user)
     except services.AdviceError as exc:
@@ -84,10 +81,9 @@ def edit_snippet(snippet_id: int):
 def retire_snippet(snippet_id: int):
     """Stop offering a snippet; it can be brought back."""
     snippet = _snippet(snippet_id)
-    if ActionForm().validate_on_submit():
-        services.retire_snippet(snippet, user=current_user)
-        flash(_("The snippet is retired: it is no longer offered in summaries."), "success")
-    return redirect(url_for(".list_snippets"))
+    return button_action(lambda: services.retire_snippet(snippet, user=current_user),
+                         _("The snippet is retired: it is no longer offered in summaries."),
+                         back=url_for(".list_snippets"))
 
 
 @bp.post("/<int:snippet_id>/restore")
@@ -95,7 +91,5 @@ def retire_snippet(snippet_id: int):
 def restore_snippet(snippet_id: int):
     """Offer a retired snippet again."""
     snippet = _snippet(snippet_id)
-    if ActionForm().validate_on_submit():
-        services.restore_snippet(snippet, user=current_user)
-        flash(_("The snippet is offered again."), "success")
-    return redirect(url_for(".list_snippets"))
+    return button_action(lambda: services.restore_snippet(snippet, user=current_user),
+                         _("The snippet is offered again."), back=url_for(".list_snippets"))

@@ -12,17 +12,13 @@ from app.core.errors import DomainError
 from app.database import utcnow
 from app.extensions import db
 from app.i18n import _l
+from app.labels import labels_of
 from app.models import AdviceField, AdviceSnippet, Candidate, Topic
 
 TITLE_MAX_LENGTH = 100
 BODY_MAX_LENGTH = 2000
 
-FIELD_LABELS = {
-    AdviceField.ANY: _l("Any field"),
-    AdviceField.IT: _l("IT"),
-    AdviceField.SALES: _l("Sales"),
-    AdviceField.CARE: _l("Care"),
-}
+FIELD_LABELS = labels_of(AdviceField)
 
 # Words in a vacancy or department that tell its field of work, in Dutch and English (whole words, or the
 # start of a compound: "verpleegkundige", "ICT-beheerder").

@@ -51,7 +51,12 @@ def _day(value) -> str:
         return str(value)
 
 
-def _labels(table: dict):
+def _reader(reads):
+    """How a fact's value reads: ``reads`` itself, or for a table, the labels of the value's codes."""
+    if callable(reads):
+        return reads
+    table = reads
+
     def read(value) -> str:
         values = value if isinstance(value, list) else [value]
         return ", ".join(label_of(table, v) for v in values)
@@ -63,37 +68,37 @@ def _yes_no(value) -> str:
     return _("yes") if value else _("no")
 
 
-# fact: (label, how its value reads), in the order they are shown
+# fact: (label, how its value reads: a function, or the table of its labels), in the order they are shown
 FACTS = {
-    "sent": (_l("What"), _labels(SENT)),
-    "table": (_l("Table"), _labels(HR_TABLE)),
+    "sent": (_l("What"), SENT),
+    "table": (_l("Table"), HR_TABLE),
     "first_day": (_l("From"), _day),
     "last_day": (_l("Until"), _day),
     "email": (_l("Account"), str),
-    "role": (_l("Role"), _labels(ROLE)),
-    "from_role": (_l("Role before"), _labels(ROLE)),
-    "to_role": (_l("Role now"), _labels(ROLE)),
-    "role_source": (_l("Role decided by"), _labels(ROLE_SOURCE)),
+    "role": (_l("Role"), ROLE),
+    "from_role": (_l("Role before"), ROLE),
+    "to_role": (_l("Role now"), ROLE),
+    "role_source": (_l("Role decided by"), ROLE_SOURCE),
     "language": (_l("Language"), language_name),
-    "stage": (_l("Stage"), _labels(STAGE)),
-    "warnings": (_l("Warnings"), _labels(CATEGORIES)),
+    "stage": (_l("Stage"), STAGE),
+    "warnings": (_l("Warnings"), CATEGORIES),
     "imported": (_l("Imported"), str),
     "skipped": (_l("Skipped"), str),
     "added": (_l("Added"), str),
     "removed": (_l("Removed"), str),
-    "reason": (_l("Reason"), _labels(ERASED_BECAUSE)),
-    "by": (_l("By"), _labels(BY)),
-    "source": (_l("From"), _labels(SOURCE)),
+    "reason": (_l("Reason"), ERASED_BECAUSE),
+    "by": (_l("By"), BY),
+    "source": (_l("From"), SOURCE),
     "integration": (_l("Integration"), str),
-    "request": (_l("Request"), _labels(REQUEST)),
-    "result": (_l("Result"), _labels(RESULT)),
+    "request": (_l("Request"), REQUEST),
+    "result": (_l("Result"), RESULT),
     "answer": (_l("The API's answer"), str),
     "external_id": (_l("External id"), str),
     "active": (_l("Active"), _yes_no),
     "new_secret": (_l("New secret"), _yes_no),
     "key": (_l("API key"), lambda prefix: f"{prefix}…"),
-    "scopes": (_l("May"), _labels(SCOPES)),
-    "follow_up": (_l("Follow-up"), _labels(FOLLOW_UP)),
+    "scopes": (_l("May"), SCOPES),
+    "follow_up": (_l("Follow-up"), FOLLOW_UP),
     "delay_minutes": (_l("Minutes"), str),
     "url": (_l("Address"), str),
     "private": (_l("Private network allowed"), _yes_no),
@@ -102,6 +107,6 @@ FACTS = {
 
 def describe_facts(facts: dict) -> str:
     """``facts`` as "label: value · label: value" in the reader's language; an unknown fact by its value."""
-    parts = [f"{label}: {read(facts[name])}" for name, (label, read) in FACTS.items() if name in facts]
+    parts = [f"{label}: {_reader(reads)(facts[name])}" for name, (label, reads) in FACTS.items() if name in facts]
     parts += [str(value) for name, value in facts.items() if name not in FACTS]
     return " · ".join(parts)

@@ -34,6 +34,7 @@ from app.audit.services import record_audit
 from app.auth.passwords import hash_password
 from app.auth.services import find_user
 from app.auth.staff_sessions import end_all_sessions
+from app.core.errors import DomainError
 from app.database import utcnow
 from app.extensions import db
 from app.i18n import _l
@@ -43,33 +44,22 @@ ROLE_ORDER = (Role.ADMIN, Role.RECRUITER, Role.HR)
 _CLIENT = "auth.oidc_client"  # key in app.extensions
 
 
-class SignInRefused(Exception):
+class SignInRefused(DomainError):
     """Signing in with the organisation's account did not work; ``message`` says why, for the person."""
 
     message = _l("Signing in with your organisation's account did not work. Please try again.")
 
-    def __init__(self, message=None):
-        super().__init__(str(message or self.message))
-        if message is not None:
-            self.message = message
 
-
-class NoRole(SignInRefused):
-    message = _l("Your organisation's account has no role in this portal. Ask an administrator to give you "
-                 "access (a group for the portal, or an account).")
-
-
-class Deactivated(SignInRefused):
-    message = _l("This account is deactivated. Ask an administrator if you need access again.")
-
-
-class IdentityUnverified(SignInRefused):
-    message = _l("Your organisation's account could not be verified (its sign-in was invalid, changed or "
-                 "expired). Please sign in again.")
-
-
-class ProviderUnavailable(SignInRefused):
-    message = _l("Your organisation's sign-in service cannot be reached right now. Please try again shortly.")
+NoRole = SignInRefused.refusal("NoRole", _l(
+    "Your organisation's account has no role in this portal. Ask an administrator to give you access (a group "
+    "for the portal, or an account)."))
+Deactivated = SignInRefused.refusal("Deactivated", _l(
+    "This account is deactivated. Ask an administrator if you need access again."))
+IdentityUnverified = SignInRefused.refusal("IdentityUnverified", _l(
+    "Your organisation's account could not be verified (its sign-in was invalid, changed or expired). Please "
+    "sign in again."))
+ProviderUnavailable = SignInRefused.refusal("ProviderUnavailable", _l(
+    "Your organisation's sign-in service cannot be reached right now. Please try again shortly."))
 
 
 def role_map(config: Mapping) -> dict[str, Role]:

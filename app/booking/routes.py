@@ -1,5 +1,7 @@
 """The candidate's personal page, reached only through the link in their e-mail."""
 
+from datetime import datetime
+
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
@@ -13,6 +15,7 @@ from app.booking.forms import (
 )
 from app.booking.free_times import free_slots_by_day, picker_choice
 from app.core.forms import ActionForm
+from app.core.views import button_action
 from app.database import only_reads_from_here, reads_first, reads_without_transaction, utcnow, writes_from_here
 from app.extensions import limiter
 from app.i18n import current_language
@@ -163,54 +166,56 @@ def download_invite(token: str):
     )
 
 
-@bp.post("/<token>/reschedule")
-@action_limit
-def move_booking(token: str):
-    """Move the booking to another free slot."""
+def _change_booking(token: str, form_class, page_form: str, change, *, nothing_to_change: str, done: str):
+    """A change the candidate makes on their booking's page: ``change(booking, form, now)`` once ``form_class``
+    is valid. With no booking (any more), or one changed meanwhile, back to the page as it stands; a rule that
+    says no shows the form again with the reason, nothing saved."""
     booking = services.open_booking(current_candidate())
     now = utcnow()
     if booking is None:
-        flash(_("You have no booking to move (any more). This is how it stands now."), "info")
+        flash(nothing_to_change, "info")
         return redirect(url_for(".show_booking", token=token))
-    form = RescheduleForm()
+    form = form_class()
     if not form.validate_on_submit():
-        return _manage_page(booking, now, reschedule_form=form, status=422)
+        return _manage_page(booking, now, **{page_form: form}, status=422)
     try:
-        services.reschedule_booking(booking, form.slot.data, _expected_sequence(form, booking), token=token, now=now)
+        change(booking, form, now)
     except services.BookingChanged as exc:
         flash(str(exc.message), "info")
         return redirect(url_for(".show_booking", token=token))
     except services.BookingError as exc:
         only_reads_from_here()
         flash(str(exc.message), _category(exc))
-        return _manage_page(services.open_booking(current_candidate()), now, reschedule_form=form, status=409)
-    flash(_("Your conversation has moved. We have sent you an updated calendar invitation."), "success")
+        return _manage_page(services.open_booking(current_candidate()), now, **{page_form: form}, status=409)
+    flash(done, "success")
     return redirect(url_for(".show_booking", token=token))
+
+
+@bp.post("/<token>/reschedule")
+@action_limit
+def move_booking(token: str):
+    """Move the booking to another free slot."""
+    def move(booking: Booking, form: RescheduleForm, now: datetime) -> None:
+        services.reschedule_booking(booking, form.slot.data, _expected_sequence(form, booking), token=token, now=now)
+
+    return _change_booking(
+        token, RescheduleForm, "reschedule_form", move,
+        nothing_to_change=_("You have no booking to move (any more). This is how it stands now."),
+        done=_("Your conversation has moved. We have sent you an updated calendar invitation."))
 
 
 @bp.post("/<token>/topics")
 @action_limit
 def change_topics(token: str):
     """Change what the conversation is about, and the question, without moving it."""
-    booking = services.open_booking(current_candidate())
-    now = utcnow()
-    if booking is None:
-        flash(_("You have no booking to change (any more). This is how it stands now."), "info")
-        return redirect(url_for(".show_booking", token=token))
-    form = TopicsForm()
-    if not form.validate_on_submit():
-        return _manage_page(booking, now, topics_form=form, status=422)
-    try:
-        services.change_topics(booking, form.topics.data, form.question.data or "",
-                               _expected_sequence(form, booking), now=now)
-    except services.BookingChanged as exc:
-        flash(str(exc.message), "info")
-        return redirect(url_for(".show_booking", token=token))
-    except services.BookingError as exc:
-        flash(str(exc.message), "error")
-        return _manage_page(booking, now, topics_form=form, status=409)
-    flash(_("Saved. The recruiter will prepare for what you chose; your time stays the same."), "success")
-    return redirect(url_for(".show_booking", token=token))
+    def change(booking: Booking, form: TopicsForm, now: datetime) -> None:
+        services.change_topics(booking, form.topics.data, form.question.data or "", _expected_sequence(form, booking),
+                               now=now)
+
+    return _change_booking(
+        token, TopicsForm, "topics_form", change,
+        nothing_to_change=_("You have no booking to change (any more). This is how it stands now."),
+        done=_("Saved. The recruiter will prepare for what you chose; your time stays the same."))
 
 
 @bp.get("/<token>/cancel")
@@ -260,10 +265,8 @@ def join_waitlist(token: str):
 @action_limit
 def leave_waitlist(token: str):
     """Stop waiting."""
-    if ActionForm().validate_on_submit():
-        services.leave_waitlist(current_candidate())
-        flash(_("You are no longer on the waitlist."), "info")
-    return redirect(url_for(".show_booking", token=token))
+    return button_action(lambda: services.leave_waitlist(current_candidate()), _("You are no longer on the waitlist."),
+                         back=url_for(".show_booking", token=token), done_category="info")
 
 
 def _category(error: services.BookingError) -> str:

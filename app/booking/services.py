@@ -50,48 +50,25 @@ class BookingError(DomainError):
     """A booking rule said no; ``message`` is what the candidate reads."""
 
 
-class SlotTaken(BookingError):
-    message = _l("Sorry, this slot was just taken by someone else. Please choose another one below.")
-
-
-class SlotUnavailable(BookingError):
-    message = _l("This slot can no longer be booked. Please choose one of the slots below.")
-
-
-class BookingClosed(BookingError):
-    message = _l("Changes are no longer possible online this close to the conversation.")
-
-
-class SlotClosedForBooking(BookingError):
-    message = _l("Online booking for that day has closed. Please choose a time on another day.")
-
-
-class SameSlot(BookingError):
-    message = _l("That is already your time, so nothing has changed.")
-
-
-class AlreadyBooked(BookingError):
-    message = _l("You already have a booking. You can move or cancel it below.")
-
-
-class BookingChanged(BookingError):
-    message = _l("Your booking was changed in the meantime. This is how it stands now.")
-
-
-class InvalidTopics(BookingError):
-    message = _l("Please choose what you would like to talk about.")
-
-
-class ModeNotOffered(BookingError):
-    message = _l("That feedback hour does not offer this way of talking. Please choose one it offers.")
-
-
-class InvalidPhone(BookingError):
-    message = _l("Please give a phone number we can call, e.g. 06 12345678 or +31 6 12345678.")
-
-
-class InvalidCancelReason(BookingError):
-    message = _l("Please choose one of the reasons, or none.")
+SlotTaken = BookingError.refusal("SlotTaken", _l(
+    "Sorry, this slot was just taken by someone else. Please choose another one below."))
+SlotUnavailable = BookingError.refusal("SlotUnavailable", _l(
+    "This slot can no longer be booked. Please choose one of the slots below."))
+BookingClosed = BookingError.refusal("BookingClosed", _l(
+    "Changes are no longer possible online this close to the conversation."))
+SlotClosedForBooking = BookingError.refusal("SlotClosedForBooking", _l(
+    "Online booking for that day has closed. Please choose a time on another day."))
+SameSlot = BookingError.refusal("SameSlot", _l("That is already your time, so nothing has changed."))
+AlreadyBooked = BookingError.refusal("AlreadyBooked", _l(
+    "You already have a booking. You can move or cancel it below."))
+BookingChanged = BookingError.refusal("BookingChanged", _l(
+    "Your booking was changed in the meantime. This is how it stands now."))
+InvalidTopics = BookingError.refusal("InvalidTopics", _l("Please choose what you would like to talk about."))
+ModeNotOffered = BookingError.refusal("ModeNotOffered", _l(
+    "That feedback hour does not offer this way of talking. Please choose one it offers."))
+InvalidPhone = BookingError.refusal("InvalidPhone", _l(
+    "Please give a phone number we can call, e.g. 06 12345678 or +31 6 12345678."))
+InvalidCancelReason = BookingError.refusal("InvalidCancelReason", _l("Please choose one of the reasons, or none."))
 
 
 # A number as people type it: digits with spaces, dashes, dots or brackets, perhaps a leading +.

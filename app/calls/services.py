@@ -3,7 +3,6 @@ the record of each call, checked by the feedback checker like the notes, and the
 feedback hour for a candidate who wants that as well. Views call these functions and turn their
 exceptions into messages; nothing here commits."""
 
-import enum
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -24,7 +23,8 @@ from app.database import utcnow
 from app.events import record_event
 from app.extensions import db
 from app.i18n import _l
-from app.models import CallOutcome, CallRecord, Candidate, Stage, User
+from app.labels import labels_of
+from app.models import CallOutcome, CallRecord, Candidate, Labelled, Stage, User
 from app.timeutil import local
 
 POINTS_MAX_LENGTH = 2000
@@ -35,24 +35,13 @@ class CallError(DomainError):
     """A rule about calls said no; ``message`` is what the recruiter reads."""
 
 
-class NoCallOwed(CallError):
-    message = _l("Only candidates rejected after an interview are owed a call.")
-
-
-class AlreadyReached(CallError):
-    message = _l("This candidate has been reached already; the call is recorded.")
-
-
-class CallBackTimeNeeded(CallError):
-    message = _l("Give the day and time to call back, after now.")
-
-
-class PointsNeeded(CallError):
-    message = _l("Write the one or two points you gave in the call.")
-
-
-class WishNeedsReached(CallError):
-    message = _l("Only a candidate you reached can say they want the feedback hour as well.")
+NoCallOwed = CallError.refusal("NoCallOwed", _l("Only candidates rejected after an interview are owed a call."))
+AlreadyReached = CallError.refusal("AlreadyReached", _l(
+    "This candidate has been reached already; the call is recorded."))
+CallBackTimeNeeded = CallError.refusal("CallBackTimeNeeded", _l("Give the day and time to call back, after now."))
+PointsNeeded = CallError.refusal("PointsNeeded", _l("Write the one or two points you gave in the call."))
+WishNeedsReached = CallError.refusal("WishNeedsReached", _l(
+    "Only a candidate you reached can say they want the feedback hour as well."))
 
 
 class WarningsNotConfirmed(CallError):
@@ -64,22 +53,14 @@ class WarningsNotConfirmed(CallError):
 
 # --- the call list -----------------------------------------------------------------------------------
 
-class Urgency(enum.StrEnum):
-    OVERDUE = "overdue"
-    TODAY = "today"
-    LATER = "later"
+class Urgency(Labelled):
+    OVERDUE = "overdue", _l("Overdue")
+    TODAY = "today", _l("Due today")
+    LATER = "later", _l("Due")
 
 
-URGENCY_LABELS = {
-    Urgency.OVERDUE: _l("Overdue"),
-    Urgency.TODAY: _l("Due today"),
-    Urgency.LATER: _l("Due"),
-}
-OUTCOME_LABELS = {
-    CallOutcome.REACHED: _l("Reached"),
-    CallOutcome.NOT_REACHED: _l("Not reached"),
-    CallOutcome.CALL_BACK: _l("Call back at"),
-}
+URGENCY_LABELS = labels_of(Urgency)
+OUTCOME_LABELS = labels_of(CallOutcome)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,8 @@
 """The base of every feature's exceptions."""
 
+import sys
+from typing import Self
+
 from app.i18n import _l
 
 
@@ -13,3 +16,11 @@ class DomainError(Exception):
         super().__init__(str(message or self.message))
         if message is not None:
             self.message = message
+
+    @classmethod
+    def refusal(cls, name: str, message) -> type[Self]:
+        """A named exception of this family that says ``message`` (a lazy string), for a refusal that needs
+        nothing else: ``SameSlot = BookingError.refusal("SameSlot", _l("…"))`` is the class
+        ``SameSlot(BookingError)`` with that message, caught by its name like any other."""
+        module = sys._getframe(1).f_globals.get("__name__", __name__)
+        return type(name, (cls,), {"message": message, "__module__": module, "__qualname__": name})

@@ -14,6 +14,12 @@ class ActionForm(FlaskForm):
     """A button that changes something: the form carries only its CSRF token."""
 
 
+def form_status(form: FlaskForm) -> int:
+    """The status of a form's page that saves nothing: 200 for a form to fill in, 422 for one sent with
+    mistakes (``if not form.validate_on_submit(): return page(form, form_status(form))``)."""
+    return 422 if form.is_submitted() else 200
+
+
 class ReadableMixin:
     """For a field that parses what was sent: ``unreadable`` (the class's, or one given to the field) is the
     message, in the visitor's language, instead of WTForms' own when it cannot be read."""

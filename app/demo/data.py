@@ -13,13 +13,11 @@ from flask import current_app
 
 from app.auth.services import create_user, find_user
 from app.calls.duty import record_calls_due
-from app.candidates.services import compose_rejection
 from app.database import utcnow
 from app.demo.advice import load_demo_snippets
-from app.demo.history import PERSONAL_LINES, load_history, second_tuesday, sent
+from app.demo.history import load_history, rejection_message, second_tuesday, sent
 from app.events import record_event
 from app.extensions import db
-from app.mail import notifications
 from app.models import (
     Booking,
     BookingStatus,
@@ -27,7 +25,6 @@ from app.models import (
     FeedbackSession,
     FeedbackSessionStatus,
     Invitation,
-    OutboxMessage,
     Role,
     Stage,
     User,
@@ -134,10 +131,8 @@ def _send_rejection(candidate: Candidate, token: str, *, sent_on: date, now) -> 
     at = min(from_local(sent_on, time(10, 0)), now)
     candidate.invited_at = at
     record_event("invited", candidate, at=at)
-    email = compose_rejection(candidate, PERSONAL_LINES[candidate.language])
-    message = OutboxMessage(**notifications.rejection_email(
-        candidate, token, subject=email.subject, intro=email.intro, personal_line=email.personal_line,
-        expires_at=at + timedelta(days=current_app.config["INVITATION_VALID_DAYS"])))
+    message = rejection_message(candidate, token,
+                                expires_at=at + timedelta(days=current_app.config["INVITATION_VALID_DAYS"]))
     if sent_on < local(now).date():
         sent(message, at)
     else:

@@ -196,11 +196,17 @@ def _invited_candidate(person: PastCandidate, rng: random.Random, session_day: d
     db.session.add(candidate)
     db.session.flush()
     record_event("invited", candidate, at=invited_at)
-    email = compose_rejection(candidate, PERSONAL_LINES[person.language], template_for=template_for)
-    row = notifications.rejection_email(candidate, token, subject=email.subject, intro=email.intro,
-                                        personal_line=email.personal_line, expires_at=expires_at)
-    sent(OutboxMessage(**row), invited_at)
+    sent(rejection_message(candidate, token, expires_at=expires_at, template_for=template_for), invited_at)
     return candidate, token
+
+
+def rejection_message(candidate: Candidate, token: str, *, expires_at: datetime, template_for=None) -> OutboxMessage:
+    """The demo's rejection e-mail to ``candidate`` with their link: the template with the demo's personal line
+    in the candidate's language."""
+    email = compose_rejection(candidate, PERSONAL_LINES[candidate.language], template_for=template_for)
+    return OutboxMessage(**notifications.rejection_email(
+        candidate, token, subject=email.subject, intro=email.intro, personal_line=email.personal_line,
+        expires_at=expires_at))
 
 
 def _reminded(candidate: Candidate, token: str, now: datetime) -> None:

@@ -49,6 +49,3 @@ class FollowUpForm(FlaskForm):
                     NumberRange(min=0, max=MAX_DELAY_MINUTES,
                                 message=_l("Use a delay between 0 minutes and 7 days (10080 minutes)."))])
 
-
-class ActionForm(FlaskForm):
-    """A button that changes something."""

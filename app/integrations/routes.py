@@ -8,11 +8,12 @@ from flask_login import current_user
 
 from app.audit.services import record_audit
 from app.auth.decorators import STAFF, role_required
+from app.core.forms import ActionForm
+from app.core.views import button_pressed_or_back
 from app.extensions import db
 from app.integrations import services
 from app.integrations.forms import (
     FOLLOW_UP_LABELS,
-    ActionForm,
     ApiKeyForm,
     EditIntegrationForm,
     FollowUpForm,
@@ -94,8 +95,7 @@ def edit_integration(integration_id: int):
 def rotate_webhook_secret(integration_id: int):
     """A new webhook secret, shown once; the old one stops working."""
     integration = _get(integration_id)
-    if not ActionForm().validate_on_submit():
-        return redirect(url_for(".edit_integration", integration_id=integration.id))
+    button_pressed_or_back(url_for(".edit_integration", integration_id=integration.id))
     secret = services.rotate_webhook_secret(integration)
     record_audit("integration_changed", target_type="integration", target_id=integration.id,
                  facts={"integration": integration.slug, "new_secret": True})

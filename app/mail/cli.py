@@ -3,14 +3,14 @@
 import click
 from flask.cli import AppGroup
 
+from app.core.worker import loop_options
 from app.mail.worker import run_forever, run_scheduled, send_due, take_back_own_leases
 
 mail_cli = AppGroup("mail", help="Send the e-mails in the outbox.")
 
 
 @mail_cli.command("send")
-@click.option("--loop", is_flag=True, help="Keep running as a worker instead of sending once.")
-@click.option("--interval", default=10.0, show_default=True, help="Seconds between rounds with --loop.")
+@loop_options("Keep running as a worker instead of sending once.")
 def send_command(loop: bool, interval: float) -> None:
     """Queue due reminders and waitlist offers, then send every e-mail that is due."""
     if loop:

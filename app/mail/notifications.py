@@ -129,28 +129,25 @@ def notify_booking_cancelled(booking: Booking, token: str) -> OutboxMessage:
                           subject=_l("Your feedback conversation is cancelled"))
 
 
+def _with_booking_link(kind: str, candidate: Candidate, subject, **context) -> OutboxMessage:
+    """An e-mail (template ``kind``) with the candidate's personal link to their booking page."""
+    return queue_email(kind=kind, candidate=candidate, subject=subject, template=kind,
+                       context={**context, "link": booking_url(valid_token(candidate))})
+
+
 def notify_booking_reminder(booking: Booking) -> OutboxMessage | None:
     """The reminder the day before."""
     if booking.status != BookingStatus.BOOKED:
         return None
-    link = booking_url(valid_token(booking.candidate))
-    subject = _l("Tomorrow: your feedback conversation")
-    return queue_email(
-        kind="booking_reminder", candidate=booking.candidate, subject=subject, template="booking_reminder",
-        context={"booking": booking, "link": link},
-    )
+    return _with_booking_link("booking_reminder", booking.candidate, _l("Tomorrow: your feedback conversation"),
+                              booking=booking)
 
 
 def notify_waitlist_offer(entry: WaitlistEntry) -> OutboxMessage | None:
     """A slot came free for someone on the waitlist."""
     if entry.status != WaitlistStatus.OFFERED:
         return None
-    link = booking_url(valid_token(entry.candidate))
-    subject = _l("A place came free in the feedback hour")
-    return queue_email(
-        kind="waitlist_offer", candidate=entry.candidate, subject=subject, template="waitlist_offer",
-        context={"link": link},
-    )
+    return _with_booking_link("waitlist_offer", entry.candidate, _l("A place came free in the feedback hour"))
 
 
 def notify_link_resent(candidates: Sequence[Candidate]) -> OutboxMessage:

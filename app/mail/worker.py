@@ -17,13 +17,13 @@ import logging
 import os
 import secrets
 import socket
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 
+from app.core.worker import run_rounds
 from app.database import utcnow
 from app.extensions import db
 from app.mail.outbox import build_message, scrub_failed, scrub_sent
@@ -330,21 +330,18 @@ def _pause_continues(now: datetime) -> bool:
 
 
 def run_forever(interval: float) -> None:
+    """The mail worker: every ``interval`` seconds the scheduled e-mails, the due ones, and the outgoing
+    webhooks too (one worker service to run)."""
     from app.webhooks.delivery import run_round
 
+    def do_round() -> None:
+        run_scheduled()
+        report = send_due()
+        if report.sent or report.retrying or report.failed:
+            log.info("mail worker: %s", report)
+        webhooks = run_round()
+        if webhooks.delivered or webhooks.retrying or webhooks.failed:
+            log.info("mail worker: webhooks %s", webhooks)
+
     take_back_own_leases()
-    while True:
-        try:
-            run_scheduled()
-            report = send_due()
-            if report.sent or report.retrying or report.failed:
-                log.info("mail worker: %s", report)
-            webhooks = run_round()  # the outgoing webhooks too: one worker service to run
-            if webhooks.delivered or webhooks.retrying or webhooks.failed:
-                log.info("mail worker: webhooks %s", webhooks)
-        except Exception:  # keep the worker alive; the next round tries again
-            db.session.rollback()
-            log.exception("mail worker round failed")
-        finally:
-            db.session.remove()
-        time.sleep(interval)
+    run_rounds(do_round, interval, "mail worker")

@@ -19,9 +19,10 @@ from app import checker
 from app.advice import services as advice
 from app.audit.services import record_audit_once
 from app.auth.decorators import STAFF, role_required
-from app.core.forms import ActionForm
+from app.core.forms import ActionForm, form_status
 from app.core.languages import offered
 from app.core.query import choice_arg, flag_arg, json_body
+from app.core.views import button_action
 from app.database import writes_on_get
 from app.extensions import db
 from app.i18n import clock
@@ -98,12 +99,10 @@ def edit_note(booking_id: int):
     """The preparation, by the three talking points plus free notes; warnings from the checker beside each."""
     booking = _booking(booking_id)
     form = NoteForm(obj=booking.note)
-    if not form.is_submitted():
-        if booking.note is not None:
-            record_audit_once("note_viewed", target_type="booking", target_id=booking.id)
-        return _note_page(booking, form)
-    if not form.validate():
-        return _note_page(booking, form, 422)
+    if not form.is_submitted() and booking.note is not None:
+        record_audit_once("note_viewed", target_type="booking", target_id=booking.id)
+    if not form.validate_on_submit():
+        return _note_page(booking, form, form_status(form))
     services.save_note(booking, {name: form[name].data for name in services.NOTE_FIELDS}, user=current_user)
     flash(_("The notes are saved."), "success")
     return redirect(url_for(".edit_note", booking_id=booking.id))
@@ -165,9 +164,8 @@ def record_outcome(booking_id: int):
     form = OutcomeForm(obj=booking)
     if not form.is_submitted():
         form.outcome.data = services.current_outcome(booking) or "attended"
-        return _outcome_page(booking, form)
-    if not form.validate():
-        return _outcome_page(booking, form, 422)
+    if not form.validate_on_submit():
+        return _outcome_page(booking, form, form_status(form))
     try:
         services.record_outcome(
             booking, form.outcome.data, suitable_after_all=form.suitable_after_all.data,
@@ -322,7 +320,4 @@ def add_rule():
 def delete_rule(rule_id: int):
     """Remove a rule an admin added (the shipped rules stay)."""
     rule = _get_or_404(FeedbackRule, rule_id)
-    if ActionForm().validate_on_submit():
-        services.delete_rule(rule)
-        flash(_("The rule is removed."), "success")
-    return redirect(url_for(".list_rules"))
+    return button_action(lambda: services.delete_rule(rule), _("The rule is removed."), back=url_for(".list_rules"))

@@ -42,29 +42,16 @@ class NotesError(DomainError):
     """A rule about notes, outcomes or summaries said no; ``message`` is what the recruiter reads."""
 
 
-class OutcomeTooEarly(NotesError):
-    message = _l("The conversation has not started yet. You can record whether it took place once it has.")
-
-
-class CancelledByCandidate(NotesError):
-    message = _l("The candidate cancelled this conversation online, so there is no outcome to record.")
-
-
-class SlotTakenSince(NotesError):
-    message = _l("Someone else has booked this time since the cancellation, so this booking cannot be "
-                 "changed back.")
-
-
-class SummaryNeedsConversation(NotesError):
-    message = _l("A summary can be sent once the conversation has taken place and is recorded as such.")
-
-
-class SummaryEmpty(NotesError):
-    message = _l("The summary is empty. Write at least one of the three parts.")
-
-
-class SummaryAlreadySent(NotesError):
-    message = _l("The summary has already been sent.")
+OutcomeTooEarly = NotesError.refusal("OutcomeTooEarly", _l(
+    "The conversation has not started yet. You can record whether it took place once it has."))
+CancelledByCandidate = NotesError.refusal("CancelledByCandidate", _l(
+    "The candidate cancelled this conversation online, so there is no outcome to record."))
+SlotTakenSince = NotesError.refusal("SlotTakenSince", _l(
+    "Someone else has booked this time since the cancellation, so this booking cannot be changed back."))
+SummaryNeedsConversation = NotesError.refusal("SummaryNeedsConversation", _l(
+    "A summary can be sent once the conversation has taken place and is recorded as such."))
+SummaryEmpty = NotesError.refusal("SummaryEmpty", _l("The summary is empty. Write at least one of the three parts."))
+SummaryAlreadySent = NotesError.refusal("SummaryAlreadySent", _l("The summary has already been sent."))
 
 
 class WarningsNotConfirmed(NotesError):

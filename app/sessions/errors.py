@@ -13,12 +13,9 @@ class SessionError(DomainError):
     """A planning rule said no; ``message`` is what the recruiter reads."""
 
 
-class SessionLocked(SessionError):
-    message = _l("This feedback hour has begun or is over, or it was cancelled: it can no longer be changed.")
-
-
-class WrongStatus(SessionError):
-    message = _l("This is not possible in the feedback hour's current state.")
+SessionLocked = SessionError.refusal("SessionLocked", _l(
+    "This feedback hour has begun or is over, or it was cancelled: it can no longer be changed."))
+WrongStatus = SessionError.refusal("WrongStatus", _l("This is not possible in the feedback hour's current state."))
 
 
 class ChangedMeanwhile(SessionError):

@@ -17,8 +17,9 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from app.auth.decorators import STAFF, role_required
-from app.core.forms import ActionForm
+from app.core.forms import ActionForm, form_status
 from app.core.query import page_arg
+from app.core.views import button_action, button_pressed_or_back
 from app.database import utcnow
 from app.extensions import db, limiter
 from app.i18n import format_day
@@ -42,8 +43,12 @@ def _get_session(feedback_session_id: int) -> FeedbackSession:
     return db.session.get(FeedbackSession, feedback_session_id) or abort(404)
 
 
+def _session_url(feedback_session: FeedbackSession) -> str:
+    return url_for(".show_session", feedback_session_id=feedback_session.id)
+
+
 def _to_session(feedback_session: FeedbackSession):
-    return redirect(url_for(".show_session", feedback_session_id=feedback_session.id))
+    return redirect(_session_url(feedback_session))
 
 
 @bp.after_request
@@ -94,9 +99,8 @@ def create_session():
     form = _session_form()
     if not form.is_submitted():
         form.hosts.data = [current_user.id]
-        return _form_page(form, None)
-    if not form.validate():
-        return _form_page(form, None, 422)
+    if not form.validate_on_submit():
+        return _form_page(form, None, form_status(form))
     feedback_session = planning.create_planned_session(form.plan())
     flash(_("The feedback hour is saved as a draft with %(count)s conversations. Publish it when candidates may book.",
             count=len(feedback_session.slots)), "success")
@@ -175,18 +179,16 @@ def _save_message(report: changes.UpdateReport) -> str:
 def publish_session(feedback_session_id: int):
     """Open the session for booking; people on the waitlist are offered its places."""
     feedback_session = _get_session(feedback_session_id)
-    if ActionForm().validate_on_submit():
-        try:
-            offered = lifecycle.publish_session(feedback_session)
-        except errors.SessionError as error:
-            flash(str(error.message), "error")
-        else:
-            message = _("The feedback hour is published: candidates can book it now.")
-            if offered:
-                message += " " + ngettext("%(num)s person on the waitlist was offered a place.",
-                                          "%(num)s people on the waitlist were offered a place.", offered)
-            flash(message, "success")
-    return _to_session(feedback_session)
+    return button_action(lambda: lifecycle.publish_session(feedback_session), _published, refused=errors.SessionError,
+                         back=_session_url(feedback_session))
+
+
+def _published(offered: int) -> str:
+    message = _("The feedback hour is published: candidates can book it now.")
+    if offered:
+        message += " " + ngettext("%(num)s person on the waitlist was offered a place.",
+                                  "%(num)s people on the waitlist were offered a place.", offered)
+    return message
 
 
 @bp.post("/<int:feedback_session_id>/close")
@@ -194,14 +196,9 @@ def publish_session(feedback_session_id: int):
 def close_session(feedback_session_id: int):
     """Stop new bookings; the conversations already booked go ahead."""
     feedback_session = _get_session(feedback_session_id)
-    if ActionForm().validate_on_submit():
-        try:
-            lifecycle.close_session(feedback_session)
-        except errors.SessionError as error:
-            flash(str(error.message), "error")
-        else:
-            flash(_("The feedback hour is closed: no new bookings. Booked conversations go ahead."), "success")
-    return _to_session(feedback_session)
+    return button_action(lambda: lifecycle.close_session(feedback_session),
+                         _("The feedback hour is closed: no new bookings. Booked conversations go ahead."),
+                         refused=errors.SessionError, back=_session_url(feedback_session))
 
 
 @bp.get("/<int:feedback_session_id>/cancel")
@@ -267,9 +264,8 @@ def plan_series():
     form.set_host_choices(hosts.host_choices())
     if not form.is_submitted():
         form.hosts.data = [current_user.id]
-        return _series_page(form)
-    if not form.validate():
-        return _series_page(form, status=422)
+    if not form.validate_on_submit():
+        return _series_page(form, status=form_status(form))
     preview = series.preview_series(form.nth.data, form.weekday.data, form.months.data)
     if request.form.get("step") != "create":
         return _series_page(form, preview=preview)
@@ -309,8 +305,7 @@ def show_feed_settings():
 @role_required(*STAFF)
 def renew_feed():
     """A new secret feed address, shown once; the old one stops working."""
-    if not ActionForm().validate_on_submit():
-        return redirect(url_for(".show_feed_settings"))
+    button_pressed_or_back(url_for(".show_feed_settings"))
     renewing = current_user.feed_token_hash is not None
     token = feed.issue_feed_token(current_user)
     flash(_("Your new feed address is ready. The old address no longer works.") if renewing
@@ -322,10 +317,8 @@ def renew_feed():
 @role_required(*STAFF)
 def stop_feed():
     """Switch the feed off: its address stops working."""
-    if ActionForm().validate_on_submit():
-        feed.stop_feed(current_user)
-        flash(_("Your calendar feed is switched off."), "success")
-    return redirect(url_for(".show_feed_settings"))
+    return button_action(lambda: feed.stop_feed(current_user), _("Your calendar feed is switched off."),
+                         back=url_for(".show_feed_settings"))
 
 
 @bp.get("/feed/<token>.ics")

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from app.auth.decorators import STAFF, only_for, role_required
-from app.core.forms import ActionForm
+from app.core.forms import ActionForm, form_status
 from app.core.query import page_arg, text_arg
 from app.database import utcnow
 from app.extensions import db
@@ -125,7 +125,7 @@ def _recorded(form, day_field, record):
 
 
 def _form_page(template: str, form):
-    return render_template(template, form=form), 422 if form.is_submitted() else 200
+    return render_template(template, form=form), form_status(form)
 
 
 @bp.route("/reapplications/new", methods=["GET", "POST"])

@@ -18,6 +18,3 @@ class EndpointForm(FlaskForm):
         "Allow addresses on the local or private network (only for a system inside your own network)"))
     active = BooleanField(_l("Active"), default=True)
 
-
-class ActionForm(FlaskForm):
-    """A button that changes something."""

@@ -5,14 +5,16 @@ from flask_babel import gettext as _
 
 from app.audit.services import record_audit
 from app.auth.decorators import role_required
+from app.core.forms import ActionForm
 from app.core.query import choice_arg, page_arg
+from app.core.views import button_action, button_pressed_or_back
 from app.extensions import db
 from app.i18n import _l
 from app.labels import label_of
 from app.models import DeliveryStatus, Role, WebhookDelivery, WebhookEndpoint
 from app.webhooks import services
 from app.webhooks.events import EVENT_LABELS, TEST_EVENT, queue_test_event
-from app.webhooks.forms import ActionForm, EndpointForm
+from app.webhooks.forms import EndpointForm
 
 bp = Blueprint("webhooks", __name__, url_prefix="/admin/webhooks")
 _EVENT_NAMES = {**EVENT_LABELS, TEST_EVENT: _l("Test event")}
@@ -88,8 +90,7 @@ def edit_endpoint(endpoint_id: int):
 def rotate_endpoint_secret(endpoint_id: int):
     """A new signing secret, shown once; deliveries from now on are signed with it."""
     endpoint = _get(endpoint_id)
-    if not ActionForm().validate_on_submit():
-        return redirect(url_for(".edit_endpoint", endpoint_id=endpoint.id))
+    button_pressed_or_back(url_for(".edit_endpoint", endpoint_id=endpoint.id))
     secret = services.rotate_secret(endpoint)
     record_audit("webhook_endpoint_changed", target_type="webhook_endpoint", target_id=endpoint.id,
                  facts={"new_secret": True})
@@ -101,10 +102,9 @@ def rotate_endpoint_secret(endpoint_id: int):
 def send_test_event(endpoint_id: int):
     """Queue a ping to this endpoint (the worker sends it in its next round)."""
     endpoint = _get(endpoint_id)
-    if ActionForm().validate_on_submit():
-        queue_test_event(endpoint.id)
-        flash(_("A test delivery is queued; it goes out in the worker's next round."), "success")
-    return redirect(url_for(".edit_endpoint", endpoint_id=endpoint.id))
+    return button_action(lambda: queue_test_event(endpoint.id),
+                         _("A test delivery is queued; it goes out in the worker's next round."),
+                         back=url_for(".edit_endpoint", endpoint_id=endpoint.id))
 
 
 @bp.post("/deliveries/<int:delivery_id>/retry")

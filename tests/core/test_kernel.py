@@ -38,6 +38,16 @@ def test_a_domain_error_says_its_own_message_or_the_one_given(app, english):
     assert str(DomainError().message) == "That did not work. Please try again."
 
 
+def test_a_refusal_is_a_named_class_of_its_family_that_says_its_message(app, english):
+    from app.booking.services import BookingError, SameSlot
+
+    assert issubclass(SameSlot, BookingError) and (SameSlot.__name__, SameSlot.__module__) == (
+        "SameSlot", "app.booking.services")
+    with pytest.raises(BookingError) as refused:
+        raise SameSlot()
+    assert str(refused.value.message) == "That is already your time, so nothing has changed."
+
+
 def test_every_features_errors_are_domain_errors():
     from app.admin.services import AccountExists, LastAdmin
     from app.auth.services import AccountError

@@ -12,20 +12,13 @@ class CandidateError(DomainError):
     message = _l("This cannot be done.")
 
 
-class DuplicateCandidate(CandidateError):
-    message = _l("This person is already in the list for this vacancy.")
-
-
-class PersonalLineMissing(CandidateError):
-    message = _l("Write the personal line: something specific from the application and the concrete reason.")
-
-
-class AlreadyInvited(CandidateError):
-    message = _l("This candidate has had the rejection e-mail already. Confirm to send it again with a new link.")
-
-
-class TemplateInvalid(CandidateError):
-    message = _l("The e-mail template has an error.")
+DuplicateCandidate = CandidateError.refusal("DuplicateCandidate", _l(
+    "This person is already in the list for this vacancy."))
+PersonalLineMissing = CandidateError.refusal("PersonalLineMissing", _l(
+    "Write the personal line: something specific from the application and the concrete reason."))
+AlreadyInvited = CandidateError.refusal("AlreadyInvited", _l(
+    "This candidate has had the rejection e-mail already. Confirm to send it again with a new link."))
+TemplateInvalid = CandidateError.refusal("TemplateInvalid", _l("The e-mail template has an error."))
 
 
 class WarningsNotConfirmed(CandidateError):
@@ -39,5 +32,5 @@ class NotAllRowsGood(CandidateError):
     """'Import nothing unless all rows are good' was chosen and some rows are not."""
 
 
-class ImportExpired(CandidateError):
-    message = _l("This upload is no longer available. Upload the file again.")
+ImportExpired = CandidateError.refusal("ImportExpired", _l(
+    "This upload is no longer available. Upload the file again."))
