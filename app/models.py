@@ -4,6 +4,7 @@ bookings, the waitlist, the mail outbox and an anonymous event log for the figur
 import enum
 import uuid
 from datetime import date, datetime
+from email.utils import parseaddr
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -345,6 +346,8 @@ class Candidate(db.Model):
         sa.Index("ix_candidate_department_rejected_on_id", "department", "rejected_on", "id"),
         trigram_index("ix_candidate_name_trgm", "name"),
         trigram_index("ix_candidate_email_trgm", "email"),
+        # A whole address as the search term: that address, whatever its case (migration 0014).
+        sa.Index("ix_candidate_email_lower", sa.text("lower(email)")),
     )
 
     integration: Mapped["Integration | None"] = relationship()
@@ -611,6 +614,10 @@ class WaitlistEntry(db.Model):
     candidate: Mapped[Candidate] = relationship()
 
 
+def _bare_address(context) -> str:
+    return parseaddr(context.get_current_parameters().get("to_address") or "")[1]
+
+
 class OutboxMessage(db.Model):
     """An e-mail, written in the same transaction as the change that caused it; the worker sends it."""
 
@@ -622,6 +629,8 @@ class OutboxMessage(db.Model):
         sa.Index("ix_outbox_message_kind_id", "kind", "id"),
         trigram_index("ix_outbox_message_to_address_trgm", "to_address"),
         trigram_index("ix_outbox_message_subject_trgm", "subject"),
+        # A whole address as the search term: the messages to that address, newest first (migration 0014).
+        sa.Index("ix_outbox_message_to_email_lower_id", sa.text("lower(to_email)"), "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -630,6 +639,9 @@ class OutboxMessage(db.Model):
         sa.ForeignKey("candidate.id", ondelete="SET NULL"), index=True
     )
     to_address: Mapped[str] = mapped_column(sa.String(320))
+    # The bare address of ``to_address`` (which holds the name too: "Name <address>"), for the search by a
+    # whole address; taken from ``to_address`` when the row is written.
+    to_email: Mapped[str] = mapped_column(sa.String(320), default=_bare_address, server_default="")
     subject: Mapped[str] = mapped_column(sa.String(300))
     body_text: Mapped[str] = mapped_column(sa.Text)
     body_html: Mapped[str] = mapped_column(sa.Text)
@@ -795,6 +807,8 @@ class AuditEntry(db.Model):
         # The audit log: newest first, by action, searched by the person's address (migration 0011).
         sa.Index("ix_audit_entry_action_id", "action", "id"),
         trigram_index("ix_audit_entry_user_email_trgm", "user_email"),
+        # A whole address as the person: that person's entries, newest first (migration 0014).
+        sa.Index("ix_audit_entry_user_email_lower_id", sa.text("lower(user_email)"), "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

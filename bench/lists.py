@@ -113,10 +113,10 @@ def add_outbox_and_audit(recruiter_id: int) -> None:
 
     def run(statement: str) -> None:
         db.session.execute(sa.text(statement))
-    common = ("SELECT {kind}, c.id, c.email, {subject}, 'Beste ' || c.name, '<p>Beste ' || c.name || '</p>', "
-              "{status}, 1, {at}, {at}, {sent} FROM {source} WHERE {where}")
-    columns = ("INSERT INTO outbox_message (kind, candidate_id, to_address, subject, body_text, body_html, status, "
-               "attempts, next_attempt_at, created_at, sent_at) ")
+    common = ("SELECT {kind}, c.id, c.email, c.email, {subject}, 'Beste ' || c.name, "
+              "'<p>Beste ' || c.name || '</p>', {status}, 1, {at}, {at}, {sent} FROM {source} WHERE {where}")
+    columns = ("INSERT INTO outbox_message (kind, candidate_id, to_address, to_email, subject, body_text, body_html, "
+               "status, attempts, next_attempt_at, created_at, sent_at) ")
     for status, where in (("sent", "c.invited_at IS NOT NULL AND c.id % 50 <> 0"),
                           ("failed", "c.invited_at IS NOT NULL AND c.id % 50 = 0")):
         run(columns + common.format(

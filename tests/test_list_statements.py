@@ -18,20 +18,24 @@ PAGES = [
     "/recruiter/candidates/?vacancy={vacancy}",
     "/recruiter/candidates/?department={department}&status=attended",
     "/recruiter/candidates/?q=a",
+    "/recruiter/candidates/?q={email}",
     "/recruiter/candidates/?page=3",
     "/recruiter/talent/",
     "/recruiter/talent/?skill={skill}",
     "/recruiter/talent/?q=e",
+    "/recruiter/talent/?q={email}",
     "/recruiter/talent/?page=2",
     "/recruiter/outbox/",
     "/recruiter/outbox/?status=failed",
     "/recruiter/outbox/?kind=rejection&q=example",
+    "/recruiter/outbox/?q={email}",
     "/recruiter/outbox/?page=2",
     "/recruiter/sessions/",
     "/recruiter/sessions/?page=2",
     "/admin/audit/",
     "/admin/audit/?action=note_viewed",
     "/admin/audit/?user=recruiter&page=2",
+    "/admin/audit/?user={user}",
 ]
 
 
@@ -52,10 +56,11 @@ def _grow_to(n: int, recruiter) -> dict[str, str]:
     ])
     record_audit("export", target_type="hr_table", actor=recruiter)
     db.session.commit()
-    vacancy, department = db.session.execute(
-        sa.select(Candidate.vacancy, Candidate.department).order_by(Candidate.id).limit(1)).one()
+    vacancy, department, email = db.session.execute(
+        sa.select(Candidate.vacancy, Candidate.department, Candidate.email).order_by(Candidate.id).limit(1)).one()
     skill = db.session.scalar(sa.select(PoolTag.value).where(PoolTag.kind == "skill").limit(1))
-    return {"vacancy": vacancy, "department": department, "skill": skill or "SQL"}
+    return {"vacancy": vacancy, "department": department, "skill": skill or "SQL", "email": email,
+            "user": recruiter.email}
 
 
 def _statements(client, path: str) -> int:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask_login import current_user
 
 from app.core.pagination import Page, fetch_page
-from app.core.text import contains
+from app.core.text import contains, is_whole_address, same_address
 from app.database import utcnow
 from app.extensions import db
 from app.models import AuditEntry
@@ -69,11 +69,14 @@ def record_audit_once(action: str, *, target_type: str, target_id: int, within: 
 
 def list_entries(*, action: str = "", user: str = "", start: datetime | None = None, end: datetime | None = None,
                  page: int = 1) -> Page[AuditEntry]:
-    """The log newest first, filtered by action, (part of) the person's address and a period."""
+    """The log newest first, filtered by action, a piece of the person's address (a whole address: exactly
+    that person, through its index) and a period."""
     query = sa.select(AuditEntry)
     if action:
         query = query.where(AuditEntry.action == action)
-    if user.strip():
+    if is_whole_address(user):
+        query = query.where(same_address(AuditEntry.user_email, user))
+    elif user.strip():
         query = query.where(contains(AuditEntry.user_email, user.strip()))
     if start:
         query = query.where(AuditEntry.at >= start)

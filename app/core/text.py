@@ -28,3 +28,18 @@ def escape_like(text: str) -> str:
 def contains(column, text: str) -> sa.ColumnElement[bool]:
     """The SQL condition that ``column`` holds ``text`` anywhere, whatever the case."""
     return column.ilike(f"%{escape_like(text)}%", escape=LIKE_ESCAPE)
+
+
+# One complete e-mail address: something, one @, a domain of at least two dot-separated parts, no white space.
+WHOLE_ADDRESS = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")
+
+
+def is_whole_address(text: str) -> bool:
+    """Whether ``text`` (stripped) is one complete e-mail address rather than a piece of a name or address."""
+    return WHOLE_ADDRESS.fullmatch(text.strip()) is not None
+
+
+def same_address(column, address: str) -> sa.ColumnElement[bool]:
+    """The SQL condition that ``column`` is the e-mail address ``address``, whatever the case: ``lower(column)``,
+    the expression of the address indexes of migration 0014, so that one index lookup finds it."""
+    return sa.func.lower(column) == sa.func.lower(sa.literal(address.strip()))

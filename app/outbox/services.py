@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from app.core.errors import DomainError
 from app.core.pagination import Page, fetch_page
-from app.core.text import contains
+from app.core.text import contains, is_whole_address, same_address
 from app.database import utcnow
 from app.extensions import db
 from app.i18n import _l
@@ -28,14 +28,17 @@ class CandidateGone(DomainError):
 
 def list_messages(*, status: str | None = None, kind: str | None = None, search: str = "",
                   page: int = 1) -> Page[OutboxMessage]:
-    """Newest first, filtered by state, kind and (part of) the address or subject."""
+    """Newest first, filtered by state, kind and a piece of the address or subject; a whole address finds the
+    messages to exactly that address (through its index)."""
     query = sa.select(OutboxMessage)
     if status in {s.value for s in OutboxStatus}:
         query = query.where(OutboxMessage.status == OutboxStatus(status))
     if kind:
         query = query.where(OutboxMessage.kind == kind)
     search = search.strip()
-    if search:
+    if is_whole_address(search):
+        query = query.where(same_address(OutboxMessage.to_email, search))
+    elif search:
         query = query.where(sa.or_(contains(OutboxMessage.to_address, search), contains(OutboxMessage.subject, search)))
     return fetch_page(query.order_by(OutboxMessage.id.desc()), page, PAGE_SIZE, counted=False, scalars=True)
 

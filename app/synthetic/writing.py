@@ -77,8 +77,7 @@ def indexes_deferred(connection: sa.Connection, defer: bool, say: Callable[[str]
     if not defer:
         yield
         return
-    inspector = sa.inspect(connection)
-    present = {i["name"] for name in DEFERRED_INDEX_TABLES for i in inspector.get_indexes(name)}
+    present = index_names(connection, DEFERRED_INDEX_TABLES)
     for index in indexes:
         if index.name in present:
             index.drop(connection)
@@ -93,12 +92,24 @@ def indexes_deferred(connection: sa.Connection, defer: bool, say: Callable[[str]
         create_missing_indexes(connection, indexes)
 
 
+def index_names(connection: sa.Connection, tables) -> set[str]:
+    """The names of the indexes on ``tables``. SQLite's reflection leaves out an index on an expression (such
+    as ``lower(email)``, migration 0014), so there they are read from its catalogue."""
+    if connection.dialect.name == "sqlite":
+        return set(connection.scalars(
+            sa.text("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name IN :tables")
+            .bindparams(sa.bindparam("tables", expanding=True)), {"tables": list(tables)}))
+    inspector = sa.inspect(connection)
+    return {i["name"] for name in tables for i in inspector.get_indexes(name)}
+
+
 def create_missing_indexes(connection: sa.Connection, indexes: list[sa.Index]) -> None:
+    present = index_names(connection, {index.table.name for index in indexes})
     for index in indexes:
         if index.dialect_options["postgresql"]["ops"] and connection.dialect.name == "postgresql":
             create_trigram_index(connection, index)
-        else:
-            index.create(connection, checkfirst=True)
+        elif index.name not in present:
+            index.create(connection)
     connection.commit()
 
 

@@ -51,6 +51,26 @@ def test_filters_by_status_vacancy_department_and_search(app, english_client, re
     assert nobody.status_code == 200 and "No candidates match this filter" in page_text(nobody)
 
 
+def test_a_whole_address_finds_that_candidate_and_a_piece_finds_every_one_holding_it(
+        app, english_client, recruiter, make_candidate):
+    make_candidate(name="Jan Jansen", email="jan@example.org")
+    make_candidate(name="Marjan Smit", email="marjan@example.org")
+    make_candidate(name="Jan Bos", email="Jan@Example.org", vacancy="Analist")  # the same address, other case
+
+    def found(q: str) -> list[str]:
+        text = page_text(english_client.get(f"{CANDIDATES}/", query_string={"q": q}))
+        return sorted(n for n in ("Jan Jansen", "Marjan Smit", "Jan Bos") if n in text)
+
+    for whole in ("jan@example.org", "JAN@EXAMPLE.ORG", " Jan@example.org "):
+        assert found(whole) == ["Jan Bos", "Jan Jansen"], whole
+    assert found("marjan@example.org") == ["Marjan Smit"]
+    assert found("jan@example.net") == []
+    # A piece of an address or a name is still searched anywhere.
+    assert found("jan@example") == ["Jan Bos", "Jan Jansen", "Marjan Smit"]
+    assert found("jan") == ["Jan Bos", "Jan Jansen", "Marjan Smit"]
+    assert found("smit") == ["Marjan Smit"]
+
+
 def test_badges_show_invited_booked_attended(app, english_client, recruiter, make_candidate, make_session):
     new, invited, booked, attended = _people(make_candidate, make_session)
     body = english_client.get(f"{CANDIDATES}/").get_data(as_text=True)

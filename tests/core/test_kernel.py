@@ -16,7 +16,7 @@ from app.core.errors import DomainError
 from app.core.forms import IdField, LocalDateField
 from app.core.ids import MAX_ID, is_id
 from app.core.pagination import fetch_page
-from app.core.text import clean_line, clean_text, contains
+from app.core.text import clean_line, clean_text, contains, is_whole_address
 from app.extensions import db
 from app.i18n import _l
 from tests.helpers import page_text, set_english
@@ -67,6 +67,16 @@ def test_every_features_errors_are_domain_errors():
 
 
 # --- text --------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "whole"), [
+    ("jan@example.org", True), (" Jan.de-Vries+werk@Mail.Example.NL ", True), ("a@b.c", True),
+    ("jan", False), ("jan@", False), ("@example.org", False), ("jan@example", False), ("example.org", False),
+    ("jan@example.", False), ("jan@.org", False), ("jan@@example.org", False), ("a@b@example.org", False),
+    ("jan @example.org", False), ("jan@example.org piet@example.org", False), ("", False),
+])
+def test_a_whole_address_is_told_from_a_piece(text, whole):
+    assert is_whole_address(text) is whole
+
 
 def test_clean_text_keeps_the_lines_and_drops_the_invisible():
     assert clean_text("Hallo\x00 daar\x07,\r\nnieuwe regel\rnog een\tmet tab ") == (

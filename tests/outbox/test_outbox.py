@@ -4,8 +4,10 @@ import re
 
 import sqlalchemy as sa
 
+from app.database import utcnow
 from app.extensions import db
-from app.mail.notifications import notify_link_resent
+from app.mail.notifications import notify_link_resent, rejection_email
+from app.mail.outbox import queue_emails
 from app.mail.worker import send_due
 from app.models import AuditEntry, OutboxStatus
 from tests.helpers import outbox, page_text
@@ -62,6 +64,28 @@ def test_filters_by_address_and_shows_empty_state(app, client, make_session, mak
     page = client.get("/recruiter/outbox/?q=nobody-here").get_data(as_text=True)
     assert "noor@example.org" not in page
     assert 'class="empty"' in page
+
+
+def test_a_whole_address_finds_the_mail_to_that_address_and_a_piece_finds_every_one_holding_it(
+        app, client, make_candidate, auth):
+    jan, _ = make_candidate(name="Jan Jansen", email="jan@example.org")
+    notify_link_resent([jan])
+    marjan, token = make_candidate(name="Marjan Smit", email="marjan@example.org")
+    queue_emails([rejection_email(marjan, token, subject="Je sollicitatie", intro="Beste Marjan,",
+                                  personal_line="Dank je wel.", expires_at=utcnow())])  # the batched INSERT
+    db.session.commit()
+    assert {m.to_address: m.to_email for m in outbox()} == {
+        "Jan Jansen <jan@example.org>": "jan@example.org", "Marjan Smit <marjan@example.org>": "marjan@example.org"}
+    auth.login("recruiter")
+
+    def found(q: str) -> list[str]:
+        page = page_text(client.get("/recruiter/outbox/", query_string={"q": q}))
+        return sorted(a for a in ("jan@example.org", "marjan@example.org") if f"<{a}>" in page)
+
+    assert found("jan@example.org") == ["jan@example.org"]
+    assert found("JAN@example.ORG") == ["jan@example.org"]
+    assert found("jan@example") == ["jan@example.org", "marjan@example.org"]
+    assert found("Marjan") == ["marjan@example.org"]
 
 
 def test_hr_cannot_read_the_outbox(client, auth):

@@ -102,6 +102,17 @@ def test_filter_by_skill_department_and_search(english_client, recruiter, make_c
     assert '<option value="Cardiology"' in body and '<option value="Radiology"' in body
 
 
+def test_a_whole_address_finds_that_member_and_a_piece_finds_every_one_holding_it(english_client, recruiter,
+                                                                                  make_candidate):
+    for name, email in (("Jan Jansen", "jan@example.org"), ("Marjan Smit", "marjan@example.org")):
+        candidate, _ = make_candidate(name=name, email=email)
+        add_member(candidate)
+    assert _names(english_client.get(f"{TALENT}/?q=jan%40example.org")) == ["Jan Jansen"]
+    assert _names(english_client.get(f"{TALENT}/?q=JAN%40Example.ORG")) == ["Jan Jansen"]
+    assert _names(english_client.get(f"{TALENT}/?q=jan%40example")) == ["Marjan Smit", "Jan Jansen"]
+    assert _names(english_client.get(f"{TALENT}/?q=smit")) == ["Marjan Smit"]
+
+
 def test_empty_pool_explains_how_people_join(english_client, recruiter):
     text = page_text(english_client.get(f"{TALENT}/"))
     assert "The talent pool is empty." in text

@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 import sqlalchemy as sa
 
 from app.core.pagination import Page, distinct_values, fetch_page
-from app.core.text import contains
+from app.core.text import contains, is_whole_address, same_address
 from app.extensions import db
 from app.i18n import _l
 from app.models import (
@@ -71,7 +71,8 @@ class CandidateRow:
 def list_conditions(
     *, progress: Progress | None = None, vacancy: str = "", department: str = "", search: str = ""
 ) -> list[sa.ColumnElement[bool]]:
-    """The list's filters as conditions on Candidate: by progress, vacancy, department and a name or address."""
+    """The list's filters as conditions on Candidate: by progress, vacancy, department and a piece of a name or
+    address; a whole address finds the candidates with exactly that address (through its index)."""
     booked = _has_booking(Booking.status != BookingStatus.CANCELLED)
     attended = _has_booking(Booking.status == BookingStatus.ATTENDED)
     conditions = []
@@ -88,7 +89,9 @@ def list_conditions(
     if department:
         conditions.append(Candidate.department == department)
     search = search.strip()
-    if search:
+    if is_whole_address(search):
+        conditions.append(same_address(Candidate.email, search))
+    elif search:
         conditions.append(sa.or_(contains(Candidate.name, search), contains(Candidate.email, search)))
     return conditions
 

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from app.core.pagination import Page, distinct_values, fetch_page
-from app.core.text import clean_line, contains
+from app.core.text import clean_line, contains, is_whole_address, same_address
 from app.database import utcnow
 from app.extensions import db
 from app.i18n import _l
@@ -42,9 +42,10 @@ def list_members(
     *, skill: str = "", department: str = "", search: str = "", page: int = 1, now: datetime | None = None,
 ) -> Page[MemberRow]:
     """Current members, the most recent consent first, filtered by a skill tag, a department (where they
-    applied or one they prefer) and a piece of name or e-mail address; a page of PAGE_SIZE, counted up to
-    LIST_BOUND. The order follows an index of the current memberships (migration 0011), so that a page reads
-    about as many members as it shows, however large the pool."""
+    applied or one they prefer) and a piece of name or e-mail address (a whole address: that person's
+    memberships, found through the address index); a page of PAGE_SIZE, counted up to LIST_BOUND. The order
+    follows an index of the current memberships (migration 0011), so that a page reads about as many members
+    as it shows, however large the pool."""
     now = now or utcnow()
     query = sa.select(PoolMembership).options(joinedload(PoolMembership.candidate)).where(is_current(now))
     skill, department, search = clean_line(skill), clean_line(department), clean_line(search)
@@ -55,7 +56,10 @@ def list_members(
             _candidate_where(same_text(Candidate.department, department)),
             _tagged("department", department),
         ))
-    if search:
+    if is_whole_address(search):
+        query = query.where(PoolMembership.candidate_id.in_(
+            sa.select(Candidate.id).where(same_address(Candidate.email, search))))
+    elif search:
         query = query.where(_candidate_where(
             sa.or_(contains(Candidate.name, search), contains(Candidate.email, search))))
     found = fetch_page(query.order_by(PoolMembership.consented_at.desc(), PoolMembership.id.desc()), page, PAGE_SIZE,
