@@ -70,9 +70,10 @@ def _catalog():
 
     Flask-Babel's own lookup walks its request context several times for every string, and a page asks
     for dozens (a selection of a hundred rejection e-mails for thousands). The catalog is kept in ``g``
-    with the locale it belongs to, and looked up again whenever the locale is another object: after a
+    with the locale it belongs to, and looked up again whenever the locale is another one: after a
     language switch (``flask_babel.refresh``) or inside ``force_locale``, as for an e-mail in the
-    candidate's language."""
+    candidate's language. (Compared by value: ``force_locale`` makes a new but equal locale for each of
+    10,000 e-mails in the same language, and a language's catalog is the same whichever object names it.)"""
     if not has_app_context():
         return get_translations()
     # Flask-Babel keeps the locale of the moment in ``g._flask_babel.babel_locale`` (``force_locale`` sets
@@ -82,7 +83,7 @@ def _catalog():
     babel_state = context.get("_flask_babel")
     locale = getattr(babel_state, "babel_locale", None) if babel_state is not None else None
     kept = context.get("_catalog")
-    if locale is None or kept is None or kept[0] is not locale:
+    if locale is None or kept is None or kept[0] != locale:
         locale = get_locale()
         kept = context["_catalog"] = (locale, get_translations())
     return kept[1]

@@ -19,13 +19,13 @@ from flask_babel import get_locale
 from app.checker import rules as _rules
 from app.checker.patterns import ClauseFillers, PatternError
 from app.checker.regex import InvalidPattern, is_plain_phrase, validate_pattern
-from app.checker.rules import AdminRule, Rule, RuleSet, file_rules, languages, ruleset_for
+from app.checker.rules import AdminRule, Rule, RuleSet, file_rules, languages, load_rules, ruleset_for
 from app.checker.text import clauses_of, scan
 from app.i18n import _l
 
 __all__ = ["CATEGORIES", "CATEGORY_RULES", "Finding", "InvalidPattern", "PatternError", "check",
            "check_languages", "check_texts", "languages_for", "admin_rows", "validate_words", "validate_pattern",
-           "is_plain_phrase", "languages", "file_rules", "categories_of", "ordered_categories",
+           "is_plain_phrase", "languages", "file_rules", "load_rules", "categories_of", "ordered_categories",
            "warned_categories"]
 
 CATEGORIES = {
