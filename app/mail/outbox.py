@@ -27,8 +27,25 @@ def render_email_part(name: str, context: dict) -> str:
     """An e-mail template sees what it is given, the settings (``config``) and the translation functions;
     not the page's request, session or context processors, so that an e-mail reads the same whether a page,
     a command or the worker queues it (and a selection of a hundred renders a quarter faster). The preview
-    of an e-mail renders through here too, so that it is the e-mail."""
-    return current_app.jinja_env.get_template(name).render(config=current_app.config, **context)
+    of an e-mail renders through here too, so that it is the e-mail.
+
+    Rendered as ``Template.render`` does, but on a context that shares one flat copy of the template's
+    globals: ``render`` copies them out of a ChainMap, key by key in Python, for every render and every
+    include, a tenth of the time of a selection of 10,000 e-mails (bench/README.md, the import)."""
+    template = current_app.jinja_env.get_template(name)
+    variables = {**_flat_globals(template), "config": current_app.config, **context}
+    try:
+        return template.environment.concat(template.root_render_func(template.new_context(variables, shared=True)))
+    except Exception:
+        return template.environment.handle_exception()
+
+
+def _flat_globals(template) -> dict:
+    """The template's globals (the environment's and its own) as one dict, made once per compiled template."""
+    flat = template.__dict__.get("_portal_flat_globals")
+    if flat is None:
+        flat = template.__dict__["_portal_flat_globals"] = dict(template.globals)
+    return flat
 
 
 
