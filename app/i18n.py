@@ -83,7 +83,7 @@ def _catalog():
     babel_state = context.get("_flask_babel")
     locale = getattr(babel_state, "babel_locale", None) if babel_state is not None else None
     kept = context.get("_catalog")
-    if locale is None or kept is None or kept[0] != locale:
+    if locale is None or kept is None or (kept[0] is not locale and kept[0] != locale):
         locale = get_locale()
         kept = context["_catalog"] = (locale, get_translations())
     return kept[1]
