@@ -54,3 +54,19 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def statements_of_get(client, path: str) -> list[tuple[str, object]]:
+    """The SQL statements, with their parameters, that one GET of ``path`` issues; the page must answer 200."""
+    seen = []
+
+    def record(conn, cursor, statement, parameters, *rest):
+        seen.append((statement, parameters))
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        response = client.get(path)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    assert response.status_code == 200, path
+    return seen

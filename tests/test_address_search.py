@@ -1,13 +1,13 @@
-"""A whole e-mail address as the search term is looked up through an index (migration 0014), not matched as a
+"""A whole e-mail address as the search term is looked up through an index (migration 0015), not matched as a
 piece of every row: the statements the list pages issue are explained on the database under test."""
 
 from email.utils import formataddr
 
 import pytest
-from sqlalchemy import event as sa_event
 
 from app.extensions import db
 from app.models import AuditEntry, OutboxMessage, OutboxStatus
+from tests.helpers import statements_of_get
 from tests.talent.helpers import add_member
 
 # (page, table searched, the index that must find the address)
@@ -17,21 +17,6 @@ SEARCHES = [
     ("/recruiter/outbox/?q=JAN%40example.org", "outbox_message", "ix_outbox_message_to_email_lower_id"),
     ("/admin/audit/?user=jan%40example.org", "audit_entry", "ix_audit_entry_user_email_lower_id"),
 ]
-
-
-def _statements(client, path: str) -> list[tuple[str, object]]:
-    seen = []
-
-    def record(conn, cursor, statement, parameters, *rest):
-        seen.append((statement, parameters))
-
-    sa_event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        response = client.get(path)
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", record)
-    assert response.status_code == 200, path
-    return seen
 
 
 def _plan(statement: str, parameters) -> str:
@@ -56,7 +41,7 @@ def test_a_whole_address_is_found_through_its_index(app, auth, client, make_cand
     db.session.commit()
     auth.login("admin" if path.startswith("/admin") else "recruiter")
 
-    searched = [(s, p) for s, p in _statements(client, path) if "lower(" in s and table in s]
+    searched = [(s, p) for s, p in statements_of_get(client, path) if "lower(" in s and table in s]
     assert searched, path
     for statement, parameters in searched:
         plan = _plan(statement, parameters)

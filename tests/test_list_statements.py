@@ -3,13 +3,13 @@ on a small synthetic history and again on one ten times larger (more rows than a
 the list shows, an outbox and an audit log longer than a page), filtered, searched and paged."""
 
 import sqlalchemy as sa
-from sqlalchemy import event as sa_event
 
 from app.audit.services import record_audit
 from app.extensions import db
 from app.models import AuditEntry, Candidate, OutboxMessage, OutboxStatus, PoolTag
 from app.synthetic import generate_history
 from tests.fixtures.staff import STAFF_PASSWORD
+from tests.helpers import statements_of_get
 
 PAGES = [
     "/recruiter/candidates/",
@@ -63,21 +63,6 @@ def _grow_to(n: int, recruiter) -> dict[str, str]:
             "user": recruiter.email}
 
 
-def _statements(client, path: str) -> int:
-    statements = []
-
-    def seen(conn, cursor, statement, *rest):
-        statements.append(statement)
-
-    sa_event.listen(db.engine, "before_cursor_execute", seen)
-    try:
-        response = client.get(path)
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", seen)
-    assert response.status_code == 200, path
-    return len(statements)
-
-
 def test_list_pages_issue_as_many_statements_for_a_large_history_as_for_a_small_one(app, make_user):
     recruiter, admin = make_user("recruiter"), make_user("admin")
     clients = {}
@@ -86,7 +71,8 @@ def test_list_pages_issue_as_many_statements_for_a_large_history_as_for_a_small_
         assert clients[user].post("/login", data={"email": user.email, "password": STAFF_PASSWORD}).status_code == 302
 
     def count_all(values: dict[str, str]) -> dict[str, int]:
-        return {path: _statements(clients[admin if path.startswith("/admin") else recruiter], path.format(**values))
+        return {path: len(statements_of_get(clients[admin if path.startswith("/admin") else recruiter],
+                                            path.format(**values)))
                 for path in PAGES}
 
     small = count_all(_grow_to(500, recruiter))
