@@ -251,14 +251,10 @@ def cancel_booking(token: str):
 @bp.post("/<token>/waitlist")
 @action_limit
 def join_waitlist(token: str):
-    """Wait for a free place."""
-    if ActionForm().validate_on_submit():
-        try:
-            services.join_waitlist(current_candidate(), language=current_language())
-        except services.AlreadyBooked:
-            return redirect(url_for(".show_booking", token=token))
-        flash(_("You are on the waitlist. We will e-mail you as soon as a place comes free."), "success")
-    return redirect(url_for(".show_booking", token=token))
+    """Wait for a free place (someone who booked meanwhile is told so instead)."""
+    return button_action(lambda: services.join_waitlist(current_candidate(), language=current_language()),
+                         _("You are on the waitlist. We will e-mail you as soon as a place comes free."),
+                         back=url_for(".show_booking", token=token), refused=services.AlreadyBooked)
 
 
 @bp.post("/<token>/waitlist/leave")

@@ -127,3 +127,15 @@ def test_leaving_the_waitlist(english_client, make_session, candidate_en):
     english_client.post(f"/b/{booker}/cancel",
                         data=form_hidden_fields(english_client.get(f"/b/{booker}/cancel"), "/cancel"))
     assert _offered_to() == []
+
+
+def test_someone_who_booked_meanwhile_is_told_so_instead_of_joining_the_waitlist(english_client, make_session,
+                                                                                candidate_en):
+    [slot] = make_session(start="16:00", end="16:15").slots
+    candidate, token = candidate_en()
+    book(english_client, token, slot.id)  # in another tab, while the full month's page with the button was open
+
+    answer = english_client.post(f"/b/{token}/waitlist", follow_redirects=True)
+
+    assert "You already have a booking. You can move or cancel it below." in page_text(answer)
+    assert _statuses(candidate) == [None]
