@@ -30,13 +30,13 @@ SIGN_IN_ENDPOINTS = ("auth.sign_in", "auth.sign_out")
 
 
 def is_staff_page() -> bool:
-    """Whether this response shows something only staff may see: a view behind ``role_required``, the
+    """Whether this response shows something only staff may see: a view for signed-in roles only, the
     sign-in page, or any page that loaded a signed-in member of staff. A shared PC's browser keeps none of
     them (``Cache-Control: no-store``), so that no one finds a candidate's name or notes in its cache."""
     if request.endpoint in SIGN_IN_ENDPOINTS:
         return True
     view = current_app.view_functions.get(request.endpoint or "")
-    if getattr(view, "allowed_roles", None):
+    if getattr(view, "allowed_roles", None) or g.get("page_roles"):  # role_required, or the blueprint's only_for
         return True
     user = g.get("_login_user")  # Flask-Login's user of this request, if anything asked for it
     return bool(user is not None and user.is_authenticated)

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from flask import url_for
 
+from app.auth.decorators import allowed_roles
 from app.database import utcnow
 from app.extensions import db
 from app.integrations.services import create_api_key, create_integration
@@ -22,6 +23,7 @@ from app.models import (
     PoolSource,
     PoolTag,
     PreparationNote,
+    Role,
     Topic,
 )
 from app.webhooks.events import queue_test_event
@@ -50,7 +52,7 @@ ADMIN_ONLY = {"admin.create_user", "admin.edit_user", "admin.list_users", "admin
               "integrations.list_integrations", "integrations.create_integration", "integrations.edit_integration",
               "integrations.create_api_key", "integrations.revoke_api_key", "integrations.rotate_webhook_secret"}
 ADMIN_BLUEPRINTS = {"webhooks"}
-EVERY_STAFF_MEMBER = {"admin.change_own_password"}
+EVERY_STAFF_MEMBER = {"auth.change_own_password"}
 
 
 def kind_of(endpoint: str) -> str:
@@ -163,6 +165,20 @@ def test_every_route_answers_each_role_as_its_class_says(app, world, make_user):
                 problems.append(f"{who} {method} {url} ({endpoint}): {status}, expected 403")
     assert problems == []
     assert walked > 200
+
+
+def test_the_roles_each_view_declares_are_those_of_its_class(app):
+    """What ``allowed_roles`` reads (a view's own role check, else its blueprint's ``only_for``) is what the
+    walk above finds; it also decides which responses a shared browser may not keep."""
+    declared = {
+        "public": set(), "candidate": set(), "api": set(),
+        "recruiter": {Role.RECRUITER, Role.ADMIN}, "hr": {Role.HR, Role.ADMIN}, "admin": {Role.ADMIN},
+        "staff": {Role.RECRUITER, Role.HR, Role.ADMIN},
+    }
+    with app.app_context():
+        wrong = {rule.endpoint: allowed_roles(rule.endpoint) for rule in app.url_map.iter_rules()
+                 if set(allowed_roles(rule.endpoint)) != declared[kind_of(rule.endpoint)]}
+    assert wrong == {}
 
 
 def test_hr_never_sees_candidate_names_or_notes_anywhere_it_may_go(app, world, make_user):

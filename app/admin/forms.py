@@ -1,8 +1,7 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import Email, EqualTo, InputRequired, Length
+from wtforms import EmailField, SelectChoice, SelectField, StringField
+from wtforms.validators import Email, InputRequired, Length
 
-from app.auth.passwords import MIN_LENGTH
 from app.core.forms import as_line
 from app.i18n import _l
 from app.labels import ROLE
@@ -30,17 +29,3 @@ class EditUserForm(FlaskForm):
         Length(max=100, message=_l("Please keep the job title to %(max)s characters.", max=100))])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES, validators=[InputRequired()])
     role_source = SelectField(_l("Who decides the role"), choices=ROLE_SOURCE_CHOICES, default="portal")
-
-
-class ChangePasswordForm(FlaskForm):
-    current = PasswordField(_l("Current password"),
-                            validators=[InputRequired(_l("Please enter your current password."))])
-    new = PasswordField(_l("New password"), validators=[
-        InputRequired(_l("Please choose a new password.")),
-        Length(min=MIN_LENGTH, max=1000, message=_l("Use at least %(min)s characters.", min=MIN_LENGTH))])
-    repeat = PasswordField(_l("New password again"), validators=[
-        InputRequired(_l("Please repeat the new password.")),
-        EqualTo("new", message=_l("The two new passwords are not the same."))])
-
-
-

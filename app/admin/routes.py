@@ -1,23 +1,20 @@
-"""Staff accounts: create, change role, deactivate, reset password; and changing one's own password."""
+"""Staff accounts, for admins: create, change role, deactivate, reset password."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.admin import services
-from app.admin.forms import ChangePasswordForm, EditUserForm, NewUserForm
+from app.admin.forms import EditUserForm, NewUserForm
 from app.auth import oidc
-from app.auth.decorators import role_required
-from app.auth.passwords import verify_password
-from app.auth.services import AccountError, set_password
+from app.auth.decorators import only_for
 from app.auth.staff_sessions import start_staff_session
 from app.core.forms import ActionForm
 from app.core.views import button_action, button_pressed_or_back
 from app.models import Role, RoleSource, User
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-ALL_STAFF = (Role.RECRUITER, Role.HR, Role.ADMIN)
+only_for(bp, Role.ADMIN)
 
 
 def _get_user(user_id: int) -> User:
@@ -25,14 +22,12 @@ def _get_user(user_id: int) -> User:
 
 
 @bp.get("/users")
-@role_required(Role.ADMIN)
 def list_users():
     """Every staff account."""
     return render_template("admin/users.html", users=services.list_users(), form=NewUserForm())
 
 
 @bp.post("/users")
-@role_required(Role.ADMIN)
 def create_user():
     """Create an account with a temporary password, shown once."""
     form = NewUserForm()
@@ -47,7 +42,6 @@ def create_user():
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-@role_required(Role.ADMIN)
 def edit_user(user_id: int):
     """Change someone's name or role."""
     user = _get_user(user_id)
@@ -72,7 +66,6 @@ def edit_user(user_id: int):
 
 
 @bp.post("/users/<int:user_id>/active")
-@role_required(Role.ADMIN)
 def toggle_user_active(user_id: int):
     """Deactivate an account (it can no longer sign in), or activate it again."""
     user = _get_user(user_id)
@@ -84,7 +77,6 @@ def toggle_user_active(user_id: int):
 
 
 @bp.post("/users/<int:user_id>/password")
-@role_required(Role.ADMIN)
 def reset_password(user_id: int):
     """Give someone a new temporary password, shown once; their open sessions end."""
     user = _get_user(user_id)
@@ -93,24 +85,3 @@ def reset_password(user_id: int):
     if user.id == current_user.id:
         start_staff_session(user)  # stay signed in here; other sessions end
     return render_template("admin/password_shown.html", user=user, password=password, created=False)
-
-
-@bp.route("/account/password", methods=["GET", "POST"])
-@role_required(*ALL_STAFF)
-def change_own_password():
-    """Every member of staff can change their own password."""
-    form = ChangePasswordForm()
-    user: User = current_user._get_current_object()
-    if form.validate_on_submit():
-        if not verify_password(user.password_hash, form.current.data):
-            form.current.errors.append(_("That is not your current password."))
-        else:
-            try:
-                set_password(user, form.new.data)
-            except AccountError:
-                form.new.errors.append(_("Please choose a longer password."))
-            else:
-                start_staff_session(user)  # stay signed in here; other sessions end
-                flash(_("Your password is changed."), "success")
-                return redirect(url_for("main.show_home"))
-    return render_template("admin/change_password.html", form=form), 422 if form.errors else 200

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from app.advice import services
 from app.advice.forms import SnippetForm
-from app.auth.decorators import STAFF, role_required
+from app.auth.decorators import STAFF, only_for
 from app.core.forms import ActionForm, form_status
 from app.core.languages import languages
 from app.core.query import choice_arg
@@ -15,6 +15,7 @@ from app.extensions import db
 from app.models import AdviceField, AdviceSnippet, Topic
 
 bp = Blueprint("advice", __name__, url_prefix="/recruiter/advice")
+only_for(bp, *STAFF)
 
 
 def _snippet(snippet_id: int) -> AdviceSnippet:
@@ -22,7 +23,6 @@ def _snippet(snippet_id: int) -> AdviceSnippet:
 
 
 @bp.get("/")
-@role_required(*STAFF)
 def list_snippets():
     """The snippets in use, and those retired, per language."""
     language = choice_arg("language", set(languages())) or ""
@@ -43,7 +43,6 @@ def _form_page(form: SnippetForm, snippet: AdviceSnippet | None = None, status: 
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@role_required(*STAFF)
 def create_snippet():
     """Write a new piece of advice to reuse in summaries."""
     form = SnippetForm()
@@ -59,7 +58,6 @@ def create_snippet():
 
 
 @bp.route("/<int:snippet_id>", methods=["GET", "POST"])
-@role_required(*STAFF)
 def edit_snippet(snippet_id: int):
     """Change a snippet's title, field, topic, language or text."""
     snippet = _snippet(snippet_id)
@@ -77,7 +75,6 @@ def edit_snippet(snippet_id: int):
 
 
 @bp.post("/<int:snippet_id>/retire")
-@role_required(*STAFF)
 def retire_snippet(snippet_id: int):
     """Stop offering a snippet; it can be brought back."""
     snippet = _snippet(snippet_id)
@@ -87,7 +84,6 @@ def retire_snippet(snippet_id: int):
 
 
 @bp.post("/<int:snippet_id>/restore")
-@role_required(*STAFF)
 def restore_snippet(snippet_id: int):
     """Offer a retired snippet again."""
     snippet = _snippet(snippet_id)

@@ -6,18 +6,18 @@ from flask import Blueprint, render_template
 
 from app.audit import services
 from app.audit.services import ACTIONS, describe
-from app.auth.decorators import role_required
+from app.auth.decorators import only_for
 from app.core.query import choice_arg, day_arg, page_arg, text_arg
 from app.labels import AUDIT_ACTION, options
 from app.models import Role
 from app.timeutil import from_local
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
+only_for(bp, Role.ADMIN)
 bp.add_app_template_global(describe, "audit_detail")
 
 
 @bp.get("/")
-@role_required(Role.ADMIN)
 def list_entries():
     """The audit log, newest first, filterable by action, person and date."""
     first, last = day_arg("from"), day_arg("to")

@@ -1,4 +1,4 @@
-"""Signing in and out for staff."""
+"""Signing in and out for staff, and changing one's own password."""
 
 from flask import (
     Blueprint,
@@ -16,8 +16,10 @@ from flask_login import current_user
 
 from app.audit.services import record_audit
 from app.auth import oidc
-from app.auth.forms import LoginForm
-from app.auth.services import LoginThrottled, authenticate
+from app.auth.decorators import role_required
+from app.auth.forms import ChangePasswordForm, LoginForm
+from app.auth.passwords import verify_password
+from app.auth.services import AccountError, LoginThrottled, authenticate, set_password
 from app.auth.staff_sessions import end_staff_session, start_staff_session
 from app.core.query import text_arg
 from app.database import writes_on_get
@@ -109,3 +111,24 @@ def sign_out():
     end_staff_session()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/admin/account/password", methods=["GET", "POST"])
+@role_required(Role.RECRUITER, Role.HR, Role.ADMIN)
+def change_own_password():
+    """Every member of staff can change their own password."""
+    form = ChangePasswordForm()
+    user: User = current_user._get_current_object()
+    if form.validate_on_submit():
+        if not verify_password(user.password_hash, form.current.data):
+            form.current.errors.append(_("That is not your current password."))
+        else:
+            try:
+                set_password(user, form.new.data)
+            except AccountError:
+                form.new.errors.append(_("Please choose a longer password."))
+            else:
+                start_staff_session(user)  # stay signed in here; other sessions end
+                flash(_("Your password is changed."), "success")
+                return redirect(url_for("main.show_home"))
+    return render_template("auth/change_password.html", form=form), 422 if form.errors else 200

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.auth.decorators import STAFF, role_required
+from app.auth.decorators import STAFF, only_for
 from app.calls import services
 from app.calls.forms import CallForm
 from app.database import utcnow
@@ -13,10 +13,10 @@ from app.models import CallOutcome, Candidate
 from app.timeutil import from_local, local
 
 bp = Blueprint("calls", __name__, url_prefix="/recruiter/calls")
+only_for(bp, *STAFF)
 
 
 @bp.get("/")
-@role_required(*STAFF)
 def list_calls():
     """Who is owed a call and by when, overdue first; and the calls made in the last two weeks."""
     now = utcnow()
@@ -40,7 +40,6 @@ def _call_page(candidate: Candidate, form: CallForm, *, status: int = 200, confi
 
 
 @bp.route("/<int:candidate_id>", methods=["GET", "POST"])
-@role_required(*STAFF)
 def record_call(candidate_id: int):
     """Record a call: reached, not reached, or call back at a time; the points given; and whether the
     candidate wants the feedback hour as well (the link goes out at once)."""

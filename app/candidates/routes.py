@@ -6,7 +6,7 @@ from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
 from app.audit.services import record_audit
-from app.auth.decorators import STAFF, only_for, role_required
+from app.auth.decorators import STAFF, only_for
 from app.candidates import services
 from app.candidates.csv_import import (
     COLUMN_LABELS,
@@ -73,7 +73,6 @@ def _get_candidate(candidate_id: int) -> Candidate:
 # --- the list and one candidate ---------------------------------------------------------------------
 
 @bp.get("/")
-@role_required(*STAFF)
 def list_candidates():
     """Every rejected candidate with how far they got, filtered; select some to write to."""
     filters = _list_filters()
@@ -89,7 +88,6 @@ def list_candidates():
 
 
 @bp.get("/<int:candidate_id>")
-@role_required(*STAFF)
 def show_candidate(candidate_id: int):
     """A candidate's details, links, bookings and the e-mails sent to them."""
     candidate = _get_candidate(candidate_id)
@@ -100,7 +98,6 @@ def show_candidate(candidate_id: int):
 
 
 @bp.post("/<int:candidate_id>/links/revoke")
-@role_required(*STAFF)
 def revoke_links(candidate_id: int):
     """Make every personal link of this candidate stop working at once."""
     candidate = _get_candidate(candidate_id)
@@ -111,7 +108,6 @@ def revoke_links(candidate_id: int):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@role_required(*STAFF)
 def add_candidate():
     """Add a rejected candidate by hand."""
     form = CandidateForm()
@@ -132,7 +128,6 @@ def add_candidate():
 # --- the CSV import ---------------------------------------------------------------------------------
 
 @bp.route("/import", methods=["GET", "POST"])
-@role_required(*STAFF)
 def upload_import():
     """Upload a CSV export; the preview shows the counts, the errors and the first rows, or asks which column
     holds what when a required one is not recognised. Nothing is saved yet."""
@@ -184,7 +179,6 @@ def _stored_preview(import_id: str, targets=None):
 
 
 @bp.post("/import/<import_id>/columns")
-@role_required(*STAFF)
 def map_columns(import_id: str):
     """Read the file again with the columns the recruiter chose, and remember them for this header line."""
     preview, refused = _stored_preview(import_id)
@@ -204,7 +198,6 @@ def map_columns(import_id: str):
 
 
 @bp.post("/import/<import_id>")
-@role_required(*STAFF)
 def confirm_import(import_id: str):
     """Import the uploaded file as the recruiter chose, checked again now, in one transaction."""
     form = ConfirmImportForm()
@@ -230,7 +223,6 @@ def confirm_import(import_id: str):
 
 
 @bp.post("/import/<import_id>/cancel")
-@role_required(*STAFF)
 def cancel_import(import_id: str):
     """Import nothing, and delete the uploaded file at once."""
     if ActionForm().validate_on_submit():
@@ -242,7 +234,6 @@ def cancel_import(import_id: str):
 # --- the rejection e-mail ---------------------------------------------------------------------------
 
 @bp.route("/<int:candidate_id>/rejection", methods=["GET", "POST"])
-@role_required(*STAFF)
 def write_rejection(candidate_id: int):
     """Write the personal line, look at the e-mail exactly as it will go out, and send it."""
     candidate = _get_candidate(candidate_id)
@@ -250,7 +241,6 @@ def write_rejection(candidate_id: int):
 
 
 @bp.route("/rejections", methods=["GET", "POST"])
-@role_required(*STAFF)
 def write_rejections():
     """The rejection e-mail to a selection: one personal line each, all sent at once."""
     candidates = services.get_candidates(id_list_arg("ids", limit=MAX_SELECTION + 1, args=request.values))
@@ -266,7 +256,6 @@ def write_rejections():
 
 
 @bp.route("/rejections/all", methods=["GET", "POST"])
-@role_required(*STAFF)
 def send_bulk_rejection():
     """The rejection e-mail to everyone not invited yet whom the list shows, with the personal line the import
     brought: one page to look at (how many, the templates, the checker's warnings, a few e-mails in full), one
@@ -374,14 +363,12 @@ def _language_and_stage(language: str, stage: str) -> tuple[str, Stage]:
 
 
 @bp.get("/templates")
-@role_required(*STAFF)
 def list_templates():
     """The rejection e-mail per language and stage."""
     return render_template("candidates/templates.html", templates=services.all_templates())
 
 
 @bp.route("/templates/<language>/<stage>", methods=["GET", "POST"])
-@role_required(*STAFF)
 def edit_template(language: str, stage: str):
     """Edit one template; unknown placeholders are refused with a message."""
     language, stage_value = _language_and_stage(language, stage)
@@ -420,7 +407,6 @@ def _example(template: services.TemplateText) -> services.Preview | None:
 
 
 @bp.post("/templates/<language>/<stage>/reset")
-@role_required(*STAFF)
 def reset_template(language: str, stage: str):
     """Go back to the default text."""
     language, stage_value = _language_and_stage(language, stage)

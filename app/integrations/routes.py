@@ -7,7 +7,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from app.audit.services import record_audit
-from app.auth.decorators import STAFF, role_required
+from app.auth.decorators import STAFF, only_for, role_required
 from app.core.forms import ActionForm
 from app.core.views import button_pressed_or_back
 from app.extensions import db
@@ -24,6 +24,7 @@ from app.models import ApiKey, Candidate, FollowUp, Integration, Role
 from app.tokens import external_url
 
 bp = Blueprint("integrations", __name__)
+only_for(bp, *STAFF)
 
 
 @bp.app_template_global()
@@ -144,7 +145,6 @@ def revoke_api_key(integration_id: int, key_id: int):
 # --- recruiters ----------------------------------------------------------------------------------------
 
 @bp.get("/recruiter/waiting")
-@role_required(*STAFF)
 def list_waiting():
     """Rejections the integrations brought in that have had no e-mail yet: waiting for a personal line, or
     for their automatic e-mail (which a recruiter can still stop, or overtake by writing a line)."""
@@ -153,7 +153,6 @@ def list_waiting():
 
 
 @bp.post("/recruiter/waiting/<int:candidate_id>/stop")
-@role_required(*STAFF)
 def stop_automatic_email(candidate_id: int):
     """No automatic e-mail for this candidate: they wait for a recruiter's personal line."""
     candidate = db.session.get(Candidate, candidate_id) or abort(404)
@@ -167,7 +166,6 @@ def stop_automatic_email(candidate_id: int):
 
 
 @bp.get("/recruiter/integrations")
-@role_required(*STAFF)
 def list_follow_ups():
     """Per integration, what happens when a rejection comes in."""
     integrations = [i for i in services.list_integrations() if i.active]
@@ -179,7 +177,6 @@ def list_follow_ups():
 
 
 @bp.post("/recruiter/integrations/<int:integration_id>/follow-up")
-@role_required(*STAFF)
 def update_follow_up(integration_id: int):
     """Save the choice for one integration."""
     integration = _get(integration_id)

@@ -18,7 +18,7 @@ from flask_login import current_user
 from app import checker
 from app.advice import services as advice
 from app.audit.services import record_audit_once
-from app.auth.decorators import STAFF, role_required
+from app.auth.decorators import STAFF, only_for, role_required
 from app.core.forms import ActionForm, form_status
 from app.core.languages import offered
 from app.core.query import choice_arg, flag_arg, json_body
@@ -44,6 +44,7 @@ from app.notes.forms import (
 from app.talent import services as talent
 
 bp = Blueprint("notes", __name__, url_prefix="/recruiter")
+only_for(bp, *STAFF)
 
 CHECK_MAX_LENGTH = 20_000
 
@@ -59,7 +60,6 @@ def _booking(booking_id: int) -> Booking:
 # --- the day agenda ----------------------------------------------------------------------------------
 
 @bp.get("/sessions/<int:feedback_session_id>/agenda")
-@role_required(*STAFF)
 def show_agenda(feedback_session_id: int):
     """The conversations of one feedback hour in time order, to prepare and to print for the day."""
     feedback_session = _get_or_404(FeedbackSession, feedback_session_id)
@@ -94,7 +94,6 @@ def _note_page(booking: Booking, form: NoteForm, status: int = 200):
 
 @bp.route("/bookings/<int:booking_id>/notes", methods=["GET", "POST"])
 @writes_on_get  # the audit log records who read the notes
-@role_required(*STAFF)
 def edit_note(booking_id: int):
     """The preparation, by the three talking points plus free notes; warnings from the checker beside each."""
     booking = _booking(booking_id)
@@ -109,7 +108,6 @@ def edit_note(booking_id: int):
 
 
 @bp.post("/bookings/<int:booking_id>/notes/autosave")
-@role_required(*STAFF)
 def autosave_note(booking_id: int):
     """Save the notes as typed (called by notes.js while the recruiter writes); answers in JSON."""
     booking = _booking(booking_id)
@@ -131,7 +129,6 @@ def autosave_note(booking_id: int):
 
 
 @bp.post("/feedback-check")
-@role_required(*STAFF)
 def check_text():
     """The checker's warnings for a text, while the recruiter types (JSON in, JSON out)."""
     data = json_body()
@@ -157,7 +154,6 @@ def _outcome_page(booking: Booking, form: OutcomeForm, status: int = 200):
 
 
 @bp.route("/bookings/<int:booking_id>/outcome", methods=["GET", "POST"])
-@role_required(*STAFF)
 def record_outcome(booking_id: int):
     """How the conversation went, whether the candidate turned out suitable, and what follows."""
     booking = _booking(booking_id)
@@ -179,7 +175,6 @@ def record_outcome(booking_id: int):
 
 
 @bp.post("/bookings/<int:booking_id>/talent-pool")
-@role_required(*STAFF)
 def offer_pool(booking_id: int):
     """Ask the candidate by e-mail whether they want to join the talent pool."""
     booking = _booking(booking_id)
@@ -243,7 +238,6 @@ def _insert_snippet(booking: Booking, form: SummaryForm) -> None:
 
 
 @bp.route("/bookings/<int:booking_id>/summary", methods=["GET", "POST"])
-@role_required(*STAFF)
 def send_summary(booking_id: int):
     """Write, preview and send the candidate a short summary of the advice, starting from the notes."""
     booking = _booking(booking_id)
@@ -296,7 +290,6 @@ def _rules_page(form: RuleForm | None = None, status: int = 200):
 
 
 @bp.get("/feedback-rules")
-@role_required(*STAFF)
 def list_rules():
     """Every rule the checker uses: those shipped per language and those admins added."""
     return _rules_page()

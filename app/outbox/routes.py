@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from app.audit.services import record_audit_once
-from app.auth.decorators import STAFF, role_required
+from app.auth.decorators import STAFF, only_for
 from app.core.forms import ActionForm
 from app.core.query import choice_arg, page_arg, text_arg
 from app.database import writes_on_get
@@ -20,10 +20,10 @@ from app.tokens import hide_links
 EMAIL_HTML_POLICY = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
 
 bp = Blueprint("outbox", __name__, url_prefix="/recruiter/outbox")
+only_for(bp, *STAFF)
 
 
 @bp.get("/")
-@role_required(*STAFF)
 def list_messages():
     """The outbox, newest first, filterable by state, kind and address."""
     filters = {"status": choice_arg("status", {s.value for s in OutboxStatus}), "kind": choice_arg("kind", OUTBOX_KIND),
@@ -45,7 +45,6 @@ def _opened(message_id: int) -> OutboxMessage:
 
 @bp.get("/<int:message_id>")
 @writes_on_get  # the audit log records who opened the message
-@role_required(*STAFF)
 def show_message(message_id: int):
     """One e-mail as it was (or will be) sent, with every personal link hidden: whoever sees the outbox
     must not be able to act as the candidate."""
@@ -56,7 +55,6 @@ def show_message(message_id: int):
 
 @bp.get("/<int:message_id>/html")
 @writes_on_get  # the audit log records who opened the message
-@role_required(*STAFF)
 def show_message_html(message_id: int):
     """The e-mail's HTML body, its personal links hidden, for the frame on the message page."""
     message = _opened(message_id)
@@ -68,7 +66,6 @@ def show_message_html(message_id: int):
 
 
 @bp.post("/<int:message_id>/retry")
-@role_required(*STAFF)
 def retry_message(message_id: int):
     """Send a failed e-mail again."""
     message = db.session.get(OutboxMessage, message_id) or abort(404)

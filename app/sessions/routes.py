@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from app.auth.decorators import STAFF, role_required
+from app.auth.decorators import STAFF, only_for, reached_by_link
 from app.core.forms import ActionForm, form_status
 from app.core.query import page_arg
 from app.core.views import button_action, button_pressed_or_back
@@ -34,6 +34,7 @@ from app.sessions.forms import (
 )
 
 bp = Blueprint("sessions", __name__, url_prefix="/recruiter/sessions")
+only_for(bp, *STAFF)
 
 # Fields of the edit form that the confirmation page sends back with the recruiter's decision.
 _DECISION_FIELDS = ("csrf_token", "resolution", "expected")
@@ -62,7 +63,6 @@ def _private(response: Response) -> Response:
 # --- the list and one session ----------------------------------------------------------------------
 
 @bp.get("/")
-@role_required(*STAFF)
 def list_sessions():
     """Sessions ahead with booked and offered places, the past ones below a page at a time."""
     ahead, past = overview.session_overview(past_page=page_arg())
@@ -70,7 +70,6 @@ def list_sessions():
 
 
 @bp.get("/<int:feedback_session_id>")
-@role_required(*STAFF)
 def show_session(feedback_session_id: int):
     """One session: its details, every slot with who booked it, and what can be done with it."""
     feedback_session = _get_session(feedback_session_id)
@@ -93,7 +92,6 @@ def _form_page(form: SessionForm, feedback_session: FeedbackSession | None, stat
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@role_required(*STAFF)
 def create_session():
     """Plan one feedback hour; it starts as a draft."""
     form = _session_form()
@@ -108,7 +106,6 @@ def create_session():
 
 
 @bp.route("/<int:feedback_session_id>/edit", methods=["GET", "POST"])
-@role_required(*STAFF)
 def edit_session(feedback_session_id: int):
     """Change a session. When the change removes booked slots, nothing is saved until the recruiter
     has chosen what happens to those conversations."""
@@ -175,7 +172,6 @@ def _save_message(report: changes.UpdateReport) -> str:
 # --- publishing, closing, cancelling, deleting -----------------------------------------------------
 
 @bp.post("/<int:feedback_session_id>/publish")
-@role_required(*STAFF)
 def publish_session(feedback_session_id: int):
     """Open the session for booking; people on the waitlist are offered its places."""
     feedback_session = _get_session(feedback_session_id)
@@ -192,7 +188,6 @@ def _published(offered: int) -> str:
 
 
 @bp.post("/<int:feedback_session_id>/close")
-@role_required(*STAFF)
 def close_session(feedback_session_id: int):
     """Stop new bookings; the conversations already booked go ahead."""
     feedback_session = _get_session(feedback_session_id)
@@ -202,7 +197,6 @@ def close_session(feedback_session_id: int):
 
 
 @bp.get("/<int:feedback_session_id>/cancel")
-@role_required(*STAFF)
 def confirm_cancellation(feedback_session_id: int):
     """Ask first: who will be told that their conversation does not go ahead."""
     feedback_session = _get_session(feedback_session_id)
@@ -218,7 +212,6 @@ def confirm_cancellation(feedback_session_id: int):
 
 
 @bp.post("/<int:feedback_session_id>/cancel")
-@role_required(*STAFF)
 def cancel_session(feedback_session_id: int):
     """Cancel the session; every booked candidate gets a CANCEL invitation and the next session."""
     feedback_session = _get_session(feedback_session_id)
@@ -239,7 +232,6 @@ def cancel_session(feedback_session_id: int):
 
 
 @bp.post("/<int:feedback_session_id>/delete")
-@role_required(*STAFF)
 def delete_session(feedback_session_id: int):
     """Remove a draft nobody ever booked."""
     feedback_session = _get_session(feedback_session_id)
@@ -257,7 +249,6 @@ def delete_session(feedback_session_id: int):
 # --- a series of months ----------------------------------------------------------------------------
 
 @bp.route("/plan", methods=["GET", "POST"])
-@role_required(*STAFF)
 def plan_series():
     """Plan several months at once: preview the dates first, then create them."""
     form = SeriesForm()
@@ -294,7 +285,6 @@ def _series_page(form: SeriesForm, preview=None, status: int = 200):
 # --- the calendar feed -----------------------------------------------------------------------------
 
 @bp.get("/feed")
-@role_required(*STAFF)
 def show_feed_settings():
     """How to subscribe to one's own calendar feed, and renewing or stopping its address."""
     return render_template("sessions/feed.html", has_feed=current_user.feed_token_hash is not None,
@@ -302,7 +292,6 @@ def show_feed_settings():
 
 
 @bp.post("/feed")
-@role_required(*STAFF)
 def renew_feed():
     """A new secret feed address, shown once; the old one stops working."""
     button_pressed_or_back(url_for(".show_feed_settings"))
@@ -314,7 +303,6 @@ def renew_feed():
 
 
 @bp.post("/feed/stop")
-@role_required(*STAFF)
 def stop_feed():
     """Switch the feed off: its address stops working."""
     return button_action(lambda: feed.stop_feed(current_user), _("Your calendar feed is switched off."),
@@ -322,6 +310,7 @@ def stop_feed():
 
 
 @bp.get("/feed/<token>.ics")
+@reached_by_link
 @limiter.limit(lambda: current_app.config["TOKEN_PAGE_RATE_LIMIT"])
 def download_feed(token: str):
     """The feed itself, for calendar apps: no sign-in, the secret address is the key."""

@@ -4,7 +4,7 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import format_date, format_percent
 
 from app.audit.services import record_audit
-from app.auth.decorators import role_required
+from app.auth.decorators import only_for
 from app.core.query import choice_arg
 from app.database import utcnow, writes_on_get
 from app.models import Role
@@ -15,6 +15,7 @@ from app.stats.queries import dashboard_data
 from app.timeutil import local
 
 bp = Blueprint("stats", __name__, url_prefix="/hr")
+only_for(bp, Role.HR, Role.ADMIN)
 
 
 @bp.app_template_filter("share")
@@ -34,7 +35,6 @@ def _selection():
 
 
 @bp.get("/")
-@role_required(Role.HR, Role.ADMIN)
 def show_dashboard():
     """Conversion from rejection to rehire for the chosen period (the last 12 months by default); a period
     that cannot be read shows what to change and no figures."""
@@ -49,7 +49,6 @@ def show_dashboard():
 
 @bp.get("/export/<name>.csv")
 @writes_on_get  # the audit log records every export
-@role_required(Role.HR, Role.ADMIN)
 def export_table(name: str):
     """One of the dashboard's tables as CSV, computed on its own; ?sep=semicolon for Dutch Excel."""
     if name not in TABLES:

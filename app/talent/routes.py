@@ -4,7 +4,7 @@ re-applications and hires of earlier candidates."""
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from app.auth.decorators import STAFF, only_for, role_required
+from app.auth.decorators import STAFF, only_for
 from app.core.forms import ActionForm, form_status
 from app.core.query import page_arg, text_arg
 from app.database import utcnow
@@ -35,7 +35,6 @@ def _member(membership_id: int) -> PoolMembership:
 
 
 @bp.get("/")
-@role_required(*STAFF)
 def list_members():
     """Members with current consent, filtered by skill, department or name; consent ending soon stands out."""
     filters = {key: text_arg(key) for key in ("q", "skill", "department")}
@@ -50,7 +49,6 @@ def list_members():
 
 
 @bp.get("/<int:membership_id>")
-@role_required(*STAFF)
 def show_member(membership_id: int):
     """One member: consent, tags, and their applications, conversations, re-applications and hires."""
     membership = _member(membership_id)
@@ -66,7 +64,6 @@ def _member_page(membership: PoolMembership, form: TagForm, status: int = 200):
 
 
 @bp.post("/<int:membership_id>/tags")
-@role_required(*STAFF)
 def add_tag(membership_id: int):
     """Add a skill or a preferred department; a bad or duplicate tag comes back with the text kept."""
     membership = _member(membership_id)
@@ -83,7 +80,6 @@ def add_tag(membership_id: int):
 
 
 @bp.post("/<int:membership_id>/tags/<int:tag_id>/remove")
-@role_required(*STAFF)
 def remove_tag(membership_id: int, tag_id: int):
     """Remove a tag from the member."""
     membership = _member(membership_id)
@@ -96,7 +92,6 @@ def remove_tag(membership_id: int, tag_id: int):
 
 
 @bp.get("/records")
-@role_required(*STAFF)
 def list_records():
     """The latest re-applications and hires of earlier candidates."""
     reapplications, hires = services.recent_records()
@@ -129,7 +124,6 @@ def _form_page(template: str, form):
 
 
 @bp.route("/reapplications/new", methods=["GET", "POST"])
-@role_required(*STAFF)
 def record_reapplication():
     """Record that an earlier candidate applied again, found by e-mail address."""
     form = ReapplicationForm()
@@ -147,7 +141,6 @@ def record_reapplication():
 
 
 @bp.route("/hires/new", methods=["GET", "POST"])
-@role_required(*STAFF)
 def record_hire():
     """Record that an earlier candidate was hired; the portal works out whether it counts for the feedback hour."""
     form = HireForm()

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from app.audit.services import record_audit
-from app.auth.decorators import role_required
+from app.auth.decorators import only_for
 from app.core.forms import ActionForm
 from app.core.query import choice_arg, page_arg
 from app.core.views import button_action, button_pressed_or_back
@@ -17,6 +17,7 @@ from app.webhooks.events import EVENT_LABELS, TEST_EVENT, queue_test_event
 from app.webhooks.forms import EndpointForm
 
 bp = Blueprint("webhooks", __name__, url_prefix="/admin/webhooks")
+only_for(bp, Role.ADMIN)
 _EVENT_NAMES = {**EVENT_LABELS, TEST_EVENT: _l("Test event")}
 
 
@@ -32,7 +33,6 @@ def _get(endpoint_id: int) -> WebhookEndpoint:
 
 
 @bp.get("/")
-@role_required(Role.ADMIN)
 def list_endpoints():
     """Every endpoint with the state of its deliveries, and a form for a new one."""
     return render_template("webhooks/list.html", endpoints=services.list_endpoints(), form=EndpointForm(),
@@ -40,7 +40,6 @@ def list_endpoints():
 
 
 @bp.post("/")
-@role_required(Role.ADMIN)
 def create_endpoint():
     """Register an endpoint; its signing secret is shown once."""
     form = EndpointForm()
@@ -59,7 +58,6 @@ def create_endpoint():
 
 
 @bp.route("/<int:endpoint_id>", methods=["GET", "POST"])
-@role_required(Role.ADMIN)
 def edit_endpoint(endpoint_id: int):
     """An endpoint: its address, events and switches, and its deliveries with their state."""
     endpoint = _get(endpoint_id)
@@ -86,7 +84,6 @@ def edit_endpoint(endpoint_id: int):
 
 
 @bp.post("/<int:endpoint_id>/secret")
-@role_required(Role.ADMIN)
 def rotate_endpoint_secret(endpoint_id: int):
     """A new signing secret, shown once; deliveries from now on are signed with it."""
     endpoint = _get(endpoint_id)
@@ -98,7 +95,6 @@ def rotate_endpoint_secret(endpoint_id: int):
 
 
 @bp.post("/<int:endpoint_id>/test")
-@role_required(Role.ADMIN)
 def send_test_event(endpoint_id: int):
     """Queue a ping to this endpoint (the worker sends it in its next round)."""
     endpoint = _get(endpoint_id)
@@ -108,7 +104,6 @@ def send_test_event(endpoint_id: int):
 
 
 @bp.post("/deliveries/<int:delivery_id>/retry")
-@role_required(Role.ADMIN)
 def retry_delivery(delivery_id: int):
     """Send a failed delivery again, with the same body and event id."""
     delivery = db.session.get(WebhookDelivery, delivery_id) or abort(404)
