@@ -4,6 +4,8 @@ is a ``feedback_session`` everywhere, so that "session" alone means Flask's cook
 import re
 from pathlib import Path
 
+from app.recruiter.routes import STAFF_MENU
+
 ROOT = Path(__file__).resolve().parent.parent
 # The verbs a view's name starts with: what the person does on that page or with that request.
 VERBS = {
@@ -32,6 +34,10 @@ def test_templates_do_not_ask_whether_an_endpoint_exists(app):
     users = [p.name for p in (ROOT / "templates").rglob("*.html") if "has_endpoint" in p.read_text()]
     assert users == []
 
+
+
+def test_every_entry_of_the_staff_menu_is_a_page(app):
+    assert [endpoint for endpoint, _label in STAFF_MENU if endpoint not in app.view_functions] == []
 
 def _sources():
     for folder in ("app", "templates"):

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, current_app, render_template
 
-from app.auth.decorators import STAFF, role_required
+from app.auth.decorators import STAFF, only_for
 from app.calls.services import calls_to_make
 from app.database import utcnow
 from app.i18n import _l
@@ -11,8 +11,9 @@ from app.mail.worker import mail_server_status
 from app.recruiter import services
 
 bp = Blueprint("recruiter", __name__, url_prefix="/recruiter")
+only_for(bp, *STAFF)
 
-# The staff menu, in order; an entry shows once its feature's endpoint exists.
+# The staff menu, in order.
 STAFF_MENU = [
     ("sessions.list_sessions", _l("Feedback hours")),
     ("candidates.list_candidates", _l("Candidates")),
@@ -26,11 +27,10 @@ STAFF_MENU = [
 
 @bp.app_context_processor
 def _staff_menu() -> dict:
-    return {"staff_menu": [(e, label) for e, label in STAFF_MENU if e in current_app.view_functions]}
+    return {"staff_menu": STAFF_MENU}
 
 
 @bp.get("/")
-@role_required(*STAFF)
 def show_overview():
     """Coming feedback sessions with their places, mail that failed, outcomes still to record, and the calls
     after an interview that are overdue or due today."""
