@@ -21,6 +21,7 @@ from app.models import (
     feedback_session_host,
 )
 from app.synthetic import REF_PREFIX, SYNTHETIC_DOMAIN
+from app.synthetic.rates import DEFERRED_INDEX_TABLES
 from app.timeutil import from_local
 
 UNTIL = date(2025, 6, 30)
@@ -180,7 +181,7 @@ def test_a_large_load_builds_the_indexes_after_the_rows(runner, loaded, monkeypa
     from app.synthetic.writing import index_names
 
     dialect = db.engine.dialect.name
-    for table in scale.DEFERRED_INDEX_TABLES:
+    for table in DEFERRED_INDEX_TABLES:
         present = index_names(db.session.connection(), [table])
         declared = {index.name for index in db.metadata.tables[table].indexes if made_on(index, dialect)}
         assert declared <= present, table
