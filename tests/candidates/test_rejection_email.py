@@ -4,13 +4,15 @@ candidate's own booking page; sending again only after confirmation; several at 
 
 import html
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 
+from app.database import utcnow
 from app.extensions import db
 from app.mail.worker import send_due
 from app.models import Candidate, Event, OutboxMessage, Stage
+from app.timeutil import local
 from app.tokens import hash_token
 from tests.candidates.helpers import CANDIDATES, hidden_value, page_text, snapshot
 from tests.helpers import outbox
@@ -24,7 +26,7 @@ def add(**overrides) -> Candidate:
     """A rejected candidate who has had no e-mail and has no link yet."""
     values = {"name": "Anna de Vries", "email": "anna@example.org", "vacancy": "Verpleegkundige IC",
               "department": "Intensive Care", "stage": Stage.CV_SCREENING,
-              "rejected_on": date.today() - timedelta(days=1), "language": "en"}
+              "rejected_on": local(utcnow()).date() - timedelta(days=1), "language": "en"}
     values.update(overrides)
     candidate = Candidate(**values)
     db.session.add(candidate)
