@@ -117,6 +117,7 @@ def register_extensions(app: Flask) -> None:
     from app.auth import oidc
     from app.auth.staff_sessions import load_user, send_to_sign_in
     from app.core import query
+    from app.core.forms import csrf_field
     from app.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
     from app.webhooks import events as webhook_events
 
@@ -131,6 +132,7 @@ def register_extensions(app: Flask) -> None:
     # staff pages), instead of its context processor, which loads it for every page.
     login_manager.init_app(app, add_context_processor=False)
     app.jinja_env.globals["current_user"] = current_user
+    app.jinja_env.globals["csrf_field"] = csrf_field
     login_manager.user_loader(load_user)
     login_manager.unauthorized_handler(send_to_sign_in)
     login_manager.login_view = "auth.sign_in"

@@ -9,7 +9,6 @@ from app.admin.forms import EditUserForm, NewUserForm
 from app.auth import oidc
 from app.auth.decorators import only_for
 from app.auth.staff_sessions import start_staff_session
-from app.core.forms import ActionForm
 from app.core.views import button_action, button_pressed_or_back
 from app.models import Role, RoleSource, User
 
@@ -61,8 +60,8 @@ def edit_user(user_id: int):
     if not form.is_submitted():
         form.role.data = user.role.value
         form.role_source.data = user.role_source.value
-    return render_template("admin/user_edit.html", user=user, form=form, action_form=ActionForm(),
-                           groups_decide=oidc.groups_decide_roles()), 422 if form.errors else 200
+    page = render_template("admin/user_edit.html", user=user, form=form, groups_decide=oidc.groups_decide_roles())
+    return page, 422 if form.errors else 200
 
 
 @bp.post("/users/<int:user_id>/active")

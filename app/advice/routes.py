@@ -7,7 +7,7 @@ from flask_login import current_user
 from app.advice import services
 from app.advice.forms import SnippetForm
 from app.auth.decorators import STAFF, only_for
-from app.core.forms import ActionForm, form_status
+from app.core.forms import form_status
 from app.core.languages import languages
 from app.core.query import choice_arg
 from app.core.views import button_action
@@ -29,7 +29,7 @@ def list_snippets():
     return render_template(
         "advice/list.html", snippets=services.list_snippets(language=language),
         retired=services.list_snippets(language=language, retired=True), language=language,
-        field_labels=services.FIELD_LABELS, action_form=ActionForm(), languages=languages(),
+        field_labels=services.FIELD_LABELS, languages=languages(),
     )
 
 

@@ -14,7 +14,6 @@ from app.booking.forms import (
     TopicsForm,
 )
 from app.booking.free_times import free_slots_by_day, picker_choice
-from app.core.forms import ActionForm
 from app.core.views import button_action
 from app.database import only_reads_from_here, reads_first, reads_without_transaction, utcnow, writes_from_here
 from app.extensions import limiter
@@ -91,7 +90,7 @@ def _picker_page(form: BookingForm | None, now, status: int = 200):
     # The waitlist is offered only when every time is taken.
     return _page(
         "booking/pick.html", g.link, form=form, days=days, booking=None,
-        waitlist=services.waitlist_entry(current_candidate()), waitlist_form=ActionForm(),
+        waitlist=services.waitlist_entry(current_candidate()),
     ), status
 
 

@@ -389,7 +389,7 @@ def edit_template(language: str, stage: str):
     warnings = services.template_warnings(language, form.subject.data or "", form.body.data or "")
     failed = bool(form.errors) or confirm_needed
     return render_template(
-        "candidates/template_edit.html", form=form, template=current, reset_form=ActionForm(),
+        "candidates/template_edit.html", form=form, template=current,
         example=_example(current) if not failed else None, warnings=warnings, confirm_needed=confirm_needed,
     ), 422 if failed else 200
 

@@ -2,6 +2,8 @@
 filters that clean what was typed."""
 
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from wtforms import DateField, IntegerField
 from wtforms.validators import ValidationError
 
@@ -11,7 +13,14 @@ from app.i18n import _l
 
 
 class ActionForm(FlaskForm):
-    """A button that changes something: the form carries only its CSRF token."""
+    """A button that changes something: the form carries only its CSRF token, which a template writes with
+    ``{{ csrf_field() }}`` and the view checks with ``ActionForm().validate_on_submit()``."""
+
+
+def csrf_field() -> Markup:
+    """The hidden field with this visitor's CSRF token, for a template's button form (no id: a page may have
+    many)."""
+    return Markup('<input type="hidden" name="csrf_token" value="{}">').format(generate_csrf())
 
 
 def form_status(form: FlaskForm) -> int:

@@ -86,8 +86,7 @@ def edit_integration(integration_id: int):
         return redirect(url_for(".edit_integration", integration_id=integration.id))
     return render_template(
         "integrations/edit.html", integration=integration, form=form, key_form=ApiKeyForm(),
-        action_form=ActionForm(), keys=services.api_keys(integration), addresses=_addresses(integration),
-        scopes=services.SCOPES,
+        keys=services.api_keys(integration), addresses=_addresses(integration), scopes=services.SCOPES,
     ), 422 if form.errors else 200
 
 
@@ -121,7 +120,7 @@ def create_api_key(integration_id: int):
                                addresses=_addresses(integration), what="api_key", api_key=api_key)
     return render_template(
         "integrations/edit.html", integration=integration, form=EditIntegrationForm(obj=integration),
-        key_form=form, action_form=ActionForm(), keys=services.api_keys(integration),
+        key_form=form, keys=services.api_keys(integration),
         addresses=_addresses(integration), scopes=services.SCOPES,
     ), 422
 
@@ -149,7 +148,7 @@ def list_waiting():
     """Rejections the integrations brought in that have had no e-mail yet: waiting for a personal line, or
     for their automatic e-mail (which a recruiter can still stop, or overtake by writing a line)."""
     return render_template("integrations/waiting.html", candidates=services.waiting_for_a_line(),
-                           total=services.count_waiting(), action_form=ActionForm())
+                           total=services.count_waiting())
 
 
 @bp.post("/recruiter/waiting/<int:candidate_id>/stop")

@@ -19,7 +19,7 @@ from app import checker
 from app.advice import services as advice
 from app.audit.services import record_audit_once
 from app.auth.decorators import STAFF, only_for, role_required
-from app.core.forms import ActionForm, form_status
+from app.core.forms import form_status
 from app.core.languages import offered
 from app.core.query import choice_arg, flag_arg, json_body
 from app.core.views import button_action
@@ -284,7 +284,7 @@ def _rules_page(form: RuleForm | None = None, status: int = 200):
         "notes/rules.html", shipped={language: checker.file_rules(language).rules for language in checker.languages()},
         lists={language: checker.rules.list_entries(language) for language in checker.languages()},
         added=checker.admin_rows(),
-        categories=checker.CATEGORIES, form=form or RuleForm(), action_form=ActionForm(),
+        categories=checker.CATEGORIES, form=form or RuleForm(),
         is_admin=current_user.role == Role.ADMIN,
     ), status
 

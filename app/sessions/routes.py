@@ -75,7 +75,7 @@ def show_session(feedback_session_id: int):
     feedback_session = _get_session(feedback_session_id)
     return render_template(
         "sessions/show.html", feedback_session=feedback_session, slots=overview.slot_overview(feedback_session),
-        editable=planning.is_editable(feedback_session), action_form=ActionForm(),
+        editable=planning.is_editable(feedback_session),
     )
 
 
@@ -288,7 +288,7 @@ def _series_page(form: SeriesForm, preview=None, status: int = 200):
 def show_feed_settings():
     """How to subscribe to one's own calendar feed, and renewing or stopping its address."""
     return render_template("sessions/feed.html", has_feed=current_user.feed_token_hash is not None,
-                           url=None, action_form=ActionForm())
+                           url=None)
 
 
 @bp.post("/feed")
@@ -299,7 +299,7 @@ def renew_feed():
     token = feed.issue_feed_token(current_user)
     flash(_("Your new feed address is ready. The old address no longer works.") if renewing
           else _("Your feed address is ready."), "success")
-    return render_template("sessions/feed.html", has_feed=True, url=feed.feed_url(token), action_form=ActionForm())
+    return render_template("sessions/feed.html", has_feed=True, url=feed.feed_url(token))
 
 
 @bp.post("/feed/stop")

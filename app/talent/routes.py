@@ -58,7 +58,7 @@ def show_member(membership_id: int):
 def _member_page(membership: PoolMembership, form: TagForm, status: int = 200):
     return render_template(
         "talent/show.html", membership=membership, candidate=membership.candidate, form=form,
-        history=services.member_history(membership), remove_form=ActionForm(),
+        history=services.member_history(membership),
         expiring_soon=services.expiring_soon(membership, utcnow()),
     ), status
 

@@ -78,7 +78,7 @@ def edit_endpoint(endpoint_id: int):
         form.events.data = services.subscribed_events(endpoint)
     status = choice_arg("status", {s.value for s in DeliveryStatus})
     return render_template(
-        "webhooks/edit.html", endpoint=endpoint, form=form, action_form=ActionForm(), status=status,
+        "webhooks/edit.html", endpoint=endpoint, form=form, status=status,
         result=services.list_deliveries(endpoint, status=status, page=page_arg()),
     ), 422 if form.errors else 200
 
