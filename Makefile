@@ -33,9 +33,12 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	@touch $@
 
-# Compiled message catalogs (.mo) are built, not committed.
-translations: $(VENV)/.installed
-	@$(BIN)/pybabel -q compile -d app/translations
+# Compiled message catalogs (.mo) are built, not committed; a catalog is compiled again when its .po changes.
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
+translations: $(CATALOGS)
+
+app/translations/%/LC_MESSAGES/messages.mo: app/translations/%/LC_MESSAGES/messages.po | $(VENV)/.installed
+	@$(BIN)/pybabel -q compile -d app/translations -l $*
 
 # The template is made afresh each time and not kept; the Dutch catalog is sorted and carries no source
 # locations, so that two branches that each add strings merge without conflicts.
