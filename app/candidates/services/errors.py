@@ -1,15 +1,11 @@
 """What the candidates' services refuse, each with the message a recruiter reads."""
 
-
-
 from app.core.errors import DomainError
 from app.i18n import _l
 
 
 class CandidateError(DomainError):
     """Something the recruiter asked for cannot be done; ``message`` says why."""
-
-    message = _l("This cannot be done.")
 
 
 DuplicateCandidate = CandidateError.refusal("DuplicateCandidate", _l(

@@ -7,8 +7,6 @@ from app.i18n import _l
 class TalentError(DomainError):
     """Something asked for cannot be done; ``message`` says why."""
 
-    message = _l("This cannot be done.")
-
 
 UnknownEmail = TalentError.refusal("UnknownEmail", _l(
     "There is no earlier candidate with this e-mail address. Check the address for typing errors."))
