@@ -4,7 +4,6 @@ and a handful of rejected candidates who were just sent their link."""
 import base64
 import hashlib
 import hmac
-import uuid
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
@@ -12,6 +11,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app.auth.services import create_user, find_user
+from app.booking.services import book_slot, free_slots
 from app.calls.duty import record_calls_due
 from app.database import utcnow
 from app.demo.advice import load_demo_snippets
@@ -19,8 +19,6 @@ from app.demo.history import load_history, rejection_message, second_tuesday, se
 from app.events import record_event
 from app.extensions import db
 from app.models import (
-    Booking,
-    BookingStatus,
     Candidate,
     FeedbackSession,
     FeedbackSessionStatus,
@@ -180,18 +178,13 @@ def load_demo() -> list[tuple[Candidate, str]]:
                                       expires_at=now + timedelta(days=current_app.config["INVITATION_VALID_DAYS"])))
         elif invitation.expires_at <= now:
             invitation.expires_at = now + timedelta(days=current_app.config["INVITATION_VALID_DAYS"])
-        if demo.booked and not candidate.bookings:
-            active = sa.select(Booking.slot_id).where(Booking.status != BookingStatus.CANCELLED)
-            taken = set(db.session.scalars(active))
-            free = [slot for feedback_session in sessions for slot in feedback_session.slots if slot.id not in taken]
-            slot = free[index % len(free)]
-            db.session.add(Booking(candidate=candidate, slot=slot, topics=["improve", "cv_profile"],
-                                   question="Hoe kan ik mijn projectervaring beter laten zien?",
-                                   uid=f"{uuid.uuid4()}@feedbackspreekuur"))
-            db.session.flush()
-            record_event("booked", candidate, feedback_session_id=slot.feedback_session_id)
         if candidate.invited_at is None:
             _send_rejection(candidate, token, sent_on=today - timedelta(days=demo.days_since_rejection), now=now)
+        if demo.booked and not candidate.bookings:
+            # Booked as a candidate books: the host whose turn it is, the event, the confirmation in the outbox.
+            free = [slot for slot in free_slots(now) if slot.feedback_session in sessions]
+            book_slot(candidate, free[index % len(free)].id, ["improve", "cv_profile"],
+                      "Hoe kan ik mijn projectervaring beter laten zien?", token=token, now=now)
         links.append((candidate, booking_url(token)))
     for name, email, vacancy, department, language, line in DEMO_NOT_INVITED:
         if db.session.scalar(sa.select(Candidate.id).where(Candidate.email == email)) is None:

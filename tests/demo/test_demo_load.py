@@ -132,6 +132,22 @@ def test_demo_candidates_who_were_sent_their_link_are_invited(app, runner, clien
     assert not any(d.name in not_invited for d in DEMO_CANDIDATES)
 
 
+
+def test_the_demo_bookings_are_made_as_a_candidate_makes_them(app, runner):
+    """Each booked demo candidate has a host of the session and a confirmation with the invitation in the
+    outbox beside the rejection e-mail; loading again books nobody twice."""
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    booked = [d for d in DEMO_CANDIDATES if d.booked]
+    bookings = db.session.scalars(sa.select(Booking).join(Candidate).where(
+        Candidate.email.in_([d.email for d in booked]), Booking.status == BookingStatus.BOOKED)).all()
+    assert booked and len(bookings) == len(booked)
+    for booking in bookings:
+        assert booking.host is not None and booking.host in booking.slot.feedback_session.hosts
+        kinds = db.session.scalars(sa.select(OutboxMessage.kind).where(
+            OutboxMessage.candidate_id == booking.candidate_id)).all()
+        assert sorted(kinds) == ["booking_confirmed", "rejection"]
+
 def test_make_run_with_a_port_builds_every_link_on_that_port(app, runner):
     """`make run PORT=5101`: the demo's links, its staff sign-in and its e-mails say 5101, and so does the
     server it starts; the mail worker's targets pass the same address."""
