@@ -12,10 +12,9 @@ from werkzeug.exceptions import HTTPException
 from app.audit.services import record_audit
 from app.core.query import BadJsonBody, json_body
 from app.database import writes_on_get
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.integrations import services
 from app.integrations.services import IntegrationError
-from app.models import Integration
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -120,15 +119,8 @@ def show_progress(external_id: str):
     return jsonify(services.progress(candidate))
 
 
-def _integration(slug: str) -> Integration:
-    integration = db.session.scalar(db.select(Integration).where(Integration.slug == slug))
-    if integration is None or not integration.active:
-        raise services.Unauthorized("No active integration has this address.")
-    return integration
-
-
 def _receive(kind: str, slug: str, receive, header: str):
-    integration = _integration(slug)
+    integration = services.active_integration(slug)
     try:
         received = receive(integration, request.headers.get(header), _raw_body())
     except IntegrationError as error:  # nothing of the delivery was kept (a savepoint); the refusal is logged

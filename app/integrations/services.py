@@ -159,6 +159,14 @@ def list_integrations() -> list[Integration]:
     return list(db.session.scalars(sa.select(Integration).order_by(Integration.active.desc(), Integration.name)))
 
 
+def active_integration(slug: str) -> Integration:
+    """The active integration at the webhook address ``slug``; Unauthorized for any other."""
+    integration = db.session.scalar(sa.select(Integration).where(Integration.slug == slug))
+    if integration is None or not integration.active:
+        raise Unauthorized("No active integration has this address.")
+    return integration
+
+
 def bearer_key(authorization: str | None) -> str | None:
     """The key in an ``Authorization: Bearer <key>`` header, if it has one."""
     scheme, _, key = (authorization or "").partition(" ")
