@@ -184,7 +184,7 @@ def load_demo() -> list[tuple[Candidate, str]]:
             # Booked as a candidate books: the host whose turn it is, the event, the confirmation in the outbox.
             free = [slot for slot in free_slots(now) if slot.feedback_session in sessions]
             book_slot(candidate, free[index % len(free)].id, ["improve", "cv_profile"],
-                      "Hoe kan ik mijn projectervaring beter laten zien?", token=token, now=now)
+                      "Hoe kan ik mijn projectervaring beter laten zien?", token=token, mode="on_site", now=now)
         links.append((candidate, booking_url(token)))
     for name, email, vacancy, department, language, line in DEMO_NOT_INVITED:
         if db.session.scalar(sa.select(Candidate.id).where(Candidate.email == email)) is None:
