@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import checker
 from app.auth.decorators import STAFF, only_for
 from app.calls import services
 from app.calls.forms import CallForm
@@ -58,7 +59,7 @@ def record_call(candidate_id: int):
             wants_feedback_hour=form.wants_feedback_hour.data, warnings_confirmed=form.confirm_warnings.data,
             user=current_user,
         )
-    except services.WarningsNotConfirmed:
+    except checker.WarningsNotConfirmed:
         db.session.rollback()
         return _call_page(db.session.get(Candidate, candidate_id), form, status=422, confirm_needed=True)
     except services.CallError as exc:

@@ -44,13 +44,6 @@ WishNeedsReached = CallError.refusal("WishNeedsReached", _l(
     "Only a candidate you reached can say they want the feedback hour as well."))
 
 
-class WarningsNotConfirmed(CallError):
-    """The points have warnings from the feedback checker and nobody confirmed them: nothing is saved."""
-
-    message = _l("The feedback checker has warnings for these points. Read them, then confirm that you want to "
-                 "save the call anyway.")
-
-
 # --- the call list -----------------------------------------------------------------------------------
 
 class Urgency(Labelled):
@@ -164,7 +157,7 @@ def record_call(
     """Record one call. A call that reached the candidate ends their place on the call list, counts in the
     figures (within two working days of the decision or late) and, when they want the feedback hour as
     well, sends them their personal link at once through the rejection e-mail. The checker reads the points
-    first: with warnings the call is saved only when ``warnings_confirmed`` (else WarningsNotConfirmed),
+    first: with warnings the call is saved only when ``warnings_confirmed`` (else checker.WarningsNotConfirmed),
     and the audit log records who saved it despite which kinds of warning (never the text)."""
     now = now or utcnow()
     if not owes_call(candidate):
@@ -185,7 +178,9 @@ def record_call(
         raise CallError(_("Please keep the points to %(limit)s characters.", limit=POINTS_MAX_LENGTH))
     warned = checker.categories_of(points_warnings(points, candidate.language))
     if warned and not warnings_confirmed:
-        raise WarningsNotConfirmed()
+        raise checker.WarningsNotConfirmed(_l(
+            "The feedback checker has warnings for these points. Read them, then confirm that you want to save "
+            "the call anyway."))
 
     call = CallRecord(candidate_id=candidate.id, outcome=outcome, called_at=now, call_back_at=call_back_at,
                       points=points, wants_feedback_hour=wants_feedback_hour, recorded_by_id=user.id if user else None)

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
+from app import checker
 from app.audit.services import record_audit
 from app.auth.decorators import STAFF, only_for
 from app.candidates import services
@@ -381,7 +382,7 @@ def edit_template(language: str, stage: str):
                                    warnings_confirmed=form.confirm_warnings.data)
         except services.TemplateInvalid as error:
             form.body.errors.append(error.message)
-        except services.WarningsNotConfirmed:  # raised before anything is written
+        except checker.WarningsNotConfirmed:  # raised before anything is written
             confirm_needed = True
         else:
             flash(_("The template is saved."), "success")

@@ -21,6 +21,7 @@ from app.checker.patterns import ClauseFillers, PatternError
 from app.checker.regex import InvalidPattern, is_plain_phrase, validate_pattern
 from app.checker.rules import AdminRule, Rule, RuleSet, file_rules, languages, load_rules, ruleset_for
 from app.checker.text import clauses_of, scan
+from app.core.errors import DomainError
 from app.i18n import _l
 
 __all__ = ["CATEGORIES", "CATEGORY_RULES", "Finding", "InvalidPattern", "PatternError", "check",
@@ -44,6 +45,15 @@ CATEGORY_RULES = {
     "protected": _l("Only the requirements of the role; nothing about protected grounds."),
     "false_promise": _l("No false hope: promise only what will happen."),
 }
+
+
+class WarningsNotConfirmed(DomainError):
+    """The checker warns about a text that would reach a candidate, and nobody confirmed going ahead anyway:
+    nothing is saved or sent. Raised by whatever was about to save or send it, with a message that names
+    the text (a summary, the points of a call) where the default would be vague."""
+
+    message = _l("The feedback checker has warnings for this text. Read them, then confirm that you want to go "
+                 "ahead anyway.")
 
 
 @dataclass(frozen=True)

@@ -268,7 +268,7 @@ def send_summary(booking_id: int):
         return _summary_page(booking, form, preview=True)
     try:
         services.send_summary(booking, texts, warnings_confirmed=form.confirm_warnings.data)
-    except services.WarningsNotConfirmed:  # raised before anything is written
+    except checker.WarningsNotConfirmed:  # raised before anything is written
         return _summary_page(booking, form, preview=True, status=422, confirm_needed=True)
     except services.NotesError as exc:
         flash(str(exc.message), "error")

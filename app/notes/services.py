@@ -54,13 +54,6 @@ SummaryEmpty = NotesError.refusal("SummaryEmpty", _l("The summary is empty. Writ
 SummaryAlreadySent = NotesError.refusal("SummaryAlreadySent", _l("The summary has already been sent."))
 
 
-class WarningsNotConfirmed(NotesError):
-    """The text has warnings and nobody confirmed sending it anyway: nothing is sent."""
-
-    message = _l("The feedback checker has warnings for this summary. Read them, then confirm that you want "
-                 "to send it anyway.")
-
-
 # --- the day agenda ----------------------------------------------------------------------------------
 
 @dataclass
@@ -234,7 +227,7 @@ def send_summary(booking: Booking, texts: dict[str, str], *, warnings_confirmed:
     """Queue the summary e-mail to the candidate and note when it went.
 
     The checker reads it first: with warnings it is sent only when ``warnings_confirmed`` (else
-    WarningsNotConfirmed), and the audit log records who sent it despite which kinds of warning.
+    checker.WarningsNotConfirmed), and the audit log records who sent it despite which kinds of warning.
     A second click (or a second tab) never sends it twice: only the request that marks the booking
     as sent queues the e-mail.
     """
@@ -245,7 +238,9 @@ def send_summary(booking: Booking, texts: dict[str, str], *, warnings_confirmed:
         raise SummaryEmpty()
     warned = checker.warned_categories(text_warnings(parts, booking.candidate.language))
     if warned and not warnings_confirmed:
-        raise WarningsNotConfirmed()
+        raise checker.WarningsNotConfirmed(_l(
+            "The feedback checker has warnings for this summary. Read them, then confirm that you want to send "
+            "it anyway."))
     marked = db.session.execute(
         sa.update(Booking)
         .where(Booking.id == booking.id, Booking.summary_sent_at.is_(None),

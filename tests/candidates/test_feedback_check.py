@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from app.audit.services import facts_of
 from app.candidates import services
-from app.checker import check_texts
+from app.checker import WarningsNotConfirmed, check_texts
 from app.extensions import db
 from app.models import AuditEntry, EmailTemplate, Stage
 from tests.candidates.helpers import CANDIDATES, page_text
@@ -88,7 +88,7 @@ def test_a_line_without_warnings_is_sent_without_a_confirmation(app, english_cli
 def test_the_service_refuses_to_send_unconfirmed_warnings(app):
     anna = add()
     with app.test_request_context():
-        with pytest.raises(services.WarningsNotConfirmed):
+        with pytest.raises(WarningsNotConfirmed):
             services.send_rejections([anna], {anna.id: BAD_EN})
         db.session.rollback()
         assert outbox() == []

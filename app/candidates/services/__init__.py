@@ -34,7 +34,6 @@ from app.candidates.services.errors import (
     NotAllRowsGood,
     PersonalLineMissing,
     TemplateInvalid,
-    WarningsNotConfirmed,
 )
 from app.candidates.services.listing import (
     PAGE_SIZE,
@@ -84,7 +83,7 @@ __all__ = [
     "DEFAULT_TEMPLATES", "DEFAULT_TEXTS_LANGUAGE", "PAGE_SIZE", "PERSONAL_LINE_MAX", "PLACEHOLDERS", "PROGRESS_LABELS",
     "AlreadyInvited", "CandidateError", "CandidateRow", "DuplicateCandidate", "ImportExpired", "ImportMode",
     "NotAllRowsGood", "PersonalLineMissing", "Preview", "Progress", "RejectionEmail", "RejectionWarnings",
-    "TemplateInvalid", "TemplateText", "WarningsNotConfirmed",
+    "TemplateInvalid", "TemplateText",
     "add_candidate", "all_templates", "candidate_row", "clean_personal_line", "compose_rejection",
     "compose_rejections", "discard_upload", "fill", "filter_choices", "get_candidates", "get_template",
     "import_candidates", "link_expiry", "list_candidates", "load_upload", "placeholder_errors", "preview_import",

@@ -17,13 +17,6 @@ AlreadyInvited = CandidateError.refusal("AlreadyInvited", _l(
 TemplateInvalid = CandidateError.refusal("TemplateInvalid", _l("The e-mail template has an error."))
 
 
-class WarningsNotConfirmed(CandidateError):
-    """The feedback checker warns about text that would reach a candidate, and nobody confirmed it."""
-
-    message = _l("The feedback checker has warnings for this text. Read them, then confirm that you want to go "
-                 "ahead anyway.")
-
-
 class NotAllRowsGood(CandidateError):
     """'Import nothing unless all rows are good' was chosen and some rows are not."""
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app import checker
 from app.audit.services import record_audit
-from app.candidates.services.errors import AlreadyInvited, PersonalLineMissing, WarningsNotConfirmed
+from app.candidates.services.errors import AlreadyInvited, PersonalLineMissing
 from app.candidates.services.templates import fill, get_template, template_lookup
 from app.core.claims import mark_once
 from app.core.text import clean_text
@@ -224,14 +224,14 @@ def send_rejections(
     them against the preview first), so that they are not made twice. ``personal=False``: the stage's
     default e-mail without a personal line (an integration's automatic follow-up). The checker reads every
     e-mail first (``warnings``: what it said already, in full or as ``WarnedCategories``): with warnings,
-    nothing is sent unless ``warnings_confirmed`` (WarningsNotConfirmed), and the audit log records, per
+    nothing is sent unless ``warnings_confirmed`` (checker.WarningsNotConfirmed), and the audit log records, per
     candidate, who sent it despite which kinds of warning (never the text)."""
     if any(c.invited_at is not None and c.id not in resend for c in candidates):
         raise AlreadyInvited()
     emails = composed if composed is not None else compose_rejections(candidates, lines, personal=personal)
     warnings = warnings or rejection_warnings(candidates, emails)
     if warnings.any and not warnings_confirmed:
-        raise WarningsNotConfirmed()
+        raise checker.WarningsNotConfirmed()
     now = now or utcnow()
     expires_at = link_expiry(now)
     tokens = issue_invitations(candidates, expires_at=expires_at)

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from app import checker
 from app.audit.services import record_audit
 from app.candidates.default_texts import DEFAULT_TEXTS_LANGUAGE, default_templates
-from app.candidates.services.errors import TemplateInvalid, WarningsNotConfirmed
+from app.candidates.services.errors import TemplateInvalid
 from app.core.languages import languages, offered
 from app.database import utcnow
 from app.extensions import db
@@ -103,14 +103,14 @@ def template_warnings(language: str, subject: str, body: str) -> dict[str, list[
 def save_template(language: str, stage: Stage, subject: str, body: str, *,
                   warnings_confirmed: bool = False) -> EmailTemplate:
     """Store an edited template; TemplateInvalid when a placeholder is unknown or malformed. The checker
-    reads it first: with warnings it is saved only when ``warnings_confirmed`` (else WarningsNotConfirmed),
+    reads it first: with warnings it is saved only when ``warnings_confirmed`` (else checker.WarningsNotConfirmed),
     and the audit log records who saved it despite which kinds of warning."""
     errors = placeholder_errors(subject) + placeholder_errors(body)
     if errors:
         raise TemplateInvalid(errors[0])
     warned = checker.warned_categories(template_warnings(language, subject, body))
     if warned and not warnings_confirmed:
-        raise WarningsNotConfirmed()
+        raise checker.WarningsNotConfirmed()
     row = _template_row(language, stage)
     if row is None:
         row = EmailTemplate(language=language, stage=stage)
