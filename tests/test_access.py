@@ -168,8 +168,8 @@ def test_every_route_answers_each_role_as_its_class_says(app, world, make_user):
 
 
 def test_the_roles_each_view_declares_are_those_of_its_class(app):
-    """What ``allowed_roles`` reads (a view's own role check, else its blueprint's ``only_for``) is what the
-    walk above finds; it also decides which responses a shared browser may not keep."""
+    """What ``allowed_roles`` reads (a view's own role check, else its blueprint's ``only_for``) agrees with
+    the classes the walk above holds every route to."""
     declared = {
         "public": set(), "candidate": set(), "api": set(),
         "recruiter": {Role.RECRUITER, Role.ADMIN}, "hr": {Role.HR, Role.ADMIN}, "admin": {Role.ADMIN},
